@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// User is someone on a platform: their platform-native id and the name shown.
+type User struct {
+	ID   string // Slack U…, Discord snowflake, console name
+	Name string // display name as the platform gives it
+}
+
+// Source says where an event came from.
+type Source struct {
+	Platform string // "console" | "slack" | "discord"
+	Team     string // Slack team / Discord guild
+	Channel  string // channel id
+	User     User
+	// DedupKey identifies a delivery of an event (Slack event_id, Discord interaction id);
+	// the engine records it in the same transaction as the event's effects, so a retried
+	// delivery changes nothing.
+	DedupKey string
+}
+
+// Command is a slash command: "/incident note …" is Command "incident", Text "note …".
+// Adapters write user mentions in Text as <@ID>.
+type Command struct {
+	Source
+	Name string
+	Text string
+}
+
+// ChatMessage is a message someone wrote, as a reaction refers to it.
+type ChatMessage struct {
+	ID        string
+	Channel   string
+	Author    User
+	Text      string
+	At        time.Time
+	Permalink string
+}
+
+// Reaction is an emoji added to a message. Emoji is the platform-neutral name
+// ("rotating_light", "pushpin", "white_check_mark"). Message is filled by the adapter.
+type Reaction struct {
+	Source
+	MessageID string
+	Emoji     string
+	Message   *ChatMessage
+}
+
+// Press is a button pressed on one of the bot's messages.
+type Press struct {
+	Source
+	MessageID string
+	Action    string
+	Value     string
+}
+
+// Reply is the immediate answer to the person who acted, shown only to them.
+type Reply struct {
+	Text string
+}
+
+// Handler is the engine as adapters see it. Each call commits its effects (or none) before
+// returning; what the bot says beyond the Reply goes through the outbox.
+type Handler interface {
+	HandleCommand(ctx context.Context, c Command) Reply
+	HandleReaction(ctx context.Context, r Reaction) Reply
+	HandlePress(ctx context.Context, p Press) Reply
+}

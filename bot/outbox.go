@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// Outbound operations. Every one is a row in the outbox, written in the same transaction as
+// the state change that caused it, so what the bot acknowledged it will also say.
+const (
+	OpCreateChannel = "create_channel" // open the incident's channel (retried until it exists)
+	OpPost          = "post"           // post Message to Target (or the incident channel)
+	OpCard          = "card"           // post or edit the pinned incident card
+	OpEphemeral     = "ephemeral"      // Message to User, visible only to them, in Target
+	OpDM            = "dm"             // Message to User by direct message
+	OpInvite        = "invite"         // Users into the incident channel
+	OpRemove        = "remove"         // User out of the incident channel
+	OpTopic         = "topic"          // set the incident channel's topic
+	OpUpload        = "upload"         // File into Target (or the incident channel)
+	OpArchive       = "archive"        // archive the incident channel
+)
+
+// Outbound is one queued operation. Operations in one Lane are delivered strictly in order;
+// lanes are independent (one per channel or DM).
+type Outbound struct {
+	ID       int64
+	Lane     string
+	Platform string
+	Op       string
+	Incident int64  // 0 when not about an incident channel
+	Target   string // channel id; "" means the incident's own channel
+	Payload  Payload
+	Attempts int
+}
+
+// Payload carries an operation's arguments.
+type Payload struct {
+	Message Message  `json:"message,omitzero"`
+	File    *File    `json:"file,omitempty"`
+	User    string   `json:"user,omitempty"`  // platform id, for dm / ephemeral / remove
+	Users   []string `json:"users,omitempty"` // platform ids, for invite
+	Name    string   `json:"name,omitempty"`  // channel name, for create_channel
+	Private bool     `json:"private,omitempty"`
+	Topic   string   `json:"topic,omitempty"`
+	// Notify is the platform id DM'd when channel creation first fails, so the declarer is
+	// never left with an incident silently without a channel.
+	Notify string `json:"notify,omitempty"`
+}
+
+// OutboxStore is what the deliverer needs from storage.
+type OutboxStore interface {
+	// DueOutbound returns the head of every lane whose head is due at now.
+	DueOutbound(ctx context.Context, now time.Time, limit int) ([]Outbound, error)
+	// CompleteOutbound marks the operation done; result is the platform's id for what was
+	// created (channel id, message id), applied to the incident in the same transaction.
+	CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error
+	RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error
+	FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error
+	Enqueue(ctx context.Context, o Outbound, at time.Time) error
+	// IncidentChannel gives the incident's channel id and card message id ("" if none yet).
+	IncidentChannel(ctx context.Context, incident int64) (channelID, cardRef string, err error)
+}
+
+// Deliverer drains the outbox to the platforms: in order per lane, retrying with backoff on
+// errors and honouring rate limits, so messages survive a platform outage.
+type Deliverer struct {
+	store     OutboxStore
+	platforms map[string]Platform
+	clock     clockwork.Clock
+	log       *slog.Logger
+	wake      chan struct{}
+	// MaxBackoff caps the wait between retries of one operation.
+	MaxBackoff time.Duration
+	// OnDelivered, when set, is called after each attempt (for metrics).
+	OnDelivered func(op string, err error)
+}
+
+// NewDeliverer returns a deliverer for the given platforms (by Name()).
+func NewDeliverer(store OutboxStore, clock clockwork.Clock, log *slog.Logger, platforms ...Platform) *Deliverer {
+	d := &Deliverer{store: store, platforms: map[string]Platform{}, clock: clock, log: log,
+		wake: make(chan struct{}, 1), MaxBackoff: time.Minute}
+	for _, p := range platforms {
+		d.platforms[p.Name()] = p
+	}
+	return d
+}
+
+// AddPlatform registers another platform.
+func (d *Deliverer) AddPlatform(p Platform) { d.platforms[p.Name()] = p }
+
+// Kick wakes the deliverer after a commit that queued something.
+func (d *Deliverer) Kick() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends, waking on Kick and at least every poll interval (retries
+// that come due are found by the poll).
+func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
+	for {
+		if _, err := d.Round(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("outbox round failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wake:
+		case <-d.clock.After(poll):
+		}
+	}
+}
+
+// Flush delivers until no operation is due now. The console calls it after every line so a
+// scripted session prints in order; shutdown calls it to drain within the grace period.
+func (d *Deliverer) Flush(ctx context.Context) error {
+	for {
+		n, err := d.Round(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// Round delivers the head of every due lane once, lanes in parallel, and returns how many
+// operations it attempted.
+func (d *Deliverer) Round(ctx context.Context) (int, error) {
+	due, err := d.store.DueOutbound(ctx, d.clock.Now(), 256)
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for _, o := range due {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(o Outbound) {
+			defer func() { <-sem; wg.Done() }()
+			d.deliver(ctx, o)
+		}(o)
+	}
+	wg.Wait()
+	return len(due), nil
+}
+
+func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
+	log := d.log.With("outbox_id", o.ID, "op", o.Op, "platform", o.Platform, "lane", o.Lane)
+	p, ok := d.platforms[o.Platform]
+	if !ok {
+		// The platform is not configured in this run (e.g. Slack tokens removed): keep the
+		// operation for a later run rather than dropping it.
+		_ = d.store.RetryOutbound(ctx, o.ID, d.clock.Now().Add(d.MaxBackoff), "platform "+o.Platform+" not connected")
+		return
+	}
+	result, err := d.perform(ctx, p, o)
+	if d.OnDelivered != nil {
+		d.OnDelivered(o.Op, err)
+	}
+	now := d.clock.Now()
+	if err == nil {
+		if cerr := d.store.CompleteOutbound(ctx, o.ID, result, now); cerr != nil {
+			log.Error("outbox: recording delivery failed", "err", cerr)
+		}
+		return
+	}
+	if ctx.Err() != nil {
+		return // shutting down: the row stays pending and is retried after restart
+	}
+	var rl *RetryAfterError
+	switch {
+	case errors.As(err, &rl):
+		log.Warn("outbox: rate limited", "retry_after", rl.Wait)
+		_ = d.store.RetryOutbound(ctx, o.ID, now.Add(rl.Wait), "rate limited")
+	case errors.Is(err, ErrPermanent) && o.Op != OpCreateChannel:
+		log.Error("outbox: giving up", "err", err)
+		_ = d.store.FailOutbound(ctx, o.ID, err.Error(), now)
+	default:
+		wait := d.backoff(o.Attempts)
+		log.Warn("outbox: delivery failed, will retry", "err", err, "attempt", o.Attempts+1, "retry_in", wait)
+		_ = d.store.RetryOutbound(ctx, o.ID, now.Add(wait), err.Error())
+		if o.Op == OpCreateChannel && o.Attempts == 0 && o.Payload.Notify != "" {
+			d.tellChannelPending(ctx, o, err)
+		}
+	}
+}
+
+// tellChannelPending lets the declarer know their incident exists but its channel does not
+// yet, and that warroom keeps trying.
+func (d *Deliverer) tellChannelPending(ctx context.Context, o Outbound, cause error) {
+	msg := Message{Text: FormatID(o.Incident) + " is recorded, but its channel #" + o.Payload.Name +
+		" could not be created yet (" + cause.Error() + "). warroom keeps retrying; everything said meanwhile is queued."}
+	_ = d.store.Enqueue(ctx, Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: OpDM,
+		Payload: Payload{User: o.Payload.Notify, Message: msg}}, d.clock.Now())
+}
+
+func (d *Deliverer) backoff(attempts int) time.Duration {
+	wait := time.Second << min(attempts, 10)
+	return min(wait, d.MaxBackoff)
+}
+
+func (d *Deliverer) perform(ctx context.Context, p Platform, o Outbound) (string, error) {
+	target := o.Target
+	var card string
+	if o.Incident != 0 && target == "" && o.Op != OpCreateChannel {
+		ch, ref, err := d.store.IncidentChannel(ctx, o.Incident)
+		if err != nil {
+			return "", err
+		}
+		if ch == "" {
+			return "", errors.New("incident channel not created yet")
+		}
+		target, card = ch, ref
+	}
+	pl := o.Payload
+	switch o.Op {
+	case OpCreateChannel:
+		ch, err := p.CreateChannel(ctx, pl.Name, pl.Private, pl.Topic)
+		if err != nil {
+			return "", err
+		}
+		return ch.ID + "\x00" + ch.Name, nil
+	case OpPost:
+		return p.Post(ctx, target, pl.Message)
+	case OpCard:
+		if card != "" {
+			return card, p.Update(ctx, target, card, pl.Message)
+		}
+		id, err := p.Post(ctx, target, pl.Message)
+		if err != nil {
+			return "", err
+		}
+		// A failed pin is not worth re-posting the card for.
+		if perr := p.Pin(ctx, target, id); perr != nil {
+			d.log.Warn("outbox: pinning the incident card failed", "err", perr)
+		}
+		return id, nil
+	case OpEphemeral:
+		return "", p.Ephemeral(ctx, target, pl.User, pl.Message)
+	case OpDM:
+		return p.DM(ctx, pl.User, pl.Message)
+	case OpInvite:
+		return "", p.Invite(ctx, target, pl.Users)
+	case OpRemove:
+		return "", p.Remove(ctx, target, pl.User)
+	case OpTopic:
+		return "", p.SetTopic(ctx, target, pl.Topic)
+	case OpUpload:
+		if pl.File == nil {
+			return "", Permanent(errors.New("upload without a file"))
+		}
+		return "", p.Upload(ctx, target, *pl.File)
+	case OpArchive:
+		if a, ok := p.(Archiver); ok {
+			return "", a.Archive(ctx, target)
+		}
+		return "", nil
+	}
+	return "", Permanent(errors.New("unknown outbox operation " + o.Op))
+}

@@ -1,0 +1,199 @@
+// Package storage is warroom's only package with SQL: SQLite (WAL) through mattn/go-sqlite3,
+// embedded numbered migrations, transactions, the timeline hash chain and backups.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is an open warroom database: one write connection (BEGIN IMMEDIATE, so writers queue
+// instead of failing with SQLITE_BUSY) and a small pool of read-only connections.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+// Open opens (creating with mode 0600 if needed) and migrates the database at path.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("database path is empty")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	wq := url.Values{}
+	for k, v := range q {
+		wq[k] = v
+	}
+	wq.Set("_txlock", "immediate")
+	writer, err := sql.Open("sqlite3", "file:"+escapePath(abs)+"?"+wq.Encode())
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	db := &DB{path: abs, writer: writer}
+	// The writer must touch the file first: a read-only connection cannot switch it to WAL.
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, describe(path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, describe(path, err)
+	}
+	rq := url.Values{}
+	for k, v := range q {
+		rq[k] = v
+	}
+	rq.Set("_query_only", "1")
+	reader, err := sql.Open("sqlite3", "file:"+escapePath(abs)+"?"+rq.Encode())
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(4)
+	reader.SetMaxIdleConns(4)
+	reader.SetConnMaxLifetime(0)
+	db.reader = reader
+	return db, nil
+}
+
+// Path is the database file's absolute path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+func escapePath(p string) string {
+	return strings.NewReplacer("?", "%3f", "#", "%23", "%", "%25").Replace(p)
+}
+
+// createPrivate creates the database file with mode 0600 if it does not exist, so incident
+// data is never world-readable even for a moment.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot create database %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// describe turns SQLite's terse errors into something an operator can act on.
+func describe(path string, err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
+			return fmt.Errorf("database %s is damaged or not a warroom database: %w", path, err)
+		case sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrPerm:
+			return fmt.Errorf("database %s cannot be written (check the path and its permissions): %w", path, err)
+		case sqlite3.ErrFull:
+			return fmt.Errorf("database %s: disk full: %w", path, err)
+		}
+	}
+	return fmt.Errorf("database %s: %w", path, err)
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return ms[len(ms)-1].version
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with its number", e.Name())
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// migrate applies the migrations the database lacks, all in one transaction, and refuses a
+// database written by a newer warroom.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return err
+	}
+	latest := ms[len(ms)-1].version
+	if current > latest {
+		return fmt.Errorf("its schema is version %d but this warroom knows only up to %d: upgrade warroom", current, latest)
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	if current < latest {
+		// PRAGMA takes no parameters; latest is our own integer.
+		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(latest)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

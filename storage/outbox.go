@@ -1,0 +1,111 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Enqueue adds an outbound operation inside the current transaction.
+func (t *Tx) Enqueue(o bot.Outbound, at time.Time) error {
+	payload, err := json.Marshal(o.Payload)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at))
+	return err
+}
+
+// Enqueue adds an outbound operation in its own transaction.
+func (db *DB) Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error { return tx.Enqueue(o, at) })
+}
+
+// DueOutbound returns the oldest pending operation of each lane, if it is due.
+func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts
+		FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON o.id = h.id
+		WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`, ts(now), limit)
+	if err != nil {
+		return nil, describe(db.path, err)
+	}
+	defer rows.Close()
+	var out []bot.Outbound
+	for rows.Next() {
+		var o bot.Outbound
+		var payload string
+		if err := rows.Scan(&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &payload, &o.Attempts); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(payload), &o.Payload); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CompleteOutbound marks an operation delivered and applies what it created to the
+// incident (the channel id of create_channel, the card's message id) in one transaction.
+func (db *DB) CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		var op string
+		var incident int64
+		if err := tx.row(`SELECT op, incident FROM outbox WHERE id = ?`, id).Scan(&op, &incident); err != nil {
+			return err
+		}
+		switch op {
+		case bot.OpCreateChannel:
+			chID, name, _ := strings.Cut(result, "\x00")
+			if err := tx.SetIncidentChannel(incident, chID, name); err != nil {
+				return err
+			}
+			result = chID
+		case bot.OpCard:
+			if err := tx.SetCardRef(incident, result); err != nil {
+				return err
+			}
+		}
+		_, err := tx.exec(`UPDATE outbox SET state = 'done', done_at = ?, result = ?, attempts = attempts + 1 WHERE id = ?`, ts(at), result, id)
+		return err
+	})
+}
+
+// RetryOutbound records a failed attempt and when to try again.
+func (db *DB) RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`, ts(next), reason, id)
+		return err
+	})
+}
+
+// FailOutbound gives up on an operation (a permanent platform error); it stays in the table
+// with its reason for the operator.
+func (db *DB) FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ? WHERE id = ?`, ts(at), reason, id)
+		return err
+	})
+}
+
+// IncidentChannel returns the incident's channel id and card message id.
+func (db *DB) IncidentChannel(ctx context.Context, n int64) (string, string, error) {
+	var ch, card string
+	err := db.reader.QueryRowContext(ctx, `SELECT channel_id, card_ref FROM incidents WHERE number = ?`, n).Scan(&ch, &card)
+	if err == sql.ErrNoRows {
+		return "", "", ErrNotFound
+	}
+	return ch, card, err
+}
+
+// OutboxDepth counts pending operations (for metrics and readiness).
+func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = 'pending'`).Scan(&n)
+	return n, err
+}

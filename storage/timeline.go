@@ -1,0 +1,107 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Append adds e to its incident's timeline: the next seq, sealed into the hash chain, and
+// moves the incident's recorded head. ref, when not empty, is a natural key (a pinned
+// message): a second entry with the same ref is not added and Append returns false.
+func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
+	if ref != "" {
+		var one int
+		err := t.row(`SELECT 1 FROM timeline WHERE incident = ? AND ref = ?`, n, ref).Scan(&one)
+		if err == nil {
+			return false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	}
+	var prevSeq int64
+	var prevHash string
+	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`, n).Scan(&prevSeq, &prevHash); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, ErrNotFound
+		}
+		return false, err
+	}
+	e.Incident = bot.FormatID(n)
+	e.Seq = prevSeq + 1
+	if e.OccurredAt.IsZero() {
+		e.OccurredAt = e.At
+	}
+	e.At, e.OccurredAt = e.At.UTC(), e.OccurredAt.UTC()
+	bot.Seal(e, prevHash)
+	var refArg any
+	if ref != "" {
+		refArg = ref
+	}
+	if _, err := t.exec(`INSERT INTO timeline (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg); err != nil {
+		return false, err
+	}
+	_, err := t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, e.Seq, e.Hash, n)
+	return err == nil, err
+}
+
+// Redact drops the text of entry seq, keeping its digest and hash so the chain still
+// verifies. It returns the entry as it was; ErrNotFound if there is none.
+func (t *Tx) Redact(n, seq int64) (bot.Entry, error) {
+	e, err := t.Entry(n, seq)
+	if err != nil {
+		return e, err
+	}
+	if !e.Redacted {
+		_, err = t.exec(`UPDATE timeline SET text = '', redacted = 1 WHERE incident = ? AND seq = ?`, n, seq)
+	}
+	return e, err
+}
+
+const entryColumns = `incident, seq, at, occurred_at, actor, kind, text, digest, hash, redacted`
+
+func scanEntry(sc interface{ Scan(...any) error }) (bot.Entry, error) {
+	var e bot.Entry
+	var n int64
+	var at, occ string
+	err := sc.Scan(&n, &e.Seq, &at, &occ, &e.Actor, &e.Kind, &e.Text, &e.Digest, &e.Hash, &e.Redacted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	e.Incident, e.At, e.OccurredAt = bot.FormatID(n), parseTS(at), parseTS(occ)
+	return e, err
+}
+
+// Entry loads one timeline entry.
+func (t *Tx) Entry(n, seq int64) (bot.Entry, error) {
+	return scanEntry(t.row(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND seq = ?`, n, seq))
+}
+
+// Entries returns the incident's whole timeline in seq order.
+func (t *Tx) Entries(n int64) ([]bot.Entry, error) {
+	var out []bot.Entry
+	err := t.EachEntry(n, func(e bot.Entry) error { out = append(out, e); return nil })
+	return out, err
+}
+
+// EachEntry streams the timeline in seq order without holding it all in memory.
+func (t *Tx) EachEntry(n int64, fn func(bot.Entry) error) error {
+	rows, err := t.query(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? ORDER BY seq`, n)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// ErrNotFound is returned when an incident, task or entry does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Tx is one transaction. Every command's effects go through one Tx and commit together or
+// not at all.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// Update runs fn in a write transaction (BEGIN IMMEDIATE on the single write connection)
+// and commits when fn returns nil.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return describe(db.path, err)
+	}
+	if err := fn(&Tx{ctx: ctx, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return describe(db.path, err)
+	}
+	return nil
+}
+
+// View runs fn in a read transaction on a consistent snapshot.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return describe(db.path, err)
+	}
+	defer tx.Rollback()
+	return fn(&Tx{ctx: ctx, tx: tx})
+}
+
+func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+func (t *Tx) row(q string, args ...any) *sql.Row { return t.tx.QueryRowContext(t.ctx, q, args...) }
+
+func ts(t time.Time) string { return bot.FormatTime(t) }
+
+func tsPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return bot.FormatTime(*t)
+}
+
+func parseTS(s string) time.Time {
+	t, _ := bot.ParseTime(s)
+	return t
+}
+
+func parseNullTS(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTS(s.String)
+	return &t
+}
+
+// MarkSeen records a delivery key; it reports false when the key was seen before, so a
+// retried platform event is processed once.
+func (t *Tx) MarkSeen(key string, at time.Time) (bool, error) {
+	res, err := t.exec(`INSERT INTO seen_events (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, ts(at))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
