@@ -4,6 +4,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -216,3 +217,6 @@ type Lesson struct {
 	Author string
 	At     time.Time
 }
+
+// ErrNotFound is returned by storage when an incident, task or entry does not exist.
+var ErrNotFound = errors.New("not found")

@@ -3,14 +3,13 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/warroom/warroom/bot"
 )
 
 // ErrNotFound is returned when an incident, task or entry does not exist.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = bot.ErrNotFound
 
 // Tx is one transaction. Every command's effects go through one Tx and commit together or
 // not at all.

@@ -1,0 +1,41 @@
+# warroom — the two commands a new user needs: `make run` and `make test`.
+GO      ?= go
+BIN     := bin/warroom
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+export CGO_ENABLED := 1
+
+.PHONY: run build test deps-check vet fuzz bench faults clean
+
+# The bot: every platform configured in the environment, the console when none.
+run: build
+	@./$(BIN) run $(ARGS)
+
+build:
+	@$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/warroom
+
+# Everything CI runs: vet, the dependency rules, and every test with the race detector.
+test: vet deps-check
+	$(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+# DESIGN.md §2: commands never import slack-go, discordgo, go-sqlite3 or an adapter;
+# storage never imports commands or an adapter; adapters never import commands.
+deps-check:
+	@./.ci/deps-check
+
+# Short fuzzing of every parser of untrusted input (FUZZTIME per target).
+FUZZTIME ?= 15s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

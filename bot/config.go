@@ -1,0 +1,396 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"github.com/warroom/warroom/bot/duration"
+)
+
+// Config is warroom's optional YAML configuration (DESIGN.md §4b). Everything has a default;
+// see DefaultConfig.
+type Config struct {
+	Timezone   string         `yaml:"timezone"`
+	Leads      []string       `yaml:"leads"`
+	Roster     []Person       `yaml:"roster"`
+	Roles      []string       `yaml:"roles"`
+	Severities map[int]string `yaml:"severities"`
+	// DefaultSeverity applies when a declaration names none.
+	DefaultSeverity int          `yaml:"default_severity"`
+	Types           []string     `yaml:"types"`
+	Slack           SlackConfig  `yaml:"slack"`
+	Discord         DiscordCfg   `yaml:"discord"`
+	Channels        ChannelsCfg  `yaml:"channels"`
+	Nudges          NudgesConfig `yaml:"nudges"`
+	// OnCall is decoded and validated by the paging feature (bot/oncall); kept raw here so
+	// the core does not depend on it.
+	OnCall yaml.MapSlice `yaml:"oncall"`
+	// Shutdown is how long SIGTERM waits for the outbox to drain.
+	ShutdownGrace duration.Duration `yaml:"shutdown_grace"`
+	// Templates is a directory of template overrides (the --templates flag wins).
+	Templates string `yaml:"templates"`
+
+	Location *time.Location `yaml:"-"`
+	// file is the config file's path, for messages.
+	file string
+}
+
+// Person is a roster entry: the name used everywhere in warroom and the person's ids.
+type Person struct {
+	Name    string `yaml:"name"`
+	Slack   string `yaml:"slack"`
+	Discord string `yaml:"discord"`
+	Email   string `yaml:"email"`
+}
+
+// SlackConfig restricts which workspaces are served.
+type SlackConfig struct {
+	TeamIDs []string `yaml:"team_ids"`
+}
+
+// DiscordCfg restricts which guilds are served and names the incidents category.
+type DiscordCfg struct {
+	GuildIDs []string `yaml:"guild_ids"`
+	Category string   `yaml:"category"`
+}
+
+// ChannelsCfg shapes incident channels.
+type ChannelsCfg struct {
+	Naming         string `yaml:"naming"` // slug | codename
+	Private        *bool  `yaml:"private"`
+	Announce       string `yaml:"announce"`
+	ArchiveOnClose bool   `yaml:"archive_on_close"`
+}
+
+// NudgesConfig holds reminder timings (used by the nudges feature).
+type NudgesConfig struct {
+	NoCommander         duration.Duration            `yaml:"no_commander"`
+	StatusUpdate        map[string]duration.Duration `yaml:"status_update"`
+	PhaseDwell          map[string]duration.Duration `yaml:"phase_dwell"`
+	QuietHours          string                       `yaml:"quiet_hours"`
+	LessonsReviewWithin duration.Duration            `yaml:"lessons_review_within"`
+}
+
+// DefaultRoles are the CSIRT roles.
+var DefaultRoles = []string{"commander", "analyst", "researcher", "comms", "scribe", "legal"}
+
+// DefaultTypes are the incident types.
+var DefaultTypes = []string{"phishing", "malware", "ransomware", "account-compromise", "data-breach", "ddos", "insider", "other"}
+
+// DefaultConfig is the configuration with no file.
+func DefaultConfig() *Config {
+	c := &Config{}
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Timezone == "" {
+		c.Timezone = "UTC"
+	}
+	if len(c.Roles) == 0 {
+		c.Roles = slices.Clone(DefaultRoles)
+	}
+	if len(c.Severities) == 0 {
+		c.Severities = map[int]string{1: "critical", 2: "high", 3: "medium", 4: "low"}
+	}
+	if c.DefaultSeverity == 0 {
+		c.DefaultSeverity = 3
+	}
+	if len(c.Types) == 0 {
+		c.Types = slices.Clone(DefaultTypes)
+	}
+	if c.Channels.Naming == "" {
+		c.Channels.Naming = "slug"
+	}
+	if c.Channels.Private == nil {
+		t := true
+		c.Channels.Private = &t
+	}
+	if c.Discord.Category == "" {
+		c.Discord.Category = "Incidents"
+	}
+	if c.ShutdownGrace == 0 {
+		c.ShutdownGrace = duration.Duration(10 * time.Second)
+	}
+	n := &c.Nudges
+	if n.NoCommander == 0 {
+		n.NoCommander = duration.Duration(5 * time.Minute)
+	}
+	n.StatusUpdate = withDefaults(n.StatusUpdate, map[string]time.Duration{"sev1": 30 * time.Minute, "sev2": time.Hour, "sev3": 4 * time.Hour, "sev4": 24 * time.Hour})
+	n.PhaseDwell = withDefaults(n.PhaseDwell, map[string]time.Duration{"sev1": 2 * time.Hour, "sev2": 8 * time.Hour, "sev3": 48 * time.Hour, "sev4": 7 * 24 * time.Hour})
+	if n.QuietHours == "" {
+		n.QuietHours = "20:00-08:00"
+	}
+	if n.LessonsReviewWithin == 0 {
+		n.LessonsReviewWithin = duration.Duration(14 * 24 * time.Hour)
+	}
+	if c.Location == nil {
+		c.Location, _ = time.LoadLocation(c.Timezone)
+		if c.Location == nil {
+			c.Location = time.UTC
+		}
+	}
+}
+
+func withDefaults(m map[string]duration.Duration, def map[string]time.Duration) map[string]duration.Duration {
+	if m == nil {
+		m = map[string]duration.Duration{}
+	}
+	for k, v := range def {
+		if _, ok := m[k]; !ok {
+			m[k] = duration.Duration(v)
+		}
+	}
+	return m
+}
+
+// LoadConfig reads and validates a config file; path "" gives the defaults. Errors name
+// the file, line and key.
+func LoadConfig(path string) (*Config, error) {
+	if path == "" {
+		return DefaultConfig(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig decodes and validates config text; name is used in messages.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	c := &Config{file: name}
+	if err := yaml.UnmarshalWithOptions(data, c, yaml.Strict()); err != nil {
+		return nil, yamlError(name, err)
+	}
+	if err := c.validate(data); err != nil {
+		return nil, err
+	}
+	c.applyDefaults()
+	return c, nil
+}
+
+// yamlError rewrites a YAML decoding error as "file:line: message".
+func yamlError(name string, err error) error {
+	var ye interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		return fmt.Errorf("%s:%d: %s", name, ye.GetToken().Position.Line, ye.GetMessage())
+	}
+	return fmt.Errorf("%s: %v", name, err)
+}
+
+// lineOf finds the line of a YAML path such as "$.leads[1]" (0 when unknown).
+func lineOf(data []byte, path string) int {
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return 0
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return 0
+	}
+	node, err := p.FilterFile(f)
+	if err != nil || node == nil || node.GetToken() == nil {
+		return 0
+	}
+	return node.GetToken().Position.Line
+}
+
+var (
+	nameRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+	slackRe = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+	snowRe  = regexp.MustCompile(`^[0-9]{5,20}$`)
+	typeRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+)
+
+func (c *Config) validate(data []byte) error {
+	var errs []string
+	bad := func(path, key, format string, args ...any) {
+		line := lineOf(data, path)
+		loc := c.file
+		if line > 0 {
+			loc += ":" + strconv.Itoa(line)
+		}
+		errs = append(errs, fmt.Sprintf("%s: %s: %s", loc, key, fmt.Sprintf(format, args...)))
+	}
+	if c.Timezone != "" {
+		loc, err := time.LoadLocation(c.Timezone)
+		if err != nil {
+			bad("$.timezone", "timezone", "unknown time zone %q (use an IANA name like Europe/Berlin)", c.Timezone)
+		}
+		c.Location = loc
+	}
+	names := map[string]bool{}
+	for i, p := range c.Roster {
+		path := fmt.Sprintf("$.roster[%d]", i)
+		key := fmt.Sprintf("roster[%d]", i)
+		switch {
+		case !nameRe.MatchString(p.Name):
+			bad(path, key+".name", "%q is not a valid name (lowercase letters, digits, . _ -; at most 40)", p.Name)
+		case names[p.Name]:
+			bad(path, key+".name", "%q is listed twice", p.Name)
+		case p.Name == "me" || p.Name == "warroom":
+			bad(path, key+".name", "%q is reserved", p.Name)
+		}
+		names[p.Name] = true
+		if p.Slack != "" && !slackRe.MatchString(p.Slack) {
+			bad(path+".slack", key+".slack", "%q is not a Slack user id (like U0123ABCD)", p.Slack)
+		}
+		if p.Discord != "" && !snowRe.MatchString(p.Discord) {
+			bad(path+".discord", key+".discord", "%q is not a Discord user id (a number, quoted)", p.Discord)
+		}
+	}
+	for i, l := range c.Leads {
+		if !names[l] {
+			bad(fmt.Sprintf("$.leads[%d]", i), fmt.Sprintf("leads[%d]", i), "unknown person %q (add them to roster)", l)
+		}
+	}
+	for i, r := range c.Roles {
+		if !typeRe.MatchString(r) {
+			bad(fmt.Sprintf("$.roles[%d]", i), fmt.Sprintf("roles[%d]", i), "%q is not a valid role name", r)
+		}
+	}
+	if len(c.Roles) > 0 && !slices.Contains(c.Roles, "commander") {
+		bad("$.roles", "roles", "must include commander")
+	}
+	for k := range c.Severities {
+		if k < 1 || k > 4 {
+			bad("$.severities", "severities", "levels are 1 to 4, not %d", k)
+		}
+	}
+	if c.DefaultSeverity != 0 && (c.DefaultSeverity < 1 || c.DefaultSeverity > 4) {
+		bad("$.default_severity", "default_severity", "must be 1 to 4")
+	}
+	for i, t := range c.Types {
+		if !typeRe.MatchString(t) {
+			bad(fmt.Sprintf("$.types[%d]", i), fmt.Sprintf("types[%d]", i), "%q is not a valid type name", t)
+		}
+	}
+	if n := c.Channels.Naming; n != "" && n != "slug" && n != "codename" {
+		bad("$.channels.naming", "channels.naming", "must be slug or codename, not %q", n)
+	}
+	if q := c.Nudges.QuietHours; q != "" && q != "off" {
+		if _, _, err := ParseQuietHours(q); err != nil {
+			bad("$.nudges.quiet_hours", "nudges.quiet_hours", "%v", err)
+		}
+	}
+	for k := range c.Nudges.StatusUpdate {
+		if !slices.Contains([]string{"sev1", "sev2", "sev3", "sev4"}, k) {
+			bad("$.nudges.status_update", "nudges.status_update", "unknown key %q (use sev1..sev4)", k)
+		}
+	}
+	for k := range c.Nudges.PhaseDwell {
+		if !slices.Contains([]string{"sev1", "sev2", "sev3", "sev4"}, k) {
+			bad("$.nudges.phase_dwell", "nudges.phase_dwell", "unknown key %q (use sev1..sev4)", k)
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// ParseQuietHours reads "20:00-08:00" into minutes after midnight.
+func ParseQuietHours(s string) (from, to int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q is not a range like 20:00-08:00", s)
+	}
+	if from, err = clockMinutes(a); err == nil {
+		to, err = clockMinutes(b)
+	}
+	return from, to, err
+}
+
+func clockMinutes(s string) (int, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a time like 08:00", s)
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// File is the path the config was read from ("" for defaults).
+func (c *Config) File() string { return c.file }
+
+// SeverityName is "critical" for 1, etc.
+func (c *Config) SeverityName(sev int) string {
+	if n, ok := c.Severities[sev]; ok {
+		return n
+	}
+	return "sev" + strconv.Itoa(sev)
+}
+
+// IsLead reports whether person may run sensitive verbs on any incident.
+func (c *Config) IsLead(person string) bool { return slices.Contains(c.Leads, person) }
+
+// HasRole reports whether role is configured.
+func (c *Config) HasRole(role string) bool { return slices.Contains(c.Roles, role) }
+
+// HasType reports whether an incident type is configured.
+func (c *Config) HasType(t string) bool { return slices.Contains(c.Types, t) }
+
+// Private says whether incident channels are private.
+func (c *Config) Private() bool { return c.Channels.Private == nil || *c.Channels.Private }
+
+// Person finds a roster entry by name.
+func (c *Config) Person(name string) (Person, bool) {
+	for _, p := range c.Roster {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Person{}, false
+}
+
+// PersonName names a platform user the way warroom records people: their roster name, or
+// "slack:U…" / "discord:…" when they are not on the roster. Console users are their names.
+func (c *Config) PersonName(platform, id string) string {
+	if platform == "console" || platform == "" {
+		return id
+	}
+	for _, p := range c.Roster {
+		if (platform == "slack" && p.Slack == id) || (platform == "discord" && p.Discord == id) {
+			return p.Name
+		}
+	}
+	return platform + ":" + id
+}
+
+// PlatformID resolves a person (roster name or "slack:U…") to their id on platform.
+func (c *Config) PlatformID(platform, person string) (string, bool) {
+	if platform == "console" {
+		if strings.Contains(person, ":") {
+			return "", false
+		}
+		return person, true
+	}
+	if id, ok := strings.CutPrefix(person, platform+":"); ok {
+		return id, id != ""
+	}
+	if p, ok := c.Person(person); ok {
+		switch platform {
+		case "slack":
+			return p.Slack, p.Slack != ""
+		case "discord":
+			return p.Discord, p.Discord != ""
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,275 @@
+// Package console is warroom's local chat workspace on a terminal: the same engine,
+// commands and database as Slack and Discord, for trying warroom out, drills and scripted
+// tests (DESIGN.md §6).
+package console
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Name is the platform name the console records.
+const Name = "console"
+
+// BotName is how the bot's messages are signed.
+const BotName = "warroom"
+
+type message struct {
+	n       int
+	author  string
+	text    string
+	at      time.Time
+	buttons []bot.Button
+}
+
+type channel struct {
+	name    string // "general", "inc-1-x", or "@bob" for bob's DMs
+	private bool
+	msgs    []*message
+}
+
+// label is how a channel appears in output: "#general" or "@bob".
+func (ch *channel) label() string {
+	if strings.HasPrefix(ch.name, "@") {
+		return ch.name
+	}
+	return "#" + ch.name
+}
+
+// Console is the workspace and the bot.Platform for it. Channel ids are channel names;
+// user ids are names.
+type Console struct {
+	mu       sync.Mutex
+	out      io.Writer
+	clock    clockwork.Clock
+	loc      *time.Location
+	channels map[string]*channel
+}
+
+// New returns a workspace printing to out; loc is the configured time zone shown beside UTC.
+func New(out io.Writer, clock clockwork.Clock, loc *time.Location) *Console {
+	c := &Console{out: out, clock: clock, loc: loc, channels: map[string]*channel{}}
+	c.channels["general"] = &channel{name: "general"}
+	return c
+}
+
+// Name implements bot.Platform.
+func (c *Console) Name() string { return Name }
+
+// channel returns (creating) a channel by id; "@bob" is bob's DM channel. Called with mu held.
+func (c *Console) channel(id string) *channel {
+	id = strings.TrimPrefix(id, "#")
+	ch, ok := c.channels[id]
+	if !ok {
+		ch = &channel{name: id}
+		c.channels[id] = ch
+	}
+	return ch
+}
+
+// printf writes one output line; continuation lines of a multi-line text are indented.
+func (c *Console) print(prefix, text string) {
+	text = bot.RenderChatTimes(text, func(t time.Time) string { return bot.PlainTime(t, c.loc) })
+	lines := strings.Split(text, "\n")
+	fmt.Fprintf(c.out, "%s%s\n", prefix, lines[0])
+	for _, l := range lines[1:] {
+		fmt.Fprintf(c.out, "  %s\n", l)
+	}
+}
+
+func (c *Console) printButtons(bs []bot.Button) {
+	if len(bs) == 0 {
+		return
+	}
+	var parts []string
+	for _, b := range bs {
+		parts = append(parts, "["+b.Label+"]")
+	}
+	fmt.Fprintf(c.out, "  %s\n", strings.Join(parts, " "))
+}
+
+// add appends a message to a channel and prints it. Called with mu held.
+func (c *Console) add(ch *channel, author, text string, buttons []bot.Button) *message {
+	m := &message{n: len(ch.msgs) + 1, author: author, text: text, at: c.clock.Now(), buttons: buttons}
+	ch.msgs = append(ch.msgs, m)
+	c.print(fmt.Sprintf("[%s %d] %s: ", ch.label(), m.n, author), text)
+	c.printButtons(buttons)
+	return m
+}
+
+func msgID(ch *channel, n int) string { return ch.name + "/" + strconv.Itoa(n) }
+
+// find resolves a message id "channel/n".
+func (c *Console) find(id string) (*channel, *message, error) {
+	name, num, ok := strings.Cut(id, "/")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return nil, nil, bot.Permanent(fmt.Errorf("bad message id %q", id))
+	}
+	ch, ok := c.channels[name]
+	if !ok || n < 1 || n > len(ch.msgs) {
+		return nil, nil, bot.Permanent(fmt.Errorf("no message %q", id))
+	}
+	return ch, ch.msgs[n-1], nil
+}
+
+// CreateChannel implements bot.Platform: a taken name gets a numeric suffix.
+func (c *Console) CreateChannel(ctx context.Context, name string, private bool, topic string) (bot.Channel, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	final := name
+	for i := 2; ; i++ {
+		if _, taken := c.channels[final]; !taken {
+			break
+		}
+		final = name + "-" + strconv.Itoa(i)
+	}
+	ch := &channel{name: final, private: private}
+	c.channels[final] = ch
+	kind := "public"
+	if private {
+		kind = "private"
+	}
+	c.print(fmt.Sprintf("[%s] * ", ch.label()), fmt.Sprintf("%s channel created · topic: %s", kind, topic))
+	return bot.Channel{ID: final, Name: final}, nil
+}
+
+// Invite implements bot.Platform.
+func (c *Console) Invite(ctx context.Context, channelID string, users []string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel(channelID)
+	c.print(fmt.Sprintf("[%s] * ", ch.label()), strings.Join(users, ", ")+" added to the channel")
+	return nil
+}
+
+// Remove implements bot.Platform.
+func (c *Console) Remove(ctx context.Context, channelID, user string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel(channelID)
+	c.print(fmt.Sprintf("[%s] * ", ch.label()), user+" removed from the channel")
+	return nil
+}
+
+// Post implements bot.Platform.
+func (c *Console) Post(ctx context.Context, channelID string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel(channelID)
+	msg := c.add(ch, BotName, m.Text, m.Buttons)
+	return msgID(ch, msg.n), nil
+}
+
+// Update implements bot.Platform: the edited message is printed again.
+func (c *Console) Update(ctx context.Context, channelID, messageID string, m bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch, msg, err := c.find(messageID)
+	if err != nil {
+		return err
+	}
+	msg.text, msg.buttons = m.Text, m.Buttons
+	c.print(fmt.Sprintf("[%s %d] (edited) %s: ", ch.label(), msg.n, msg.author), m.Text)
+	c.printButtons(m.Buttons)
+	return nil
+}
+
+// Ephemeral implements bot.Platform.
+func (c *Console) Ephemeral(ctx context.Context, channelID, user string, m bot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.printEphemeral(c.channel(channelID), user, m.Text)
+	return nil
+}
+
+func (c *Console) printEphemeral(ch *channel, user, text string) {
+	if text == "" {
+		return
+	}
+	c.print(fmt.Sprintf("[%s] (to %s) %s: ", ch.label(), user, BotName), text)
+}
+
+// DM implements bot.Platform: a direct message lands in the "@user" channel.
+func (c *Console) DM(ctx context.Context, user string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel("@" + user)
+	msg := c.add(ch, BotName, m.Text, m.Buttons)
+	return msgID(ch, msg.n), nil
+}
+
+// SetTopic implements bot.Platform.
+func (c *Console) SetTopic(ctx context.Context, channelID, topic string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel(channelID)
+	c.print(fmt.Sprintf("[%s] * ", ch.label()), "topic: "+topic)
+	return nil
+}
+
+// Pin implements bot.Platform.
+func (c *Console) Pin(ctx context.Context, channelID, messageID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch, msg, err := c.find(messageID)
+	if err != nil {
+		return err
+	}
+	c.print(fmt.Sprintf("[%s %d] * ", ch.label(), msg.n), "pinned")
+	return nil
+}
+
+// Upload implements bot.Platform: the file is shown as a message with its name and size.
+func (c *Console) Upload(ctx context.Context, channelID string, f bot.File) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel(channelID)
+	text := fmt.Sprintf("(file: %s, %d bytes)", f.Name, len(f.Data))
+	if f.Comment != "" {
+		text = f.Comment + "\n" + text
+	}
+	c.add(ch, BotName, text, nil)
+	return nil
+}
+
+// Archive implements bot.Archiver.
+func (c *Console) Archive(ctx context.Context, channelID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.channel(channelID)
+	c.print(fmt.Sprintf("[%s] * ", ch.label()), "channel archived")
+	return nil
+}
+
+// latestBy finds the latest message in ch written by a person (not the bot).
+func latestBy(ch *channel) *message {
+	for i := len(ch.msgs) - 1; i >= 0; i-- {
+		if ch.msgs[i].author != BotName {
+			return ch.msgs[i]
+		}
+	}
+	return nil
+}
+
+// channelNames lists the known channels (for the interactive prompt's help).
+func (c *Console) channelNames() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, ch := range c.channels {
+		out = append(out, ch.label())
+	}
+	slices.Sort(out)
+	return out
+}

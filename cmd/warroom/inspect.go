@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage"
+)
+
+// incidentJSON is the contract of `incidents --json` (DESIGN.md §3).
+type incidentJSON struct {
+	ID         string  `json:"id"`
+	Number     int64   `json:"number"`
+	Title      string  `json:"title"`
+	Type       string  `json:"type"`
+	Severity   int     `json:"severity"`
+	Phase      string  `json:"phase"`
+	Status     string  `json:"status"`
+	Drill      bool    `json:"drill"`
+	Platform   string  `json:"platform"`
+	Channel    string  `json:"channel"`
+	DeclaredAt string  `json:"declared_at"`
+	ClosedAt   *string `json:"closed_at"`
+	Commander  *string `json:"commander"`
+	DeclaredBy string  `json:"declared_by"`
+	Resolution string  `json:"resolution,omitempty"`
+	CloseClass string  `json:"close_class,omitempty"`
+}
+
+func (m *Main) incidents(ctx context.Context, o *options) int {
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	var out []incidentJSON
+	err = db.View(ctx, func(tx *storage.Tx) error {
+		list, err := tx.Incidents(o.all)
+		if err != nil {
+			return err
+		}
+		for _, inc := range list {
+			j := incidentJSON{ID: inc.ID(), Number: inc.Number, Title: inc.Title, Type: inc.Type, Severity: inc.Severity,
+				Phase: string(inc.Phase), Status: inc.Status, Drill: inc.Drill, Platform: inc.Platform, Channel: inc.ChannelName,
+				DeclaredAt: bot.FormatTime(inc.DeclaredAt), DeclaredBy: inc.DeclaredBy, Resolution: inc.Resolution, CloseClass: inc.CloseClass}
+			if inc.ClosedAt != nil {
+				s := bot.FormatTime(*inc.ClosedAt)
+				j.ClosedAt = &s
+			}
+			roles, err := tx.CurrentRoles(inc.Number)
+			if err != nil {
+				return err
+			}
+			if c, ok := roles["commander"]; ok {
+				j.Commander = &c
+			}
+			out = append(out, j)
+		}
+		return nil
+	})
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	if o.json {
+		if out == nil {
+			out = []incidentJSON{}
+		}
+		return m.writeJSON(out)
+	}
+	if len(out) == 0 {
+		fmt.Fprintln(m.Stdout, "No incidents.")
+		return exitOK
+	}
+	for _, j := range out {
+		cmdr := "(acting) " + j.DeclaredBy
+		if j.Commander != nil {
+			cmdr = *j.Commander
+		}
+		drill := ""
+		if j.Drill {
+			drill = " DRILL"
+		}
+		fmt.Fprintf(m.Stdout, "%-7s sev%d %-16s %-7s %s · commander %s · #%s%s\n", j.ID, j.Severity, j.Phase, j.Status, j.Title, cmdr, j.Channel, drill)
+	}
+	return exitOK
+}
+
+func (m *Main) writeJSON(v any) int {
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return m.fail("%v", err)
+	}
+	return exitOK
+}
+
+// entryJSON is the contract of `timeline --json`: the canonical entry's values plus digest
+// and hash, so anyone can re-verify the chain.
+type entryJSON struct {
+	Seq        int64  `json:"seq"`
+	At         string `json:"at"`
+	OccurredAt string `json:"occurred_at"`
+	Actor      string `json:"actor"`
+	Kind       string `json:"kind"`
+	Text       string `json:"text"`
+	Redacted   bool   `json:"redacted,omitempty"`
+	Digest     string `json:"digest"`
+	Hash       string `json:"hash"`
+}
+
+func toEntryJSON(e bot.Entry) entryJSON {
+	return entryJSON{Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
+		Text: e.Text, Redacted: e.Redacted, Digest: e.Digest, Hash: e.Hash}
+}
+
+// incidentArg reads the one INC-n argument of a command.
+func incidentArg(cmd string, pos []string) (int64, error) {
+	if len(pos) != 1 {
+		return 0, fmt.Errorf("usage: warroom %s INC-n", cmd)
+	}
+	return bot.ParseID(pos[0])
+}
+
+func (m *Main) timeline(ctx context.Context, o *options, pos []string) int {
+	n, err := incidentArg("timeline", pos)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	format := o.format
+	if o.json {
+		format = "json"
+	}
+	if format != "" && format != "json" && format != "csv" && format != "text" {
+		return m.fail("timeline --format must be json, csv or text, not %q", format)
+	}
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	err = db.View(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.Incident(n); err != nil {
+			if err == storage.ErrNotFound {
+				return fmt.Errorf("there is no %s", bot.FormatID(n))
+			}
+			return err
+		}
+		switch format {
+		case "json":
+			return writeTimelineJSON(m.Stdout, tx, n)
+		case "csv":
+			return writeTimelineCSV(m.Stdout, tx, n)
+		default:
+			return tx.EachEntry(n, func(e bot.Entry) error {
+				text := e.Text
+				if e.Redacted {
+					text = "[redacted]"
+				}
+				_, err := fmt.Fprintf(m.Stdout, "%4d  %s  %-10s %-12s %s\n", e.Seq, e.OccurredAt.Format("2006-01-02 15:04:05Z"), e.Kind, e.Actor, text)
+				return err
+			})
+		}
+	})
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	return exitOK
+}
+
+// writeTimelineJSON streams the array so a 100,000-entry timeline is never held twice.
+func writeTimelineJSON(w io.Writer, tx *storage.Tx, n int64) error {
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	first := true
+	err := tx.EachEntry(n, func(e bot.Entry) error {
+		b, err := marshalNoEscape(toEntryJSON(e))
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if first {
+			sep, first = "\n  ", false
+		}
+		_, err = fmt.Fprintf(w, "%s%s", sep, b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n]\n")
+	return err
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf jsonBuffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := buf.b
+	return b[:len(b)-1], nil
+}
+
+type jsonBuffer struct{ b []byte }
+
+func (j *jsonBuffer) Write(p []byte) (int, error) { j.b = append(j.b, p...); return len(p), nil }
+
+func writeTimelineCSV(w io.Writer, tx *storage.Tx, n int64) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"seq", "at", "occurred_at", "actor", "kind", "text", "redacted", "digest", "hash"}); err != nil {
+		return err
+	}
+	err := tx.EachEntry(n, func(e bot.Entry) error {
+		return cw.Write([]string{strconv.FormatInt(e.Seq, 10), bot.FormatTime(e.At), bot.FormatTime(e.OccurredAt), csvSafe(e.Actor), e.Kind,
+			csvSafe(e.Text), strconv.FormatBool(e.Redacted), e.Digest, e.Hash})
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe defuses spreadsheet formula injection: a cell that starts with = + - @ is shown as
+// text. The JSON export keeps the exact text for verification.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
+
+func (m *Main) verify(ctx context.Context, o *options, pos []string) int {
+	var numbers []int64
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	switch {
+	case o.all && len(pos) == 0:
+		err = db.View(ctx, func(tx *storage.Tx) error {
+			list, err := tx.Incidents(true)
+			for _, i := range list {
+				numbers = append(numbers, i.Number)
+			}
+			return err
+		})
+		if err != nil {
+			return m.fail("%v", err)
+		}
+	case !o.all && len(pos) == 1:
+		n, err := bot.ParseID(pos[0])
+		if err != nil {
+			return m.fail("%v", err)
+		}
+		numbers = []int64{n}
+	default:
+		return m.fail("usage: warroom verify INC-n | --all")
+	}
+	code := exitOK
+	for _, n := range numbers {
+		v, err := db.Verify(ctx, n)
+		if err == storage.ErrNotFound {
+			return m.fail("there is no %s", bot.FormatID(n))
+		}
+		if err != nil {
+			return m.fail("%v", err)
+		}
+		if v.OK {
+			fmt.Fprintf(m.Stdout, "%s: intact, %d entries, head %s\n", v.Incident, v.Entries, v.HeadHash)
+			continue
+		}
+		code = exitFailed
+		if v.BadSeq > 0 {
+			fmt.Fprintf(m.Stdout, "%s: TAMPERED at entry %d: %s\n", v.Incident, v.BadSeq, v.Problem)
+		} else {
+			fmt.Fprintf(m.Stdout, "%s: TAMPERED: %s\n", v.Incident, v.Problem)
+		}
+	}
+	if len(numbers) == 0 {
+		fmt.Fprintln(m.Stdout, "No incidents to verify.")
+	}
+	return code
+}
+
+func (m *Main) backup(ctx context.Context, o *options, pos []string) int {
+	if len(pos) != 1 {
+		return m.fail("usage: warroom backup FILE")
+	}
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, pos[0]); err != nil {
+		return m.fail("%v", err)
+	}
+	fmt.Fprintf(m.Stdout, "Backed up %s to %s\n", db.Path(), pos[0])
+	return exitOK
+}

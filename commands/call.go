@@ -1,0 +1,335 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// call is one command being run: who, where, the transaction, and what to say.
+type call struct {
+	e         *Engine
+	tx        Tx
+	src       bot.Source
+	who       string // the caller as warroom records people
+	now       time.Time
+	verb      *Verb
+	rest      string
+	inc       *bot.Incident
+	reply     []string
+	dirty     bool // the card and topic need refreshing
+	duplicate bool
+}
+
+// say adds a line to the caller's reply.
+func (c *call) say(format string, args ...any) { c.reply = append(c.reply, fmt.Sprintf(format, args...)) }
+
+// usage is the refusal for a missing or malformed argument.
+func (c *call) usage() error { return refuse("Usage: /incident %s", c.verb.Usage) }
+
+// runVerb resolves the incident context, checks permissions and runs the verb.
+func (c *call) runVerb() error {
+	v := c.verb
+	if v.Scope == InIncident {
+		if err := c.resolveIncident(); err != nil {
+			return err
+		}
+		if v.OpenOnly && !c.inc.Open() {
+			return refuse("%s is closed; reopen it first with /incident reopen (commander, scribe or a lead).", c.inc.ID())
+		}
+		if v.Sensitive {
+			if err := c.requireSensitive(v.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return v.Run(c)
+}
+
+// resolveIncident finds the incident this call acts on: the channel's incident, or for
+// read-only verbs an explicit "INC-n" first argument.
+func (c *call) resolveIncident() error {
+	inc, err := c.tx.IncidentByChannel(c.src.Platform, c.src.Channel)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if inc == nil && c.verb.ReadOnly {
+		first, rest := splitVerb(c.rest)
+		if n, perr := bot.ParseID(first); perr == nil && first != "" {
+			inc, err = c.tx.Incident(n)
+			if isNotFound(err) {
+				return refuse("There is no %s.", bot.FormatID(n))
+			}
+			if err != nil {
+				return err
+			}
+			c.rest = rest
+		}
+	}
+	if inc == nil {
+		return c.notInIncident()
+	}
+	c.inc = inc
+	return c.requireMember()
+}
+
+// notInIncident tells the caller where the verb can run.
+func (c *call) notInIncident() error {
+	open, err := c.tx.Incidents(false)
+	if err != nil {
+		return err
+	}
+	where := "in an incident's channel"
+	if c.verb.ReadOnly {
+		where += " (or name one: /incident " + strings.Fields(c.verb.Name)[0] + " INC-n)"
+	}
+	var chans []string
+	for _, i := range open {
+		if i.Platform == c.src.Platform {
+			chans = append(chans, "#"+i.ChannelName)
+		}
+	}
+	msg := fmt.Sprintf("/incident %s works %s.", c.verb.Name, where)
+	if len(chans) > 0 {
+		msg += " Open incidents: " + strings.Join(chans, ", ") + "."
+	} else {
+		msg += " There is no open incident; declare one with /incident declare <title>."
+	}
+	return refuse("%s", msg)
+}
+
+// requireMember lets only members of the incident's channel act in it. Where the platform
+// itself guarantees the speaker is in the (private) channel, they are recorded as a member.
+func (c *call) requireMember() error {
+	ok, err := c.tx.IsMember(c.inc.Number, c.who)
+	if err != nil || ok {
+		return err
+	}
+	if c.src.Channel == c.inc.ChannelID && c.src.Platform != "console" {
+		if _, err := c.tx.AddMember(c.inc.Number, c.who, c.now); err != nil {
+			return err
+		}
+		return c.record(bot.KindMember, c.who+" is in the channel (added outside warroom)")
+	}
+	if c.e.cfg.IsLead(c.who) {
+		return nil
+	}
+	return refuse("You are not a member of %s. Ask to join with /incident join %s.", c.inc.ID(), c.inc.ID())
+}
+
+// commander is the current commander and whether they only act as one (the declarer,
+// until someone takes or is given the role).
+func (c *call) commander() (person string, acting bool, err error) {
+	roles, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return "", false, err
+	}
+	if p, ok := roles["commander"]; ok {
+		return p, false, nil
+	}
+	return c.inc.DeclaredBy, true, nil
+}
+
+// requireSensitive allows the commander (or acting commander), the scribe and the leads.
+func (c *call) requireSensitive(what string) error {
+	allowed, err := c.mayRunSensitive(c.who)
+	if err != nil || allowed {
+		return err
+	}
+	cmdr, acting, _ := c.commander()
+	roles, _ := c.tx.CurrentRoles(c.inc.Number)
+	who := "the commander (" + cmdr
+	if acting {
+		who += ", acting"
+	}
+	who += ")"
+	if s, ok := roles["scribe"]; ok {
+		who += ", the scribe (" + s + ")"
+	} else {
+		who += ", the scribe (none yet)"
+	}
+	if len(c.e.cfg.Leads) > 0 {
+		who += " or a lead (" + strings.Join(c.e.cfg.Leads, ", ") + ")"
+	} else {
+		who += " or a lead (none configured)"
+	}
+	return refuse("Only %s can run /incident %s on %s.", who, what, c.inc.ID())
+}
+
+func (c *call) mayRunSensitive(person string) (bool, error) {
+	if c.e.cfg.IsLead(person) {
+		return true, nil
+	}
+	cmdr, _, err := c.commander()
+	if err != nil {
+		return false, err
+	}
+	roles, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return false, err
+	}
+	return person == cmdr || roles["scribe"] == person, nil
+}
+
+// record appends an entry by the caller to the incident's timeline.
+func (c *call) record(kind, text string) error {
+	return c.recordOn(c.inc.Number, kind, text)
+}
+
+func (c *call) recordOn(n int64, kind, text string) error {
+	_, err := c.tx.Append(n, &bot.Entry{At: c.now, Actor: c.who, Kind: kind, Text: text}, "")
+	return err
+}
+
+// drillMark prefixes every message of a drill so nobody mistakes it for the real thing.
+func drillMark(inc *bot.Incident, text string) string {
+	if inc != nil && inc.Drill && !strings.HasPrefix(text, "DRILL") {
+		return "DRILL — " + text
+	}
+	return text
+}
+
+// post queues a message in the incident's channel.
+func (c *call) post(m bot.Message) error {
+	return c.postIn(c.inc, m)
+}
+
+func (c *call) postIn(inc *bot.Incident, m bot.Message) error {
+	m.Text = drillMark(inc, m.Text)
+	return c.tx.Enqueue(bot.Outbound{Lane: laneOf(inc), Platform: inc.Platform, Op: bot.OpPost, Incident: inc.Number, Payload: bot.Payload{Message: m}}, c.now)
+}
+
+// postTo queues a message in another channel (by id, or "#name" for adapters to resolve).
+func (c *call) postTo(platform, channel string, m bot.Message) error {
+	return c.tx.Enqueue(bot.Outbound{Lane: "ch:" + platform + ":" + channel, Platform: platform, Op: bot.OpPost, Target: channel, Payload: bot.Payload{Message: m}}, c.now)
+}
+
+// dm queues a direct message to a person; people without an id on the platform are skipped
+// (and the caller told).
+func (c *call) dm(person string, m bot.Message) error {
+	id, ok := c.e.cfg.PlatformID(c.src.Platform, person)
+	if c.inc != nil {
+		id, ok = c.e.cfg.PlatformID(c.inc.Platform, person)
+		m.Text = drillMark(c.inc, m.Text)
+	}
+	if !ok {
+		c.say("(%s has no %s id in the roster, so they were not sent a direct message.)", person, c.platform())
+		return nil
+	}
+	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.platform() + ":" + id, Platform: c.platform(), Op: bot.OpDM, Payload: bot.Payload{User: id, Message: m}}, c.now)
+}
+
+func (c *call) platform() string {
+	if c.inc != nil {
+		return c.inc.Platform
+	}
+	return c.src.Platform
+}
+
+// channelOp queues an invite/remove/topic/card/archive on the incident's channel.
+func (c *call) channelOp(op string, p bot.Payload) error {
+	return c.tx.Enqueue(bot.Outbound{Lane: laneOf(c.inc), Platform: c.inc.Platform, Op: op, Incident: c.inc.Number, Payload: p}, c.now)
+}
+
+// invite adds people to the incident (membership and the platform channel).
+func (c *call) invite(people ...string) error {
+	var ids []string
+	for _, p := range people {
+		added, err := c.tx.AddMember(c.inc.Number, p, c.now)
+		if err != nil {
+			return err
+		}
+		if !added {
+			continue
+		}
+		if id, ok := c.e.cfg.PlatformID(c.inc.Platform, p); ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return c.channelOp(bot.OpInvite, bot.Payload{Users: ids})
+}
+
+func laneOf(inc *bot.Incident) string { return "inc:" + strconv.FormatInt(inc.Number, 10) }
+
+// finish refreshes the incident's card and topic when the call changed what they show.
+func (c *call) finish() error {
+	if !c.dirty || c.inc == nil {
+		return nil
+	}
+	card, topic, err := c.cardAndTopic()
+	if err != nil {
+		return err
+	}
+	if err := c.channelOp(bot.OpCard, bot.Payload{Message: bot.Message{Text: card}}); err != nil {
+		return err
+	}
+	return c.channelOp(bot.OpTopic, bot.Payload{Topic: topic})
+}
+
+// parsePerson reads "@name", "<@ID>", "<@ID|label>" or "me" as a person warroom records.
+func (c *call) parsePerson(tok string) (string, error) {
+	tok = strings.TrimSpace(tok)
+	if strings.EqualFold(tok, "me") {
+		return c.who, nil
+	}
+	if strings.HasPrefix(tok, "<@") && strings.HasSuffix(tok, ">") {
+		id := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(tok, "<@"), "!"), ">")
+		id, _, _ = strings.Cut(id, "|")
+		if id == "" {
+			return "", refuse("%q is not a user.", tok)
+		}
+		return c.e.cfg.PersonName(c.platform(), id), nil
+	}
+	if name, ok := strings.CutPrefix(tok, "@"); ok && name != "" {
+		name = strings.ToLower(name)
+		if _, known := c.e.cfg.Person(name); known {
+			return name, nil
+		}
+		if c.platform() == "console" && validName(name) {
+			return name, nil
+		}
+		return "", refuse("Unknown user @%s: mention them with the platform's @-completion, or add them to the roster.", name)
+	}
+	return "", refuse("%q is not a user: write @name or me.", tok)
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isMention(tok string) bool {
+	return strings.HasPrefix(tok, "@") || strings.HasPrefix(tok, "<@") || strings.EqualFold(tok, "me")
+}
+
+// lookupIncident loads INC-n named in an argument.
+func (c *call) lookupIncident(arg string) (*bot.Incident, error) {
+	n, err := bot.ParseID(arg)
+	if err != nil {
+		return nil, refuse("%s", err.Error())
+	}
+	inc, err := c.tx.Incident(n)
+	if isNotFound(err) {
+		return nil, refuse("There is no %s.", bot.FormatID(n))
+	}
+	return inc, err
+}
+
+// validList writes a valid-values list for refusals.
+func validList(values []string) string {
+	return strings.Join(slices.Clone(values), ", ")
+}

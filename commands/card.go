@@ -1,0 +1,79 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// cardAndTopic renders the pinned incident card and the channel topic from current state.
+func (c *call) cardAndTopic() (card, topic string, err error) {
+	cmdr, acting, err := c.commander()
+	if err != nil {
+		return "", "", err
+	}
+	roles, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return "", "", err
+	}
+	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
+}
+
+func sevLabel(cfg *bot.Config, sev int) string {
+	return fmt.Sprintf("sev%d (%s)", sev, cfg.SeverityName(sev))
+}
+
+func commanderLabel(cmdr string, acting bool) string {
+	if acting {
+		return cmdr + " (acting)"
+	}
+	return cmdr
+}
+
+// renderCard is a pure function of the incident, so every platform shows the same card.
+func renderCard(cfg *bot.Config, inc *bot.Incident, cmdr string, acting bool, roles map[string]string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s · %s*", inc.ID(), inc.Title)
+	if inc.Drill {
+		b.WriteString(" · DRILL")
+	}
+	typ := inc.Type
+	if typ == "" {
+		typ = "unclassified"
+	}
+	phase := string(inc.Phase)
+	if !inc.Open() {
+		phase = "closed (" + inc.CloseClass + ")"
+	}
+	fmt.Fprintf(&b, "\nSeverity: %s · Type: %s · Phase: %s", sevLabel(cfg, inc.Severity), typ, phase)
+	fmt.Fprintf(&b, "\nCommander: %s", commanderLabel(cmdr, acting))
+	for _, r := range cfg.Roles {
+		if r == "commander" {
+			continue
+		}
+		if p, ok := roles[r]; ok {
+			fmt.Fprintf(&b, " · %s: %s", r, p)
+		}
+	}
+	fmt.Fprintf(&b, "\nDeclared %s by %s", bot.ChatTime(inc.DeclaredAt), inc.DeclaredBy)
+	if inc.ClosedAt != nil {
+		fmt.Fprintf(&b, " · closed %s", bot.ChatTime(*inc.ClosedAt))
+	}
+	return b.String()
+}
+
+func renderTopic(cfg *bot.Config, inc *bot.Incident, cmdr string, acting bool) string {
+	phase := string(inc.Phase)
+	if !inc.Open() {
+		phase = "closed"
+	}
+	t := fmt.Sprintf("%s · sev%d %s · %s · commander %s", inc.Title, inc.Severity, cfg.SeverityName(inc.Severity), phase, commanderLabel(cmdr, acting))
+	if inc.Drill {
+		t = "DRILL · " + t
+	}
+	if len(t) > 250 {
+		t = t[:247] + "..."
+	}
+	return t
+}

@@ -1,0 +1,130 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+var verbClose = &Verb{
+	Name: "close", Usage: "close [true-positive|false-positive|benign|duplicate INC-n] [resolution]", Scope: InIncident, Sensitive: true, OpenOnly: true,
+	Summary: "close the incident with its class and resolution",
+	Args: []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses},
+		{Name: "resolution", Kind: ArgText, Help: "how it ended; for duplicate, start with INC-n"}},
+	Run: func(c *call) error {
+		class, dup, resolution, err := parseClose(c.rest)
+		if err != nil {
+			return err
+		}
+		if dup != "" {
+			other, err := c.lookupIncident(dup)
+			if err != nil {
+				return err
+			}
+			if other.Number == c.inc.Number {
+				return refuse("An incident cannot be a duplicate of itself.")
+			}
+			c.inc.DuplicateOf = other.Number
+			if _, err := c.tx.AddLink(c.inc.Number, other.Number); err != nil {
+				return err
+			}
+		}
+		from := c.inc.Phase
+		closed := c.now
+		c.inc.Status, c.inc.Phase, c.inc.ClosedFrom, c.inc.ClosedAt = bot.StatusClosed, bot.PhaseClosed, from, &closed
+		c.inc.CloseClass, c.inc.Resolution = class, resolution
+		if err := c.tx.SaveIncident(c.inc); err != nil {
+			return err
+		}
+		if err := c.tx.LeavePhase(c.inc.Number, c.now); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("closed as %s from %s", class, from)
+		if c.inc.DuplicateOf != 0 {
+			text += " (duplicate of " + bot.FormatID(c.inc.DuplicateOf) + ")"
+		}
+		if resolution != "" {
+			text += ": " + resolution
+		}
+		if err := c.record(bot.KindClose, text); err != nil {
+			return err
+		}
+		c.dirty = true
+		if err := c.post(bot.Message{Text: fmt.Sprintf("✅ %s %s.", c.inc.ID(), text)}); err != nil {
+			return err
+		}
+		if err := c.postHead(c.inc.ID() + " closed"); err != nil {
+			return err
+		}
+		if c.e.cfg.Channels.ArchiveOnClose {
+			if err := c.channelOp(bot.OpArchive, bot.Payload{}); err != nil {
+				return err
+			}
+		}
+		c.say("%s is closed (%s).", c.inc.ID(), class)
+		return nil
+	},
+}
+
+// parseClose reads "[class] [INC-n if duplicate] [resolution]"; the class defaults to
+// true-positive.
+func parseClose(text string) (class, dup, resolution string, err error) {
+	first, rest := splitVerb(text)
+	class = bot.ClassTruePositive
+	switch {
+	case first == "":
+		return class, "", "", nil
+	case slices.Contains(bot.CloseClasses, first):
+		class = first
+	case first == "tp":
+		class = bot.ClassTruePositive
+	case first == "fp":
+		class = bot.ClassFalsePositive
+	default:
+		return class, "", strings.TrimSpace(text), nil
+	}
+	if class == bot.ClassDuplicate {
+		id, more := splitVerb(rest)
+		if id == "" {
+			return "", "", "", refuse("Usage: /incident close duplicate INC-n [resolution] — name the incident this one duplicates.")
+		}
+		if _, perr := bot.ParseID(id); perr != nil {
+			return "", "", "", refuse("%s", perr.Error())
+		}
+		return class, id, more, nil
+	}
+	return class, "", strings.TrimSpace(rest), nil
+}
+
+var verbReopen = &Verb{
+	Name: "reopen", Usage: "reopen", Scope: InIncident, Sensitive: true,
+	Summary: "reopen a closed incident in the phase it closed from",
+	Run: func(c *call) error {
+		if c.inc.Open() {
+			return refuse("%s is open.", c.inc.ID())
+		}
+		to := c.inc.ClosedFrom
+		if to.Index() < 0 {
+			to = bot.PhaseIdentification
+		}
+		c.inc.Status, c.inc.ClosedAt, c.inc.Phase = bot.StatusOpen, nil, to
+		c.inc.ReportVersion++
+		if err := c.tx.SaveIncident(c.inc); err != nil {
+			return err
+		}
+		if err := c.tx.EnterPhase(c.inc.Number, to, c.now, false); err != nil {
+			return err
+		}
+		if err := c.record(bot.KindReopen, fmt.Sprintf("reopened in %s (report version %d)", to, c.inc.ReportVersion)); err != nil {
+			return err
+		}
+		c.dirty = true
+		if err := c.post(bot.Message{Text: fmt.Sprintf("%s reopened %s; it is back in %s.", c.who, c.inc.ID(), to)}); err != nil {
+			return err
+		}
+		c.say("%s is open again, in %s.", c.inc.ID(), to)
+		return nil
+	},
+}

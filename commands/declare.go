@@ -1,0 +1,241 @@
+package commands
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/templates"
+)
+
+// MaxTitleLen bounds incident titles: they become channel names, topics and report headings.
+const MaxTitleLen = 120
+
+var verbDeclare = &Verb{
+	Name: "declare", Usage: "declare <title> [sev1..sev4]", Scope: Anywhere,
+	Summary: "declare an incident: opens its private channel, makes you acting commander",
+	Args: []Arg{{Name: "title", Kind: ArgText, Required: true, Help: "what is happening"},
+		{Name: "severity", Kind: ArgChoice, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Help: "default sev3"}},
+	Run: func(c *call) error {
+		title, sev, err := parseDeclare(c.rest, c.e.cfg.DefaultSeverity)
+		if err != nil {
+			if err == errNoTitle {
+				return c.usage()
+			}
+			return err
+		}
+		inc, err := c.declare(declaration{title: title, severity: sev})
+		if err != nil {
+			return err
+		}
+		c.say("Declared %s · %s: #%s is being opened for it. You are acting commander.", inc.ID(), sevLabel(c.e.cfg, sev), inc.ChannelName)
+		return nil
+	},
+}
+
+var errNoTitle = refuse("a title is needed")
+
+// parseDeclare splits "<title> [sevN]".
+func parseDeclare(text string, def int) (string, int, error) {
+	title := strings.TrimSpace(text)
+	sev := def
+	if f := strings.Fields(title); len(f) > 0 {
+		if n, ok := parseSev(f[len(f)-1]); ok {
+			sev = n
+			title = strings.TrimSpace(strings.TrimSuffix(title, f[len(f)-1]))
+		}
+	}
+	title = strings.Join(strings.Fields(title), " ")
+	if title == "" {
+		return "", 0, errNoTitle
+	}
+	if len([]rune(title)) > MaxTitleLen {
+		return "", 0, refuse("That title is %d characters; keep it to %d (details go in /incident note).", len([]rune(title)), MaxTitleLen)
+	}
+	return title, sev, nil
+}
+
+// parseSev reads "sev2", "SEV2", "2" or "p2".
+func parseSev(s string) (int, bool) {
+	s = strings.ToLower(s)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "sev"), "p")
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1 && n <= 4
+}
+
+type declaration struct {
+	title     string
+	severity  int
+	drill     bool
+	origin    string // permalink of the message declared from
+	typ       string
+	declaredN string // optional extra line in the first post
+}
+
+// declare creates the incident, its membership, first timeline entries, checklist and every
+// outbound operation to open its channel — all in the caller's transaction.
+func (c *call) declare(d declaration) (*bot.Incident, error) {
+	inc := &bot.Incident{
+		Title: d.title, Type: d.typ, Severity: d.severity, Phase: bot.PhaseIdentification, Status: bot.StatusOpen,
+		Drill: d.drill, Platform: c.src.Platform, Team: c.src.Team, ChannelName: "pending",
+		OriginChannel: c.src.Channel, OriginLink: d.origin, DeclaredBy: c.who, DeclaredAt: c.now,
+	}
+	if err := c.tx.CreateIncident(inc); err != nil {
+		return nil, err
+	}
+	inc.ChannelName = channelName(c.e.cfg.Channels.Naming, inc.Number, d.title, d.drill)
+	if err := c.tx.SetIncidentChannel(inc.Number, "", inc.ChannelName); err != nil {
+		return nil, err
+	}
+	c.inc = inc
+	what := "declared"
+	if d.drill {
+		what = "declared a drill"
+	}
+	text := fmt.Sprintf("%s %s: %s (%s)", c.who, what, d.title, sevLabel(c.e.cfg, d.severity))
+	if d.origin != "" {
+		text += " from " + d.origin
+	}
+	if err := c.record(bot.KindDeclared, text); err != nil {
+		return nil, err
+	}
+	if err := c.record(bot.KindPhase, "entered identification"); err != nil {
+		return nil, err
+	}
+	if err := c.tx.EnterPhase(inc.Number, bot.PhaseIdentification, c.now, false); err != nil {
+		return nil, err
+	}
+	items, err := c.e.tpl.Checklist(string(bot.PhaseIdentification))
+	if err != nil {
+		return nil, err
+	}
+	if err := c.tx.AddChecklist(inc.Number, bot.PhaseIdentification, items); err != nil {
+		return nil, err
+	}
+	if _, err := c.tx.AddMember(inc.Number, c.who, c.now); err != nil {
+		return nil, err
+	}
+	_, topic, err := c.cardAndTopic()
+	if err != nil {
+		return nil, err
+	}
+	// The platform may create a channel under a different name (taken); the notice goes to
+	// the declarer if creation fails, so nobody is left with a channel-less incident unaware.
+	notify, _ := c.e.cfg.PlatformID(inc.Platform, c.who)
+	if err := c.channelOp(bot.OpCreateChannel, bot.Payload{Name: inc.ChannelName, Private: c.e.cfg.Private(), Topic: topic, Notify: notify}); err != nil {
+		return nil, err
+	}
+	if id, ok := c.e.cfg.PlatformID(inc.Platform, c.who); ok {
+		if err := c.channelOp(bot.OpInvite, bot.Payload{Users: []string{id}}); err != nil {
+			return nil, err
+		}
+	}
+	welcome := fmt.Sprintf("🚨 *%s: %s* — %s, declared by %s at %s.\n%s is acting commander: take the role with `/incident role commander me`, or give it with `/incident role commander @someone`.",
+		inc.ID(), d.title, sevLabel(c.e.cfg, d.severity), c.who, bot.ChatTime(c.now), c.who)
+	if d.origin != "" {
+		welcome += "\nDeclared from: " + d.origin
+	}
+	if err := c.post(bot.Message{Text: welcome, Buttons: c.claimButtons()}); err != nil {
+		return nil, err
+	}
+	c.dirty = true
+	if err := c.announcePhase(bot.PhaseIdentification); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// claimButtons offer the open roles to whoever reads the welcome message.
+func (c *call) claimButtons() []bot.Button {
+	var bs []bot.Button
+	for _, r := range c.e.cfg.Roles {
+		if r == "commander" {
+			continue
+		}
+		bs = append(bs, bot.Button{Action: "role.claim", Label: "I'm " + r, Value: strconv.FormatInt(c.inc.Number, 10) + ":" + r})
+	}
+	return bs
+}
+
+// announcePhase posts the phase guide and checklist in the channel and sends each role
+// holder their part privately.
+func (c *call) announcePhase(phase bot.Phase) error {
+	cmdr, acting, err := c.commander()
+	if err != nil {
+		return err
+	}
+	roles, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	if _, ok := roles["commander"]; !ok && acting {
+		roles["commander"] = cmdr + " (acting)"
+	}
+	data := templates.PhaseData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
+		Type: c.inc.Type, Phase: string(phase), Drill: c.inc.Drill, Roles: roles}
+	guide, err := c.e.tpl.Render("phases/"+string(phase)+".md.tmpl", data)
+	if err != nil {
+		c.e.log.Warn("phase template", "err", err)
+	}
+	list, err := c.checklistText(phase)
+	if err != nil {
+		return err
+	}
+	if err := c.post(bot.Message{Text: strings.TrimSpace(guide + "\n\n" + list)}); err != nil {
+		return err
+	}
+	current, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	if _, ok := current["commander"]; !ok {
+		current["commander"] = cmdr
+	}
+	for _, role := range c.e.cfg.Roles {
+		person, ok := current[role]
+		if !ok {
+			continue
+		}
+		d := data
+		d.Role, d.Person = role, person
+		name := "duties/" + string(phase) + "/" + role + ".md.tmpl"
+		if !c.e.tpl.Exists(name) {
+			continue
+		}
+		text, err := c.e.tpl.Render(name, d)
+		if err != nil {
+			c.e.log.Warn("duty template", "err", err)
+		}
+		if text != "" {
+			if err := c.dm(person, bot.Message{Text: text}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checklistText shows a phase's exit criteria with their state.
+func (c *call) checklistText(phase bot.Phase) (string, error) {
+	items, err := c.tx.Checklist(c.inc.Number, phase)
+	if err != nil {
+		return "", err
+	}
+	if len(items) == 0 {
+		return "No exit criteria for " + string(phase) + ".", nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Exit criteria for %s* (tick with /incident check <n>):", phase)
+	for _, it := range items {
+		mark := "[ ]"
+		if it.CheckedAt != nil {
+			mark = "[x]"
+		}
+		fmt.Fprintf(&b, "\n%s %d. %s", mark, it.N, it.Text)
+		if it.CheckedAt != nil {
+			fmt.Fprintf(&b, " — %s", it.CheckedBy)
+		}
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,192 @@
+// Package commands is warroom's incident engine: every chat verb (declare, phase, role,
+// note, task, close …) declared once and run against the store in one transaction. It knows
+// nothing of Slack or Discord: adapters hand it bot events and it answers with a Reply and
+// outbox operations.
+package commands
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/templates"
+)
+
+// Engine runs commands. It implements bot.Handler.
+type Engine struct {
+	store     Store
+	cfg       *bot.Config
+	tpl       *templates.Set
+	clock     clockwork.Clock
+	log       *slog.Logger
+	verbs     []*Verb
+	kick      func()
+	buttons   map[string]buttonHandler
+	reactions map[string]reactionHandler
+	hooks     Hooks
+}
+
+// Hooks let features outside the core react to engine events inside the same transaction
+// (nudge scheduling, paging). Each is optional.
+type Hooks struct {
+	// AfterCommit runs after a successful commit (e.g. to reschedule timers).
+	AfterCommit func()
+}
+
+// Deps are what the engine needs.
+type Deps struct {
+	Store     Store
+	Config    *bot.Config
+	Templates *templates.Set
+	Clock     clockwork.Clock
+	Log       *slog.Logger
+	// Kick wakes the outbox deliverer after a commit that queued messages.
+	Kick  func()
+	Hooks Hooks
+}
+
+// New builds the engine with every verb.
+func New(d Deps) *Engine {
+	if d.Config == nil {
+		d.Config = bot.DefaultConfig()
+	}
+	if d.Templates == nil {
+		d.Templates = templates.Default()
+	}
+	if d.Clock == nil {
+		d.Clock = clockwork.NewRealClock()
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Kick == nil {
+		d.Kick = func() {}
+	}
+	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks}
+	e.verbs = allVerbs()
+	e.buttons = map[string]buttonHandler{
+		"join.approve": approveJoin,
+		"role.claim":   claimRole,
+	}
+	e.reactions = map[string]reactionHandler{
+		"rotating_light": declareFromReaction,
+		"pushpin":        pinToTimeline,
+	}
+	return e
+}
+
+// Verbs lists the /incident verbs (for help and Discord command registration).
+func (e *Engine) Verbs() []*Verb { return e.verbs }
+
+// Config is the engine's configuration.
+func (e *Engine) Config() *bot.Config { return e.cfg }
+
+// MaxTextLen bounds any text a person gives warroom; longer input is refused rather than
+// silently cut.
+const MaxTextLen = 4000
+
+// HandleCommand runs one slash command and returns what to tell the caller.
+func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
+	name := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(cmd.Name)), "/")
+	text := strings.TrimSpace(cmd.Text)
+	if msg := checkText(text); msg != "" {
+		return bot.Reply{Text: msg}
+	}
+	switch name {
+	case "incident", "inc":
+	case "page", "oncall":
+		return bot.Reply{Text: "/" + name + " is not available yet in this version of warroom: on-call paging is still being built."}
+	default:
+		return bot.Reply{Text: "warroom knows /incident, /page and /oncall, not /" + name + "."}
+	}
+	verbName, rest := splitVerb(text)
+	if verbName == "" {
+		return bot.Reply{Text: e.helpText("")}
+	}
+	v, rest := e.findVerb(verbName, rest)
+	if v == nil {
+		return bot.Reply{Text: "Unknown verb \"" + verbName + "\". " + e.helpText("")}
+	}
+	return e.run(ctx, cmd.Source, func(c *call) error {
+		c.verb = v
+		c.rest = rest
+		return c.runVerb()
+	})
+}
+
+// checkText refuses text no person writes: control characters and absurd lengths.
+func checkText(s string) string {
+	if !utf8.ValidString(s) {
+		return "That text is not valid UTF-8."
+	}
+	if len(s) > MaxTextLen {
+		return "That is too long for one command (at most 4000 characters); split it up."
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return "That text contains control characters; remove them and try again."
+		}
+	}
+	return ""
+}
+
+// run executes fn in one transaction with a fresh call and turns its outcome into a reply.
+func (e *Engine) run(ctx context.Context, src bot.Source, fn func(*call) error) bot.Reply {
+	var c *call
+	err := e.store.Update(ctx, func(tx Tx) error {
+		c = &call{e: e, tx: tx, src: src, now: e.clock.Now().UTC()}
+		c.who = e.cfg.PersonName(src.Platform, src.User.ID)
+		if src.DedupKey != "" {
+			first, err := tx.MarkSeen(src.Platform+":"+src.DedupKey, c.now)
+			if err != nil {
+				return err
+			}
+			if !first {
+				c.duplicate = true
+				return nil
+			}
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		return c.finish()
+	})
+	switch {
+	case err == nil:
+		e.kick()
+		if e.hooks.AfterCommit != nil {
+			e.hooks.AfterCommit()
+		}
+		if c.duplicate {
+			return bot.Reply{}
+		}
+		return bot.Reply{Text: strings.Join(c.reply, "\n")}
+	case isUserError(err):
+		return bot.Reply{Text: err.Error()}
+	default:
+		e.log.Error("command failed", "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)
+		return bot.Reply{Text: "warroom could not do that: " + storageProblem(err) + " Nothing was changed; try again."}
+	}
+}
+
+// storageProblem names a storage failure without exposing internals.
+func storageProblem(err error) string {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "disk full") || strings.Contains(s, "database or disk is full"):
+		return "the database disk is full."
+	case strings.Contains(s, "readonly") || strings.Contains(s, "cannot be written"):
+		return "the database is read-only."
+	case strings.Contains(s, "locked") || strings.Contains(s, "busy"):
+		return "the database is busy."
+	}
+	return "an internal error occurred (logged)."
+}
+
+// now is the engine's clock, for features that schedule.
+func (e *Engine) now() time.Time { return e.clock.Now().UTC() }

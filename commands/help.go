@@ -1,0 +1,43 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+)
+
+var verbHelp = &Verb{
+	Name: "help", Usage: "help [verb]", Scope: Anywhere, Summary: "this list, or one verb's usage",
+	Args: []Arg{{Name: "verb", Kind: ArgWord}},
+	Run: func(c *call) error {
+		c.say("%s", c.e.helpText(strings.TrimSpace(c.rest)))
+		return nil
+	},
+}
+
+// helpText lists every verb, or explains one.
+func (e *Engine) helpText(verb string) string {
+	verb = strings.ToLower(strings.TrimSpace(verb))
+	if verb != "" {
+		for _, v := range e.verbs {
+			if v.Name == verb || strings.HasPrefix(v.Name, verb+" ") {
+				s := fmt.Sprintf("/incident %s — %s", v.Usage, v.Summary)
+				if v.Sensitive {
+					s += "\n(commander, acting commander, scribe or a lead only)"
+				}
+				return s
+			}
+		}
+		return fmt.Sprintf("No verb %q. Try /incident help.", verb)
+	}
+	var b strings.Builder
+	b.WriteString("Usage: /incident <verb> …   († = commander, scribe or lead)")
+	for _, v := range e.verbs {
+		mark := ""
+		if v.Sensitive {
+			mark = " †"
+		}
+		fmt.Fprintf(&b, "\n%s%s — %s", v.Usage, mark, v.Summary)
+	}
+	b.WriteString("\nAlso: /page and /oncall for paging. React 🚨 to a message to declare from it, 📌 in an incident channel to add a message to the timeline.")
+	return b.String()
+}

@@ -1,0 +1,314 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+var verbStatus = &Verb{
+	Name: "status", Usage: "status [INC-n]", Scope: InIncident, ReadOnly: true,
+	Summary: "where the incident stands",
+	Run: func(c *call) error {
+		card, _, err := c.cardAndTopic()
+		if err != nil {
+			return err
+		}
+		c.say("%s", card)
+		items, err := c.tx.Checklist(c.inc.Number, c.inc.Phase)
+		if err != nil {
+			return err
+		}
+		done := 0
+		for _, it := range items {
+			if it.CheckedAt != nil {
+				done++
+			}
+		}
+		tasks, err := c.tx.Tasks(c.inc.Number)
+		if err != nil {
+			return err
+		}
+		open := 0
+		for _, t := range tasks {
+			if t.DoneAt == nil {
+				open++
+			}
+		}
+		if c.inc.Open() {
+			c.say("Exit criteria: %d of %d done · open tasks: %d · timeline: %d entries", done, len(items), open, c.inc.HeadSeq)
+		} else {
+			c.say("Closed as %s. Timeline: %d entries, head %s", c.inc.CloseClass, c.inc.HeadSeq, c.inc.HeadHash)
+		}
+		return nil
+	},
+}
+
+var verbPhase = &Verb{
+	Name: "phase", Usage: "phase [next [--force] | <name> [--force]]", Scope: InIncident, OpenOnly: true,
+	Summary: "show the phase, or move to the next (or a named) one",
+	Args: []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...)},
+		{Name: "force", Kind: ArgChoice, Choices: []string{"--force"}, Help: "go on with unchecked exit criteria"}},
+	Run: func(c *call) error {
+		f := strings.Fields(strings.ToLower(c.rest))
+		if len(f) == 0 {
+			list, err := c.checklistText(c.inc.Phase)
+			if err != nil {
+				return err
+			}
+			c.say("%s is in *%s*.\n%s", c.inc.ID(), c.inc.Phase, list)
+			return nil
+		}
+		force := false
+		var target string
+		for _, w := range f {
+			if w == "--force" || w == "force" || w == "-f" {
+				force = true
+			} else if target == "" {
+				target = w
+			} else {
+				return c.usage()
+			}
+		}
+		if target == "" {
+			return c.usage()
+		}
+		if err := c.requireSensitive("phase"); err != nil {
+			return err
+		}
+		var to bot.Phase
+		if target == "next" {
+			next, ok := c.inc.Phase.Next()
+			if !ok {
+				return refuse("%s is in lessons-learned, the last phase: close it with /incident close [true-positive|false-positive|benign|duplicate INC-n] [resolution].", c.inc.ID())
+			}
+			to = next
+		} else {
+			p, ok := bot.ParsePhase(target)
+			if !ok {
+				return refuse("Unknown phase %q. Phases: %s.", target, validList(phaseNames()))
+			}
+			to = p
+		}
+		return c.changePhase(to, force)
+	},
+}
+
+func phaseNames() []string {
+	var out []string
+	for _, p := range bot.IncidentPhases {
+		out = append(out, string(p))
+	}
+	return out
+}
+
+// changePhase moves the incident to phase `to`. Moving forward needs the current phase's
+// exit criteria ticked, unless forced — and a forced move is on the timeline with what was
+// skipped.
+func (c *call) changePhase(to bot.Phase, force bool) error {
+	from := c.inc.Phase
+	if to == from {
+		return refuse("%s is already in %s.", c.inc.ID(), to)
+	}
+	items, err := c.tx.Checklist(c.inc.Number, from)
+	if err != nil {
+		return err
+	}
+	var open []string
+	for _, it := range items {
+		if it.CheckedAt == nil {
+			open = append(open, fmt.Sprintf("%d. %s", it.N, it.Text))
+		}
+	}
+	forward := to.Index() > from.Index()
+	if forward && len(open) > 0 && !force {
+		return refuse("%s cannot leave %s yet: %d exit criteria are open:\n%s\nTick them with /incident check <n>, or go on anyway with /incident phase %s --force (recorded on the timeline).",
+			c.inc.ID(), from, len(open), strings.Join(open, "\n"), phaseArg(to, c.inc.Phase))
+	}
+	if forward && len(open) > 0 {
+		if err := c.record(bot.KindOverride, fmt.Sprintf("forced %s → %s with %d open exit criteria: %s", from, to, len(open), strings.Join(open, "; "))); err != nil {
+			return err
+		}
+	}
+	if err := c.enterPhase(to, forward && len(open) > 0); err != nil {
+		return err
+	}
+	c.say("%s moved from %s to %s.", c.inc.ID(), from, to)
+	return nil
+}
+
+func phaseArg(to, from bot.Phase) string {
+	if next, _ := from.Next(); next == to {
+		return "next"
+	}
+	return string(to)
+}
+
+// enterPhase records the move, opens the new phase's checklist, tells the team and posts the
+// timeline head so a copy of it lives outside the database.
+func (c *call) enterPhase(to bot.Phase, forced bool) error {
+	from := c.inc.Phase
+	c.inc.Phase = to
+	if err := c.tx.SaveIncident(c.inc); err != nil {
+		return err
+	}
+	if err := c.tx.EnterPhase(c.inc.Number, to, c.now, forced); err != nil {
+		return err
+	}
+	items, err := c.e.tpl.Checklist(string(to))
+	if err != nil {
+		return err
+	}
+	if err := c.tx.AddChecklist(c.inc.Number, to, items); err != nil {
+		return err
+	}
+	if err := c.record(bot.KindPhase, fmt.Sprintf("%s → %s", from, to)); err != nil {
+		return err
+	}
+	c.dirty = true
+	if err := c.announcePhase(to); err != nil {
+		return err
+	}
+	return c.postHead("Phase changed to " + string(to))
+}
+
+// postHead posts the timeline's head hash in the channel.
+func (c *call) postHead(why string) error {
+	inc, err := c.tx.Incident(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	return c.post(bot.Message{Text: fmt.Sprintf("%s. Timeline head: entry %d, sha256 %s", why, inc.HeadSeq, inc.HeadHash)})
+}
+
+var verbSev = &Verb{
+	Name: "sev", Usage: "sev <1-4>", Scope: InIncident, Sensitive: true, OpenOnly: true,
+	Summary: "change the severity",
+	Args:    []Arg{{Name: "severity", Kind: ArgChoice, Required: true, Choices: []string{"1", "2", "3", "4"}}},
+	Run: func(c *call) error {
+		f := strings.Fields(c.rest)
+		if len(f) != 1 {
+			return c.usage()
+		}
+		sev, ok := parseSev(f[0])
+		if !ok {
+			return refuse("Unknown severity %q. Severities: 1 (%s), 2 (%s), 3 (%s), 4 (%s).", f[0],
+				c.e.cfg.SeverityName(1), c.e.cfg.SeverityName(2), c.e.cfg.SeverityName(3), c.e.cfg.SeverityName(4))
+		}
+		if sev == c.inc.Severity {
+			return refuse("%s is already %s.", c.inc.ID(), sevLabel(c.e.cfg, sev))
+		}
+		old := c.inc.Severity
+		c.inc.Severity = sev
+		if err := c.tx.SaveIncident(c.inc); err != nil {
+			return err
+		}
+		if err := c.record(bot.KindSeverity, fmt.Sprintf("sev%d → sev%d (%s)", old, sev, c.e.cfg.SeverityName(sev))); err != nil {
+			return err
+		}
+		c.dirty = true
+		if err := c.post(bot.Message{Text: fmt.Sprintf("%s changed severity from %s to %s.", c.who, sevLabel(c.e.cfg, old), sevLabel(c.e.cfg, sev))}); err != nil {
+			return err
+		}
+		c.say("%s is now %s.", c.inc.ID(), sevLabel(c.e.cfg, sev))
+		return nil
+	},
+}
+
+var verbType = &Verb{
+	Name: "type", Usage: "type <type>", Scope: InIncident, OpenOnly: true,
+	Summary: "classify the incident",
+	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true}},
+	Run: func(c *call) error {
+		f := strings.Fields(strings.ToLower(c.rest))
+		if len(f) != 1 {
+			return refuse("Usage: /incident type <type>. Types: %s.", validList(c.e.cfg.Types))
+		}
+		if !c.e.cfg.HasType(f[0]) {
+			return refuse("Unknown type %q. Types: %s.", f[0], validList(c.e.cfg.Types))
+		}
+		if f[0] == c.inc.Type {
+			return refuse("%s is already classified as %s.", c.inc.ID(), f[0])
+		}
+		old := c.inc.Type
+		c.inc.Type = f[0]
+		if err := c.tx.SaveIncident(c.inc); err != nil {
+			return err
+		}
+		text := "classified as " + f[0]
+		if old != "" {
+			text = "reclassified from " + old + " to " + f[0]
+		}
+		if err := c.record(bot.KindType, text); err != nil {
+			return err
+		}
+		c.dirty = true
+		c.say("%s %s.", c.inc.ID(), text)
+		return nil
+	},
+}
+
+var verbLink = &Verb{
+	Name: "link", Usage: "link INC-n", Scope: InIncident,
+	Summary: "relate another incident to this one",
+	Args:    []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
+	Run: func(c *call) error {
+		f := strings.Fields(c.rest)
+		if len(f) != 1 {
+			return c.usage()
+		}
+		other, err := c.lookupIncident(f[0])
+		if err != nil {
+			return err
+		}
+		if other.Number == c.inc.Number {
+			return refuse("An incident cannot be linked to itself.")
+		}
+		added, err := c.tx.AddLink(c.inc.Number, other.Number)
+		if err != nil {
+			return err
+		}
+		if !added {
+			return refuse("%s and %s are already linked.", c.inc.ID(), other.ID())
+		}
+		if err := c.record(bot.KindLink, "linked to "+other.ID()); err != nil {
+			return err
+		}
+		if err := c.recordOn(other.Number, bot.KindLink, "linked to "+c.inc.ID()); err != nil {
+			return err
+		}
+		c.say("%s is now linked to %s (%s).", c.inc.ID(), other.ID(), other.Title)
+		return nil
+	},
+}
+
+var verbList = &Verb{
+	Name: "list", Usage: "list", Scope: Anywhere, Summary: "open incidents",
+	Run: func(c *call) error {
+		open, err := c.tx.Incidents(false)
+		if err != nil {
+			return err
+		}
+		if len(open) == 0 {
+			c.say("No open incidents.")
+			return nil
+		}
+		c.say("Open incidents:")
+		for i := range open {
+			inc := &open[i]
+			c.inc = inc
+			cmdr, acting, err := c.commander()
+			if err != nil {
+				return err
+			}
+			drill := ""
+			if inc.Drill {
+				drill = " · DRILL"
+			}
+			c.say("• %s %s · sev%d · %s · commander %s · #%s%s", inc.ID(), inc.Title, inc.Severity, inc.Phase, commanderLabel(cmdr, acting), inc.ChannelName, drill)
+		}
+		c.inc = nil
+		return nil
+	},
+}

@@ -1,0 +1,280 @@
+package commands
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/templates"
+)
+
+var verbRole = &Verb{
+	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident, OpenOnly: true,
+	Summary: "give a role (or take one with me); giving to others and taking commander are †",
+	Args: []Arg{{Name: "role", Kind: ArgChoice, Required: true}, {Name: "user", Kind: ArgUser, Required: true}},
+	Run: func(c *call) error {
+		f := strings.Fields(c.rest)
+		if len(f) != 2 {
+			return refuse("Usage: /incident role <role> <@user|me>. Roles: %s.", validList(c.e.cfg.Roles))
+		}
+		role := strings.ToLower(f[0])
+		if !c.e.cfg.HasRole(role) {
+			return refuse("Unknown role %q. Roles: %s.", f[0], validList(c.e.cfg.Roles))
+		}
+		person, err := c.parsePerson(f[1])
+		if err != nil {
+			return err
+		}
+		if person != c.who || role == "commander" {
+			if err := c.requireSensitive("role " + role + " (for someone else, or commander)"); err != nil {
+				return err
+			}
+		}
+		return c.assignRole(role, person)
+	},
+}
+
+// assignRole gives role to person, brings them into the channel and sends them the role's
+// instructions.
+func (c *call) assignRole(role, person string) error {
+	roles, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	if roles[role] == person {
+		return refuse("%s is already %s of %s.", person, role, c.inc.ID())
+	}
+	if err := c.tx.SetRole(c.inc.Number, role, person, c.who, c.now); err != nil {
+		return err
+	}
+	text := person + " is " + role
+	if prev, ok := roles[role]; ok {
+		text += " (was " + prev + ")"
+	}
+	if person != c.who {
+		text += ", assigned by " + c.who
+	}
+	if err := c.record(bot.KindRole, text); err != nil {
+		return err
+	}
+	if err := c.invite(person); err != nil {
+		return err
+	}
+	if err := c.post(bot.Message{Text: text + "."}); err != nil {
+		return err
+	}
+	instr, rerr := c.e.tpl.Render("roles/"+role+".md.tmpl", templates.RoleData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity,
+		Phase: string(c.inc.Phase), Role: role, Person: person, Channel: c.inc.ChannelName, Drill: c.inc.Drill})
+	if rerr != nil {
+		c.e.log.Warn("role template", "err", rerr)
+	}
+	if instr == "" {
+		instr = fmt.Sprintf("You are %s of %s (%s) in #%s.", role, c.inc.ID(), c.inc.Title, c.inc.ChannelName)
+	}
+	if err := c.dm(person, bot.Message{Text: instr}); err != nil {
+		return err
+	}
+	c.dirty = true
+	c.say("%s.", text)
+	return nil
+}
+
+var verbRoles = &Verb{
+	Name: "roles", Usage: "roles [INC-n]", Scope: InIncident, ReadOnly: true, Summary: "who holds which role",
+	Run: func(c *call) error {
+		roles, err := c.tx.CurrentRoles(c.inc.Number)
+		if err != nil {
+			return err
+		}
+		cmdr, acting, err := c.commander()
+		if err != nil {
+			return err
+		}
+		c.say("Roles on %s:", c.inc.ID())
+		for _, r := range c.e.cfg.Roles {
+			holder, ok := roles[r]
+			switch {
+			case r == "commander":
+				holder = commanderLabel(cmdr, acting)
+			case !ok:
+				holder = "—"
+			}
+			c.say("• %s: %s", r, holder)
+		}
+		members, err := c.tx.Members(c.inc.Number)
+		if err != nil {
+			return err
+		}
+		c.say("Members: %s", strings.Join(members, ", "))
+		return nil
+	},
+}
+
+var verbInvite = &Verb{
+	Name: "invite", Usage: "invite @user", Scope: InIncident, Sensitive: true, OpenOnly: true,
+	Summary: "add someone to the incident channel",
+	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
+	Run: func(c *call) error {
+		f := strings.Fields(c.rest)
+		if len(f) != 1 {
+			return c.usage()
+		}
+		person, err := c.parsePerson(f[0])
+		if err != nil {
+			return err
+		}
+		return c.addPerson(person)
+	},
+}
+
+func (c *call) addPerson(person string) error {
+	member, err := c.tx.IsMember(c.inc.Number, person)
+	if err != nil {
+		return err
+	}
+	if member {
+		return refuse("%s is already in %s.", person, c.inc.ID())
+	}
+	if err := c.invite(person); err != nil {
+		return err
+	}
+	if err := c.record(bot.KindMember, person+" added by "+c.who); err != nil {
+		return err
+	}
+	if err := c.post(bot.Message{Text: fmt.Sprintf("%s added %s to %s.", c.who, person, c.inc.ID())}); err != nil {
+		return err
+	}
+	if err := c.dm(person, bot.Message{Text: fmt.Sprintf("%s added you to %s (%s): #%s", c.who, c.inc.ID(), c.inc.Title, c.inc.ChannelName)}); err != nil {
+		return err
+	}
+	c.say("%s added to %s.", person, c.inc.ID())
+	return nil
+}
+
+var verbRemove = &Verb{
+	Name: "remove", Usage: "remove @user", Scope: InIncident, Sensitive: true,
+	Summary: "take someone out of the incident channel (and their roles)",
+	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
+	Run: func(c *call) error {
+		f := strings.Fields(c.rest)
+		if len(f) != 1 {
+			return c.usage()
+		}
+		person, err := c.parsePerson(f[0])
+		if err != nil {
+			return err
+		}
+		if person == c.who {
+			return refuse("You cannot remove yourself; hand over your roles first, then leave the channel.")
+		}
+		removed, err := c.tx.RemoveMember(c.inc.Number, person)
+		if err != nil {
+			return err
+		}
+		if !removed {
+			return refuse("%s is not in %s.", person, c.inc.ID())
+		}
+		ended, err := c.tx.EndRoles(c.inc.Number, person, c.now)
+		if err != nil {
+			return err
+		}
+		text := person + " removed by " + c.who
+		if len(ended) > 0 {
+			text += " (no longer " + strings.Join(ended, ", ") + ")"
+		}
+		if err := c.record(bot.KindMember, text); err != nil {
+			return err
+		}
+		if id, ok := c.e.cfg.PlatformID(c.inc.Platform, person); ok {
+			if err := c.channelOp(bot.OpRemove, bot.Payload{User: id}); err != nil {
+				return err
+			}
+		}
+		if err := c.post(bot.Message{Text: text + "."}); err != nil {
+			return err
+		}
+		c.dirty = len(ended) > 0
+		c.say("%s.", text)
+		return nil
+	},
+}
+
+var verbJoin = &Verb{
+	Name: "join", Usage: "join INC-n", Scope: Anywhere, Summary: "ask to join an incident; its commander approves",
+	Args: []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
+	Run: func(c *call) error {
+		f := strings.Fields(c.rest)
+		if len(f) != 1 {
+			return c.usage()
+		}
+		inc, err := c.lookupIncident(f[0])
+		if err != nil {
+			return err
+		}
+		if !inc.Open() {
+			return refuse("%s is closed.", inc.ID())
+		}
+		member, err := c.tx.IsMember(inc.Number, c.who)
+		if err != nil {
+			return err
+		}
+		if member {
+			return refuse("You are already in %s: #%s.", inc.ID(), inc.ChannelName)
+		}
+		c.inc = inc
+		if err := c.record(bot.KindJoin, c.who+" asked to join"); err != nil {
+			return err
+		}
+		value := strconv.FormatInt(inc.Number, 10) + ":" + c.who
+		if err := c.post(bot.Message{Text: fmt.Sprintf("%s asks to join %s. The commander (or scribe, or a lead) can approve, or run /incident invite @%s.", c.who, inc.ID(), c.who),
+			Buttons: []bot.Button{{Action: "join.approve", Label: "Approve", Value: value, Style: "primary"}}}); err != nil {
+			return err
+		}
+		c.say("Asked to join %s; you will be added when the commander approves.", inc.ID())
+		return nil
+	},
+}
+
+// approveJoin handles the Approve button of a join request.
+func approveJoin(c *call, value string) error {
+	num, person, ok := strings.Cut(value, ":")
+	if !ok {
+		return refuse("That button is malformed.")
+	}
+	inc, err := c.lookupIncident(num)
+	if err != nil {
+		return err
+	}
+	c.inc = inc
+	if !inc.Open() {
+		return refuse("%s is closed.", inc.ID())
+	}
+	if err := c.requireSensitive("invite"); err != nil {
+		return err
+	}
+	return c.addPerson(person)
+}
+
+// claimRole handles an "I'm <role>" button.
+func claimRole(c *call, value string) error {
+	num, role, ok := strings.Cut(value, ":")
+	if !ok {
+		return refuse("That button is malformed.")
+	}
+	inc, err := c.lookupIncident(num)
+	if err != nil {
+		return err
+	}
+	c.inc = inc
+	if !inc.Open() {
+		return refuse("%s is closed.", inc.ID())
+	}
+	if err := c.requireMember(); err != nil {
+		return err
+	}
+	if !c.e.cfg.HasRole(role) || role == "commander" {
+		return refuse("That role cannot be claimed with a button.")
+	}
+	return c.assignRole(role, c.who)
+}

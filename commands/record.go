@@ -1,0 +1,319 @@
+package commands
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/duration"
+)
+
+var verbNote = &Verb{
+	Name: "note", Usage: "note <text>", Scope: InIncident, OpenOnly: true, Summary: "add a note to the timeline",
+	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		if c.rest == "" {
+			return c.usage()
+		}
+		if err := c.record(bot.KindNote, c.rest); err != nil {
+			return err
+		}
+		if err := c.post(bot.Message{Text: "📝 " + c.who + ": " + c.rest}); err != nil {
+			return err
+		}
+		c.say("Noted on %s.", c.inc.ID())
+		return nil
+	},
+}
+
+var verbUpdate = &Verb{
+	Name: "update", Usage: "update <text>", Scope: InIncident, OpenOnly: true,
+	Summary: "post a status update (channel, card and announce channel)",
+	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		if c.rest == "" {
+			return c.usage()
+		}
+		if err := c.record(bot.KindUpdate, c.rest); err != nil {
+			return err
+		}
+		if err := c.post(bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, c.rest)}); err != nil {
+			return err
+		}
+		if ch := c.e.cfg.Channels.Announce; ch != "" {
+			// Sanitised: no title or details leave the private channel, only where it stands.
+			label := c.inc.ID()
+			if c.e.cfg.Channels.Naming == "codename" {
+				label = c.inc.ChannelName
+			}
+			text := fmt.Sprintf("%s · %s · phase %s · updated %s", label, sevLabel(c.e.cfg, c.inc.Severity), c.inc.Phase, bot.ChatTime(c.now))
+			if next, ok := c.e.cfg.Nudges.StatusUpdate["sev"+strconv.Itoa(c.inc.Severity)]; ok {
+				text += " · next update by " + bot.ChatTime(c.now.Add(next.Std()))
+			}
+			if err := c.postTo(c.inc.Platform, ch, bot.Message{Text: drillMark(c.inc, text)}); err != nil {
+				return err
+			}
+		}
+		c.say("Status update posted on %s.", c.inc.ID())
+		return nil
+	},
+}
+
+var verbTaskAdd = &Verb{
+	Name: "task add", Group: "task", Usage: "task add <text> [@owner] [due <duration>]", Scope: InIncident, OpenOnly: true,
+	Summary: "add an action item",
+	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}, {Name: "owner", Kind: ArgUser},
+		{Name: "due", Kind: ArgDuration, Help: "e.g. 30m, 4h, 2d"}},
+	Run: func(c *call) error {
+		text, owner, due, err := c.parseTask(c.rest)
+		if err != nil {
+			return err
+		}
+		task := bot.Task{Text: text, Owner: owner, CreatedBy: c.who, CreatedAt: c.now}
+		if due > 0 {
+			at := c.now.Add(due)
+			task.Due = &at
+		}
+		k, err := c.tx.AddTask(c.inc.Number, task)
+		if err != nil {
+			return err
+		}
+		desc := fmt.Sprintf("task %d: %s", k, text)
+		if owner != "" {
+			desc += " (owner " + owner + ")"
+		}
+		if task.Due != nil {
+			desc += ", due " + bot.FormatTime(*task.Due)
+		}
+		if err := c.record(bot.KindTask, "added "+desc); err != nil {
+			return err
+		}
+		post := fmt.Sprintf("%s added %s", c.who, desc)
+		if task.Due != nil {
+			post = strings.Replace(post, bot.FormatTime(*task.Due), bot.ChatTime(*task.Due), 1)
+		}
+		if err := c.post(bot.Message{Text: post}); err != nil {
+			return err
+		}
+		if owner != "" && owner != c.who {
+			if err := c.invite(owner); err != nil {
+				return err
+			}
+		}
+		c.say("Task %d added to %s.", k, c.inc.ID())
+		return nil
+	},
+}
+
+// parseTask reads "<text> [@owner] [due <duration>]" — owner and due may come in either
+// order at the end.
+func (c *call) parseTask(s string) (text, owner string, due time.Duration, err error) {
+	f := strings.Fields(s)
+	for len(f) > 0 {
+		last := f[len(f)-1]
+		switch {
+		case len(f) >= 2 && strings.EqualFold(f[len(f)-2], "due") && due == 0:
+			d, perr := duration.Parse(last)
+			if perr != nil {
+				return "", "", 0, refuse("%s", perr.Error())
+			}
+			due = d
+			f = f[:len(f)-2]
+			continue
+		case isMention(last) && owner == "" && len(f) > 1:
+			p, perr := c.parsePerson(last)
+			if perr != nil {
+				return "", "", 0, perr
+			}
+			owner = p
+			f = f[:len(f)-1]
+			continue
+		}
+		break
+	}
+	text = strings.Join(f, " ")
+	if text == "" {
+		return "", "", 0, c.usage()
+	}
+	return text, owner, due, nil
+}
+
+var verbTaskDone = &Verb{
+	Name: "task done", Group: "task", Usage: "task done <n>", Scope: InIncident, OpenOnly: true, Summary: "mark a task done",
+	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
+	Run: func(c *call) error {
+		k, err := strconv.ParseInt(strings.TrimSpace(c.rest), 10, 64)
+		if err != nil || k <= 0 {
+			return c.usage()
+		}
+		task, err := c.tx.CompleteTask(c.inc.Number, k, c.who, c.now)
+		if isNotFound(err) {
+			return refuse("%s has no task %d; see /incident tasks.", c.inc.ID(), k)
+		}
+		if err != nil {
+			return err
+		}
+		if task.DoneAt != nil {
+			return refuse("Task %d was already done by %s.", k, task.DoneBy)
+		}
+		if err := c.record(bot.KindTask, fmt.Sprintf("done task %d: %s", k, task.Text)); err != nil {
+			return err
+		}
+		if err := c.post(bot.Message{Text: fmt.Sprintf("%s finished task %d: %s", c.who, k, task.Text)}); err != nil {
+			return err
+		}
+		c.say("Task %d done.", k)
+		return nil
+	},
+}
+
+var verbTasks = &Verb{
+	Name: "tasks", Usage: "tasks [INC-n]", Scope: InIncident, ReadOnly: true, Summary: "list action items",
+	Run: func(c *call) error {
+		tasks, err := c.tx.Tasks(c.inc.Number)
+		if err != nil {
+			return err
+		}
+		if len(tasks) == 0 {
+			c.say("%s has no tasks; add one with /incident task add <text> [@owner] [due <duration>].", c.inc.ID())
+			return nil
+		}
+		c.say("Tasks on %s:", c.inc.ID())
+		for _, t := range tasks {
+			mark := "[ ]"
+			if t.DoneAt != nil {
+				mark = "[x]"
+			}
+			line := fmt.Sprintf("%s %d. %s", mark, t.N, t.Text)
+			if t.Owner != "" {
+				line += " — " + t.Owner
+			}
+			if t.Due != nil && t.DoneAt == nil {
+				line += ", due " + bot.ChatTime(*t.Due)
+				if t.Due.Before(c.now) {
+					line += " (OVERDUE)"
+				}
+			}
+			c.say("%s", line)
+		}
+		return nil
+	},
+}
+
+var verbChecklist = &Verb{
+	Name: "checklist", Usage: "checklist [INC-n]", Scope: InIncident, ReadOnly: true, Summary: "the current phase's exit criteria",
+	Run: func(c *call) error {
+		phase := c.inc.Phase
+		if !c.inc.Open() {
+			phase = c.inc.ClosedFrom
+		}
+		text, err := c.checklistText(phase)
+		if err != nil {
+			return err
+		}
+		c.say("%s", text)
+		return nil
+	},
+}
+
+var verbCheck = &Verb{
+	Name: "check", Usage: "check <n>", Scope: InIncident, OpenOnly: true, Summary: "tick exit criterion n",
+	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
+	Run: func(c *call) error {
+		k, err := strconv.Atoi(strings.TrimSpace(c.rest))
+		if err != nil || k <= 0 {
+			return c.usage()
+		}
+		item, err := c.tx.CheckItem(c.inc.Number, c.inc.Phase, k, c.who, c.now)
+		if isNotFound(err) {
+			return refuse("%s has no exit criterion %d in %s; see /incident checklist.", c.inc.ID(), k, c.inc.Phase)
+		}
+		if err != nil {
+			return err
+		}
+		if item.CheckedAt != nil {
+			return refuse("Criterion %d was already ticked by %s.", k, item.CheckedBy)
+		}
+		if err := c.record(bot.KindCheck, fmt.Sprintf("%s criterion %d done: %s", c.inc.Phase, k, item.Text)); err != nil {
+			return err
+		}
+		items, err := c.tx.Checklist(c.inc.Number, c.inc.Phase)
+		if err != nil {
+			return err
+		}
+		left := 0
+		for _, it := range items {
+			if it.CheckedAt == nil {
+				left++
+			}
+		}
+		c.say("Ticked %d. %s (%d left in %s).", k, item.Text, left, c.inc.Phase)
+		if left == 0 {
+			c.say("All exit criteria of %s are met: move on with /incident phase next.", c.inc.Phase)
+		}
+		return nil
+	},
+}
+
+var verbLesson = &Verb{
+	Name: "lesson", Usage: "lesson <good|bad|idea> <text>", Scope: InIncident, Summary: "record a lesson for the report",
+	Args: []Arg{{Name: "kind", Kind: ArgChoice, Required: true, Choices: bot.LessonKinds}, {Name: "text", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		kind, text := splitVerb(c.rest)
+		if kind == "" || text == "" {
+			return c.usage()
+		}
+		if kind != "good" && kind != "bad" && kind != "idea" {
+			return refuse("Unknown lesson kind %q: use good, bad or idea.", kind)
+		}
+		if err := c.tx.AddLesson(c.inc.Number, bot.Lesson{Kind: kind, Text: text, Author: c.who, At: c.now}); err != nil {
+			return err
+		}
+		if err := c.record(bot.KindLesson, kind+": "+text); err != nil {
+			return err
+		}
+		c.say("Lesson (%s) recorded on %s.", kind, c.inc.ID())
+		return nil
+	},
+}
+
+var verbRedact = &Verb{
+	Name: "redact", Usage: "redact <seq> <reason>", Scope: InIncident, Sensitive: true,
+	Summary: "drop a timeline entry's text (e.g. a pasted password); the chain still verifies",
+	Args:    []Arg{{Name: "seq", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		num, reason := splitVerb(c.rest)
+		seq, err := strconv.ParseInt(num, 10, 64)
+		if err != nil || seq <= 0 || reason == "" {
+			return c.usage()
+		}
+		e, err := c.tx.Redact(c.inc.Number, seq)
+		if isNotFound(err) {
+			return refuse("%s has no timeline entry %d.", c.inc.ID(), seq)
+		}
+		if err != nil {
+			return err
+		}
+		if e.Redacted {
+			return refuse("Entry %d is already redacted.", seq)
+		}
+		if e.Kind == bot.KindRedaction {
+			return refuse("Entry %d records a redaction; it cannot itself be redacted.", seq)
+		}
+		if err := c.record(bot.KindRedaction, redactionText(seq, reason)); err != nil {
+			return err
+		}
+		if err := c.post(bot.Message{Text: fmt.Sprintf("%s redacted timeline entry %d: %s", c.who, seq, reason)}); err != nil {
+			return err
+		}
+		c.say("Entry %d redacted; its digest stays, so the timeline still verifies.", seq)
+		return nil
+	},
+}
+
+// redactionText must match storage.RedactionText, which verify parses.
+func redactionText(seq int64, reason string) string {
+	return "redacted entry " + strconv.FormatInt(seq, 10) + ": " + reason
+}

@@ -1,0 +1,55 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Store is the persistence the commands need. storage.DB satisfies it through a thin
+// adapter in cmd/ (commands never import storage or SQLite).
+type Store interface {
+	// Update runs fn in one write transaction: all of a command's effects or none.
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one transaction's view of the data.
+type Tx interface {
+	MarkSeen(key string, at time.Time) (bool, error)
+
+	CreateIncident(inc *bot.Incident) error
+	SaveIncident(inc *bot.Incident) error
+	Incident(n int64) (*bot.Incident, error)
+	IncidentByChannel(platform, channelID string) (*bot.Incident, error)
+	Incidents(all bool) ([]bot.Incident, error)
+	SetIncidentChannel(n int64, channelID, name string) error
+
+	AddMember(n int64, person string, at time.Time) (bool, error)
+	RemoveMember(n int64, person string) (bool, error)
+	IsMember(n int64, person string) (bool, error)
+	Members(n int64) ([]string, error)
+	SetRole(n int64, role, person, by string, at time.Time) error
+	EndRoles(n int64, person string, at time.Time) ([]string, error)
+	CurrentRoles(n int64) (map[string]string, error)
+
+	EnterPhase(n int64, phase bot.Phase, at time.Time, forced bool) error
+	LeavePhase(n int64, at time.Time) error
+	AddChecklist(n int64, phase bot.Phase, items []string) error
+	Checklist(n int64, phase bot.Phase) ([]bot.ChecklistItem, error)
+	CheckItem(n int64, phase bot.Phase, k int, by string, at time.Time) (bot.ChecklistItem, error)
+
+	AddTask(n int64, task bot.Task) (int64, error)
+	Tasks(n int64) ([]bot.Task, error)
+	CompleteTask(n, k int64, by string, at time.Time) (bot.Task, error)
+	AddLesson(n int64, l bot.Lesson) error
+	Lessons(n int64) ([]bot.Lesson, error)
+	AddLink(a, b int64) (bool, error)
+	Links(n int64) ([]int64, error)
+
+	Append(n int64, e *bot.Entry, ref string) (bool, error)
+	Redact(n, seq int64) (bot.Entry, error)
+	Entry(n, seq int64) (bot.Entry, error)
+
+	Enqueue(o bot.Outbound, at time.Time) error
+}
