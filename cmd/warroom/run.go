@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -21,12 +25,9 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	if err != nil {
 		return m.fail("%v", err)
 	}
-	platforms := configuredPlatforms(m.Getenv)
-	if shell {
-		platforms = nil
-	}
+	platformsWanted := !shell && (m.Getenv("SLACK_BOT_TOKEN") != "" || m.Getenv("DISCORD_BOT_TOKEN") != "")
 	level := slog.LevelInfo
-	if len(platforms) == 0 {
+	if !platformsWanted {
 		level = slog.LevelWarn // the console's own output is the interface
 	}
 	log := m.logger(o, level)
@@ -39,9 +40,99 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	deliverer := bot.NewDeliverer(db, clock, log)
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick})
 
-	if len(platforms) > 0 {
-		return m.fail("%s support is not built yet in this version of warroom; unset its environment variables to use the console", platforms[0])
+	if !platformsWanted {
+		return m.console(ctx, o, cfg, engine, deliverer, clock, shell)
 	}
+	env := adapterEnv{getenv: m.Getenv, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db, mux: http.NewServeMux(), httpAddr: o.http}
+	var adapters []*adapter
+	for _, start := range adapterStarters {
+		a, err := start(ctx, env)
+		if err != nil {
+			return m.fail("%v", err)
+		}
+		if a != nil {
+			adapters = append(adapters, a)
+			deliverer.AddPlatform(a.platform)
+		}
+	}
+	return m.serve(ctx, o, cfg, log, env, adapters, deliverer)
+}
+
+// serve runs the platform adapters, the outbox and the HTTP endpoints until ctx ends, then
+// drains the outbox for up to the configured grace period.
+func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, deliverer *bot.Deliverer) int {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(adapters)+2)
+	for _, a := range adapters {
+		wg.Add(1)
+		go func(a *adapter) {
+			defer wg.Done()
+			if err := a.run(runCtx); err != nil && runCtx.Err() == nil {
+				errs <- fmt.Errorf("%s: %w", a.name, err)
+			}
+		}(a)
+		log.Info("platform started", "platform", a.name)
+	}
+	deliverCtx, stopDelivery := context.WithCancel(context.Background())
+	defer stopDelivery()
+	var dwg sync.WaitGroup
+	dwg.Add(1)
+	go func() { defer dwg.Done(); deliverer.Run(deliverCtx, time.Second) }()
+
+	var servers []*http.Server
+	if o.http != "" {
+		srv, err := listen(o.http, env.mux, log)
+		if err != nil {
+			return m.fail("--http %s: %v", o.http, err)
+		}
+		servers = append(servers, srv)
+	}
+	if m.Ready != nil {
+		m.Ready()
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-errs:
+		log.Error("platform failed", "err", err)
+		cancel()
+	}
+	cancel()
+	for _, s := range servers {
+		sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.Shutdown(sctx)
+		c()
+	}
+	wg.Wait()
+	stopDelivery()
+	dwg.Wait()
+	grace, c := context.WithTimeout(context.Background(), cfg.ShutdownGrace.Std())
+	defer c()
+	if err := deliverer.Flush(grace); err != nil {
+		log.Warn("outbox not fully drained before exit; it is delivered on the next start", "err", err)
+	}
+	return exitOK
+}
+
+func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "addr", addr, "err", err)
+		}
+	}()
+	log.Info("listening", "addr", ln.Addr().String())
+	return srv, nil
+}
+
+// console runs the local workspace on stdin/stdout.
+func (m *Main) console(ctx context.Context, o *options, cfg *bot.Config, engine *commands.Engine, deliverer *bot.Deliverer, clock clockwork.Clock, shell bool) int {
 	if !shell {
 		fmt.Fprintln(m.Stderr, "warroom: no Slack or Discord configured — starting the console workspace.")
 		fmt.Fprintln(m.Stderr, "warroom: to connect Slack set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP); for Discord set DISCORD_BOT_TOKEN. See the README.")
@@ -61,23 +152,10 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	if err := sh.Run(ctx, m.Stdin); err != nil && ctx.Err() == nil {
 		return m.fail("%v", err)
 	}
-	// Deliver anything still queued (e.g. after a platform outage) before leaving.
 	flushCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace.Std())
 	defer cancel()
 	_ = deliverer.Flush(flushCtx)
 	return exitOK
-}
-
-// configuredPlatforms names the platforms whose credentials are in the environment.
-func configuredPlatforms(getenv func(string) string) []string {
-	var out []string
-	if getenv("SLACK_BOT_TOKEN") != "" {
-		out = append(out, "Slack")
-	}
-	if getenv("DISCORD_BOT_TOKEN") != "" {
-		out = append(out, "Discord")
-	}
-	return out
 }
 
 func isTerminal(r any) bool {
@@ -88,5 +166,3 @@ func isTerminal(r any) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
-
-var _ = time.Second
