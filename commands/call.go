@@ -12,21 +12,25 @@ import (
 
 // call is one command being run: who, where, the transaction, and what to say.
 type call struct {
-	e         *Engine
-	tx        Tx
-	src       bot.Source
-	who       string // the caller as warroom records people
-	now       time.Time
-	verb      *Verb
-	rest      string
-	inc       *bot.Incident
-	reply     []string
-	dirty     bool // the card and topic need refreshing
-	duplicate bool
+	e     *Engine
+	tx    Tx
+	src   bot.Source
+	who   string // the caller as warroom records people
+	now   time.Time
+	verb  *Verb
+	rest  string
+	inc   *bot.Incident
+	reply []string
+	dirty bool // the card and topic need refreshing
+	// timersChanged asks the scheduler to re-read the timers after commit.
+	timersChanged bool
+	duplicate     bool
 }
 
 // say adds a line to the caller's reply.
-func (c *call) say(format string, args ...any) { c.reply = append(c.reply, fmt.Sprintf(format, args...)) }
+func (c *call) say(format string, args ...any) {
+	c.reply = append(c.reply, fmt.Sprintf(format, args...))
+}
 
 // usage is the refusal for a missing or malformed argument.
 func (c *call) usage() error { return refuse("Usage: /incident %s", c.verb.Usage) }

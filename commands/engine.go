@@ -34,8 +34,9 @@ type Engine struct {
 // Hooks let features outside the core react to engine events inside the same transaction
 // (nudge scheduling, paging). Each is optional.
 type Hooks struct {
-	// AfterCommit runs after a successful commit (e.g. to reschedule timers).
-	AfterCommit func()
+	// TimersChanged runs after a commit that set, moved or cancelled timers, so the
+	// scheduler re-arms them.
+	TimersChanged func()
 }
 
 // Deps are what the engine needs.
@@ -159,8 +160,8 @@ func (e *Engine) run(ctx context.Context, src bot.Source, fn func(*call) error) 
 	switch {
 	case err == nil:
 		e.kick()
-		if e.hooks.AfterCommit != nil {
-			e.hooks.AfterCommit()
+		if c.timersChanged && e.hooks.TimersChanged != nil {
+			e.hooks.TimersChanged()
 		}
 		if c.duplicate {
 			return bot.Reply{}

@@ -52,4 +52,10 @@ type Tx interface {
 	Entry(n, seq int64) (bot.Entry, error)
 
 	Enqueue(o bot.Outbound, at time.Time) error
+
+	SetTimer(t bot.Timer) error
+	CancelTimer(key string) (bool, error)
+	CancelIncidentTimers(n int64, keep ...string) (int, error)
+	Timer(key string) (bot.Timer, error)
+	ClaimTimer(id int64, now time.Time) (bot.Timer, bool, error)
 }

@@ -38,7 +38,24 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	defer db.Close()
 	clock := clockwork.NewRealClock()
 	deliverer := bot.NewDeliverer(db, clock, log)
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick})
+	var sched *bot.Scheduler
+	refresh := func() {
+		if sched != nil {
+			if err := sched.Refresh(ctx); err != nil {
+				log.Error("scheduler refresh", "err", err)
+			}
+		}
+	}
+	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
+		Hooks: commands.Hooks{TimersChanged: refresh}})
+	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	if err := sched.Start(ctx); err != nil {
+		return m.fail("%v", err)
+	}
+	defer sched.Stop()
 
 	if !platformsWanted {
 		return m.console(ctx, o, cfg, engine, deliverer, clock, shell)

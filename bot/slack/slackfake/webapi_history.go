@@ -1,0 +1,186 @@
+package slackfake
+
+import (
+	"math"
+	"slices"
+)
+
+// readableLocked applies the read rules of conversations.history/replies: a
+// hidden private channel does not exist, and a public channel the bot has
+// not joined answers not_in_channel.
+func (s *Server) readableLocked(id string) (*channel, string) {
+	c, code := s.lookupChannelLocked(id)
+	if code != "" {
+		return nil, code
+	}
+	if !c.isMember(s.cfg.botUserID) {
+		return nil, "not_in_channel"
+	}
+	return c, ""
+}
+
+// tsWindow is the latest/oldest/inclusive filter shared by history and replies.
+type tsWindow struct {
+	oldest, latest tsMicros
+	inclusive      bool
+}
+
+func windowParam(p params) (tsWindow, string) {
+	w := tsWindow{latest: math.MaxInt64, inclusive: truthy(p.Get("inclusive"))}
+	if v := p.Get("oldest"); v != "" {
+		t, ok := parseTS(v)
+		if !ok {
+			return w, "invalid_ts_oldest"
+		}
+		w.oldest = t
+	}
+	if v := p.Get("latest"); v != "" {
+		t, ok := parseTS(v)
+		if !ok {
+			return w, "invalid_ts_latest"
+		}
+		w.latest = t
+	}
+	return w, ""
+}
+
+func (w tsWindow) contains(ts string) bool {
+	t, _ := parseTS(ts)
+	if w.inclusive {
+		return t >= w.oldest && t <= w.latest
+	}
+	return t > w.oldest && t < w.latest
+}
+
+// convHistory returns top-level messages newest first. Thread replies are
+// left out exactly as Slack does, which is the classic reason a bot's
+// "fetch the reacted message by ts" comes back empty for a reply.
+// latest=ts&inclusive=true&limit=1 fetches one message.
+func (s *Server) convHistory(p params) reply {
+	c, code := s.readableLocked(p.Get("channel"))
+	if code != "" {
+		return failure(code)
+	}
+	w, code := windowParam(p)
+	if code != "" {
+		return failure(code)
+	}
+	if cur := p.Get("cursor"); cur != "" {
+		// The cursor carries the ts of the last message already returned.
+		v, ok := decodeCursor(cur)
+		t, ok2 := parseTS(v)
+		if !ok || !ok2 {
+			return failure("invalid_cursor")
+		}
+		w.latest, w.inclusive = t, false
+	}
+	limit := limitParam(p, 100, 999)
+	var out []map[string]any
+	hasMore, last := false, ""
+	for _, m := range slices.Backward(c.messages) {
+		if m.threadTS != "" && m.threadTS != m.ts {
+			continue
+		}
+		if !w.contains(m.ts) {
+			continue
+		}
+		if len(out) == limit {
+			hasMore = true
+			break
+		}
+		out = append(out, s.messageJSON(c, m))
+		last = m.ts
+	}
+	next := ""
+	if hasMore {
+		next = encodeCursor(last)
+	}
+	return reply{
+		"messages":          nonNil(out),
+		"has_more":          hasMore,
+		"pin_count":         len(c.pins),
+		"response_metadata": map[string]any{"next_cursor": next},
+	}
+}
+
+// convReplies returns a thread, parent first, oldest first.
+func (s *Server) convReplies(p params) reply {
+	c, code := s.readableLocked(p.Get("channel"))
+	if code != "" {
+		return failure(code)
+	}
+	ts := p.Get("ts")
+	parent := s.findMessageLocked(c, ts)
+	if parent == nil {
+		return failure("thread_not_found")
+	}
+	w, code := windowParam(p)
+	if code != "" {
+		return failure(code)
+	}
+	limit := limitParam(p, 1000, 1000)
+	out := []map[string]any{s.messageJSON(c, parent)}
+	hasMore := false
+	for _, m := range c.messages {
+		if m.threadTS != ts || m.ts == ts || !w.contains(m.ts) {
+			continue
+		}
+		if len(out) == limit {
+			hasMore = true
+			break
+		}
+		out = append(out, s.messageJSON(c, m))
+	}
+	return reply{"messages": out, "has_more": hasMore, "response_metadata": map[string]any{"next_cursor": ""}}
+}
+
+func nonNil(v []map[string]any) []map[string]any {
+	if v == nil {
+		return []map[string]any{}
+	}
+	return v
+}
+
+// messageJSON renders a message the way slack.Message decodes it.
+func (s *Server) messageJSON(c *channel, m *message) map[string]any {
+	j := map[string]any{"type": "message", "ts": m.ts, "text": m.text, "team": s.cfg.teamID}
+	if m.user != "" {
+		j["user"] = m.user
+	}
+	if m.botID != "" {
+		j["bot_id"] = m.botID
+		j["app_id"] = s.cfg.appID
+	}
+	if len(m.blocks) > 0 {
+		j["blocks"] = m.blocks
+	}
+	if len(m.attachments) > 0 {
+		j["attachments"] = m.attachments
+	}
+	if m.threadTS != "" {
+		j["thread_ts"] = m.threadTS
+		if m.threadTS == m.ts {
+			n := 0
+			for _, r := range c.messages {
+				if r.threadTS == m.ts && r.ts != m.ts {
+					n++
+				}
+			}
+			j["reply_count"] = n
+		}
+	}
+	if m.edited {
+		j["edited"] = map[string]any{"user": m.user, "ts": m.editedTS}
+	}
+	if len(m.reactions) > 0 {
+		rs := make([]map[string]any, len(m.reactions))
+		for i, r := range m.reactions {
+			rs[i] = map[string]any{"name": r.Name, "users": r.Users, "count": len(r.Users)}
+		}
+		j["reactions"] = rs
+	}
+	if slices.Contains(c.pins, m.ts) {
+		j["pinned_to"] = []string{c.id}
+	}
+	return j
+}

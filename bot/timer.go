@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/google/uuid"
+	"github.com/jonboulle/clockwork"
+)
+
+// Timer is a durable scheduled action: a nudge, a reminder, an escalation step. Key is its
+// identity (e.g. "status-update:INC-3"): setting a timer with a key that exists moves it,
+// which is also how several overdue reminders of one kind for one incident become one.
+type Timer struct {
+	ID       int64
+	Key      string
+	Kind     string
+	Incident int64
+	Due      time.Time
+	Payload  string // JSON, kind-specific
+}
+
+// TimerStore is what the scheduler needs from storage.
+type TimerStore interface {
+	PendingTimers(ctx context.Context) ([]Timer, error)
+}
+
+// Scheduler arms a gocron one-time job for every pending timer in the store and calls Fire
+// when one comes due. SQLite is the source of truth: the scheduler holds nothing that a
+// restart would lose, and Fire must claim the timer in the same transaction as its effects.
+type Scheduler struct {
+	store TimerStore
+	fire  func(ctx context.Context, id int64)
+	clock clockwork.Clock
+	log   *slog.Logger
+	cron  gocron.Scheduler
+	ctx   context.Context
+
+	mu    sync.Mutex
+	armed map[int64]armedTimer // timer id -> job
+}
+
+type armedTimer struct {
+	due time.Time
+	job uuid.UUID
+}
+
+// NewScheduler builds a scheduler; fire runs a due timer (usually Engine.FireTimer).
+func NewScheduler(store TimerStore, clock clockwork.Clock, log *slog.Logger, fire func(ctx context.Context, id int64)) (*Scheduler, error) {
+	cron, err := gocron.NewScheduler(gocron.WithClock(clock), gocron.WithLocation(time.UTC), gocron.WithStopTimeout(5*time.Second))
+	if err != nil {
+		return nil, err
+	}
+	return &Scheduler{store: store, fire: fire, clock: clock, log: log, cron: cron, armed: map[int64]armedTimer{}}, nil
+}
+
+// Start arms every pending timer (overdue ones fire at once) and starts the clock.
+func (s *Scheduler) Start(ctx context.Context) error {
+	s.ctx = ctx
+	s.cron.Start()
+	return s.Refresh(ctx)
+}
+
+// Stop stops firing; pending timers stay in the store for the next start.
+func (s *Scheduler) Stop() error { return s.cron.Shutdown() }
+
+// Armed is how many timers have a job (for tests and metrics).
+func (s *Scheduler) Armed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.armed)
+}
+
+// Refresh reconciles the armed jobs with the store's pending timers. Call it after any
+// commit that set, moved or cancelled timers.
+func (s *Scheduler) Refresh(ctx context.Context) error {
+	pending, err := s.store.PendingTimers(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := make(map[int64]Timer, len(pending))
+	for _, t := range pending {
+		want[t.ID] = t
+	}
+	for id, a := range s.armed {
+		if t, ok := want[id]; !ok || !t.Due.Equal(a.due) {
+			_ = s.cron.RemoveJob(a.job)
+			delete(s.armed, id)
+		}
+	}
+	now := s.clock.Now()
+	for id, t := range want {
+		if _, ok := s.armed[id]; ok {
+			continue
+		}
+		start := gocron.OneTimeJobStartImmediately()
+		if t.Due.After(now) {
+			start = gocron.OneTimeJobStartDateTime(t.Due)
+		}
+		jobID := uuid.NewSHA1(uuid.NameSpaceOID, []byte(t.Key+"@"+FormatTime(t.Due)))
+		timerID := id
+		_, err := s.cron.NewJob(gocron.OneTimeJob(start), gocron.NewTask(func() { s.run(timerID) }),
+			gocron.WithIdentifier(jobID), gocron.WithName("timer:"+t.Key), gocron.WithLimitedRuns(1))
+		if err != nil {
+			s.log.Error("scheduler: arming a timer failed", "key", t.Key, "err", err)
+			continue
+		}
+		s.armed[id] = armedTimer{due: t.Due, job: jobID}
+	}
+	return nil
+}
+
+func (s *Scheduler) run(id int64) {
+	s.mu.Lock()
+	delete(s.armed, id)
+	s.mu.Unlock()
+	ctx := s.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s.fire(ctx, id)
+}
