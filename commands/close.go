@@ -18,6 +18,8 @@ var verbClose = &Verb{
 		if err != nil {
 			return err
 		}
+		// A reopened incident closed again is a duplicate only if it says so again.
+		c.inc.DuplicateOf = 0
 		if dup != "" {
 			other, err := c.lookupIncident(dup)
 			if err != nil {
@@ -52,6 +54,9 @@ var verbClose = &Verb{
 			return err
 		}
 		c.dirty = true
+		if err := c.happen(Happening{Kind: HappenClosed}); err != nil {
+			return err
+		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("✅ %s %s.", c.inc.ID(), text)}); err != nil {
 			return err
 		}
@@ -121,6 +126,9 @@ var verbReopen = &Verb{
 			return err
 		}
 		c.dirty = true
+		if err := c.happen(Happening{Kind: HappenReopened, Phase: to}); err != nil {
+			return err
+		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("%s reopened %s; it is back in %s.", c.who, c.inc.ID(), to)}); err != nil {
 			return err
 		}

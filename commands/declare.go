@@ -41,9 +41,12 @@ func parseDeclare(text string, def int) (string, int, error) {
 	title := strings.TrimSpace(text)
 	sev := def
 	if f := strings.Fields(title); len(f) > 0 {
-		if n, ok := parseSev(f[len(f)-1]); ok {
+		// Only a "sevN" token is the severity: a title may well end in a number
+		// ("Lost laptop on floor 2").
+		last := f[len(f)-1]
+		if n, ok := parseSev(last); ok && len(last) > 3 && strings.EqualFold(last[:3], "sev") {
 			sev = n
-			title = strings.TrimSpace(strings.TrimSuffix(title, f[len(f)-1]))
+			title = strings.TrimSpace(strings.TrimSuffix(title, last))
 		}
 	}
 	title = strings.Join(strings.Fields(title), " ")
@@ -141,6 +144,12 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 	}
 	c.dirty = true
 	if err := c.announcePhase(bot.PhaseIdentification); err != nil {
+		return nil, err
+	}
+	if err := c.happen(Happening{Kind: HappenDeclared}); err != nil {
+		return nil, err
+	}
+	if err := c.happen(Happening{Kind: HappenPhase, Phase: bot.PhaseIdentification}); err != nil {
 		return nil, err
 	}
 	return inc, nil

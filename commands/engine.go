@@ -29,6 +29,8 @@ type Engine struct {
 	buttons   map[string]buttonHandler
 	reactions map[string]reactionHandler
 	hooks     Hooks
+	observers []observer
+	timers    map[string]timerHandler
 }
 
 // Hooks let features outside the core react to engine events inside the same transaction
@@ -78,6 +80,9 @@ func New(d Deps) *Engine {
 		"rotating_light": declareFromReaction,
 		"pushpin":        pinToTimeline,
 	}
+	e.timers = map[string]timerHandler{}
+	registerNudges(e)
+	registerPaging(e)
 	return e
 }
 
@@ -100,8 +105,10 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 	}
 	switch name {
 	case "incident", "inc":
-	case "page", "oncall":
-		return bot.Reply{Text: "/" + name + " is not available yet in this version of warroom: on-call paging is still being built."}
+	case "page":
+		return e.run(ctx, cmd.Source, func(c *call) error { return c.page(text) })
+	case "oncall":
+		return e.run(ctx, cmd.Source, func(c *call) error { return c.oncall(text) })
 	default:
 		return bot.Reply{Text: "warroom knows /incident, /page and /oncall, not /" + name + "."}
 	}

@@ -170,6 +170,9 @@ func (c *call) enterPhase(to bot.Phase, forced bool) error {
 	if err := c.announcePhase(to); err != nil {
 		return err
 	}
+	if err := c.happen(Happening{Kind: HappenPhase, Phase: to}); err != nil {
+		return err
+	}
 	return c.postHead("Phase changed to " + string(to))
 }
 
@@ -208,6 +211,9 @@ var verbSev = &Verb{
 			return err
 		}
 		c.dirty = true
+		if err := c.happen(Happening{Kind: HappenSeverity}); err != nil {
+			return err
+		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("%s changed severity from %s to %s.", c.who, sevLabel(c.e.cfg, old), sevLabel(c.e.cfg, sev))}); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 var verbRole = &Verb{
 	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident, OpenOnly: true,
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
-	Args: []Arg{{Name: "role", Kind: ArgChoice, Required: true}, {Name: "user", Kind: ArgUser, Required: true}},
+	Args:    []Arg{{Name: "role", Kind: ArgChoice, Required: true}, {Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
 		f := strings.Fields(c.rest)
 		if len(f) != 2 {
@@ -56,6 +56,9 @@ func (c *call) assignRole(role, person string) error {
 		text += ", assigned by " + c.who
 	}
 	if err := c.record(bot.KindRole, text); err != nil {
+		return err
+	}
+	if err := c.happen(Happening{Kind: HappenRole, Role: role, Who: person}); err != nil {
 		return err
 	}
 	if err := c.invite(person); err != nil {

@@ -39,6 +39,9 @@ var verbUpdate = &Verb{
 		if err := c.record(bot.KindUpdate, c.rest); err != nil {
 			return err
 		}
+		if err := c.happen(Happening{Kind: HappenUpdate}); err != nil {
+			return err
+		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, c.rest)}); err != nil {
 			return err
 		}
@@ -90,6 +93,10 @@ var verbTaskAdd = &Verb{
 		if err := c.record(bot.KindTask, "added "+desc); err != nil {
 			return err
 		}
+		task.N = k
+		if err := c.happen(Happening{Kind: HappenTaskAdded, Who: owner, Task: &task}); err != nil {
+			return err
+		}
 		post := fmt.Sprintf("%s added %s", c.who, desc)
 		if task.Due != nil {
 			post = strings.Replace(post, bot.FormatTime(*task.Due), bot.ChatTime(*task.Due), 1)
@@ -122,7 +129,8 @@ func (c *call) parseTask(s string) (text, owner string, due time.Duration, err e
 			due = d
 			f = f[:len(f)-2]
 			continue
-		case isMention(last) && owner == "" && len(f) > 1:
+		// Only an @mention is an owner: a task's text may end in "me" ("…send the logs to me").
+		case (strings.HasPrefix(last, "@") || strings.HasPrefix(last, "<@")) && owner == "" && len(f) > 1:
 			p, perr := c.parsePerson(last)
 			if perr != nil {
 				return "", "", 0, perr
@@ -159,6 +167,9 @@ var verbTaskDone = &Verb{
 			return refuse("Task %d was already done by %s.", k, task.DoneBy)
 		}
 		if err := c.record(bot.KindTask, fmt.Sprintf("done task %d: %s", k, task.Text)); err != nil {
+			return err
+		}
+		if err := c.happen(Happening{Kind: HappenTaskDone, Task: &task}); err != nil {
 			return err
 		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("%s finished task %d: %s", c.who, k, task.Text)}); err != nil {

@@ -11,9 +11,6 @@ import (
 // messages and set follow-up timers.
 type timerHandler func(c *call, t bot.Timer) error
 
-// timerHandlers by kind; features register theirs in New.
-var timerHandlers = map[string]timerHandler{}
-
 // FireTimer runs timer id if it is still pending and due: it is claimed in the same
 // transaction as its effects, so across crashes and restarts it takes effect exactly once.
 func (e *Engine) FireTimer(ctx context.Context, id int64) {
@@ -24,7 +21,7 @@ func (e *Engine) FireTimer(ctx context.Context, id int64) {
 		if err != nil || !ok {
 			return err
 		}
-		h, found := timerHandlers[t.Kind]
+		h, found := e.timers[t.Kind]
 		if !found {
 			e.log.Warn("timer of unknown kind dropped", "kind", t.Kind, "key", t.Key)
 			return nil
