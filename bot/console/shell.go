@@ -186,7 +186,7 @@ func (s *Shell) react(ctx context.Context, arg string) {
 		s.notice(ch.label() + " has no message from a person to react to")
 		return
 	}
-	cm := &bot.ChatMessage{ID: strconv.Itoa(m.n), Channel: ch.name, Author: bot.User{ID: m.author, Name: m.author},
+	cm := &bot.ChatMessage{ID: msgID(ch, m.n), Channel: ch.name, Author: bot.User{ID: m.author, Name: m.author},
 		Text: m.text, At: m.at, Permalink: "console:" + ch.label() + "/" + strconv.Itoa(m.n)}
 	s.c.print(fmt.Sprintf("[%s %d] * ", ch.label(), m.n), s.user+" reacted :"+emoji+":")
 	s.c.mu.Unlock()
@@ -224,5 +224,5 @@ func (s *Shell) press(ctx context.Context, arg string) {
 		s.notice(fmt.Sprintf("message %d in %s has no button %q", n, ch.label(), which))
 		return
 	}
-	s.reply(s.handler.HandlePress(ctx, bot.Press{Source: s.source(), MessageID: strconv.Itoa(n), Action: b.Action, Value: b.Value}).Text)
+	s.reply(s.handler.HandlePress(ctx, bot.Press{Source: s.source(), MessageID: msgID(ch, n), Action: b.Action, Value: b.Value}).Text)
 }
