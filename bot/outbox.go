@@ -77,7 +77,7 @@ type Deliverer struct {
 	// MaxBackoff caps the wait between retries of one operation.
 	MaxBackoff time.Duration
 	// OnDelivered, when set, is called after each attempt (for metrics).
-	OnDelivered func(op string, err error)
+	OnDelivered func(platform, op string, err error)
 }
 
 // NewDeliverer returns a deliverer for the given platforms (by Name()).
@@ -160,7 +160,7 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 	}
 	result, err := d.perform(ctx, p, o)
 	if d.OnDelivered != nil {
-		d.OnDelivered(o.Op, err)
+		d.OnDelivered(o.Platform, o.Op, err)
 	}
 	now := d.clock.Now()
 	if err == nil {

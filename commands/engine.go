@@ -39,6 +39,10 @@ type Hooks struct {
 	// TimersChanged runs after a commit that set, moved or cancelled timers, so the
 	// scheduler re-arms them.
 	TimersChanged func()
+	// Observe is told every handled event: what it was ("incident note", "reaction
+	// pushpin", "press page.ack", "timer"), its outcome (ok, refused, error, duplicate) and
+	// how long it took — for metrics.
+	Observe func(what, outcome string, took time.Duration)
 }
 
 // Deps are what the engine needs.
@@ -106,9 +110,9 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 	switch name {
 	case "incident", "inc":
 	case "page":
-		return e.run(ctx, cmd.Source, func(c *call) error { return c.page(text) })
+		return e.runAs(ctx, "page", cmd.Source, func(c *call) error { return c.page(text) })
 	case "oncall":
-		return e.run(ctx, cmd.Source, func(c *call) error { return c.oncall(text) })
+		return e.runAs(ctx, "oncall", cmd.Source, func(c *call) error { return c.oncall(text) })
 	default:
 		return bot.Reply{Text: "warroom knows /incident, /page and /oncall, not /" + name + "."}
 	}
@@ -145,7 +149,23 @@ func checkText(s string) string {
 
 // run executes fn in one transaction with a fresh call and turns its outcome into a reply.
 func (e *Engine) run(ctx context.Context, src bot.Source, fn func(*call) error) bot.Reply {
+	return e.runAs(ctx, "", src, fn)
+}
+
+// runAs is run with a name for metrics.
+func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func(*call) error) (reply bot.Reply) {
+	start := time.Now()
 	var c *call
+	outcome := "error"
+	defer func() {
+		if e.hooks.Observe == nil {
+			return
+		}
+		if what == "" && c != nil && c.verb != nil {
+			what = "incident " + c.verb.Name
+		}
+		e.hooks.Observe(what, outcome, time.Since(start))
+	}()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		c = &call{e: e, tx: tx, src: src, now: e.clock.Now().UTC()}
 		c.who = e.cfg.PersonName(src.Platform, src.User.ID)
@@ -171,10 +191,13 @@ func (e *Engine) run(ctx context.Context, src bot.Source, fn func(*call) error) 
 			e.hooks.TimersChanged()
 		}
 		if c.duplicate {
+			outcome = "duplicate"
 			return bot.Reply{}
 		}
+		outcome = "ok"
 		return bot.Reply{Text: strings.Join(c.reply, "\n")}
 	case isUserError(err):
+		outcome = "refused"
 		return bot.Reply{Text: err.Error()}
 	default:
 		e.log.Error("command failed", "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)

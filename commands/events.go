@@ -18,7 +18,7 @@ func (e *Engine) HandleReaction(ctx context.Context, r bot.Reaction) bot.Reply {
 	if !ok {
 		return bot.Reply{}
 	}
-	return e.run(ctx, r.Source, func(c *call) error { return h(c, r) })
+	return e.runAs(ctx, "reaction "+r.Emoji, r.Source, func(c *call) error { return h(c, r) })
 }
 
 // HandlePress acts on a button of one of the bot's messages.
@@ -27,7 +27,7 @@ func (e *Engine) HandlePress(ctx context.Context, p bot.Press) bot.Reply {
 	if !ok {
 		return bot.Reply{Text: "That button is no longer handled by this version of warroom."}
 	}
-	return e.run(ctx, p.Source, func(c *call) error { return h(c, p.Value) })
+	return e.runAs(ctx, "press "+p.Action, p.Source, func(c *call) error { return h(c, p.Value) })
 }
 
 // declareFromReaction declares an incident from the reacted message: its first line is the

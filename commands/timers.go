@@ -15,7 +15,7 @@ type timerHandler func(c *call, t bot.Timer) error
 // transaction as its effects, so across crashes and restarts it takes effect exactly once.
 func (e *Engine) FireTimer(ctx context.Context, id int64) {
 	src := bot.Source{Platform: "warroom", User: bot.User{ID: "warroom", Name: "warroom"}}
-	reply := e.run(ctx, src, func(c *call) error {
+	reply := e.runAs(ctx, "timer", src, func(c *call) error {
 		c.who = "warroom"
 		t, ok, err := c.tx.ClaimTimer(id, c.now)
 		if err != nil || !ok {

@@ -35,3 +35,24 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	err := db.reader.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res)
 	return res, err
 }
+
+// Writable checks the database accepts writes (for /readyz): it takes the write lock and
+// lets it go without changing anything.
+func (db *DB) Writable(ctx context.Context) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return describe(db.path, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET number = number WHERE 0`); err != nil {
+		return describe(db.path, err)
+	}
+	return nil
+}
+
+// OpenIncidents counts open incidents (for metrics).
+func (db *DB) OpenIncidents(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents WHERE status = 'open'`).Scan(&n)
+	return n, err
+}

@@ -38,6 +38,8 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	defer db.Close()
 	clock := clockwork.NewRealClock()
 	deliverer := bot.NewDeliverer(db, clock, log)
+	tel := newTelemetry(db)
+	deliverer.OnDelivered = tel.delivered
 	var sched *bot.Scheduler
 	refresh := func() {
 		if sched != nil {
@@ -47,7 +49,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		}
 	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
-		Hooks: commands.Hooks{TimersChanged: refresh}})
+		Hooks: commands.Hooks{TimersChanged: refresh, Observe: tel.observe}})
 	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
 	if err != nil {
 		return m.fail("%v", err)
@@ -72,12 +74,12 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 			deliverer.AddPlatform(a.platform)
 		}
 	}
-	return m.serve(ctx, o, cfg, log, env, adapters, deliverer)
+	return m.serve(ctx, o, cfg, log, env, adapters, deliverer, tel)
 }
 
 // serve runs the platform adapters, the outbox and the HTTP endpoints until ctx ends, then
 // drains the outbox for up to the configured grace period.
-func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, deliverer *bot.Deliverer) int {
+func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, deliverer *bot.Deliverer, tel *telemetry) int {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -103,6 +105,13 @@ func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog
 		srv, err := listen(o.http, env.mux, log)
 		if err != nil {
 			return m.fail("--http %s: %v", o.http, err)
+		}
+		servers = append(servers, srv)
+	}
+	if o.admin != "" {
+		srv, err := listen(o.admin, adminHandler(env.db, adapters, tel), log)
+		if err != nil {
+			return m.fail("--admin-addr %s: %v", o.admin, err)
 		}
 		servers = append(servers, srv)
 	}
