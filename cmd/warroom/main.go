@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones work even on hosts and images without zoneinfo
 )
 
 func main() {
