@@ -61,15 +61,19 @@ func (c *call) resolveIncident() error {
 	if err != nil && !isNotFound(err) {
 		return err
 	}
-	if inc == nil && c.verb.ReadOnly {
+	if c.verb.ReadOnly {
+		// An incident named explicitly wins over the channel's ("status INC-1" in INC-2's
+		// channel shows INC-1).
 		first, rest := splitVerb(c.rest)
 		if n, perr := bot.ParseID(first); perr == nil && first != "" {
-			inc, err = c.tx.Incident(n)
-			if isNotFound(err) {
-				return refuse("There is no %s.", bot.FormatID(n))
-			}
-			if err != nil {
-				return err
+			if inc == nil || inc.Number != n {
+				inc, err = c.tx.Incident(n)
+				if isNotFound(err) {
+					return refuse("There is no %s.", bot.FormatID(n))
+				}
+				if err != nil {
+					return err
+				}
 			}
 			c.rest = rest
 		}

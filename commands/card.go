@@ -72,8 +72,10 @@ func renderTopic(cfg *bot.Config, inc *bot.Incident, cmdr string, acting bool) s
 	if inc.Drill {
 		t = "DRILL · " + t
 	}
-	if len(t) > 250 {
-		t = t[:247] + "..."
+	// Cut by characters, not bytes: a cut inside a multi-byte character would send
+	// invalid UTF-8 to the platform.
+	if r := []rune(t); len(r) > 250 {
+		t = string(r[:247]) + "..."
 	}
 	return t
 }
