@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/bot/oncall"
 )
 
 // Config is warroom's optional YAML configuration (DESIGN.md §4b). Everything has a default;
@@ -33,9 +35,9 @@ type Config struct {
 	Discord         DiscordCfg   `yaml:"discord"`
 	Channels        ChannelsCfg  `yaml:"channels"`
 	Nudges          NudgesConfig `yaml:"nudges"`
-	// OnCall is decoded and validated by the paging feature (bot/oncall); kept raw here so
-	// the core does not depend on it.
-	OnCall yaml.MapSlice `yaml:"oncall"`
+	// OnCall is the on-call schedules and escalation policies (bot/oncall), validated with
+	// the rest of the file so a bad rotation stops start-up with its key and line.
+	OnCall oncall.Config `yaml:"oncall"`
 	// Shutdown is how long SIGTERM waits for the outbox to drain.
 	ShutdownGrace duration.Duration `yaml:"shutdown_grace"`
 	// Templates is a directory of template overrides (the --templates flag wins).
@@ -189,7 +191,12 @@ func yamlError(name string, err error) error {
 		GetMessage() string
 	}
 	if errors.As(err, &ye) && ye.GetToken() != nil {
-		return fmt.Errorf("%s:%d: %s", name, ye.GetToken().Position.Line, ye.GetMessage())
+		tok := ye.GetToken()
+		// A wrong type points at the value; name its key too ("repeat: cannot unmarshal …").
+		if p := tok.Prev; p != nil && p.Type == token.MappingValueType && p.Prev != nil && p.Prev.Value != "" {
+			return fmt.Errorf("%s:%d: %s: %s", name, tok.Position.Line, p.Prev.Value, ye.GetMessage())
+		}
+		return fmt.Errorf("%s:%d: %s", name, tok.Position.Line, ye.GetMessage())
 	}
 	return fmt.Errorf("%s: %v", name, err)
 }
@@ -211,6 +218,58 @@ func lineOf(data []byte, path string) int {
 	return node.GetToken().Position.Line
 }
 
+// keyLine finds the line of the key at the end of a YAML path such as
+// "$.oncall.teams.secops" — the key's own line, where lineOf gives the line its value starts
+// on (for a block mapping, the line after). 0 when the path does not end in a present key.
+func keyLine(data []byte, path string) int {
+	i := strings.LastIndex(path, ".")
+	if i <= 0 || strings.HasSuffix(path, "]") {
+		return 0
+	}
+	parent, key := path[:i], path[i+1:]
+	p, err := yaml.PathString(parent)
+	if err != nil {
+		return 0
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return 0
+	}
+	node, err := p.FilterFile(f)
+	if err != nil {
+		return 0
+	}
+	m, ok := node.(*ast.MappingNode)
+	if !ok {
+		return 0
+	}
+	for _, v := range m.Values {
+		if k := v.Key.GetToken(); k != nil && k.Value == key {
+			return k.Position.Line
+		}
+	}
+	return 0
+}
+
+// lineNear is the line of path's key, or of its value, or else of the closest enclosing
+// path present in the document (a required key that is missing has no line of its own).
+func lineNear(data []byte, path string) int {
+	for p := path; p != "$"; {
+		if l := keyLine(data, p); l > 0 {
+			return l
+		}
+		if l := lineOf(data, p); l > 0 {
+			return l
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
 var (
 	nameRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
 	slackRe = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
@@ -220,14 +279,14 @@ var (
 
 func (c *Config) validate(data []byte) error {
 	var errs []string
-	bad := func(path, key, format string, args ...any) {
-		line := lineOf(data, path)
+	badAt := func(line int, key, format string, args ...any) {
 		loc := c.file
 		if line > 0 {
 			loc += ":" + strconv.Itoa(line)
 		}
 		errs = append(errs, fmt.Sprintf("%s: %s: %s", loc, key, fmt.Sprintf(format, args...)))
 	}
+	bad := func(path, key, format string, args ...any) { badAt(lineOf(data, path), key, format, args...) }
 	if c.Timezone != "" {
 		loc, err := time.LoadLocation(c.Timezone)
 		if err != nil {
@@ -298,6 +357,10 @@ func (c *Config) validate(data []byte) error {
 		if !slices.Contains([]string{"sev1", "sev2", "sev3", "sev4"}, k) {
 			bad("$.nudges.phase_dwell", "nudges.phase_dwell", "unknown key %q (use sev1..sev4)", k)
 		}
+	}
+	known := func(person string) bool { return names[person] }
+	for _, fe := range c.OnCall.Validate(known) {
+		badAt(lineNear(data, "$."+fe.Path), fe.Path, "%s", fe.Msg)
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)

@@ -36,6 +36,10 @@ type Outbound struct {
 	Target   string // channel id; "" means the incident's own channel
 	Payload  Payload
 	Attempts int
+	// Ref optionally names what a posted or DM'd message is about ("page:3"). When the
+	// operation is delivered, storage records (platform, message id, Ref), so a later
+	// reaction to that message can be traced back to it (a ✅ on a page acknowledges it).
+	Ref string
 }
 
 // Payload carries an operation's arguments.
@@ -57,7 +61,8 @@ type OutboxStore interface {
 	// DueOutbound returns the head of every lane whose head is due at now.
 	DueOutbound(ctx context.Context, now time.Time, limit int) ([]Outbound, error)
 	// CompleteOutbound marks the operation done; result is the platform's id for what was
-	// created (channel id, message id), applied to the incident in the same transaction.
+	// created (channel id, message id), applied to the incident in the same transaction
+	// (and, for an operation with a Ref, recorded against it).
 	CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error
 	RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error
 	FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error
@@ -105,8 +110,17 @@ func (d *Deliverer) Kick() {
 // that come due are found by the poll).
 func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 	for {
-		if _, err := d.Round(ctx); err != nil && ctx.Err() == nil {
+		n, err := d.Round(ctx)
+		if err != nil && ctx.Err() == nil {
 			d.log.Error("outbox round failed", "err", err)
+		}
+		if n > 0 && err == nil {
+			// A lane's next message may be due right now: go again rather than wait
+			// for the poll (one message per poll would pace a channel at 1/s).
+			if ctx.Err() != nil {
+				return
+			}
+			continue
 		}
 		select {
 		case <-ctx.Done():

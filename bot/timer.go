@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -41,6 +42,15 @@ type Scheduler struct {
 
 	mu    sync.Mutex
 	armed map[int64]armedTimer // timer id -> job
+
+	// Refreshes are coalesced: every commit that touches timers asks for one, and a burst
+	// (hundreds of overdue nudges firing at start-up) must not queue hundreds of full
+	// scans. A refresh covers every request made before it started.
+	rmu       sync.Mutex
+	rcond     *sync.Cond
+	requested uint64
+	applied   uint64
+	running   bool
 }
 
 type armedTimer struct {
@@ -54,7 +64,9 @@ func NewScheduler(store TimerStore, clock clockwork.Clock, log *slog.Logger, fir
 	if err != nil {
 		return nil, err
 	}
-	return &Scheduler{store: store, fire: fire, clock: clock, log: log, cron: cron, armed: map[int64]armedTimer{}}, nil
+	s := &Scheduler{store: store, fire: fire, clock: clock, log: log, cron: cron, armed: map[int64]armedTimer{}}
+	s.rcond = sync.NewCond(&s.rmu)
+	return s, nil
 }
 
 // Start arms every pending timer (overdue ones fire at once) and starts the clock.
@@ -75,14 +87,46 @@ func (s *Scheduler) Armed() int {
 }
 
 // Refresh reconciles the armed jobs with the store's pending timers. Call it after any
-// commit that set, moved or cancelled timers.
+// commit that set, moved or cancelled timers: when it returns, a snapshot of the store
+// read after the call began has been applied. Concurrent calls share one reconciliation.
 func (s *Scheduler) Refresh(ctx context.Context) error {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	s.requested++
+	mine := s.requested
+	for s.applied < mine {
+		if s.running {
+			s.rcond.Wait()
+			continue
+		}
+		s.running = true
+		covers := s.requested
+		s.rmu.Unlock()
+		err := s.reconcile(ctx)
+		s.rmu.Lock()
+		s.running = false
+		if err == nil && covers > s.applied {
+			s.applied = covers
+		}
+		s.rcond.Broadcast()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reconcile arms, moves and removes jobs to match the store.
+func (s *Scheduler) reconcile(ctx context.Context) error {
+	// Read under the lock: a snapshot read before a newer one was applied must never be
+	// applied after it — it would remove the job of a timer just moved and re-arm it at its
+	// old, already claimed time.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	pending, err := s.store.PendingTimers(ctx)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	want := make(map[int64]Timer, len(pending))
 	for _, t := range pending {
 		want[t.ID] = t
@@ -104,8 +148,15 @@ func (s *Scheduler) Refresh(ctx context.Context) error {
 		}
 		jobID := uuid.NewSHA1(uuid.NameSpaceOID, []byte(t.Key+"@"+FormatTime(t.Due)))
 		timerID := id
-		_, err := s.cron.NewJob(gocron.OneTimeJob(start), gocron.NewTask(func() { s.run(timerID) }),
+		task := gocron.NewTask(func() { s.run(timerID, jobID) })
+		_, err := s.cron.NewJob(gocron.OneTimeJob(start), task,
 			gocron.WithIdentifier(jobID), gocron.WithName("timer:"+t.Key), gocron.WithLimitedRuns(1))
+		if errors.Is(err, gocron.ErrOneTimeJobStartDateTimePast) {
+			// Due between the check above and gocron's own: it is due now, so run it now
+			// rather than leave it unarmed until the next refresh.
+			_, err = s.cron.NewJob(gocron.OneTimeJob(gocron.OneTimeJobStartImmediately()), task,
+				gocron.WithIdentifier(jobID), gocron.WithName("timer:"+t.Key), gocron.WithLimitedRuns(1))
+		}
 		if err != nil {
 			s.log.Error("scheduler: arming a timer failed", "key", t.Key, "err", err)
 			continue
@@ -115,13 +166,18 @@ func (s *Scheduler) Refresh(ctx context.Context) error {
 	return nil
 }
 
-func (s *Scheduler) run(id int64) {
-	s.mu.Lock()
-	delete(s.armed, id)
-	s.mu.Unlock()
+func (s *Scheduler) run(id int64, job uuid.UUID) {
 	ctx := s.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	s.fire(ctx, id)
+	// Un-track the timer only now: while it is being fired (waiting for the database, say)
+	// it is still pending, and a refresh must not arm a second job for it. Only this job's
+	// own entry — one that replaced it (the fire moved the timer) stays.
+	s.mu.Lock()
+	if a, ok := s.armed[id]; ok && a.job == job {
+		delete(s.armed, id)
+	}
+	s.mu.Unlock()
 }

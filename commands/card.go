@@ -17,7 +17,12 @@ func (c *call) cardAndTopic() (card, topic string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
+	// Regulatory clocks are on the card so their deadlines are in front of everyone.
+	clocks, err := c.tx.Clocks(c.inc.Number)
+	if err != nil {
+		return "", "", err
+	}
+	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
 }
 
 func sevLabel(cfg *bot.Config, sev int) string {

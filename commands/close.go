@@ -63,6 +63,11 @@ var verbClose = &Verb{
 		if err := c.postHead(c.inc.ID() + " closed"); err != nil {
 			return err
 		}
+		// The report is built last, inside this transaction, so it holds everything the
+		// close recorded and carries the head hash just posted.
+		if err := c.deliverReport(); err != nil {
+			return err
+		}
 		if c.e.cfg.Channels.ArchiveOnClose {
 			if err := c.channelOp(bot.OpArchive, bot.Payload{}); err != nil {
 				return err

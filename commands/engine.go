@@ -31,6 +31,7 @@ type Engine struct {
 	hooks     Hooks
 	observers []observer
 	timers    map[string]timerHandler
+	platforms []string
 }
 
 // Hooks let features outside the core react to engine events inside the same transaction
@@ -55,6 +56,10 @@ type Deps struct {
 	// Kick wakes the outbox deliverer after a commit that queued messages.
 	Kick  func()
 	Hooks Hooks
+	// Platforms are the platforms this process is connected to ("slack", "discord",
+	// "console"). Messages that answer no event — an on-call handoff DM — go to the person
+	// on each of them they can be reached on. Empty means the console.
+	Platforms []string
 }
 
 // New builds the engine with every verb.
@@ -74,7 +79,10 @@ func New(d Deps) *Engine {
 	if d.Kick == nil {
 		d.Kick = func() {}
 	}
-	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks}
+	if len(d.Platforms) == 0 {
+		d.Platforms = []string{"console"}
+	}
+	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms}
 	e.verbs = allVerbs()
 	e.buttons = map[string]buttonHandler{
 		"join.approve": approveJoin,

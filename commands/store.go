@@ -58,4 +58,34 @@ type Tx interface {
 	CancelIncidentTimers(n int64, keep ...string) (int, error)
 	Timer(key string) (bot.Timer, error)
 	ClaimTimer(id int64, now time.Time) (bot.Timer, bool, error)
+
+	// paging (issue 6)
+	CreatePage(p *bot.Page) error
+	Page(id int64) (*bot.Page, error)
+	PagesSince(since time.Time) ([]bot.Page, error)
+	IncidentPages(n int64) ([]bot.Page, error)
+	PagesNotifying(person string, states ...string) ([]bot.Page, error)
+	SetPageStep(id int64, step int) error
+	AckPage(id int64, person string, at time.Time) (bool, error)
+	EndPage(id int64, state string, at time.Time) (bool, error)
+	AddPageNotification(n bot.PageNotification) (bool, error)
+	PageNotifications(page int64) ([]bot.PageNotification, error)
+	AddOverride(o *bot.Override) error
+	Override(id int64) (*bot.Override, error)
+	Overrides(since time.Time) ([]bot.Override, error)
+	CancelOverride(id int64, by string, at time.Time) (bool, error)
+	MessageRef(platform, messageID string) (string, error)
+
+	// nudges (issue 5)
+	NudgeState(n int64) (bot.NudgeState, error)
+	SaveNudgeState(s bot.NudgeState) error
+	SetClock(c bot.Clock) error
+	Clocks(n int64) ([]bot.Clock, error)
+	Review(n int64) (bot.Review, error)
+	SaveReview(r bot.Review) error
+
+	// report (issue 7)
+	RoleHistory(n int64) ([]bot.RoleAssignment, error)
+	Phases(n int64) ([]bot.PhaseSpan, error)
+	EachEntry(n int64, fn func(bot.Entry) error) error
 }

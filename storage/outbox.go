@@ -16,8 +16,8 @@ func (t *Tx) Enqueue(o bot.Outbound, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at))
+	_, err = t.exec(`INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at), o.Ref)
 	return err
 }
 
@@ -52,12 +52,18 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 
 // CompleteOutbound marks an operation delivered and applies what it created to the
 // incident (the channel id of create_channel, the card's message id) in one transaction.
+// The message id of an operation with a Ref is recorded against it (see MessageRef).
 func (db *DB) CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		var op string
+		var op, platform, ref string
 		var incident int64
-		if err := tx.row(`SELECT op, incident FROM outbox WHERE id = ?`, id).Scan(&op, &incident); err != nil {
+		if err := tx.row(`SELECT op, incident, platform, ref FROM outbox WHERE id = ?`, id).Scan(&op, &incident, &platform, &ref); err != nil {
 			return err
+		}
+		if ref != "" && result != "" {
+			if err := tx.addMessageRef(platform, result, ref, at); err != nil {
+				return err
+			}
 		}
 		switch op {
 		case bot.OpCreateChannel:

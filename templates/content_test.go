@@ -188,12 +188,20 @@ func TestNoStrayEmbeddedFiles(t *testing.T) {
 	for _, r := range testRoles {
 		want["roles/"+r+".md.tmpl"] = true
 	}
+	for _, n := range testNudges {
+		want["nudges/"+n+".md.tmpl"] = true
+	}
+	for _, d := range testScenarios {
+		want["drills/"+d+".yaml"] = true
+	}
+	want["report/report.md.tmpl"] = true
+	want["report/report.html.tmpl"] = true
 	for name := range want {
 		if !Default().Exists(name) {
 			t.Errorf("missing embedded file %s", name)
 		}
 	}
-	for _, dir := range []string{"checklists", "phases", "roles", "duties"} {
+	for _, dir := range []string{"checklists", "phases", "roles", "duties", "nudges", "drills", "report"} {
 		err := walkEmbedded(dir, func(name string) {
 			if !want[name] {
 				t.Errorf("unexpected embedded file %s", name)

@@ -16,7 +16,7 @@ import (
 	"text/template"
 )
 
-//go:embed all:checklists all:phases all:roles all:duties
+//go:embed all:checklists all:phases all:roles all:duties all:nudges all:drills all:report
 var embedded embed.FS
 
 // Set is the effective set of templates: the embedded defaults with any overrides on top.
@@ -63,6 +63,17 @@ func (s *Set) check() error {
 			}
 			if _, perr := parseText(path, string(b)); perr != nil {
 				errs = append(errs, perr)
+			}
+		}
+		// A drill scenario is checked at start-up too: a broken one must not surface only
+		// when a team starts the drill.
+		if name, ok := strings.CutPrefix(path, "drills/"); ok && strings.HasSuffix(name, ".yaml") {
+			b, rerr := fs.ReadFile(s.overrides, path)
+			if rerr == nil {
+				_, rerr = ParseScenario(strings.TrimSuffix(name, ".yaml"), b)
+			}
+			if rerr != nil {
+				errs = append(errs, rerr)
 			}
 		}
 		return nil

@@ -81,15 +81,18 @@ func Format(d time.Duration) string {
 		b.WriteString(strconv.Itoa(int(days)) + "d")
 		d -= days * 24 * time.Hour
 	}
+	// Hours and minutes by hand: trimming time.Duration.String's "0s"/"0m" would turn 10m
+	// into "10m0s" (trim "0m" from "10m" leaves "1").
+	if h := d / time.Hour; h > 0 {
+		b.WriteString(strconv.Itoa(int(h)) + "h")
+		d -= h * time.Hour
+	}
+	if m := d / time.Minute; m > 0 {
+		b.WriteString(strconv.Itoa(int(m)) + "m")
+		d -= m * time.Minute
+	}
 	if d > 0 {
-		s := d.String()
-		s = strings.TrimSuffix(s, "0s")
-		s = strings.TrimSuffix(s, "0m")
-		if strings.HasSuffix(s, "h") || strings.HasSuffix(s, "m") || strings.HasSuffix(s, "s") {
-			b.WriteString(s)
-		} else {
-			b.WriteString(d.String())
-		}
+		b.WriteString(d.String()) // seconds and below: "30s", "1.5s", "250ms"
 	}
 	return b.String()
 }

@@ -45,3 +45,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatIsHowPeopleWriteIt(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 30 * time.Minute: "30m", 90 * time.Second: "1m30s", 40 * time.Second: "40s",
+		time.Hour: "1h", 150 * time.Minute: "2h30m", 36 * time.Hour: "1d12h", 14 * 24 * time.Hour: "2w", 50 * time.Minute: "50m",
+	} {
+		if got := Format(d); got != want {
+			t.Errorf("Format(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

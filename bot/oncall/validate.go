@@ -17,8 +17,9 @@ type FieldError struct {
 
 func (e FieldError) Error() string { return e.Path + ": " + e.Msg }
 
-// reservedTeams are words the chat commands use in place of a team name.
-var reservedTeams = []string{"me", "override"}
+// reservedTeams are words the chat commands use in place of a team name: /oncall me,
+// /oncall override, /page list and /page ack (a team so named could not be paged).
+var reservedTeams = []string{"me", "override", "list", "ack"}
 
 // Validate checks the config and returns every problem found, in a stable
 // order (teams sorted, then fields in document order); nil if it is valid.

@@ -149,9 +149,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "backup":
 		return m.backup(ctx, o, pos)
 	case "report":
-		return m.fail("warroom report: the lessons-learned report is not built yet in this version")
+		return m.report(ctx, o, pos)
 	case "stats":
-		return m.fail("warroom stats: cross-incident metrics are not built yet in this version")
+		return m.stats(ctx, o, pos)
 	}
 	return m.fail("unknown command %q\n\n%s", cmd, usage)
 }

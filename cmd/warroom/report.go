@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/storage"
+)
+
+// report writes an incident's lessons-learned report: to stdout, or with -o to a file
+// created 0600 and put in place atomically (a reader never sees half a report, and an
+// existing file is replaced whole or not at all).
+func (m *Main) report(ctx context.Context, o *options, pos []string) int {
+	n, err := incidentArg("report", pos)
+	if err != nil {
+		return m.fail("%v (usage: warroom report INC-n [--format md|html|json] [-o FILE])", err)
+	}
+	format := o.format
+	if format == "" || format == "markdown" {
+		format = "md"
+	}
+	if !slices.Contains(commands.ReportFormats, format) {
+		return m.fail("report --format must be md, html or json, not %q", format)
+	}
+	cfg, tpl, err := m.loadConfig(o)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	var d report.Data
+	err = db.View(ctx, func(tx *storage.Tx) (err error) {
+		d, err = commands.LoadReport(tx, n, commands.ReportOptions{Config: cfg, Templates: tpl,
+			Generator: "warroom " + buildVersion(), Now: time.Now()})
+		return err
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		return m.fail("there is no %s", bot.FormatID(n))
+	}
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	r := report.Build(d)
+	render := func(w io.Writer) error { return commands.RenderReport(&r, format, w) }
+	if o.out == "" {
+		err = render(m.Stdout)
+	} else {
+		err = writeFileAtomic(o.out, render)
+	}
+	if report.IsFallback(err) {
+		fmt.Fprintf(m.Stderr, "warroom: warning: %v\n", err)
+		err = nil
+	}
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	if o.out != "" {
+		fmt.Fprintf(m.Stderr, "Wrote the %s report to %s\n", r.Incident.ID, o.out)
+	}
+	return exitOK
+}
+
+// writeFileAtomic writes path through a temporary file in the same directory (mode 0600:
+// a report holds the incident's details) and renames it into place once complete. The
+// error of write is returned as is when it is only a report.FallbackError (the file is
+// then complete).
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	warning, err := fillFile(f, write)
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return warning
+}
+
+// fillFile writes, syncs and closes f; warning is a FallbackError from write.
+func fillFile(f *os.File, write func(io.Writer) error) (warning, err error) {
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := write(bw); report.IsFallback(err) {
+		warning = err
+	} else if err != nil {
+		return nil, err
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	return warning, f.Sync()
+}

@@ -1,0 +1,262 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/templates"
+)
+
+var verbClock = &Verb{
+	Name: "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name> [reference]", Scope: Anywhere,
+	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days) or record its filing",
+	Args: []Arg{{Name: "clock", Kind: ArgWord, Help: "gdpr, nis2, sec, a name of your own with hours, or done <name>"},
+		{Name: "rest", Kind: ArgText, Help: "hours for your own clock; from <time> (2026-03-01 14:00 or RFC 3339)"}},
+	Run: func(c *call) error {
+		if err := c.resolveNamed(); err != nil {
+			return err
+		}
+		f := strings.Fields(c.rest)
+		if len(f) == 0 {
+			return c.listClocks()
+		}
+		if strings.EqualFold(f[0], "done") {
+			return c.clockDone(f[1:])
+		}
+		return c.startClock(f)
+	},
+}
+
+func (c *call) listClocks() error {
+	clocks, err := c.tx.Clocks(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	if len(clocks) == 0 {
+		c.say("%s has no regulatory clocks. Start one with /incident clock gdpr|nis2|sec [from <time>], or /incident clock <name> <hours> [from <time>].", c.inc.ID())
+		return nil
+	}
+	c.say("Regulatory clocks on %s:", c.inc.ID())
+	for _, k := range clocks {
+		line := clockLine(k, c.now)
+		if k.DoneAt == nil && c.now.Before(k.Deadline) {
+			line += " — " + ago(k.Deadline.Sub(c.now)) + " left"
+		}
+		c.say("%s", line)
+	}
+	return nil
+}
+
+// startClock runs "clock <regime> [from <time>]" and "clock <name> <hours> [from <time>]".
+// Starting a clock that exists (and is not filed) moves it, e.g. when awareness turns out
+// to have come earlier.
+func (c *call) startClock(f []string) error {
+	var from string
+	if i := slices.IndexFunc(f, func(s string) bool { return strings.EqualFold(s, "from") }); i >= 0 {
+		from = strings.Join(f[i+1:], " ")
+		f = f[:i]
+		if from == "" {
+			return refuse("Usage: … from <time>, e.g. from 2026-03-01 14:00 (%s) or from 2026-03-01T13:00:00Z.", c.e.cfg.Location)
+		}
+	}
+	if len(f) == 0 {
+		return c.usage()
+	}
+	name := strings.ToLower(f[0])
+	rules, builtin := regimeRules[name]
+	switch {
+	case builtin && len(f) != 1:
+		return refuse("The %s clock has a fixed deadline (%s); write /incident clock %s [from <time>]. For a deadline of your own, pick another name: /incident clock <name> <hours>.", name, rules[len(rules)-1].span, name)
+	case !builtin && len(f) != 2:
+		return refuse("Usage: /incident clock gdpr|nis2|sec [from <time>], or /incident clock <name> <hours> [from <time>] for a deadline of your own.")
+	case !builtin:
+		if !clockNameRe.MatchString(name) || slices.Contains(reservedClockNames, name) {
+			return refuse("%q cannot name a clock: use lowercase letters, digits and -, up to 30, and none of %s.", name, strings.Join(reservedClockNames, ", "))
+		}
+		h, err := parseClockHours(f[1])
+		if err != nil {
+			return err
+		}
+		rules = []clockRule{{name: name, label: name + " deadline", due: hoursAfter(h)}}
+	}
+	start, what := c.inc.DeclaredAt, "awareness, i.e. the declaration"
+	if name == "sec" {
+		start, what = c.now, "the materiality decision, i.e. now"
+	}
+	if from != "" {
+		t, ok := parseClockTime(from, c.e.cfg.Location)
+		if !ok {
+			return refuse("%q is not a time warroom can read: use 2026-03-01 14:00 (%s) or RFC 3339 (2026-03-01T13:00:00Z).", from, c.e.cfg.Location)
+		}
+		if t.After(c.now) {
+			return refuse("%s is in the future: a clock counts from when the organisation became aware.", bot.PlainTime(t, c.e.cfg.Location))
+		}
+		start, what = t, bot.FormatTime(t)
+	}
+	existing, err := c.tx.Clocks(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	for _, r := range rules {
+		if k, ok := findClock(existing, r.name); ok && k.DoneAt != nil {
+			return refuse("The %s clock of %s was already filed (%s by %s).", r.name, c.inc.ID(), bot.FormatTime(*k.DoneAt), k.DoneBy)
+		}
+	}
+	for _, r := range rules {
+		k := bot.Clock{Incident: c.inc.Number, Name: r.name, Label: r.label, Start: start, Deadline: r.due(start, c.e.cfg.Location), SetBy: c.who, SetAt: c.now}
+		verb := "started"
+		if _, ok := findClock(existing, r.name); ok {
+			verb = "moved"
+		}
+		if err := c.tx.SetClock(k); err != nil {
+			return err
+		}
+		if err := c.record(bot.KindClock, fmt.Sprintf("%s clock %s: %s, counting from %s, deadline %s", k.Name, verb, k.Label, bot.FormatTime(k.Start), bot.FormatTime(k.Deadline))); err != nil {
+			return err
+		}
+		if err := c.postNudge(fmt.Sprintf("⏱ %s %s the *%s* clock — %s: %s from %s, deadline %s. Comms and legal are reminded at 50%%, 75%%, 90%% and at the deadline until /incident clock done %s.",
+			c.who, verb, k.Name, k.Label, clockSpan(k), bot.ChatTime(k.Start), bot.ChatTime(k.Deadline), k.Name)); err != nil {
+			return err
+		}
+		if err := c.planClock(k); err != nil {
+			return err
+		}
+		c.say("%s clock %s on %s: deadline %s (counting from %s).", k.Name, verb, c.inc.ID(), bot.ChatTime(k.Deadline), what)
+	}
+	c.dirty = c.inc.Open()
+	return nil
+}
+
+// planClock arms the clock's next reminder; a filed or fully reminded clock has none.
+// Clocks ignore remind off, snoozes and quiet hours: a legal deadline does not move.
+func (c *call) planClock(k bot.Clock) error {
+	due := zeroTime
+	if k.DoneAt == nil && k.Reminded < len(clockPercents) {
+		due = clockStage(k, k.Reminded)
+	}
+	return c.armTimer(kindClock, clockKey(k), due, k.Name)
+}
+
+func clockKey(k bot.Clock) string { return timerKey(kindClock, k.Incident) + ":" + k.Name }
+
+// fireClock reminds comms and legal (the commander when neither is assigned) of a clock at
+// the latest point reached; points passed together — after downtime, or a clock started
+// late — merge into one reminder.
+func fireClock(c *call, t bot.Timer) error {
+	if c.inc == nil {
+		return nil
+	}
+	clocks, err := c.tx.Clocks(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	k, ok := findClock(clocks, t.Payload)
+	if !ok || k.DoneAt != nil {
+		return nil
+	}
+	reached := clockReached(k, c.now)
+	if reached <= k.Reminded {
+		return c.planClock(k)
+	}
+	to, err := c.holders("comms", "legal")
+	if err != nil {
+		return err
+	}
+	if len(to) == 0 {
+		if to, err = c.holders("commander"); err != nil {
+			return err
+		}
+	}
+	pct := clockPercents[reached-1]
+	d := c.nudgeData(to)
+	d.Clock = templates.NudgeClock{Name: k.Name, Regime: clockRegime(k.Name), Label: k.Label, Percent: pct,
+		Start: bot.ChatTime(k.Start), Deadline: bot.ChatTime(k.Deadline), Span: clockSpan(k)}
+	if k.Deadline.After(c.now) {
+		d.Clock.Left = ago(k.Deadline.Sub(c.now))
+	}
+	if err := c.sendNudge("clock", d, to); err != nil {
+		return err
+	}
+	// On the timeline: that comms and legal were told is part of the regulatory record.
+	if err := c.record(bot.KindClock, fmt.Sprintf("%s clock at %d%%: reminded %s (deadline %s)", k.Name, pct, forLine(to), bot.FormatTime(k.Deadline))); err != nil {
+		return err
+	}
+	k.Reminded = reached
+	if err := c.tx.SetClock(k); err != nil {
+		return err
+	}
+	if pct == 100 {
+		c.dirty = c.inc.Open() // the card now shows it missed
+	}
+	return c.planClock(k)
+}
+
+// clockDone records a filing: "clock done gdpr [reference]". "nis2" names the earliest
+// NIS2 deadline still open.
+func (c *call) clockDone(f []string) error {
+	if len(f) == 0 {
+		return refuse("Usage: /incident clock done <name> [reference], e.g. /incident clock done gdpr ICO case 12345.")
+	}
+	name := strings.ToLower(f[0])
+	// Keep the reference as typed (splitVerb lowers only the word it cuts off).
+	_, rest := splitVerb(c.rest)
+	_, note := splitVerb(rest)
+	clocks, err := c.tx.Clocks(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	if name == "nis2" {
+		for _, k := range clocks {
+			if clockRegime(k.Name) == "nis2" && k.DoneAt == nil {
+				name = k.Name
+				break
+			}
+		}
+	}
+	k, ok := findClock(clocks, name)
+	if !ok {
+		var names []string
+		for _, k := range clocks {
+			names = append(names, k.Name)
+		}
+		if len(names) == 0 {
+			return refuse("%s has no regulatory clocks.", c.inc.ID())
+		}
+		return refuse("%s has no clock %q. Clocks: %s.", c.inc.ID(), name, strings.Join(names, ", "))
+	}
+	if k.DoneAt != nil {
+		return refuse("The %s clock of %s was already filed (%s by %s).", k.Name, c.inc.ID(), bot.FormatTime(*k.DoneAt), k.DoneBy)
+	}
+	done := c.now
+	k.DoneAt, k.DoneBy, k.DoneNote = &done, c.who, note
+	if err := c.tx.SetClock(k); err != nil {
+		return err
+	}
+	verdict := "on time, " + ago(k.Deadline.Sub(c.now)) + " before the deadline"
+	if c.now.After(k.Deadline) {
+		verdict = "LATE, " + ago(c.now.Sub(k.Deadline)) + " after the deadline"
+	}
+	text := fmt.Sprintf("%s filed (%s): %s", k.Name, k.Label, verdict)
+	if note != "" {
+		text += "; reference: " + note
+	}
+	if err := c.record(bot.KindClock, text); err != nil {
+		return err
+	}
+	if err := c.planClock(k); err != nil {
+		return err
+	}
+	if err := c.postNudge(fmt.Sprintf("✅ %s recorded the %s filing for %s — %s. Its reminders stop.", c.who, k.Name, c.inc.ID(), verdict)); err != nil {
+		return err
+	}
+	c.dirty = c.inc.Open()
+	c.say("Recorded: %s.", text)
+	for _, other := range clocks {
+		if other.DoneAt == nil && other.Name != k.Name {
+			c.say("Still running: %s, due %s.", other.Name, bot.ChatTime(other.Deadline))
+		}
+	}
+	return nil
+}

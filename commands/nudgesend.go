@@ -1,0 +1,133 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/templates"
+)
+
+// addressee is a person a reminder is for, and why (the role that owns the reminder).
+type addressee struct {
+	person string
+	role   string
+}
+
+// holders lists who holds the given roles on the incident; "commander" is always someone
+// (the declarer while they only act as commander).
+func (c *call) holders(roles ...string) ([]addressee, error) {
+	current, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return nil, err
+	}
+	var out []addressee
+	for _, r := range roles {
+		if r == "commander" {
+			cmdr, acting, err := c.commander()
+			if err != nil {
+				return nil, err
+			}
+			role := "commander"
+			if acting {
+				role = "acting commander"
+			}
+			out = append(out, addressee{cmdr, role})
+			continue
+		}
+		if p, ok := current[r]; ok {
+			out = append(out, addressee{p, r})
+		}
+	}
+	return out, nil
+}
+
+// forLine names the addressees with their roles: "alice (commander) and bob (comms)"; a
+// person holding several is named once.
+func forLine(to []addressee) string {
+	var people []string
+	roles := map[string][]string{}
+	for _, a := range to {
+		if !slices.Contains(people, a.person) {
+			people = append(people, a.person)
+		}
+		if !slices.Contains(roles[a.person], a.role) {
+			roles[a.person] = append(roles[a.person], a.role)
+		}
+	}
+	var parts []string
+	for _, p := range people {
+		parts = append(parts, p+" ("+strings.Join(roles[p], ", ")+")")
+	}
+	switch len(parts) {
+	case 0:
+		return "the team"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// nudgeData is the part of every reminder's template data that describes the incident.
+func (c *call) nudgeData(to []addressee) templates.NudgeData {
+	return templates.NudgeData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
+		Phase: string(c.inc.Phase), Drill: c.inc.Drill, Open: c.inc.Open(), For: forLine(to)}
+}
+
+// renderNudge renders nudges/<name>.md.tmpl; a broken override is logged and a plain line
+// sent instead, because a reminder that is not sent is worse than a plain one.
+func (c *call) renderNudge(name string, d templates.NudgeData) string {
+	text, err := c.e.tpl.Render("nudges/"+name+".md.tmpl", d)
+	if err != nil {
+		c.e.log.Warn("nudge template", "template", name, "err", err)
+	}
+	if strings.TrimSpace(text) == "" {
+		text = fmt.Sprintf("⏰ Reminder on %s (%s): %s. For: %s.", d.ID, d.Title, strings.ReplaceAll(name, "-", " "), d.For)
+	}
+	return text
+}
+
+// sendNudge posts a reminder in the incident's channel naming whom it is for, and sends it
+// to each of them privately (a channel post alone does not notify anyone on Slack).
+func (c *call) sendNudge(name string, d templates.NudgeData, to []addressee) error {
+	text := c.renderNudge(name, d)
+	if err := c.postNudge(text); err != nil {
+		return err
+	}
+	var sent []string
+	for _, a := range to {
+		if slices.Contains(sent, a.person) {
+			continue
+		}
+		sent = append(sent, a.person)
+		if err := c.dmNudge(a.person, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// postNudge posts in the incident channel while it is usable: open, or closed but not
+// archived.
+func (c *call) postNudge(text string) error {
+	if !c.inc.Open() && c.e.cfg.Channels.ArchiveOnClose {
+		return nil
+	}
+	return c.post(bot.Message{Text: text})
+}
+
+// dmNudge sends a reminder privately. Unlike dm it says nothing to a caller — a timer has
+// none — when the person has no id on the platform; the channel post still names them.
+func (c *call) dmNudge(person, text string) error {
+	if person == "" || person == "warroom" {
+		return nil
+	}
+	id, ok := c.e.cfg.PlatformID(c.inc.Platform, person)
+	if !ok {
+		c.e.log.Info("reminder not sent privately: no platform id in the roster", "person", person, "incident", c.inc.ID())
+		return nil
+	}
+	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.inc.Platform + ":" + id, Platform: c.inc.Platform, Op: bot.OpDM,
+		Payload: bot.Payload{User: id, Message: bot.Message{Text: drillMark(c.inc, text)}}}, c.now)
+}

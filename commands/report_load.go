@@ -1,0 +1,147 @@
+package commands
+
+import (
+	"errors"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/templates"
+)
+
+// ReportSource is what a report is loaded from: the engine's Tx inside a command, or
+// storage's Tx in `warroom report` (cmd/warroom), which satisfies it too.
+type ReportSource interface {
+	Incident(n int64) (*bot.Incident, error)
+	RoleHistory(n int64) ([]bot.RoleAssignment, error)
+	Members(n int64) ([]string, error)
+	Phases(n int64) ([]bot.PhaseSpan, error)
+	EachEntry(n int64, fn func(bot.Entry) error) error
+	Tasks(n int64) ([]bot.Task, error)
+	Lessons(n int64) ([]bot.Lesson, error)
+	Checklist(n int64, phase bot.Phase) ([]bot.ChecklistItem, error)
+	Links(n int64) ([]int64, error)
+}
+
+// Regulatory clocks (issue 5) and pages (issue 6) are optional inputs: a store that has
+// them fills those report sections, one that does not leaves them "none recorded".
+type (
+	reportClocks interface {
+		Clocks(n int64) ([]bot.Clock, error)
+	}
+	reportPages interface {
+		IncidentPages(n int64) ([]bot.Page, error)
+	}
+)
+
+// ReportOptions are the report's settings beyond the incident.
+type ReportOptions struct {
+	Config    *bot.Config
+	Templates *templates.Set
+	// Generator names the program in the report ("warroom v1.2.0").
+	Generator string
+	// Now is the time the report is as of.
+	Now time.Time
+}
+
+// LoadReport reads everything incident n's report is built from, in one transaction so
+// the report is one consistent picture.
+func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error) {
+	cfg := o.Config
+	if cfg == nil {
+		cfg = bot.DefaultConfig()
+	}
+	inc, err := src.Incident(n)
+	if err != nil {
+		return report.Data{}, err
+	}
+	d := report.Data{Incident: *inc, Location: cfg.Location, Severities: cfg.Severities, Generator: o.Generator,
+		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates}
+	if d.Roles, err = src.RoleHistory(n); err != nil {
+		return d, err
+	}
+	if d.Members, err = src.Members(n); err != nil {
+		return d, err
+	}
+	if d.Phases, err = src.Phases(n); err != nil {
+		return d, err
+	}
+	// The timeline is the one large input: sized from the recorded head, it is allocated once.
+	d.Entries = make([]bot.Entry, 0, inc.HeadSeq)
+	if err := src.EachEntry(n, func(e bot.Entry) error { d.Entries = append(d.Entries, e); return nil }); err != nil {
+		return d, err
+	}
+	if d.Tasks, err = src.Tasks(n); err != nil {
+		return d, err
+	}
+	if d.Lessons, err = src.Lessons(n); err != nil {
+		return d, err
+	}
+	for _, p := range bot.IncidentPhases {
+		items, err := src.Checklist(n, p)
+		if err != nil {
+			return d, err
+		}
+		d.Checklist = append(d.Checklist, items...)
+	}
+	if err := loadRelated(src, &d); err != nil {
+		return d, err
+	}
+	if cs, ok := src.(reportClocks); ok {
+		clocks, err := cs.Clocks(n)
+		if err != nil {
+			return d, err
+		}
+		for _, k := range clocks {
+			d.Clocks = append(d.Clocks, report.Clock{Name: k.Name, Label: k.Label, Start: k.Start, Deadline: k.Deadline,
+				DoneAt: k.DoneAt, DoneBy: k.DoneBy, DoneNote: k.DoneNote})
+		}
+	}
+	if ps, ok := src.(reportPages); ok {
+		pages, err := ps.IncidentPages(n)
+		if err != nil {
+			return d, err
+		}
+		d.Pages = ReportPages(pages)
+	}
+	// The chain is checked on the entries just read, in the same transaction: what the
+	// report shows is what was verified, and a 100,000-entry timeline is read once.
+	d.Integrity, _ = bot.VerifyChain(inc.ID(), inc.HeadSeq, inc.HeadHash, func(fn func(bot.Entry) error) error {
+		for _, e := range d.Entries {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return d, nil
+}
+
+func loadRelated(src ReportSource, d *report.Data) error {
+	links, err := src.Links(d.Incident.Number)
+	if err != nil {
+		return err
+	}
+	for _, other := range links {
+		rel := report.Related{Number: other}
+		inc, err := src.Incident(other)
+		switch {
+		case err == nil:
+			rel.Title, rel.Status, rel.CloseClass = inc.Title, inc.Status, inc.CloseClass
+		case !errors.Is(err, bot.ErrNotFound):
+			return err
+		}
+		d.Related = append(d.Related, rel)
+	}
+	return nil
+}
+
+// ReportPages converts pages for the report and `warroom stats`.
+func ReportPages(pages []bot.Page) []report.Page {
+	out := make([]report.Page, 0, len(pages))
+	for _, p := range pages {
+		out = append(out, report.Page{ID: p.ID, Incident: p.Incident, Target: p.Target, PagedBy: p.PagedBy, CreatedAt: p.CreatedAt,
+			State: p.State, AckedBy: p.AckedBy, AckedAt: p.AckedAt})
+	}
+	return out
+}
