@@ -49,9 +49,12 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		}
 	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
-		Hooks: commands.Hooks{TimersChanged: refresh, Observe: tel.observe}})
+		Hooks: commands.Hooks{TimersChanged: refresh, Observe: tel.observe}, Platforms: livePlatforms(m.Getenv, platformsWanted)})
 	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
 	if err != nil {
+		return m.fail("%v", err)
+	}
+	if err := engine.ArmHandoffs(ctx); err != nil {
 		return m.fail("%v", err)
 	}
 	if err := sched.Start(ctx); err != nil {
@@ -75,6 +78,22 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		}
 	}
 	return m.serve(ctx, o, cfg, log, env, adapters, deliverer, tel)
+}
+
+// livePlatforms names the platforms this run connects to, for messages that answer no
+// event (on-call handoff DMs).
+func livePlatforms(getenv func(string) string, platformsWanted bool) []string {
+	if !platformsWanted {
+		return []string{console.Name}
+	}
+	var out []string
+	if getenv("SLACK_BOT_TOKEN") != "" {
+		out = append(out, "slack")
+	}
+	if getenv("DISCORD_BOT_TOKEN") != "" {
+		out = append(out, "discord")
+	}
+	return out
 }
 
 // serve runs the platform adapters, the outbox and the HTTP endpoints until ctx ends, then

@@ -101,16 +101,18 @@ func (f SlashCommandFields) JSON() json.RawMessage {
 func (s *Server) EventCallback(inner any, eventID string) (json.RawMessage, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.eventCallbackLocked(inner, eventID)
+	return s.eventCallbackLocked(inner, eventID, "")
 }
 
-func (s *Server) eventCallbackLocked(inner any, eventID string) (json.RawMessage, string) {
+// eventCallbackLocked builds the outer body; an empty teamID is this workspace.
+func (s *Server) eventCallbackLocked(inner any, eventID, teamID string) (json.RawMessage, string) {
 	if eventID == "" {
 		eventID = s.newIDLocked("Ev")
 	}
+	teamID = or(teamID, s.cfg.teamID)
 	b, err := json.Marshal(map[string]any{
 		"token":                 verificationToken,
-		"team_id":               s.cfg.teamID,
+		"team_id":               teamID,
 		"api_app_id":            s.cfg.appID,
 		"event":                 inner,
 		"type":                  "event_callback",
@@ -119,7 +121,7 @@ func (s *Server) eventCallbackLocked(inner any, eventID string) (json.RawMessage
 		"event_context":         "4-fake-" + eventID,
 		"is_ext_shared_channel": false,
 		"authorizations": []map[string]any{{
-			"team_id": s.cfg.teamID, "user_id": s.cfg.botUserID, "is_bot": true, "is_enterprise_install": false,
+			"team_id": teamID, "user_id": s.cfg.botUserID, "is_bot": true, "is_enterprise_install": false,
 		}},
 	})
 	if err != nil {
@@ -140,6 +142,9 @@ type ReactionAdded struct {
 	// fields; the HTTP helpers send them as X-Slack-Retry-* headers).
 	RetryAttempt int
 	RetryReason  string
+	// TeamID overrides the workspace the event claims to come from, to model
+	// an app installed in several workspaces.
+	TeamID string
 }
 
 // ReactionAddedEvent builds the full event_callback body for r.
@@ -161,7 +166,7 @@ func (s *Server) ReactionAddedEvent(r ReactionAdded) (json.RawMessage, string) {
 		"item":      map[string]any{"type": "message", "channel": r.Channel, "ts": r.TS},
 		"event_ts":  s.nextTSLocked(),
 	}
-	return s.eventCallbackLocked(inner, r.EventID)
+	return s.eventCallbackLocked(inner, r.EventID, r.TeamID)
 }
 
 // BlockAction describes a click on an interactive element in a message.
@@ -176,6 +181,8 @@ type BlockAction struct {
 	// ResponseURL defaults to a fresh response_url; TriggerID to a fresh id.
 	ResponseURL string
 	TriggerID   string
+	// TeamID overrides the workspace the click claims to come from.
+	TeamID string
 }
 
 // BlockActionsPayload builds the interactive payload (the JSON that Slack
@@ -202,8 +209,8 @@ func (s *Server) BlockActionsPayload(a BlockAction) json.RawMessage {
 		"api_app_id":   s.cfg.appID,
 		"trigger_id":   a.TriggerID,
 		"response_url": a.ResponseURL,
-		"team":         map[string]any{"id": s.cfg.teamID, "domain": "fake"},
-		"user":         map[string]any{"id": a.UserID, "username": userName, "name": userName, "team_id": s.cfg.teamID},
+		"team":         map[string]any{"id": or(a.TeamID, s.cfg.teamID), "domain": "fake"},
+		"user":         map[string]any{"id": a.UserID, "username": userName, "name": userName, "team_id": or(a.TeamID, s.cfg.teamID)},
 		"container": map[string]any{
 			"type": "message", "message_ts": a.MessageTS, "channel_id": a.ChannelID, "is_ephemeral": false,
 		},

@@ -42,6 +42,7 @@ var apiMethods = map[string]methodSpec{
 	"conversations.info":           {fn: (*Server).convInfo},
 	"conversations.archive":        {fn: (*Server).convArchive},
 	"conversations.members":        {fn: (*Server).convMembers},
+	"conversations.list":           {fn: (*Server).convList},
 	"conversations.open":           {fn: (*Server).convOpen},
 	"conversations.history":        {fn: (*Server).convHistory},
 	"conversations.replies":        {fn: (*Server).convReplies},

@@ -1,0 +1,151 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Discord gives an interaction 3 seconds for its first answer. warroom answers at once with
+// "deferred, ephemeral" (type 5, flag 64) — before touching the database or any other Discord
+// route — then runs the engine and puts its reply in place of the "thinking…" message. The
+// reply is ephemeral, so errors and refusals are shown to the caller only; what everyone
+// should see goes through the outbox into the channel.
+
+// ackTimeout bounds the acknowledgement so a stuck connection cannot eat the 3 s window
+// silently; the answer after it has Discord's 15-minute token lifetime.
+const (
+	ackTimeout    = 2500 * time.Millisecond
+	answerTimeout = 30 * time.Second
+)
+
+func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	in := ic.Interaction
+	if in == nil {
+		return
+	}
+	if !a.seen.add("interaction:" + in.ID) {
+		a.stats.duplicates.Add(1)
+		return
+	}
+	a.track(func(ctx context.Context) { a.handleInteraction(ctx, in) })
+}
+
+func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interaction) {
+	if in.Type != discordgo.InteractionApplicationCommand && in.Type != discordgo.InteractionMessageComponent {
+		return // autocomplete and modals are not used
+	}
+	log := a.log.With("interaction", in.ID, "guild", in.GuildID, "channel", in.ChannelID)
+	if err := a.acknowledge(ctx, in); err != nil {
+		// Without an acknowledgement the person sees "the application did not respond" and
+		// will try again; acting now could do the thing twice.
+		log.Warn("discord: acknowledging an interaction failed; not acting on it", "err", err)
+		return
+	}
+	user := interactionUser(in)
+	if !a.served(in.GuildID) {
+		a.stats.ignored.Add(1)
+		a.answer(ctx, in, "warroom does not serve this server.")
+		return
+	}
+	a.tokens.remember(in.ChannelID, user.ID, in)
+	src := bot.Source{Platform: Name, Team: in.GuildID, Channel: in.ChannelID, User: user, DedupKey: "interaction:" + in.ID}
+	var reply bot.Reply
+	if in.Type == discordgo.InteractionApplicationCommand {
+		reply = a.runCommand(ctx, src, in)
+	} else {
+		reply = a.runPress(ctx, src, in)
+	}
+	a.answer(ctx, in, reply.Text)
+	a.stats.interactions.Add(1)
+}
+
+// acknowledge sends the deferred, ephemeral response.
+func (a *Adapter) acknowledge(ctx context.Context, in *discordgo.Interaction) error {
+	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	err := a.s.InteractionRespond(in, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true), discordgo.WithRestRetries(1))
+	return classify(err, "acknowledging an interaction")
+}
+
+// runCommand rebuilds the text grammar from the typed options and runs it.
+func (a *Adapter) runCommand(ctx context.Context, src bot.Source, in *discordgo.Interaction) bot.Reply {
+	data := in.ApplicationCommandData()
+	group, sub, vals := leafCommand(data)
+	v := a.byKey[data.Name+"/"+group+"/"+sub]
+	if v == nil {
+		return bot.Reply{Text: "This command is not known to this version of warroom; Discord may still show an old command list for a few minutes."}
+	}
+	text, err := v.text(vals)
+	if err != nil {
+		return bot.Reply{Text: v.Slash() + ": " + strings.TrimPrefix(err.Error(), errOption.Error()+": ") + "."}
+	}
+	return a.handler.HandleCommand(ctx, bot.Command{Source: src, Name: v.Engine, Text: text})
+}
+
+// runPress turns a button's custom_id back into the action and value.
+func (a *Adapter) runPress(ctx context.Context, src bot.Source, in *discordgo.Interaction) bot.Reply {
+	action, value, ok := parseCustomID(in.MessageComponentData().CustomID)
+	if !ok {
+		return bot.Reply{Text: "That button is not one of warroom's."}
+	}
+	p := bot.Press{Source: src, Action: action, Value: value}
+	if in.Message != nil {
+		p.MessageID = in.Message.ID
+	}
+	return a.handler.HandlePress(ctx, p)
+}
+
+// answer replaces the "thinking…" message with the reply (more ephemeral follow-ups when it
+// is longer than one message), or removes it when there is nothing to say.
+func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text string) {
+	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
+	defer cancel()
+	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true)}
+	var err error
+	if strings.TrimSpace(text) == "" {
+		err = a.s.InteractionResponseDelete(in, opts...)
+	} else {
+		parts := splitContent(a.render(text), MaxContent)
+		_, err = a.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &parts[0], AllowedMentions: allowedMentions()}, opts...)
+		for _, p := range parts[1:] {
+			if err != nil {
+				break
+			}
+			_, err = a.s.FollowupMessageCreate(in, true, &discordgo.WebhookParams{Content: p,
+				Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: allowedMentions()}, opts...)
+		}
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		a.log.Warn("discord: answering an interaction failed", "interaction", in.ID, "err", classify(err, "answering"))
+	}
+}
+
+// interactionUser is who acted: the member in a guild, the user in a DM.
+func interactionUser(in *discordgo.Interaction) bot.User {
+	if in.Member != nil && in.Member.User != nil {
+		return bot.User{ID: in.Member.User.ID, Name: displayName(in.Member.Nick, in.Member.User)}
+	}
+	if in.User != nil {
+		return bot.User{ID: in.User.ID, Name: displayName("", in.User)}
+	}
+	return bot.User{}
+}
+
+func displayName(nick string, u *discordgo.User) string {
+	switch {
+	case nick != "":
+		return nick
+	case u.GlobalName != "":
+		return u.GlobalName
+	}
+	return u.Username
+}

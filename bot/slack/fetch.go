@@ -1,0 +1,110 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Reading the message a reaction points at. reaction_added carries only the channel and
+// ts, so the adapter fetches the text, author and permalink before calling the engine.
+// This happens after the ack, with retries: a reaction made during a Slack hiccup is
+// still acted on once the API answers again.
+
+const (
+	fetchAttempts = 8                // about two minutes of trying
+	fetchMaxWait  = 30 * time.Second // between attempts
+)
+
+// fetchMessage reads the reacted message. ok is false when the work was abandoned
+// (shutdown); msg is nil when the message could not be read at all.
+func (a *Adapter) fetchMessage(ctx context.Context, channel, ts string) (msg *bot.ChatMessage, ok bool) {
+	if strings.HasPrefix(channel, "D") {
+		// A direct message with the bot (✅ on a page): reading it would need im:history,
+		// which warroom does not ask for; the engine goes by the message id alone.
+		return nil, true
+	}
+	err := a.retry(ctx, fetchAttempts, fetchMaxWait, func() error {
+		m, err := a.readMessage(ctx, channel, ts)
+		msg = m
+		return err
+	})
+	if err == nil {
+		return msg, true
+	}
+	if ctx.Err() != nil || (!errors.Is(err, bot.ErrPermanent) && a.tasks.isStopping()) {
+		return nil, false
+	}
+	a.log.Warn("slack: could not read a reacted message", "channel", channel, "ts", ts, "err", err)
+	return nil, true
+}
+
+// readMessage finds one message by ts: conversations.history for a channel message (one
+// message at exactly ts), conversations.replies when it is a thread reply (history leaves
+// replies out), then its permalink.
+func (a *Adapter) readMessage(ctx context.Context, channel, ts string) (*bot.ChatMessage, error) {
+	hist, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: channel, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
+	if err != nil {
+		return nil, mapError(err)
+	}
+	found := findTS(hist.Messages, ts)
+	if found == nil {
+		replies, _, _, err := a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: ts, Latest: ts, Oldest: ts, Inclusive: true, Limit: 2})
+		if err != nil && !isCode(err, "thread_not_found") {
+			return nil, mapError(err)
+		}
+		found = findTS(replies, ts)
+	}
+	if found == nil {
+		return nil, bot.Permanent(errors.New("slack: message " + ts + " not found in " + channel))
+	}
+	author := found.User
+	if author == "" {
+		author = found.BotID
+	}
+	m := &bot.ChatMessage{ID: ts, Channel: channel, Author: bot.User{ID: author, Name: found.Username},
+		Text: plainText(found.Text), At: tsTime(ts)}
+	// A missing link is not worth losing the reaction over: the engine names the
+	// message by channel and ts instead.
+	link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	if err != nil {
+		a.log.Warn("slack: chat.getPermalink failed", "channel", channel, "err", err)
+	}
+	m.Permalink = link
+	return m, nil
+}
+
+func findTS(msgs []slack.Message, ts string) *slack.Message {
+	for i := range msgs {
+		if msgs[i].Timestamp == ts {
+			return &msgs[i]
+		}
+	}
+	return nil
+}
+
+// tsTime reads a Slack ts ("1700000000.000100": seconds and microseconds) as a time.
+func tsTime(ts string) time.Time {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	var micros int64
+	if frac != "" {
+		if len(frac) > 6 {
+			frac = frac[:6]
+		}
+		frac += strings.Repeat("0", 6-len(frac))
+		micros, _ = strconv.ParseInt(frac, 10, 64)
+	}
+	return time.Unix(s, micros*1000).UTC()
+}

@@ -1,0 +1,304 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/slack-go/slack"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// The bot.Platform methods. Each makes the Web API calls for one outbox operation and
+// returns mapError's classification, so the outbox retries, waits or gives up correctly.
+
+var _ bot.Platform = (*Adapter)(nil)
+var _ bot.Archiver = (*Adapter)(nil)
+
+// maxNameTries bounds the numeric suffixes tried when a channel name is taken (archived
+// channels keep their names forever, so an old inc-3-… can be in the way).
+const maxNameTries = 20
+
+// CreateChannel implements bot.Platform: conversations.create, with -2, -3 … on
+// name_taken, then the topic.
+func (a *Adapter) CreateChannel(ctx context.Context, name string, private bool, topic string) (bot.Channel, error) {
+	base := channelSlug(name)
+	for i := 1; i <= maxNameTries; i++ {
+		candidate := withSuffix(base, i)
+		ch, err := a.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: candidate, IsPrivate: private})
+		if isCode(err, "name_taken") {
+			continue
+		}
+		if err != nil {
+			return bot.Channel{}, mapError(err)
+		}
+		if topic != "" {
+			// The channel exists now: report it even if the topic fails, or the retry would
+			// create a second channel. The engine sets the topic again with every card change.
+			if err := a.SetTopic(ctx, ch.ID, topic); err != nil {
+				a.log.Warn("slack: setting the new channel's topic failed", "channel", ch.ID, "err", err)
+			}
+		}
+		return bot.Channel{ID: ch.ID, Name: ch.Name}, nil
+	}
+	return bot.Channel{}, fmt.Errorf("slack: channel names %s … %s are all taken", base, withSuffix(base, maxNameTries))
+}
+
+// channelSlug keeps a name within Slack's rules (lowercase letters, digits, - and _;
+// at most 80 characters); the engine already sends such names, this is a safety net.
+func channelSlug(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	s := b.String()
+	if s == "" || strings.Trim(s, "-_") == "" {
+		s = "incident"
+	}
+	return s
+}
+
+func withSuffix(base string, i int) string {
+	suffix := ""
+	if i > 1 {
+		suffix = "-" + strconv.Itoa(i)
+	}
+	if len(base)+len(suffix) > 80 {
+		base = strings.TrimRight(base[:80-len(suffix)], "-")
+	}
+	return base + suffix
+}
+
+// Invite implements bot.Platform. People already in the channel are not an error: the
+// outbox may deliver an invite twice, and the declarer may have created nothing new.
+func (a *Adapter) Invite(ctx context.Context, channelID string, users []string) error {
+	var who []string
+	for _, u := range users {
+		if u != "" && u != a.botUserID {
+			who = append(who, u)
+		}
+	}
+	if len(who) == 0 {
+		return nil
+	}
+	var err error
+	if len(who) == 1 {
+		_, err = a.api.InviteUsersToConversationContext(ctx, channelID, who[0])
+	} else {
+		// force: invite everyone who can be invited even if one id is bad (or already
+		// there), instead of nobody.
+		_, err = a.api.ForceInviteUsersToConversationContext(ctx, channelID, who...)
+	}
+	if err == nil || isCode(err, "already_in_channel", "cant_invite_self") {
+		return nil
+	}
+	return mapError(err)
+}
+
+// Remove implements bot.Platform (conversations.kick). Someone not in the channel is
+// already where the engine wants them.
+func (a *Adapter) Remove(ctx context.Context, channelID, user string) error {
+	err := a.api.KickUserFromConversationContext(ctx, channelID, user)
+	if err == nil || isCode(err, "not_in_channel") {
+		return nil
+	}
+	return mapError(err)
+}
+
+// Post implements bot.Platform; the message id is Slack's ts.
+func (a *Adapter) Post(ctx context.Context, channelID string, m bot.Message) (string, error) {
+	ch, err := a.resolve(ctx, channelID)
+	if err != nil {
+		return "", err
+	}
+	_, ts, err := a.api.PostMessageContext(ctx, ch, messageOptions(m, true)...)
+	if err != nil {
+		return "", mapError(err)
+	}
+	return ts, nil
+}
+
+// Update implements bot.Platform (chat.update): text and buttons are replaced.
+func (a *Adapter) Update(ctx context.Context, channelID, messageID string, m bot.Message) error {
+	ch, err := a.resolve(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	_, _, _, err = a.api.UpdateMessageContext(ctx, ch, messageID, messageOptions(m, false)...)
+	return mapError(err)
+}
+
+// Ephemeral implements bot.Platform (chat.postEphemeral).
+func (a *Adapter) Ephemeral(ctx context.Context, channelID, user string, m bot.Message) error {
+	ch, err := a.resolve(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	_, err = a.api.PostEphemeralContext(ctx, ch, user, messageOptions(m, false)...)
+	return mapError(err)
+}
+
+// DM implements bot.Platform: conversations.open, then chat.postMessage in the DM.
+func (a *Adapter) DM(ctx context.Context, user string, m bot.Message) (string, error) {
+	ch, err := a.dmChannel(ctx, user)
+	if err != nil {
+		return "", err
+	}
+	_, ts, err := a.api.PostMessageContext(ctx, ch, messageOptions(m, true)...)
+	if err != nil {
+		return "", mapError(err)
+	}
+	return ts, nil
+}
+
+func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
+	if id, ok := a.names.dm(user); ok {
+		return id, nil
+	}
+	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return "", mapError(err)
+	}
+	a.names.setDM(user, ch.ID)
+	return ch.ID, nil
+}
+
+// SetTopic implements bot.Platform. Topics are plain text (Slack does not format them),
+// at most 250 characters.
+func (a *Adapter) SetTopic(ctx context.Context, channelID, topic string) error {
+	_, err := a.api.SetTopicOfConversationContext(ctx, channelID, truncate(topic, 250))
+	return mapError(err)
+}
+
+// Pin implements bot.Platform (pins.add); a message pinned already is pinned.
+func (a *Adapter) Pin(ctx context.Context, channelID, messageID string) error {
+	err := a.api.AddPinContext(ctx, channelID, slack.NewRefToMessage(channelID, messageID))
+	if err == nil || isCode(err, "already_pinned") {
+		return nil
+	}
+	return mapError(err)
+}
+
+// Upload implements bot.Platform with files v2 (getUploadURLExternal → upload →
+// completeUploadExternal), the only upload Slack still accepts.
+func (a *Adapter) Upload(ctx context.Context, channelID string, f bot.File) error {
+	if len(f.Data) == 0 || f.Name == "" {
+		return bot.Permanent(errors.New("slack: a file upload needs a name and content"))
+	}
+	ch, err := a.resolve(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	title := f.Title
+	if title == "" {
+		title = f.Name
+	}
+	_, err = a.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: title,
+		InitialComment: slackText(f.Comment), Channel: ch,
+	})
+	return mapError(err)
+}
+
+// Archive implements bot.Archiver.
+func (a *Adapter) Archive(ctx context.Context, channelID string) error {
+	err := a.api.ArchiveConversationContext(ctx, channelID)
+	if err == nil || isCode(err, "already_archived") {
+		return nil
+	}
+	return mapError(err)
+}
+
+// messageOptions renders a bot message: blocks for display, the same text as the
+// notification fallback. Unfurling is off: incident messages quote hostile URLs, and an
+// unfurl would make Slack fetch them.
+func messageOptions(m bot.Message, post bool) []slack.MsgOption {
+	text := slackText(m.Text)
+	opts := []slack.MsgOption{slack.MsgOptionText(truncate(text, maxMessageText), false)}
+	if blocks := messageBlocks(text, m.Buttons); len(blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	}
+	if post {
+		opts = append(opts, slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
+	}
+	return opts
+}
+
+// channelNames caches what the adapter looked up: "#name" → id (the announce channel may
+// be configured by name) and user → DM channel.
+type channelNames struct {
+	mu   sync.Mutex
+	byNm map[string]string
+	byDM map[string]string
+}
+
+func (c *channelNames) get(name string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.byNm[name]
+	return id, ok
+}
+
+func (c *channelNames) set(all map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byNm = all
+}
+
+func (c *channelNames) dm(user string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.byDM[user]
+	return id, ok
+}
+
+func (c *channelNames) setDM(user, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byDM == nil {
+		c.byDM = map[string]string{}
+	}
+	c.byDM[user] = id
+}
+
+// resolve turns a "#name" target into a channel id (conversations.list over public
+// channels, cached); ids pass through.
+func (a *Adapter) resolve(ctx context.Context, target string) (string, error) {
+	name, ok := strings.CutPrefix(target, "#")
+	if !ok {
+		return target, nil
+	}
+	if id, ok := a.names.get(name); ok {
+		return id, nil
+	}
+	all := map[string]string{}
+	cursor := ""
+	for {
+		chans, next, err := a.api.GetConversationsContext(ctx, &slack.GetConversationsParameters{
+			Types: []string{"public_channel"}, ExcludeArchived: true, Limit: 1000, Cursor: cursor})
+		if err != nil {
+			return "", mapError(err)
+		}
+		for _, c := range chans {
+			all[c.Name] = c.ID
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	a.names.set(all)
+	if id, ok := all[name]; ok {
+		return id, nil
+	}
+	return "", bot.Permanent(fmt.Errorf("slack: no public channel named #%s (configure the channel id, C…, for a private one)", name))
+}

@@ -1,0 +1,312 @@
+package main
+
+// The harness for the Discord end-to-end tests: the real engine, SQLite storage, outbox
+// deliverer and Discord adapter — started through startDiscord, as `warroom run` starts it —
+// with the real discordgo client talking to the in-repo fake Discord (bot/discord/discordfake).
+//
+// Delivery is driven by the test: the outbox runs on a fake clock and deliver() flushes it,
+// moving the fake clock on while operations wait for a retry, so a backoff or a Retry-After
+// costs no real time. discordgo itself sleeps retry_after in real time, so the tests keep
+// theirs small. A discordgo Close costs about a second: one rig is shared by many subtests.
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/discord"
+	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/storage"
+)
+
+// Discord fixture ids (snowflakes).
+const (
+	dGuild    = "110000000000000001"
+	dOther    = "110000000000000002" // a guild warroom does not serve
+	dAlice    = "210000000000000001"
+	dBob      = "210000000000000002"
+	dCarol    = "210000000000000003"
+	dWait     = 10 * time.Second
+	dCategory = "Incidents"
+)
+
+type discordE2E struct {
+	t         *testing.T
+	fake      *discordfake.Server
+	db        *storage.DB
+	clock     *clockwork.FakeClock
+	deliverer *bot.Deliverer
+	adapter   *discord.Adapter
+	logs      *dSyncBuffer
+	general   string // #general in the served guild
+	elsewhere string // #general in the other guild
+	stop      func()
+}
+
+type dSyncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *dSyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *dSyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newDiscordE2E starts a fake Discord with the served guild (alice, bob, carol and
+// #general), another guild, and warroom connected to it.
+func newDiscordE2E(t *testing.T, opts ...discordfake.Option) *discordE2E {
+	t.Helper()
+	fake := discordfake.New(t, opts...) // first: its cleanup runs after the session's
+	fake.AddGuild(dGuild, "ops")
+	fake.AddGuild(dOther, "elsewhere")
+	for id, name := range map[string]string{dAlice: "alice", dBob: "bob", dCarol: "carol"} {
+		fake.AddMember(dGuild, id, name)
+		fake.AddMember(dOther, id, name)
+	}
+	h := &discordE2E{t: t, fake: fake, logs: &dSyncBuffer{}}
+	h.general = fake.AddChannel(dGuild, "general", discordfake.ChannelText, "")
+	h.elsewhere = fake.AddChannel(dOther, "general", discordfake.ChannelText, "")
+	fake.AddChannel(dGuild, "security-status", discordfake.ChannelText, "")
+
+	dir := t.TempDir()
+	cfg, err := bot.ParseConfig("warroom.yaml", []byte(`
+roster:
+  - {name: alice, discord: "`+dAlice+`"}
+  - {name: bob, discord: "`+dBob+`"}
+  - {name: carol, discord: "`+dCarol+`"}
+discord: {guild_ids: ["`+dGuild+`"]}
+channels: {announce: "#security-status"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := storage.Open(ctx, filepath.Join(dir, "warroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.db = db
+	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.clock = clockwork.NewFakeClockAt(time.Now())
+	h.deliverer = bot.NewDeliverer(db, h.clock, log)
+	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: h.clock, Log: log, Kick: h.deliverer.Kick})
+	env := map[string]string{"DISCORD_BOT_TOKEN": discordfake.DefaultToken, "DISCORD_API_URL": fake.URL(), "DISCORD_GUILD_ID": dGuild}
+	aenv := adapterEnv{getenv: func(k string) string { return env[k] }, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db}
+	a, err := startDiscord(ctx, aenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.adapter = a.platform.(*discord.Adapter)
+	h.deliverer.AddPlatform(a.platform)
+	runDone := make(chan error, 1)
+	go func() { runDone <- a.run(ctx) }()
+	var once sync.Once
+	h.stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-runDone; err != nil {
+				t.Errorf("adapter run: %v", err)
+			}
+			db.Close()
+		})
+	}
+	t.Cleanup(func() {
+		h.stop()
+		if t.Failed() {
+			t.Logf("warroom log:\n%s", h.logs.String())
+		}
+	})
+	return h
+}
+
+// with returns the harness reporting to a subtest's t.
+func (h *discordE2E) with(t *testing.T) *discordE2E {
+	c := *h
+	c.t = t
+	return &c
+}
+
+// waitFor waits for a condition on the fake's (or the adapter's) state.
+func (h *discordE2E) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	if !h.fake.WaitFor(cond, dWait) {
+		h.t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// deliver drains the outbox, moving the fake clock on by a second at a time while
+// operations wait for a retry (at most maxFake in all).
+func (h *discordE2E) deliver(maxFake time.Duration) {
+	h.t.Helper()
+	ctx := context.Background()
+	for waited := time.Duration(0); ; waited += time.Second {
+		if err := h.deliverer.Flush(ctx); err != nil {
+			h.t.Fatal(err)
+		}
+		depth, err := h.db.OutboxDepth(ctx)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if depth == 0 {
+			return
+		}
+		if waited >= maxFake {
+			h.t.Fatalf("%d outbox operations still pending after %v of fake time", depth, maxFake)
+		}
+		h.clock.Advance(time.Second)
+	}
+}
+
+// slash dispatches an application command and returns the interaction and the reply the
+// caller saw (the edit of the deferred answer; "" when it was deleted).
+func (h *discordE2E) slash(user, guild, channel, command string, opts ...discordfake.CommandOption) (discordfake.InteractionRef, string) {
+	h.t.Helper()
+	ref := h.fake.DispatchInteraction(discordfake.InteractionSpec{GuildID: guild, ChannelID: channel, UserID: user, Command: command, Options: opts})
+	return ref, h.reply(ref)
+}
+
+// reply waits for the answer to an interaction.
+func (h *discordE2E) reply(ref discordfake.InteractionRef) string {
+	h.t.Helper()
+	var out string
+	h.waitFor("the answer to interaction "+ref.ID, func() bool {
+		for _, f := range h.fake.Followups(ref.Token) {
+			if f.Original && (f.Op == "edit" || f.Op == "delete") {
+				out = f.Content
+				return true
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// incidentCmd is /incident <sub> [options] (a group when sub has two words).
+func incidentCmd(sub string, opts ...discordfake.CommandOption) discordfake.CommandOption {
+	if g, s, ok := strings.Cut(sub, " "); ok {
+		return discordfake.SubCommandGroup(g, discordfake.SubCommand(s, opts...))
+	}
+	return discordfake.SubCommand(sub, opts...)
+}
+
+// incident runs /incident in a channel as user and returns the reply.
+func (h *discordE2E) incident(user, channel, sub string, opts ...discordfake.CommandOption) string {
+	h.t.Helper()
+	_, r := h.slash(user, dGuild, channel, "incident", incidentCmd(sub, opts...))
+	return r
+}
+
+// channel finds a channel by name in the served guild.
+func (h *discordE2E) channel(name string) discordfake.Channel {
+	h.t.Helper()
+	c, ok := h.fake.ChannelByName(dGuild, name)
+	if !ok {
+		h.t.Fatalf("no channel #%s", name)
+	}
+	return c
+}
+
+// entries reads INC-n's timeline.
+func (h *discordE2E) entries(n int64) []bot.Entry {
+	h.t.Helper()
+	var out []bot.Entry
+	err := h.db.View(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		out, err = tx.Entries(n)
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+// dmTexts lists what the bot sent a user by DM.
+func (h *discordE2E) dmTexts(user string) []string {
+	c, ok := h.fake.DMChannel(user)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, m := range h.fake.Messages(c.ID) {
+		out = append(out, m.Content)
+	}
+	return out
+}
+
+// waitDM waits for a DM to user containing want and returns the message.
+func (h *discordE2E) waitDM(user, want string) discordfake.Message {
+	h.t.Helper()
+	var got discordfake.Message
+	h.waitFor("a DM to "+user+" saying "+want, func() bool {
+		c, ok := h.fake.DMChannel(user)
+		if !ok {
+			return false
+		}
+		for _, m := range h.fake.Messages(c.ID) {
+			if strings.Contains(m.Content, want) {
+				got = m
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
+// buttons lists the custom_ids of a message's buttons.
+func buttons(t *testing.T, m discordfake.Message) []string {
+	t.Helper()
+	if len(m.Components) == 0 {
+		return nil
+	}
+	var rows []struct {
+		Components []struct {
+			CustomID string `json:"custom_id"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(m.Components, &rows); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		for _, c := range r.Components {
+			out = append(out, c.CustomID)
+		}
+	}
+	return out
+}
+
+// contents lists a channel's message texts.
+func (h *discordE2E) contents(channelID string) []string {
+	var out []string
+	for _, m := range h.fake.Messages(channelID) {
+		out = append(out, m.Content)
+	}
+	return out
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
