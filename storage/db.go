@@ -28,6 +28,11 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+
+	// the group-commit writer (writer.go)
+	writes  chan *writeReq
+	stop    chan struct{}
+	stopped chan struct{}
 }
 
 // Open opens (creating with mode 0600 if needed) and migrates the database at path.
@@ -47,6 +52,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL")
+	// Every command runs the same few statements; caching them per connection saves
+	// re-preparing each one on every transaction.
+	q.Set("_stmt_cache_size", "64")
 	wq := url.Values{}
 	for k, v := range q {
 		wq[k] = v
@@ -83,6 +91,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	reader.SetMaxIdleConns(4)
 	reader.SetConnMaxLifetime(0)
 	db.reader = reader
+	db.startWriter()
 	return db, nil
 }
 
@@ -91,6 +100,7 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopWriter()
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 

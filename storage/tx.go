@@ -18,23 +18,6 @@ type Tx struct {
 	tx  *sql.Tx
 }
 
-// Update runs fn in a write transaction (BEGIN IMMEDIATE on the single write connection)
-// and commits when fn returns nil.
-func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return describe(db.path, err)
-	}
-	if err := fn(&Tx{ctx: ctx, tx: tx}); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return describe(db.path, err)
-	}
-	return nil
-}
-
 // View runs fn in a read transaction on a consistent snapshot.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/storage"
+)
+
+// store adapts storage to the engine, as cmd/warroom does.
+type store struct{ db *storage.DB }
+
+func (s store) Update(ctx context.Context, fn func(commands.Tx) error) error {
+	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
+}
+
+// benchIngest compares 📌 ingest through the engine (one transaction per event: dedup
+// check, incident lookup, membership, hash-chained append) with bare single-row SQLite
+// transactions on the same kind of database, in the same run.
+func benchIngest(dir string, n int) []figure {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(dir, "ingest.db"))
+	if err != nil {
+		fatal(err)
+	}
+	defer db.Close()
+	engine := commands.New(commands.Deps{Store: store{db}})
+	src := bot.Source{Platform: "console", Channel: "general", User: bot.User{ID: "alice"}}
+	engine.HandleCommand(ctx, bot.Command{Source: src, Name: "incident", Text: "declare Ingest bench"})
+	ch := "inc-1-ingest-bench"
+	if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.SetIncidentChannel(1, ch, ch) }); err != nil {
+		fatal(err)
+	}
+	src.Channel = ch
+	at := time.Now()
+	pin := func(i int) (time.Duration, bool) {
+		id := ch + "/" + strconv.Itoa(i)
+		t0 := time.Now()
+		r := engine.HandleReaction(ctx, bot.Reaction{Source: bot.Source{Platform: "console", Channel: ch, User: bot.User{ID: "alice"}, DedupKey: "pin:" + id},
+			MessageID: id, Emoji: "pushpin", Message: &bot.ChatMessage{ID: id, Channel: ch, Author: bot.User{ID: "alice"}, Text: "evidence line " + strconv.Itoa(i), At: at}})
+		return time.Since(t0), contains([]byte(r.Text), "Added")
+	}
+	// 64 senders at once, as a burst of reactions arrives from a busy channel.
+	start := time.Now()
+	_, _, failed := closedLoop(n, pin)
+	if failed > 0 {
+		fatal(fmt.Errorf("%d pins were refused", failed))
+	}
+	engineRate := float64(n) / time.Since(start).Seconds()
+	if v, err := db.Verify(ctx, 1); err != nil || !v.OK || v.Entries < int64(n) {
+		fatal(fmt.Errorf("ingest left %d entries (ok=%v, %v)", v.Entries, v.OK, err))
+	}
+
+	// Bare: the same kind of row, one transaction each, same journal settings.
+	raw, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "bare.db")+"?_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate&_busy_timeout=10000")
+	if err != nil {
+		fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.Exec(`CREATE TABLE t (incident INTEGER, seq INTEGER, at TEXT, occurred_at TEXT, actor TEXT, kind TEXT, text TEXT, digest TEXT, hash TEXT, PRIMARY KEY (incident, seq))`); err != nil {
+		fatal(err)
+	}
+	start = time.Now()
+	for i := 0; i < n; i++ {
+		tx, err := raw.Begin()
+		if err != nil {
+			fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO t VALUES (1, ?, ?, ?, 'alice', 'pin', ?, ?, ?)`, i, bot.FormatTime(at), bot.FormatTime(at),
+			"alice: evidence line "+strconv.Itoa(i), "d", "h"); err != nil {
+			fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			fatal(err)
+		}
+	}
+	bareRate := float64(n) / time.Since(start).Seconds()
+	ratio := 100 * engineRate / bareRate
+	return []figure{
+		{name: "ingest_pins_per_second", value: engineRate, unit: "ev/s"},
+		{name: "ingest_bare_sqlite_per_second", value: bareRate, unit: "tx/s"},
+		{name: "ingest_ratio", value: ratio, unit: "%", target: ">= 50", ok: check(ratio, false, 50)},
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// botProc is a running warroom subprocess.
+type botProc struct {
+	cmd   *exec.Cmd
+	http  string // base URL of the Slack endpoints
+	admin string
+}
+
+func freePort() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startBot runs `warroom run` with the given environment and waits until /readyz answers,
+// returning how long that took.
+func startBot(bin, db string, env []string) (*botProc, time.Duration) {
+	httpAddr, adminAddr := freePort(), freePort()
+	cmd := exec.Command(bin, "run", "--db", db, "--http", httpAddr, "--admin-addr", adminAddr, "--log-format", "json")
+	cmd.Env = append(os.Environ(), env...)
+	logf, _ := os.Create(db + ".log")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		fatal(err)
+	}
+	b := &botProc{cmd: cmd, http: "http://" + httpAddr, admin: "http://" + adminAddr}
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(b.admin + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return b, time.Since(start)
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	b.stop()
+	log, _ := os.ReadFile(db + ".log")
+	fatal(fmt.Errorf("warroom did not become ready in 30 s; log:\n%s", log))
+	return nil, 0
+}
+
+func (b *botProc) stop() {
+	_ = b.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = b.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = b.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rssKB reads a process's resident set size.
+func rssKB(pid int) float64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			f := strings.Fields(l)
+			v, _ := strconv.ParseFloat(f[1], 64)
+			return v
+		}
+	}
+	return -1
+}
+
+// runTimed runs a command to completion and returns its wall time and peak RSS.
+func runTimed(ctx context.Context, bin string, args ...string) (time.Duration, float64, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out strings.Builder
+	cmd.Stderr = &out
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		return took, 0, fmt.Errorf("%v: %s", err, out.String())
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	var maxrss float64
+	if ru != nil {
+		maxrss = float64(ru.Maxrss) // KiB on Linux
+	}
+	return took, maxrss, nil
+}

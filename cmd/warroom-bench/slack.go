@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/warroom/warroom/bot/slack/slackfake"
+)
+
+const clients = 64
+
+var channelRe = regexp.MustCompile(`#((?:inc|drill)-\d+-[a-z0-9-]+)`)
+
+// benchSlack drives the Slack HTTP path of a running warroom.
+func benchSlack(bin, dir string, notes, decls int) []figure {
+	fake := slackfake.New(nil, slackfake.WithSigningSecret("bench-signing-secret"))
+	defer fake.Close()
+	const alice = "U0ALICE001"
+	fake.AddUser(alice, "alice")
+	general := fake.AddChannel("general", false, alice, fake.BotUserID())
+	db := filepath.Join(dir, "slack.db")
+	b, _ := startBot(bin, db, []string{
+		"SLACK_BOT_TOKEN=" + fake.BotToken(), "SLACK_SIGNING_SECRET=bench-signing-secret", "SLACK_API_URL=" + fake.APIURL(),
+	})
+	defer b.stop()
+	sender := fake.HTTPSender(b.http)
+	sender.Client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
+
+	res, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: "declare Bench incident sev2", ChannelID: general, UserID: alice})
+	if err != nil || res.Status != 200 {
+		fatal(fmt.Errorf("declare: %v %d %s", err, res.Status, res.Body))
+	}
+	var incCh string
+	// Wait for the welcome message: it is posted after warroom recorded the channel's id,
+	// just as a person can only speak in the private channel once invited after that.
+	if !fake.WaitFor(func() bool {
+		c, ok := fake.ChannelByName("inc-1-bench-incident")
+		incCh = c.ID
+		return ok && len(fake.Messages(c.ID)) > 0
+	}, 10*time.Second) {
+		fatal(fmt.Errorf("the incident channel never appeared in the fake"))
+	}
+
+	var reportOnce sync.Once
+	note := func(i int) (time.Duration, bool) {
+		start := time.Now()
+		r, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: fmt.Sprintf("note bench note %d", i), ChannelID: incCh, UserID: alice})
+		ok := err == nil && r.Status == 200 && contains(r.Body, "Noted")
+		if !ok {
+			reportOnce.Do(func() { fmt.Fprintf(os.Stderr, "first failed note: err=%v status=%d body=%.300s\n", err, r.Status, r.Body) })
+		}
+		return time.Since(start), ok
+	}
+	flatLat, flatRate, flatFail := closedLoop(notes, note)
+	pacedLat, pacedRate, pacedFail := paced(500, 5*time.Second, func(i int) (time.Duration, bool) { return note(notes + i) })
+
+	// Declarations: ack latency, then the time until each private channel exists.
+	var mu sync.Mutex
+	sent := map[string]time.Time{}
+	declLat, declRate, declFail := closedLoop(decls, func(i int) (time.Duration, bool) {
+		start := time.Now()
+		r, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: fmt.Sprintf("declare Bench declaration %d sev3", i), ChannelID: general, UserID: alice})
+		took := time.Since(start)
+		if err != nil || r.Status != 200 {
+			return took, false
+		}
+		m := channelRe.FindSubmatch(r.Body)
+		if m == nil {
+			return took, false
+		}
+		mu.Lock()
+		sent[string(m[1])] = start
+		mu.Unlock()
+		return took, true
+	})
+	var ready []time.Duration
+	deadline := time.Now().Add(60 * time.Second)
+	for len(sent) > 0 && time.Now().Before(deadline) {
+		for name, at := range sent {
+			if _, ok := fake.ChannelByName(name); ok {
+				ready = append(ready, time.Since(at))
+				delete(sent, name)
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+
+	pinRate := benchSlackPins(fake, sender, db, incCh, alice, 2000)
+
+	figs := []figure{
+		{name: "slack_note_acks_per_second", value: flatRate, unit: "ack/s"},
+		{name: "slack_note_ack_p50", value: ms(pct(flatLat, 50)), unit: "ms"},
+		{name: "slack_note_ack_p99", value: ms(pct(flatLat, 99)), unit: "ms"},
+		{name: "slack_note_failed", value: float64(flatFail + pacedFail), unit: "count", target: "= 0", ok: check(float64(flatFail+pacedFail), true, 1)},
+		{name: "slack_note_paced_rate", value: pacedRate, unit: "cmd/s", target: ">= 490", ok: check(pacedRate, false, 490)},
+		{name: "slack_note_paced_ack_p50", value: ms(pct(pacedLat, 50)), unit: "ms"},
+		{name: "slack_note_paced_ack_p99", value: ms(pct(pacedLat, 99)), unit: "ms", target: "< 50", ok: check(ms(pct(pacedLat, 99)), true, 50)},
+		{name: "slack_declare_acks_per_second", value: declRate, unit: "ack/s"},
+		{name: "slack_declare_ack_p50", value: ms(pct(declLat, 50)), unit: "ms"},
+		{name: "slack_declare_ack_p99", value: ms(pct(declLat, 99)), unit: "ms"},
+		{name: "slack_declare_failed", value: float64(declFail), unit: "count", target: "= 0", ok: check(float64(declFail), true, 1)},
+		{name: "slack_channel_ready_p50", value: ms(pct(ready, 50)), unit: "ms"},
+		{name: "slack_channel_ready_p99", value: ms(pct(ready, 99)), unit: "ms"},
+		{name: "slack_channels_missing", value: float64(len(sent)), unit: "count", target: "= 0", ok: check(float64(len(sent)), true, 1)},
+		{name: "slack_pin_events_per_second", value: pinRate, unit: "ev/s"},
+	}
+	return figs
+}
+
+// benchSlackPins reacts 📌 to n human messages through the HTTP Events API and returns the
+// rate at which they land on the timeline.
+func benchSlackPins(fake *slackfake.Server, sender *slackfake.HTTPSender, db, ch, user string, n int) float64 {
+	ts := make([]string, n)
+	for i := range ts {
+		ts[i] = fake.PostAsUser(ch, user, fmt.Sprintf("evidence line %d from the proxy log", i))
+	}
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		fatal(err)
+	}
+	defer conn.Close()
+	count := func() int {
+		var c int
+		_ = conn.QueryRow(`SELECT COUNT(*) FROM timeline WHERE kind = 'pin'`).Scan(&c)
+		return c
+	}
+	before := count()
+	start := time.Now()
+	closedLoop(n, func(i int) (time.Duration, bool) {
+		t0 := time.Now()
+		r, _, err := sender.ReactionAdded(slackfake.ReactionAdded{User: user, Reaction: "pushpin", Channel: ch, TS: ts[i]})
+		return time.Since(t0), err == nil && r.Status == 200
+	})
+	deadline := time.Now().Add(120 * time.Second)
+	for count()-before < n && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return float64(count()-before) / time.Since(start).Seconds()
+}
+
+// closedLoop runs n requests from 64 concurrent clients as fast as they go.
+func closedLoop(n int, do func(i int) (time.Duration, bool)) ([]time.Duration, float64, int) {
+	var next, failed atomic.Int64
+	lat := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				d, ok := do(i)
+				lat[i] = d
+				if !ok {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, float64(n) / time.Since(start).Seconds(), int(failed.Load())
+}
+
+// paced sends at a fixed rate for a duration from 64 clients; latency counts from when a
+// request was due, so a backlog shows up in the figures instead of hiding.
+func paced(rate int, dur time.Duration, do func(i int) (time.Duration, bool)) ([]time.Duration, float64, int) {
+	n := int(float64(rate) * dur.Seconds())
+	interval := time.Second / time.Duration(rate)
+	jobs := make(chan int, n)
+	lat := make([]time.Duration, n)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				due := start.Add(time.Duration(i) * interval)
+				_, ok := do(i)
+				lat[i] = time.Since(due)
+				if !ok {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), dur+30*time.Second)
+	defer cancel()
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
+			time.Sleep(wait)
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return lat, float64(n) / time.Since(start).Seconds(), int(failed.Load())
+}
+
+func pct(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(float64(len(s)-1) * p / 100)
+	return s[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func contains(b []byte, s string) bool { return regexp.MustCompile(regexp.QuoteMeta(s)).Match(b) }

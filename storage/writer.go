@@ -1,0 +1,176 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Group commit. Every write transaction goes through one goroutine that owns the single
+// write connection. When several commands arrive together they share one SQLite
+// transaction, each inside its own SAVEPOINT: a command's effects are still all-or-nothing
+// (a failing command is rolled back to its savepoint alone), but the batch pays for one
+// commit instead of many. Nobody is answered before the commit that holds their work, so
+// "acknowledged" still means "committed".
+
+// maxBatch bounds how many commands share one commit, so one batch's latency stays small.
+const maxBatch = 64
+
+var errClosed = errors.New("database is closed")
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	done chan error
+}
+
+func (db *DB) startWriter() {
+	db.writes = make(chan *writeReq)
+	db.stop = make(chan struct{})
+	db.stopped = make(chan struct{})
+	go db.writeLoop()
+}
+
+// Update runs fn in a write transaction on the single write connection (BEGIN IMMEDIATE)
+// and returns once its effects are committed — or, when fn fails, once they are undone.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.stop:
+		return errClosed
+	}
+	// Once queued, wait for the outcome even if ctx ends: the caller must learn whether
+	// its work was committed.
+	return <-req.done
+}
+
+func (db *DB) writeLoop() {
+	defer close(db.stopped)
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.writes:
+		case <-db.stop:
+			return
+		}
+		batch := []*writeReq{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-db.writes:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		for len(batch) > 0 {
+			batch = db.runBatch(batch)
+		}
+	}
+}
+
+// runBatch runs requests in one transaction and answers them; it returns the requests it
+// could not run because the transaction was lost under them (to be run in a new one).
+func (db *DB) runBatch(batch []*writeReq) []*writeReq {
+	if len(batch) == 1 {
+		batch[0].done <- db.runOne(batch[0])
+		return nil
+	}
+	tx, err := db.writer.BeginTx(context.Background(), nil)
+	if err != nil {
+		err = describe(db.path, err)
+		for _, r := range batch {
+			r.done <- err
+		}
+		return nil
+	}
+	results := make([]error, len(batch))
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT cmd`); err != nil {
+			return db.abandon(tx, batch, results, i, err)
+		}
+		if ferr := call(r.fn, &Tx{ctx: r.ctx, tx: tx}); ferr != nil {
+			results[i] = ferr
+			// If SQLite rolled the whole transaction back (disk full, I/O error), the
+			// savepoint is gone: everything before this command is lost too.
+			if _, err := tx.Exec(`ROLLBACK TO cmd`); err != nil {
+				return db.abandon(tx, batch, results, i+1, ferr)
+			}
+		}
+		if _, err := tx.Exec(`RELEASE cmd`); err != nil {
+			return db.abandon(tx, batch, results, i+1, err)
+		}
+	}
+	cerr := tx.Commit()
+	for i, r := range batch {
+		if results[i] == nil && cerr != nil {
+			results[i] = describe(db.path, cerr)
+		}
+		r.done <- results[i]
+	}
+	return nil
+}
+
+// abandon ends a batch whose transaction failed: requests before `next` that had succeeded
+// are answered with the failure (nothing of theirs was committed), failed ones with their
+// own error; requests from `next` on are returned to be run again.
+func (db *DB) abandon(tx interface{ Rollback() error }, batch []*writeReq, results []error, next int, cause error) []*writeReq {
+	_ = tx.Rollback()
+	err := describe(db.path, cause)
+	for i := 0; i < next && i < len(batch); i++ {
+		if results[i] == nil {
+			results[i] = err
+		}
+		batch[i].done <- results[i]
+	}
+	if next >= len(batch) {
+		return nil
+	}
+	return batch[next:]
+}
+
+// runOne is the plain path: one command, one transaction.
+func (db *DB) runOne(r *writeReq) error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := db.writer.BeginTx(context.Background(), nil)
+	if err != nil {
+		return describe(db.path, err)
+	}
+	if err := call(r.fn, &Tx{ctx: r.ctx, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return describe(db.path, err)
+	}
+	return nil
+}
+
+// call runs fn, turning a panic into an error so one bad command cannot take the writer
+// (and every later command) down with it.
+func call(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error in a write transaction: %v", p)
+		}
+	}()
+	return fn(tx)
+}
+
+func (db *DB) stopWriter() {
+	select {
+	case <-db.stop:
+	default:
+		close(db.stop)
+	}
+	<-db.stopped
+}
