@@ -36,6 +36,7 @@ func main() {
 	notes := flag.Int("notes", 6400, "note commands in the flat-out run")
 	decls := flag.Int("declarations", 256, "declarations")
 	pins := flag.Int("pins", 5000, "📌 events for the ingest measurement")
+	only := flag.String("only", "slack,ingest,report,idle", "which measurements to run (comma-separated)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
@@ -57,10 +58,19 @@ func main() {
 		}
 		figs = append(figs, f...)
 	}
-	add(benchSlack(abs, dir, *notes, *decls)...)
-	add(benchIngest(dir, *pins)...)
-	add(benchReport(abs, dir)...)
-	add(benchIdle(abs, dir)...)
+	want := func(name string) bool { return strings.Contains(","+*only+",", ","+name+",") }
+	if want("slack") {
+		add(benchSlack(abs, dir, *notes, *decls)...)
+	}
+	if want("ingest") {
+		add(benchIngest(dir, *pins)...)
+	}
+	if want("report") {
+		add(benchReport(abs, dir)...)
+	}
+	if want("idle") {
+		add(benchIdle(abs, dir)...)
+	}
 	printTable(figs)
 }
 

@@ -31,7 +31,12 @@ func seedBigIncident(path string, n int) {
 	for done := 0; done < n; {
 		err := db.Update(ctx, func(tx *storage.Tx) error {
 			for i := 0; i < 10000 && done < n; i, done = i+1, done+1 {
-				text := fmt.Sprintf("host fs-%d encrypted; beacon to 198.51.%d.%d seen, sha256 %064x", done, done%256, done/256%256, done)
+				// A realistic mix: most notes are prose; one in eight carries indicators,
+				// drawn from a few hundred hosts and hashes as in a real outbreak.
+				text := fmt.Sprintf("checked file server share %d: permissions unchanged, no new files since the snapshot", done)
+				if done%8 == 0 {
+					text = fmt.Sprintf("host fs-%d encrypted; beacon to 198.51.%d.%d seen, sha256 %064x", done, done%256, done/256%4, done%400)
+				}
 				if _, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Duration(done) * time.Second), Actor: "bob", Kind: bot.KindNote, Text: text}, ""); err != nil {
 					return err
 				}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -20,6 +21,9 @@ import (
 // report writes an incident's lessons-learned report: to stdout, or with -o to a file
 // created 0600 and put in place atomically (a reader never sees half a report, and an
 // existing file is replaced whole or not at all).
+// reportMemoryLimit is the soft heap limit while writing a report.
+const reportMemoryLimit = 170 << 20
+
 func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	n, err := incidentArg("report", pos)
 	if err != nil {
@@ -36,6 +40,9 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	if err != nil {
 		return m.fail("%v", err)
 	}
+	// A 100,000-entry report holds the timeline and its rendering at once; a soft memory
+	// limit makes the collector work harder instead of letting the heap double.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(reportMemoryLimit))
 	db, err := m.openDB(ctx, o, true)
 	if err != nil {
 		return m.fail("%v", err)
