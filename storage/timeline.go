@@ -11,16 +11,6 @@ import (
 // moves the incident's recorded head. ref, when not empty, is a natural key (a pinned
 // message): a second entry with the same ref is not added and Append returns false.
 func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
-	if ref != "" {
-		var one int
-		err := t.row(`SELECT 1 FROM timeline WHERE incident = ? AND ref = ?`, n, ref).Scan(&one)
-		if err == nil {
-			return false, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return false, err
-		}
-	}
 	var prevSeq int64
 	var prevHash string
 	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`, n).Scan(&prevSeq, &prevHash); err != nil {
@@ -37,14 +27,21 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	e.At, e.OccurredAt = e.At.UTC(), e.OccurredAt.UTC()
 	bot.Seal(e, prevHash)
 	var refArg any
+	insert := `INSERT INTO timeline`
 	if ref != "" {
-		refArg = ref
+		// The unique (incident, ref) index turns a second arrival of the same thing into
+		// a no-op, without a separate look-up.
+		refArg, insert = ref, `INSERT OR IGNORE INTO timeline`
 	}
-	if _, err := t.exec(`INSERT INTO timeline (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg); err != nil {
+	res, err := t.exec(insert+` (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg)
+	if err != nil {
 		return false, err
 	}
-	_, err := t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, e.Seq, e.Hash, n)
+	if added, err := res.RowsAffected(); err != nil || added == 0 {
+		return false, err
+	}
+	_, err = t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, e.Seq, e.Hash, n)
 	return err == nil, err
 }
 
