@@ -40,7 +40,7 @@ func newNgRig(t *testing.T, opts ...harnessOption) *ngRig {
 // startScheduler starts a scheduler (as warroom run does) on the rig's engine and clock.
 func (r *ngRig) startScheduler() {
 	r.t.Helper()
-	s, err := bot.NewScheduler(r.h.db, r.h.clock, slog.New(slog.NewTextHandler(r.h.logs, nil)), r.firer(r.h.eng))
+	s, err := bot.NewScheduler(r.h.db, r.h.clock, slog.New(slog.NewTextHandler(r.h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), r.firer(r.h.eng))
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -58,7 +58,6 @@ func (r *ngRig) startScheduler() {
 
 func (r *ngRig) stopScheduler() {
 	if r.sched != nil {
-		r.idleQuiet()
 		_ = r.sched.Stop()
 		r.sched = nil
 	}
@@ -68,6 +67,9 @@ func (r *ngRig) stopScheduler() {
 // with nothing running, and a new engine and scheduler start on the same database.
 func (r *ngRig) restart(down time.Duration) {
 	r.t.Helper()
+	if r.sched != nil {
+		r.idle()
+	}
 	r.stopScheduler()
 	r.h.clock.Advance(down)
 	r.h.eng = New(Deps{Store: storeAdapter{r.h.db}, Config: r.h.cfg, Clock: r.h.clock,
@@ -130,11 +132,6 @@ func (r *ngRig) idle() {
 			r.t.Fatalf("timers still due after 60s at %v: %d due, %d in flight\n%s", r.h.clock.Now(), r.dueNow(), busy, r.h.logs.String())
 		}
 	}
-}
-
-func (r *ngRig) idleQuiet() {
-	defer func() { _ = recover() }()
-	r.idle()
 }
 
 // next is the earliest pending timer's due time (zero when none).

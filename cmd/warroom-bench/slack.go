@@ -58,7 +58,9 @@ func benchSlack(bin, dir string, notes, decls int) []figure {
 		r, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: fmt.Sprintf("note bench note %d", i), ChannelID: incCh, UserID: alice})
 		ok := err == nil && r.Status == 200 && contains(r.Body, "Noted")
 		if !ok {
-			reportOnce.Do(func() { fmt.Fprintf(os.Stderr, "first failed note: err=%v status=%d body=%.300s\n", err, r.Status, r.Body) })
+			reportOnce.Do(func() {
+				fmt.Fprintf(os.Stderr, "first failed note: err=%v status=%d body=%.300s\n", err, r.Status, r.Body)
+			})
 		}
 		return time.Since(start), ok
 	}
