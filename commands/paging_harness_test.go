@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -58,31 +57,6 @@ oncall:
         - {name: daily, members: [erin, carol], length: 1d, handoff: "09:00", start: 2026-03-02}
 `
 
-// pgStore is cmd/warroom's store adapter.
-type pgStore struct{ db *storage.DB }
-
-func (s pgStore) Update(ctx context.Context, fn func(Tx) error) error {
-	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-}
-
-// pgBuffer is a bytes.Buffer safe for the deliverer's parallel lanes.
-type pgBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *pgBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *pgBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type pgRig struct {
 	t     testing.TB
 	ctx   context.Context
@@ -93,7 +67,7 @@ type pgRig struct {
 	eng   *Engine
 	del   *bot.Deliverer
 	sh    *console.Shell
-	out   *pgBuffer
+	out   *lockedBuffer
 	mark  int
 }
 
@@ -122,10 +96,10 @@ func (r *pgRig) open() {
 	}
 	r.t.Cleanup(func() { db.Close() })
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
-	r.db, r.out, r.mark = db, &pgBuffer{}, 0
+	r.db, r.out, r.mark = db, &lockedBuffer{}, 0
 	con := console.New(r.out, r.clock, r.cfg.Location)
 	r.del = bot.NewDeliverer(db, r.clock, log, con)
-	r.eng = New(Deps{Store: pgStore{db}, Config: r.cfg, Clock: r.clock, Log: log, Kick: r.del.Kick, Platforms: []string{console.Name}})
+	r.eng = New(Deps{Store: storeAdapter{db}, Config: r.cfg, Clock: r.clock, Log: log, Kick: r.del.Kick, Platforms: []string{console.Name}})
 	if err := r.eng.ArmHandoffs(r.ctx); err != nil {
 		r.t.Fatal(err)
 	}
