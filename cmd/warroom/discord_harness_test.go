@@ -47,28 +47,12 @@ type discordE2E struct {
 	clock     *clockwork.FakeClock
 	deliverer *bot.Deliverer
 	adapter   *discord.Adapter
-	logs      *dSyncBuffer
+	logs      *lockedBuffer
 	general   string // #general in the served guild
 	elsewhere string // #general in the other guild
 	stop      func()
 }
 
-type dSyncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *dSyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *dSyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // newDiscordE2E starts a fake Discord with the served guild (alice, bob, carol and
 // #general), another guild, and warroom connected to it.
@@ -81,7 +65,7 @@ func newDiscordE2E(t *testing.T, opts ...discordfake.Option) *discordE2E {
 		fake.AddMember(dGuild, id, name)
 		fake.AddMember(dOther, id, name)
 	}
-	h := &discordE2E{t: t, fake: fake, logs: &dSyncBuffer{}}
+	h := &discordE2E{t: t, fake: fake, logs: &lockedBuffer{}}
 	h.general = fake.AddChannel(dGuild, "general", discordfake.ChannelText, "")
 	h.elsewhere = fake.AddChannel(dOther, "general", discordfake.ChannelText, "")
 	fake.AddChannel(dGuild, "security-status", discordfake.ChannelText, "")

@@ -510,9 +510,9 @@ func TestSlackRunFromEnvironment(t *testing.T) {
 	fake.AddUser(uAlice, "alice")
 	general := fake.AddChannel("general", false, fake.BotUserID(), uAlice)
 	env := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_APP_TOKEN": fake.AppToken(), "SLACK_API_URL": fake.APIURL()}
-	var stderr slackLogBuffer
+	var stderr lockedBuffer
 	ready := make(chan struct{})
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &slackLogBuffer{}, Stderr: &stderr, Getenv: func(k string) string { return env[k] },
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &stderr, Getenv: func(k string) string { return env[k] },
 		Ready: func() { close(ready) }}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)

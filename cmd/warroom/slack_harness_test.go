@@ -9,7 +9,6 @@ package main
 // That is how a "30-second outage" or a Retry-After costs no real time.
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -69,29 +68,12 @@ type slackE2E struct {
 	adapter   *adapter
 	send      *slackfake.HTTPSender // HTTP transport only
 	handled   chan string
-	logs      *slackLogBuffer
+	logs      *lockedBuffer
 	general   string // #general: everyone and the bot
 	status    string // #security-status: the announce channel
 	stop      func()
 }
 
-// slackLogBuffer collects log output from many goroutines.
-type slackLogBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *slackLogBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *slackLogBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // trackingHandler tells the test when the engine has finished with an event (reactions
 // and clicks are handled after their ack, in the background).
@@ -129,7 +111,7 @@ func newSlackE2E(t *testing.T, o e2eOptions) *slackE2E {
 		fake.AddChannel("general", false, fake.BotUserID(), uAlice, uBob, uCarol)
 		fake.AddChannel("security-status", false, fake.BotUserID())
 	}
-	h := &slackE2E{t: t, fake: fake, handled: make(chan string, 256), logs: &slackLogBuffer{}}
+	h := &slackE2E{t: t, fake: fake, handled: make(chan string, 256), logs: &lockedBuffer{}}
 	gen, _ := fake.ChannelByName("general")
 	st, _ := fake.ChannelByName("security-status")
 	h.general, h.status = gen.ID, st.ID
