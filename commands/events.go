@@ -43,7 +43,7 @@ func declareFromReaction(c *call, r bot.Reaction) error {
 	if err != nil || !first {
 		return err
 	}
-	title := strings.TrimSpace(strings.SplitN(r.Message.Text, "\n", 2)[0])
+	title := strings.TrimSpace(strings.SplitN(plainText(r.Message.Text), "\n", 2)[0])
 	if title == "" {
 		title = "Declared from a message"
 	}
@@ -60,7 +60,7 @@ func declareFromReaction(c *call, r bot.Reaction) error {
 	}
 	author := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)
 	if _, err := c.tx.Append(inc.Number, &bot.Entry{At: c.now, OccurredAt: r.Message.At, Actor: author, Kind: bot.KindPin,
-		Text: author + ": " + r.Message.Text + " (" + origin + ")"}, "msg:"+r.Message.Channel+":"+r.Message.ID); err != nil {
+		Text: author + ": " + plainText(r.Message.Text) + " (" + origin + ")"}, "msg:"+r.Message.Channel+":"+r.Message.ID); err != nil {
 		return err
 	}
 	c.say("Declared %s from that message: #%s is being opened. You are acting commander.", inc.ID(), inc.ChannelName)
@@ -85,7 +85,7 @@ func pinToTimeline(c *call, r bot.Reaction) error {
 		return err
 	}
 	author := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)
-	text := author + ": " + r.Message.Text
+	text := author + ": " + plainText(r.Message.Text)
 	if r.Message.Permalink != "" {
 		text += " (" + r.Message.Permalink + ")"
 	}
@@ -102,4 +102,17 @@ func pinToTimeline(c *call, r bot.Reaction) error {
 		c.say("Added to the %s timeline (pinned by %s).", inc.ID(), c.who)
 	}
 	return nil
+}
+
+// plainText makes a platform message safe to record: control characters other than new
+// lines and tabs become spaces (typed commands refuse them; a reacted message cannot be
+// refused, only cleaned), and invalid UTF-8 is replaced.
+func plainText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }

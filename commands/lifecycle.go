@@ -47,7 +47,7 @@ var verbStatus = &Verb{
 
 var verbPhase = &Verb{
 	Name: "phase", Usage: "phase [next [--force] | <name> [--force]]", Scope: InIncident, OpenOnly: true,
-	Summary: "show the phase, or move to the next (or a named) one",
+	Summary: "show the phase, or move to the next (or a named) one; moving is †",
 	Args: []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...)},
 		{Name: "force", Kind: ArgChoice, Choices: []string{"--force"}, Help: "go on with unchecked exit criteria"}},
 	Run: func(c *call) error {
@@ -122,6 +122,23 @@ func (c *call) changePhase(to bot.Phase, force bool) error {
 		}
 	}
 	forward := to.Index() > from.Index()
+	// Jumping over whole phases skips their exit criteria entirely: that is an override
+	// too, so it needs --force and is recorded.
+	var skipped []string
+	if forward && from.Index() >= 0 {
+		for _, p := range bot.IncidentPhases[from.Index()+1 : to.Index()] {
+			skipped = append(skipped, string(p))
+		}
+	}
+	if len(skipped) > 0 && !force {
+		return refuse("Moving %s from %s to %s skips %s. Go through the phases with /incident phase next, or skip on purpose with /incident phase %s --force (recorded on the timeline).",
+			c.inc.ID(), from, to, strings.Join(skipped, ", "), to)
+	}
+	if len(skipped) > 0 {
+		if err := c.record(bot.KindOverride, fmt.Sprintf("forced %s → %s, skipping %s", from, to, strings.Join(skipped, ", "))); err != nil {
+			return err
+		}
+	}
 	if forward && len(open) > 0 && !force {
 		return refuse("%s cannot leave %s yet: %d exit criteria are open:\n%s\nTick them with /incident check <n>, or go on anyway with /incident phase %s --force (recorded on the timeline).",
 			c.inc.ID(), from, len(open), strings.Join(open, "\n"), phaseArg(to, c.inc.Phase))
@@ -131,7 +148,7 @@ func (c *call) changePhase(to bot.Phase, force bool) error {
 			return err
 		}
 	}
-	if err := c.enterPhase(to, forward && len(open) > 0); err != nil {
+	if err := c.enterPhase(to, forward && (len(open) > 0 || len(skipped) > 0)); err != nil {
 		return err
 	}
 	c.say("%s moved from %s to %s.", c.inc.ID(), from, to)

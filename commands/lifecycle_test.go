@@ -255,7 +255,8 @@ func TestPhase(t *testing.T) {
 		r := h.cmd("alice", ch, "phase next")
 		wantContains(t, "next with open criteria", r, "INC-1 cannot leave identification yet: 7 exit criteria are open:",
 			"1. Incident confirmed", "7. Notification duties", "/incident phase next --force (recorded on the timeline)")
-		wantContains(t, "named, forward", h.cmd("alice", ch, "phase eradication"), "cannot leave identification yet", "/incident phase eradication --force")
+		wantContains(t, "named, forward, skipping a phase", h.cmd("alice", ch, "phase eradication"),
+			"Moving INC-1 from identification to eradication skips containment", "/incident phase eradication --force")
 		wantContains(t, "unknown", h.cmd("alice", ch, "phase nonsense"),
 			`Unknown phase "nonsense". Phases: identification, containment, eradication, recovery, lessons-learned.`)
 		wantContains(t, "closed is not a phase to move to", h.cmd("alice", ch, "phase closed"), `Unknown phase "closed"`)
@@ -314,7 +315,7 @@ func TestPhase(t *testing.T) {
 		t.Fatal("dave should not be a member yet")
 	}
 	wantContains(t, "lead", h.cmd("dave", ch, "phase lessons --force"), "INC-1 moved from eradication to lessons-learned.")
-	if ov, ok := findEntry(h.entries(1), bot.KindOverride, "eradication → lessons-learned"); !ok || ov.Actor != "dave" {
+	if ov, ok := findEntry(h.entries(1), bot.KindOverride, "eradication → lessons-learned, skipping recovery"); !ok || ov.Actor != "dave" {
 		t.Errorf("override by the lead: %+v %v", ov, ok)
 	}
 

@@ -209,3 +209,10 @@ func TestDedupKey(t *testing.T) {
 	}
 	h.verify(1)
 }
+
+func TestPlainTextCleansControlCharacters(t *testing.T) {
+	got := plainText("evil\x1b[31m red\x00 bell\x07\nnext\tline\xff")
+	if got != "evil [31m red  bell \nnext\tline\uFFFD" {
+		t.Fatalf("%q", got)
+	}
+}
