@@ -43,5 +43,12 @@ bench: build
 gobench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Fault tests (docs/faults.md): the real bin/warroom, against the fake Slack, killed with
+# SIGKILL 20 times under load, cut off by a 30 s Slack outage, fed forged and malformed
+# requests, and given a full and a read-only disk. About two minutes; CI runs it after
+# `make test`. FAULTS_SEED=n draws the crash test's kill delays from seed n.
+faults: build
+	WARROOM_BIN=$(CURDIR)/$(BIN) $(GO) test -tags faults -count=1 -v -timeout 20m ./faults/
+
 clean:
 	rm -rf bin

@@ -178,9 +178,7 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 	}
 	now := d.clock.Now()
 	if err == nil {
-		if cerr := d.store.CompleteOutbound(ctx, o.ID, result, now); cerr != nil {
-			log.Error("outbox: recording delivery failed", "err", cerr)
-		}
+		d.record(ctx, log, o, result, now)
 		return
 	}
 	if ctx.Err() != nil {
@@ -201,6 +199,29 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 		if o.Op == OpCreateChannel && o.Attempts == 0 && o.Payload.Notify != "" {
 			d.tellChannelPending(ctx, o, err)
 		}
+	}
+}
+
+// record marks a delivered operation done. The platform already has it, so when the
+// database refuses the write (disk full, I/O error) the deliverer retries the record, never
+// the delivery: leaving the row pending would send it again at once, and again, for as
+// long as the database refuses (make faults caught one note posted ~2,000 times in 2 s of
+// full disk). Only shutdown ends the wait; the operation is then sent once more after the
+// restart, the one case that can still duplicate it.
+func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o Outbound, result string, at time.Time) {
+	wait := 100 * time.Millisecond
+	for {
+		cerr := d.store.CompleteOutbound(ctx, o.ID, result, at)
+		if cerr == nil {
+			return
+		}
+		log.Error("outbox: delivered, but recording the delivery failed; retrying the record, not the delivery", "err", cerr, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.clock.After(wait):
+		}
+		wait = min(wait*2, 5*time.Second, d.MaxBackoff)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -129,12 +130,29 @@ func describe(path string, err error) error {
 		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
 			return fmt.Errorf("database %s is damaged or not a warroom database: %w", path, err)
 		case sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrPerm:
+			if onReadOnlyFS(path) {
+				// SQLite's own words here are "unable to open database file: no such file
+				// or directory" (it could not create the -shm file), which sends an
+				// operator looking for a file that is there.
+				return fmt.Errorf("database %s cannot be written: its file system is mounted read-only (remount it read-write): %w", path, err)
+			}
 			return fmt.Errorf("database %s cannot be written (check the path and its permissions): %w", path, err)
 		case sqlite3.ErrFull:
 			return fmt.Errorf("database %s: disk full: %w", path, err)
 		}
 	}
 	return fmt.Errorf("database %s: %w", path, err)
+}
+
+// onReadOnlyFS reports whether path exists on a file system mounted read-only (opening
+// it for writing, which changes nothing, fails with EROFS even for root).
+func onReadOnlyFS(path string) bool {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err == nil {
+		f.Close()
+		return false
+	}
+	return errors.Is(err, syscall.EROFS)
 }
 
 // SchemaVersion is the newest migration this binary knows.
