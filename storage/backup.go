@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 )
 
 // Backup writes a consistent snapshot of the live database to dest (VACUUM INTO: a single
@@ -36,18 +37,14 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	return res, err
 }
 
-// Writable checks the database accepts writes (for /readyz): it takes the write lock and
-// lets it go without changing anything.
-func (db *DB) Writable(ctx context.Context) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return describe(db.path, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET number = number WHERE 0`); err != nil {
-		return describe(db.path, err)
-	}
-	return nil
+// Writable checks the database takes writes (for /readyz) by committing one tiny row: a
+// full disk or a read-only file fails here, as it would fail the next command.
+func (db *DB) Writable(ctx context.Context, at time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
+			ts(at))
+		return err
+	})
 }
 
 // OpenIncidents counts open incidents (for metrics).

@@ -96,12 +96,45 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// OpenSnapshot opens a database that must not change — an evidence copy on read-only
+// media, a backup — for reading only: no migrations, no write connection, and SQLite told
+// the file is immutable, so it needs no -wal or -shm files beside it. Writes fail.
+func OpenSnapshot(ctx context.Context, path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite3", "file:"+escapePath(abs)+"?mode=ro&immutable=1&_query_only=1")
+	if err != nil {
+		return nil, err
+	}
+	var version int
+	if err := reader.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		reader.Close()
+		return nil, describe(path, err)
+	}
+	if version > SchemaVersion() {
+		reader.Close()
+		return nil, fmt.Errorf("database %s: its schema is version %d but this warroom knows only up to %d: upgrade warroom", path, version, SchemaVersion())
+	}
+	db := &DB{path: abs, reader: reader, writer: reader, stop: make(chan struct{}), stopped: make(chan struct{})}
+	close(db.stop)
+	close(db.stopped)
+	return db, nil
+}
+
 // Path is the database file's absolute path.
 func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.stopWriter()
+	if db.writer == db.reader {
+		return db.reader.Close()
+	}
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
@@ -134,9 +167,9 @@ func describe(path string, err error) error {
 				// SQLite's own words here are "unable to open database file: no such file
 				// or directory" (it could not create the -shm file), which sends an
 				// operator looking for a file that is there.
-				return fmt.Errorf("database %s cannot be written: its file system is mounted read-only (remount it read-write): %w", path, err)
+				return readOnly(fmt.Errorf("database %s cannot be written: its file system is mounted read-only (remount it read-write): %w", path, err))
 			}
-			return fmt.Errorf("database %s cannot be written (check the path and its permissions): %w", path, err)
+			return readOnly(fmt.Errorf("database %s cannot be written (check the path and its permissions): %w", path, err))
 		case sqlite3.ErrFull:
 			return fmt.Errorf("database %s: disk full: %w", path, err)
 		}
@@ -154,6 +187,16 @@ func onReadOnlyFS(path string) bool {
 	}
 	return errors.Is(err, syscall.EROFS)
 }
+
+// ErrReadOnly marks errors from a database that cannot be written.
+var ErrReadOnly = errors.New("database is read-only")
+
+type readOnlyError struct{ err error }
+
+func (e readOnlyError) Error() string   { return e.err.Error() }
+func (e readOnlyError) Unwrap() []error { return []error{ErrReadOnly, e.err} }
+
+func readOnly(err error) error { return readOnlyError{err} }
 
 // SchemaVersion is the newest migration this binary knows.
 func SchemaVersion() int {

@@ -326,3 +326,29 @@ func TestMarkSeenOnce(t *testing.T) {
 	}
 	_ = sql.ErrNoRows
 }
+
+func TestOpenSnapshotReadsAndVerifiesWithoutWriting(t *testing.T) {
+	db := openTest(t)
+	inc := newIncident(t, db)
+	appendN(t, db, inc.Number, 3)
+	dest := filepath.Join(t.TempDir(), "evidence.db")
+	if err := db.Backup(context.Background(), dest); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dest, 0o400)
+	snap, err := OpenSnapshot(context.Background(), dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if v, err := snap.Verify(context.Background(), inc.Number); err != nil || !v.OK || v.Entries != 4 {
+		t.Fatalf("verify on a snapshot: %+v %v", v, err)
+	}
+	if err := snap.Update(context.Background(), func(*Tx) error { return nil }); err == nil {
+		t.Fatal("a snapshot accepted a write")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	if len(entries) != 1 {
+		t.Fatalf("opening a snapshot left files beside it: %v", entries)
+	}
+}

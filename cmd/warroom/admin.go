@@ -84,7 +84,7 @@ func adminHandler(db *storage.DB, adapters []*adapter, t *telemetry) http.Handle
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		var problems []string
-		if err := db.Writable(r.Context()); err != nil {
+		if err := db.Writable(r.Context(), time.Now()); err != nil {
 			problems = append(problems, "database: "+err.Error())
 		}
 		for _, a := range adapters {

@@ -191,7 +191,12 @@ func (m *Main) openDB(ctx context.Context, o *options, mustExist bool) (*storage
 			return nil, fmt.Errorf("no database at %s (use --db or WARROOM_DB)", o.db)
 		}
 	}
-	return storage.Open(ctx, o.db)
+	db, err := storage.Open(ctx, o.db)
+	if err != nil && mustExist && errors.Is(err, storage.ErrReadOnly) {
+		// An evidence copy on read-only media: reading and verifying need no writes.
+		return storage.OpenSnapshot(ctx, o.db)
+	}
+	return db, err
 }
 
 func (m *Main) loadConfig(o *options) (*bot.Config, *templates.Set, error) {
