@@ -139,6 +139,9 @@ func TestDiskFullAndReadOnly(t *testing.T) {
 		t.Errorf("declare on a full disk answered %q", ans)
 	}
 	readyStatus, readyBody := b.readyz()
+	if readyStatus != 503 || !strings.Contains(readyBody, "full") {
+		t.Errorf("/readyz on a full disk answered %d %q; want 503 naming the full disk", readyStatus, readyBody)
+	}
 	full := readDB(t, dbPath)
 	if full.integrity != "ok" {
 		t.Errorf("integrity_check on the full disk: %s", full.integrity)
@@ -258,8 +261,9 @@ func TestDiskFullAndReadOnly(t *testing.T) {
 	}
 	verifyAll(t, dbPath)
 	figure("disk readonly start_exit=%d message=%q verify_on_ro_exit=%d", code, lastLine(startLog), roVerify)
+	// An evidence copy on read-only media must still verify.
 	if roVerify != 0 {
-		t.Logf("warroom verify --all on the read-only file system: exit %d: %s", roVerify, strings.TrimSpace(roOut+roErr))
+		t.Errorf("warroom verify --all on the read-only file system: exit %d: %s", roVerify, strings.TrimSpace(roOut+roErr))
 	}
 }
 

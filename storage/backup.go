@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -37,9 +39,20 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	return res, err
 }
 
+// minFreeBytes is the free space below which the database counts as full for /readyz.
+const minFreeBytes = 1 << 20
+
 // Writable checks the database takes writes (for /readyz) by committing one tiny row: a
 // full disk or a read-only file fails here, as it would fail the next command.
 func (db *DB) Writable(ctx context.Context, at time.Time) error {
+	// A nearly full disk still takes a tiny write (the WAL file reuses its own space) while
+	// real commands fail, so look at the free space too.
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(filepath.Dir(db.path), &st); err == nil {
+		if free := st.Bavail * uint64(st.Bsize); free < minFreeBytes {
+			return fmt.Errorf("database %s: disk full (%d KiB free)", db.path, free/1024)
+		}
+	}
 	return db.Update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`INSERT INTO health (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`,
 			ts(at))
