@@ -54,10 +54,10 @@ var verbClose = &Verb{
 			return err
 		}
 		c.dirty = true
-		if err := c.happen(Happening{Kind: HappenClosed}); err != nil {
+		if err := c.post(bot.Message{Text: fmt.Sprintf("✅ %s %s.", c.inc.ID(), text)}); err != nil {
 			return err
 		}
-		if err := c.post(bot.Message{Text: fmt.Sprintf("✅ %s %s.", c.inc.ID(), text)}); err != nil {
+		if err := c.happen(Happening{Kind: HappenClosed}); err != nil {
 			return err
 		}
 		if err := c.postHead(c.inc.ID() + " closed"); err != nil {
