@@ -239,19 +239,29 @@ var verbJoin = &Verb{
 	},
 }
 
-// approveJoin handles the Approve button of a join request.
-func approveJoin(c *call, value string) error {
-	num, person, ok := strings.Cut(value, ":")
+// openIncidentButton reads a button value "<incident>:<arg>", makes that incident the
+// call's and refuses a closed one.
+func (c *call) openIncidentButton(value string) (string, error) {
+	num, arg, ok := strings.Cut(value, ":")
 	if !ok {
-		return refuse("That button is malformed.")
+		return "", refuse("That button is malformed.")
 	}
 	inc, err := c.lookupIncident(num)
 	if err != nil {
-		return err
+		return "", err
 	}
 	c.inc = inc
 	if !inc.Open() {
-		return refuse("%s is closed.", inc.ID())
+		return "", refuse("%s is closed.", inc.ID())
+	}
+	return arg, nil
+}
+
+// approveJoin handles the Approve button of a join request.
+func approveJoin(c *call, value string) error {
+	person, err := c.openIncidentButton(value)
+	if err != nil {
+		return err
 	}
 	if err := c.requireSensitive("invite"); err != nil {
 		return err
@@ -261,17 +271,9 @@ func approveJoin(c *call, value string) error {
 
 // claimRole handles an "I'm <role>" button.
 func claimRole(c *call, value string) error {
-	num, role, ok := strings.Cut(value, ":")
-	if !ok {
-		return refuse("That button is malformed.")
-	}
-	inc, err := c.lookupIncident(num)
+	role, err := c.openIncidentButton(value)
 	if err != nil {
 		return err
-	}
-	c.inc = inc
-	if !inc.Open() {
-		return refuse("%s is closed.", inc.ID())
 	}
 	if err := c.requireMember(); err != nil {
 		return err
