@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -173,4 +174,11 @@ func repeatPlaceholder(n int) string {
 		s += ", ?"
 	}
 	return s
+}
+
+// OpenPages counts pages nobody has acknowledged yet (for metrics).
+func (db *DB) OpenPages(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM pages WHERE state = 'open'`).Scan(&n)
+	return n, err
 }

@@ -48,6 +48,7 @@ func newTelemetry(db *storage.DB) *telemetry {
 	}
 	gauge("warroom_open_incidents", "Incidents not closed.", db.OpenIncidents)
 	gauge("warroom_outbox_depth", "Outgoing operations waiting to be delivered.", db.OutboxDepth)
+	gauge("warroom_pages_open", "Pages not yet acknowledged.", db.OpenPages)
 	return t
 }
 

@@ -55,6 +55,7 @@ func TestAdminEndpoints(t *testing.T) {
 		`warroom_outbox_attempts_total{op="post",result="ok"} 1`,
 		"warroom_open_incidents 0",
 		"warroom_outbox_depth 0",
+		"warroom_pages_open 0",
 		"warroom_command_duration_seconds_count 1",
 	} {
 		if !strings.Contains(body, want) {
