@@ -159,8 +159,8 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 func (c *call) claimButtons() []bot.Button {
 	var bs []bot.Button
 	for _, r := range c.e.cfg.Roles {
-		if r == "commander" {
-			continue
+		if r == "commander" || r == "scribe" {
+			continue // they carry the † powers: given by the commander, not claimed
 		}
 		bs = append(bs, bot.Button{Action: "role.claim", Label: "I'm " + r, Value: strconv.FormatInt(c.inc.Number, 10) + ":" + r})
 	}

@@ -63,7 +63,7 @@ func TestDeclare(t *testing.T) {
 		"[#inc-1-phishing-wave] * private channel created · topic: Phishing wave · sev3 medium · identification · commander alice (acting)",
 		"[#inc-1-phishing-wave] * alice added to the channel",
 		"] warroom: 🚨 *INC-1: Phishing wave* — sev3 (medium), declared by alice at 2026-03-02 09:00 UTC.",
-		"[I'm analyst] [I'm researcher] [I'm comms] [I'm scribe] [I'm legal]",
+		"[I'm analyst] [I'm researcher] [I'm comms] [I'm legal]",
 		"*Exit criteria for identification* (tick with /incident check <n>):",
 		"[ ] 1. Incident confirmed",
 		"* pinned",

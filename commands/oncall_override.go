@@ -47,7 +47,10 @@ func (c *call) oncallOverride(text string) error {
 	if d > maxOverride {
 		return refuse("An override lasts at most 90d; change the rotation for longer cover.")
 	}
-	if err := c.mayChangeSchedule(team, person); err != nil {
+	// Setting cover is for the team and the leads: letting anyone volunteer themselves would
+	// let anyone in the workspace receive the team's pages and, by acknowledging one, walk
+	// into a private incident as its commander. The person covering may only cancel.
+	if err := c.mayChangeSchedule(team, ""); err != nil {
 		return err
 	}
 	o := &bot.Override{Override: oncall.Override{Team: team, Person: person, From: c.now, Until: c.now.Add(d)}, CreatedBy: c.who, CreatedAt: c.now}
@@ -152,16 +155,19 @@ func (c *call) inTeam(team, person string) bool {
 	return false
 }
 
-// mayChangeSchedule lets the team's members, the person covering and the leads set or
-// cancel a team's overrides.
+// mayChangeSchedule lets the team's members and the leads set or cancel a team's
+// overrides, and the person covering (person; "" when setting one) cancel theirs.
 func (c *call) mayChangeSchedule(team, person string) error {
-	if c.who == person || c.inTeam(team, c.who) || c.e.cfg.IsLead(c.who) {
+	if person != "" && c.who == person || c.inTeam(team, c.who) || c.e.cfg.IsLead(c.who) {
 		return nil
 	}
 	leads := "none configured"
 	if len(c.e.cfg.Leads) > 0 {
 		leads = strings.Join(c.e.cfg.Leads, ", ")
 	}
-	return refuse("Only %s's members (%s), the person covering, or a lead (%s) can change its on-call.",
-		team, strings.Join(c.e.cfg.OnCall.TeamMembers(team), ", "), leads)
+	who := "Only %s's members (%s) or a lead (%s) can change its on-call."
+	if person != "" {
+		who = "Only %s's members (%s), the person covering, or a lead (%s) can change its on-call."
+	}
+	return refuse(who, team, strings.Join(c.e.cfg.OnCall.TeamMembers(team), ", "), leads)
 }

@@ -104,3 +104,12 @@ func TestHandoffAfterOverride(t *testing.T) {
 		t.Fatalf("handoff timer after the override: %+v %v", tm, ok)
 	}
 }
+
+// Someone outside a team may be put on its call by a member or a lead, and may cancel that
+// cover themselves — but not set it.
+func TestOnCallOverrideOutsiderCancelsOwnCover(t *testing.T) {
+	r := newPgRig(t, "")
+	pgWant(t, "self-cover", r.line("@erin #general /oncall override secops @erin 4h"), "Only secops's members (bob, carol) or a lead (dave) can change its on-call.")
+	pgWant(t, "set by a lead", r.line("@dave #general /oncall override secops @erin 4h"), "Override 1: erin is on call for secops")
+	pgWant(t, "cancelled by the person covering", r.line("@erin #general /oncall override cancel 1"), "Override 1 (erin for secops) cancelled; bob is on call again.")
+}

@@ -35,7 +35,10 @@ func TestPagingRefusals(t *testing.T) {
 		{"@bob #general /oncall override secops @carol 100d", "An override lasts at most 90d"},
 		{"@bob #general /oncall override secops @zed 1h", "Unknown user @zed"},
 		{"@bob #general /oncall override nosuch @carol 1h", `Unknown team "nosuch". Teams: netops, secops.`},
-		{"@erin #general /oncall override secops @alice 1h", "Only secops's members (bob, carol), the person covering, or a lead (dave) can change its on-call."},
+		{"@erin #general /oncall override secops @alice 1h", "Only secops's members (bob, carol) or a lead (dave) can change its on-call."},
+		// Nobody outside the team puts themselves on its call: they would get its pages and,
+		// acknowledging one, become commander of a private incident.
+		{"@erin #general /oncall override secops @erin 90d", "Only secops's members (bob, carol) or a lead (dave) can change its on-call."},
 		{"@bob #general /oncall override cancel 9", "There is no override 9."},
 		{"@bob #general /oncall override cancel", "Usage: /oncall override cancel <id>"},
 	} {

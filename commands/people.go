@@ -26,8 +26,8 @@ var verbRole = &Verb{
 		if err != nil {
 			return err
 		}
-		if person != c.who || role == "commander" {
-			if err := c.requireSensitive("role " + role + " (for someone else, or commander)"); err != nil {
+		if needsSensitive, why := c.roleChangeIsSensitive(role, person); needsSensitive {
+			if err := c.requireSensitive("role " + role + " (" + why + ")"); err != nil {
 				return err
 			}
 		}
@@ -278,8 +278,28 @@ func claimRole(c *call, value string) error {
 	if err := c.requireMember(); err != nil {
 		return err
 	}
-	if !c.e.cfg.HasRole(role) || role == "commander" {
+	if !c.e.cfg.HasRole(role) || role == "commander" || role == "scribe" {
 		return refuse("That role cannot be claimed with a button.")
 	}
+	if sensitive, why := c.roleChangeIsSensitive(role, c.who); sensitive {
+		return refuse("The %s role cannot be claimed: %s. Ask the commander.", role, why)
+	}
 	return c.assignRole(role, c.who)
+}
+
+// roleChangeIsSensitive says whether giving role to person is a † change: giving a role to
+// someone else, taking commander or scribe (both carry the † powers), or taking a role
+// someone else holds.
+func (c *call) roleChangeIsSensitive(role, person string) (bool, string) {
+	switch {
+	case person != c.who:
+		return true, "for someone else"
+	case role == "commander" || role == "scribe":
+		return true, "it carries the commander's powers"
+	}
+	roles, err := c.tx.CurrentRoles(c.inc.Number)
+	if err == nil && roles[role] != "" && roles[role] != c.who {
+		return true, "held by " + roles[role]
+	}
+	return false, ""
 }

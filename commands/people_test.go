@@ -30,8 +30,9 @@ func TestRole(t *testing.T) {
 	h.unchanged(1, func() {
 		wantContains(t, "same holder", h.cmd("bob", ch, "role analyst @bob"), "bob is already analyst of INC-1.")
 		wantContains(t, "for someone else", h.cmd("bob", ch, "role comms @carol"),
-			"Only the commander (alice, acting), the scribe (none yet) or a lead (dave) can run /incident role comms (for someone else, or commander) on INC-1.")
+			"Only the commander (alice, acting), the scribe (none yet) or a lead (dave) can run /incident role comms (for someone else) on INC-1.")
 		wantContains(t, "take commander", h.cmd("bob", ch, "role commander me"), "Only the commander (alice, acting)")
+		wantContains(t, "take scribe", h.cmd("bob", ch, "role scribe me"), "can run /incident role scribe (it carries the commander's powers)")
 		wantContains(t, "unknown role", h.cmd("bob", ch, "role janitor me"), `Unknown role "janitor". `+allRoles)
 		wantContains(t, "missing user", h.cmd("bob", ch, "role analyst"), "Usage: /incident role <role> <@user|me>. "+allRoles)
 		wantContains(t, "missing everything", h.cmd("bob", ch, "role"), "Usage: /incident role <role> <@user|me>.")

@@ -300,9 +300,15 @@ func (a *Adapter) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
 }
 
 // served reports whether events from a guild are handled (DMs always are: page
-// acknowledgements and join approvals arrive there).
+// acknowledgements and join approvals arrive there). Without discord.guild_ids the home
+// guild (DISCORD_GUILD_ID) is the only one served: a public bot can be added to any server,
+// whose members must not declare incidents or page anyone in ours.
 func (a *Adapter) served(guildID string) bool {
-	return guildID == "" || len(a.cfg.GuildIDs) == 0 || slices.Contains(a.cfg.GuildIDs, guildID)
+	allowed := a.cfg.GuildIDs
+	if len(allowed) == 0 && a.cfg.GuildID != "" {
+		allowed = []string{a.cfg.GuildID}
+	}
+	return guildID == "" || len(allowed) == 0 || slices.Contains(allowed, guildID)
 }
 
 // homeGuild is the guild incident channels are created in. The outbox hands CreateChannel

@@ -293,3 +293,25 @@ func TestLoginFailureHidesTheToken(t *testing.T) {
 		t.Fatalf("login error %q", err)
 	}
 }
+
+// With only DISCORD_GUILD_ID set (no discord.guild_ids), events from any other server the
+// bot was added to are ignored: a 🚨 there must not declare an incident in ours.
+func TestOnlyTheHomeGuildIsServedByDefault(t *testing.T) {
+	a := restAdapter(t, newTestFake(t), nil)
+	other := "120000000000000009"
+	a.onReactionAdd(nil, &discordgo.MessageReactionAdd{MessageReaction: &discordgo.MessageReaction{
+		UserID: tAlice, MessageID: "330000000000000001", ChannelID: "440000000000000001", GuildID: other, Emoji: discordgo.Emoji{Name: "🚨"}}})
+	if got := a.Stats().Ignored; got != 1 {
+		t.Errorf("a 🚨 from another guild: ignored = %d, want 1", got)
+	}
+	for guild, want := range map[string]bool{tGuild: true, other: false, "": true} {
+		if got := a.served(guild); got != want {
+			t.Errorf("served(%q) = %v, want %v", guild, got, want)
+		}
+	}
+	// discord.guild_ids, when set, is the list.
+	b := restAdapter(t, newTestFake(t), func(c *Config) { c.GuildIDs = []string{tGuild, other} })
+	if !b.served(other) {
+		t.Error("a guild in discord.guild_ids is not served")
+	}
+}

@@ -166,13 +166,13 @@ func TestDiscordEndToEnd(t *testing.T) {
 		welcome := h.fake.Messages(inc1.ID)[0]
 		claim := ""
 		for _, id := range buttons(t, welcome) {
-			if strings.HasSuffix(id, ":scribe") {
+			if strings.HasSuffix(id, ":legal") {
 				claim = id
 			}
 		}
 		ref := h.fake.DispatchInteraction(discordfake.InteractionSpec{GuildID: dGuild, ChannelID: inc1.ID, UserID: dAlice,
 			CustomID: claim, MessageID: welcome.ID})
-		if reply := h.reply(ref); !strings.Contains(reply, "scribe") {
+		if reply := h.reply(ref); !strings.Contains(reply, "legal") {
 			t.Fatalf("press reply %q", reply)
 		}
 		if acks := h.fake.InteractionResponses(ref.ID); len(acks) != 1 || acks[0].Type != 5 || !acks[0].Ephemeral {

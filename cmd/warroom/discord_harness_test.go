@@ -53,7 +53,6 @@ type discordE2E struct {
 	stop      func()
 }
 
-
 // newDiscordE2E starts a fake Discord with the served guild (alice, bob, carol and
 // #general), another guild, and warroom connected to it.
 func newDiscordE2E(t *testing.T, opts ...discordfake.Option) *discordE2E {

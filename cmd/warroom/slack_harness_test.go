@@ -74,7 +74,6 @@ type slackE2E struct {
 	stop      func()
 }
 
-
 // trackingHandler tells the test when the engine has finished with an event (reactions
 // and clicks are handled after their ack, in the background).
 type trackingHandler struct {
