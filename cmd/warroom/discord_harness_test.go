@@ -51,11 +51,30 @@ type discordE2E struct {
 	general   string // #general in the served guild
 	elsewhere string // #general in the other guild
 	stop      func()
+	sched     *bot.Scheduler // with discordOptions.scheduler
+	fired     chan int64     // timers the scheduler fired, after FireTimer returned
+}
+
+// discordOptions add to the standard rig (newDiscordE2EWith).
+type discordOptions struct {
+	// people adds guild members (name → Discord user id) to the served guild and the roster.
+	people map[string]string
+	// extraYAML is appended to the config (an oncall: section, nudge settings).
+	extraYAML string
+	// scheduler runs a bot.Scheduler on the fake clock, wired as run.go wires it; each fired
+	// timer's id is then sent on discordE2E.fired.
+	scheduler bool
 }
 
 // newDiscordE2E starts a fake Discord with the served guild (alice, bob, carol and
 // #general), another guild, and warroom connected to it.
 func newDiscordE2E(t *testing.T, opts ...discordfake.Option) *discordE2E {
+	t.Helper()
+	return newDiscordE2EWith(t, discordOptions{}, opts...)
+}
+
+// newDiscordE2EWith is newDiscordE2E with more people, config and a scheduler.
+func newDiscordE2EWith(t *testing.T, o discordOptions, opts ...discordfake.Option) *discordE2E {
 	t.Helper()
 	fake := discordfake.New(t, opts...) // first: its cleanup runs after the session's
 	fake.AddGuild(dGuild, "ops")
@@ -63,6 +82,11 @@ func newDiscordE2E(t *testing.T, opts ...discordfake.Option) *discordE2E {
 	for id, name := range map[string]string{dAlice: "alice", dBob: "bob", dCarol: "carol"} {
 		fake.AddMember(dGuild, id, name)
 		fake.AddMember(dOther, id, name)
+	}
+	roster := ""
+	for _, name := range sortedKeys(o.people) {
+		fake.AddMember(dGuild, o.people[name], name)
+		roster += "  - {name: " + name + ", discord: \"" + o.people[name] + "\"}\n"
 	}
 	h := &discordE2E{t: t, fake: fake, logs: &lockedBuffer{}}
 	h.general = fake.AddChannel(dGuild, "general", discordfake.ChannelText, "")
@@ -75,9 +99,9 @@ roster:
   - {name: alice, discord: "`+dAlice+`"}
   - {name: bob, discord: "`+dBob+`"}
   - {name: carol, discord: "`+dCarol+`"}
-discord: {guild_ids: ["`+dGuild+`"]}
+`+roster+`discord: {guild_ids: ["`+dGuild+`"]}
 channels: {announce: "#security-status"}
-`))
+`+o.extraYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +114,34 @@ channels: {announce: "#security-status"}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.clock = clockwork.NewFakeClockAt(time.Now())
 	h.deliverer = bot.NewDeliverer(db, h.clock, log)
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: h.clock, Log: log, Kick: h.deliverer.Kick})
+	var hooks commands.Hooks
+	if o.scheduler {
+		hooks.TimersChanged = func() {
+			if h.sched != nil {
+				if err := h.sched.Refresh(ctx); err != nil {
+					t.Errorf("scheduler refresh: %v", err)
+				}
+			}
+		}
+	}
+	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
+		Hooks: hooks, Platforms: []string{"discord"}})
+	if o.scheduler {
+		h.fired = make(chan int64, 256)
+		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
+			engine.FireTimer(ctx, id)
+			h.fired <- id
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := engine.ArmHandoffs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.sched.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	env := map[string]string{"DISCORD_BOT_TOKEN": discordfake.DefaultToken, "DISCORD_API_URL": fake.URL(), "DISCORD_GUILD_ID": dGuild}
 	aenv := adapterEnv{getenv: func(k string) string { return env[k] }, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db}
 	a, err := startDiscord(ctx, aenv)
@@ -107,6 +158,9 @@ channels: {announce: "#security-status"}
 			cancel()
 			if err := <-runDone; err != nil {
 				t.Errorf("adapter run: %v", err)
+			}
+			if h.sched != nil {
+				_ = h.sched.Stop()
 			}
 			db.Close()
 		})

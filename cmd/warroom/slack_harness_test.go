@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,14 @@ type e2eOptions struct {
 	realClock bool
 	db        string            // reuse a database (restart tests)
 	fake      *slackfake.Server // reuse a workspace (restart tests)
+	// people adds workspace users (name → Slack user id) to a fresh fake and the roster.
+	people map[string]string
+	// extraYAML is appended to the config (an oncall: section, nudge settings).
+	extraYAML string
+	// scheduler runs a bot.Scheduler on the fake clock, wired as run.go wires it: the
+	// engine's TimersChanged hook refreshes it and it fires Engine.FireTimer. Each fired
+	// timer's id is then sent on slackE2E.fired.
+	scheduler bool
 }
 
 // slackE2E is one running bot against one fake workspace.
@@ -72,6 +81,8 @@ type slackE2E struct {
 	general   string // #general: everyone and the bot
 	status    string // #security-status: the announce channel
 	stop      func()
+	sched     *bot.Scheduler // with e2eOptions.scheduler
+	fired     chan int64     // timers the scheduler fired, after FireTimer returned
 }
 
 // trackingHandler tells the test when the engine has finished with an event (reactions
@@ -107,6 +118,9 @@ func newSlackE2E(t *testing.T, o e2eOptions) *slackE2E {
 		fake.AddUser(uAlice, "alice")
 		fake.AddUser(uBob, "bob")
 		fake.AddUser(uCarol, "carol")
+		for _, name := range sortedKeys(o.people) {
+			fake.AddUser(o.people[name], name)
+		}
 		fake.AddChannel("general", false, fake.BotUserID(), uAlice, uBob, uCarol)
 		fake.AddChannel("security-status", false, fake.BotUserID())
 	}
@@ -128,9 +142,13 @@ roster:
   - {name: alice, slack: ` + uAlice + `}
   - {name: bob, slack: ` + uBob + `}
   - {name: carol, slack: ` + uCarol + `}
-slack: {team_ids: ` + teams + `}
-channels: {announce: "#security-status"}
 `
+	for _, name := range sortedKeys(o.people) {
+		yaml += "  - {name: " + name + ", slack: " + o.people[name] + "}\n"
+	}
+	yaml += `slack: {team_ids: ` + teams + `}
+channels: {announce: "#security-status"}
+` + o.extraYAML
 	if err := os.WriteFile(cfgFile, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +171,34 @@ channels: {announce: "#security-status"}
 	// the adapter checks the 5-minute window against this clock.
 	h.clock = clockwork.NewFakeClockAt(time.Now())
 	h.deliverer = bot.NewDeliverer(db, h.clock, log)
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: h.clock, Log: log, Kick: h.deliverer.Kick})
+	var hooks commands.Hooks
+	if o.scheduler {
+		hooks.TimersChanged = func() {
+			if h.sched != nil {
+				if err := h.sched.Refresh(ctx); err != nil {
+					t.Errorf("scheduler refresh: %v", err)
+				}
+			}
+		}
+	}
+	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
+		Hooks: hooks, Platforms: []string{"slack"}})
+	if o.scheduler {
+		h.fired = make(chan int64, 256)
+		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
+			engine.FireTimer(ctx, id)
+			h.fired <- id
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := engine.ArmHandoffs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.sched.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	env := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL()}
 	mux := http.NewServeMux()
@@ -195,6 +240,9 @@ channels: {announce: "#security-status"}
 			cancel()
 			if err := <-runDone; err != nil {
 				t.Errorf("adapter run: %v", err)
+			}
+			if h.sched != nil {
+				_ = h.sched.Stop()
 			}
 			if srv != nil {
 				srv.Close()
@@ -402,4 +450,14 @@ func (h *slackE2E) botMessages(channel string) []slackfake.Message {
 		}
 	}
 	return out
+}
+
+// sortedKeys lists a map's keys in order (for deterministic seeding).
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
