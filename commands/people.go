@@ -119,11 +119,7 @@ var verbInvite = &Verb{
 	Summary: "add someone to the incident channel",
 	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 1 {
-			return c.usage()
-		}
-		person, err := c.parsePerson(f[0])
+		person, err := c.onePerson()
 		if err != nil {
 			return err
 		}
@@ -160,11 +156,7 @@ var verbRemove = &Verb{
 	Summary: "take someone out of the incident channel (and their roles)",
 	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 1 {
-			return c.usage()
-		}
-		person, err := c.parsePerson(f[0])
+		person, err := c.onePerson()
 		if err != nil {
 			return err
 		}
@@ -302,4 +294,13 @@ func (c *call) roleChangeIsSensitive(role, person string) (bool, string) {
 		return true, "held by " + roles[role]
 	}
 	return false, ""
+}
+
+// onePerson reads a verb's single @user argument.
+func (c *call) onePerson() (string, error) {
+	f := strings.Fields(c.rest)
+	if len(f) != 1 {
+		return "", c.usage()
+	}
+	return c.parsePerson(f[0])
 }

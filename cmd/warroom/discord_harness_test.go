@@ -193,23 +193,7 @@ func (h *discordE2E) waitFor(what string, cond func() bool) {
 // operations wait for a retry (at most maxFake in all).
 func (h *discordE2E) deliver(maxFake time.Duration) {
 	h.t.Helper()
-	ctx := context.Background()
-	for waited := time.Duration(0); ; waited += time.Second {
-		if err := h.deliverer.Flush(ctx); err != nil {
-			h.t.Fatal(err)
-		}
-		depth, err := h.db.OutboxDepth(ctx)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if depth == 0 {
-			return
-		}
-		if waited >= maxFake {
-			h.t.Fatalf("%d outbox operations still pending after %v of fake time", depth, maxFake)
-		}
-		h.clock.Advance(time.Second)
-	}
+	drainOutbox(h.t, h.deliverer, h.db, h.clock, maxFake)
 }
 
 // slash dispatches an application command and returns the interaction and the reply the

@@ -311,23 +311,7 @@ func (h *slackE2E) awaitHandled(kind string, n int) {
 // retry, moves the fake clock on by a second at a time (at most maxFake in all).
 func (h *slackE2E) deliver(maxFake time.Duration) {
 	h.t.Helper()
-	ctx := context.Background()
-	for waited := time.Duration(0); ; waited += time.Second {
-		if err := h.deliverer.Flush(ctx); err != nil {
-			h.t.Fatal(err)
-		}
-		depth, err := h.db.OutboxDepth(ctx)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if depth == 0 {
-			return
-		}
-		if waited >= maxFake {
-			h.t.Fatalf("%d outbox operations still pending after %v of fake time", depth, maxFake)
-		}
-		h.clock.Advance(time.Second)
-	}
+	drainOutbox(h.t, h.deliverer, h.db, h.clock, maxFake)
 }
 
 // command sends a slash command over the harness's transport and returns the ephemeral
