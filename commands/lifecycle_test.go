@@ -646,30 +646,3 @@ func TestHelp(t *testing.T) {
 	}
 	wantContains(t, "unknown command", h.do("console", "carol", "general", "/foo bar"), "warroom knows /incident, /page and /oncall, not /foo.")
 }
-
-// TestNotYetAvailable: verbs whose feature is not built answer so honestly, wherever they
-// are declared to run, and change nothing.
-func TestNotYetAvailable(t *testing.T) {
-	h := newHarness(t)
-	ch := h.declare("alice", "Phishing wave")
-	pending := 0
-	h.unchanged(1, func() {
-		for _, v := range h.eng.Verbs() {
-			if !strings.Contains(v.Summary, "not available yet") {
-				continue
-			}
-			pending++
-			where := ch
-			if v.Scope == Anywhere {
-				where = "general"
-			}
-			wantContains(t, v.Name, h.cmd("alice", where, v.Name), "/incident "+v.Name+" is not available yet in this version of warroom")
-		}
-	})
-	if pending == 0 {
-		t.Skip("every verb is available")
-	}
-	if len(h.incidents()) != 1 {
-		t.Error("a verb that is not available created an incident")
-	}
-}

@@ -8,7 +8,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"slices"
@@ -424,18 +423,3 @@ func (s *slackDriver) canSee(channel, person string) bool {
 }
 
 func (s *slackDriver) timeline(n int64) []bot.Entry { return s.h.timeline(n) }
-
-// ---- shared ----
-
-func readTimeline(t *testing.T, db *storage.DB, n int64) []bot.Entry {
-	t.Helper()
-	var out []bot.Entry
-	if err := db.View(context.Background(), func(tx *storage.Tx) error {
-		var err error
-		out, err = tx.Entries(n)
-		return err
-	}); err != nil {
-		t.Fatal(fmt.Errorf("timeline: %w", err))
-	}
-	return out
-}

@@ -248,16 +248,7 @@ func (h *discordE2E) channel(name string) discordfake.Channel {
 // entries reads INC-n's timeline.
 func (h *discordE2E) entries(n int64) []bot.Entry {
 	h.t.Helper()
-	var out []bot.Entry
-	err := h.db.View(context.Background(), func(tx *storage.Tx) error {
-		var err error
-		out, err = tx.Entries(n)
-		return err
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return out
+	return readTimeline(h.t, h.db, n)
 }
 
 // dmTexts lists what the bot sent a user by DM.

@@ -398,16 +398,7 @@ func (h *slackE2E) incidentCount() int {
 
 func (h *slackE2E) timeline(n int64) []bot.Entry {
 	h.t.Helper()
-	var out []bot.Entry
-	err := h.db.View(context.Background(), func(tx *storage.Tx) error {
-		var err error
-		out, err = tx.Entries(n)
-		return err
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return out
+	return readTimeline(h.t, h.db, n)
 }
 
 // declare declares an incident by slash command in #general as uAlice and delivers

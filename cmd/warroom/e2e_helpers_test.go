@@ -33,3 +33,18 @@ func drainOutbox(t testing.TB, d *bot.Deliverer, db *storage.DB, clock *clockwor
 		clock.Advance(time.Second)
 	}
 }
+
+// readTimeline reads INC-n's whole timeline.
+func readTimeline(t testing.TB, db *storage.DB, n int64) []bot.Entry {
+	t.Helper()
+	var out []bot.Entry
+	err := db.View(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		out, err = tx.Entries(n)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
