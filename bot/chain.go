@@ -21,8 +21,8 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 // ParseTime reads a time written by FormatTime (or any RFC 3339 time).
 func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
 
-// canonicalEntry fixes the key order of the digested object (DESIGN.md §3).
-type canonicalEntry struct {
+// canonicalV1 fixes the key order of a first-release entry (docs/chain.md, version 1).
+type canonicalV1 struct {
 	Incident   string `json:"incident"`
 	Seq        int64  `json:"seq"`
 	At         string `json:"at"`
@@ -32,17 +32,44 @@ type canonicalEntry struct {
 	Text       string `json:"text"`
 }
 
-// CanonicalEntry is the exact byte string whose SHA-256 is the entry's digest: the JSON object
-// {"incident","seq","at","occurred_at","actor","kind","text"} in that order, no spaces, HTML
-// escaping off — the values as `warroom timeline --json` exports them.
+// canonicalV2 fixes the key order of a version 2 entry: the text itself is left out and
+// committed to by text_commit, so a redaction removes it without breaking the digest.
+type canonicalV2 struct {
+	V          int             `json:"v"`
+	Incident   string          `json:"incident"`
+	Seq        int64           `json:"seq"`
+	At         string          `json:"at"`
+	OccurredAt string          `json:"occurred_at"`
+	Actor      string          `json:"actor"`
+	Kind       string          `json:"kind"`
+	Data       json.RawMessage `json:"data"`
+	TextCommit string          `json:"text_commit"`
+}
+
+// CanonicalEntry is the exact byte string whose SHA-256 is the entry's digest (docs/chain.md).
+// Version 1: {"incident","seq","at","occurred_at","actor","kind","text"}. Version 2:
+// {"v":2,"incident","seq","at","occurred_at","actor","kind","data","text_commit"}. In that
+// order, no spaces, HTML escaping off — the values as `warroom timeline --json` exports them.
 func CanonicalEntry(e Entry) []byte {
+	var v any = canonicalV1{
+		Incident: e.Incident, Seq: e.Seq, At: FormatTime(e.At), OccurredAt: FormatTime(e.OccurredAt),
+		Actor: e.Actor, Kind: e.Kind, Text: e.Text,
+	}
+	if e.V >= 2 {
+		data := e.Data
+		if len(data) == 0 {
+			data = json.RawMessage("{}")
+		}
+		v = canonicalV2{V: 2, Incident: e.Incident, Seq: e.Seq, At: FormatTime(e.At), OccurredAt: FormatTime(e.OccurredAt),
+			Actor: e.Actor, Kind: e.Kind, Data: data, TextCommit: e.TextCommit}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(canonicalEntry{
-		Incident: e.Incident, Seq: e.Seq, At: FormatTime(e.At), OccurredAt: FormatTime(e.OccurredAt),
-		Actor: e.Actor, Kind: e.Kind, Text: e.Text,
-	})
+	if err := enc.Encode(v); err != nil {
+		// Only malformed stored data can fail here; its digest then never matches.
+		return []byte("invalid entry: " + err.Error())
+	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
@@ -52,14 +79,32 @@ func EntryDigest(e Entry) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// TextCommit is the lowercase hex SHA-256 of the raw salt bytes followed by the UTF-8 text.
+// saltHex is the salt as exported (32 hex characters); a malformed salt commits to nothing.
+func TextCommit(saltHex, text string) string {
+	salt, err := hex.DecodeString(saltHex)
+	if err != nil || len(salt) != SaltSize {
+		return ""
+	}
+	sum := sha256.Sum256(append(salt, text...))
+	return hex.EncodeToString(sum[:])
+}
+
+// SaltSize is the length in bytes of an entry's text salt.
+const SaltSize = 16
+
 // ChainHash links an entry to its predecessor: hex SHA-256 of the ASCII prev-hash + digest.
 func ChainHash(prev, digest string) string {
 	sum := sha256.Sum256([]byte(prev + digest))
 	return hex.EncodeToString(sum[:])
 }
 
-// Seal fills e.Digest and e.Hash given the previous entry's hash.
+// Seal fills e.TextCommit (version 2, whose Salt must be set), e.Digest and e.Hash given the
+// previous entry's hash.
 func Seal(e *Entry, prev string) {
+	if e.V >= 2 {
+		e.TextCommit = TextCommit(e.Salt, e.Text)
+	}
 	e.Digest = EntryDigest(*e)
 	e.Hash = ChainHash(prev, e.Digest)
 }

@@ -4,6 +4,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -136,11 +137,19 @@ func ParseID(s string) (int64, error) {
 type Entry struct {
 	Incident   string // "INC-7"
 	Seq        int64
+	V          int       // chain version: 1 (first release) or 2 (data and text_commit)
 	At         time.Time // when warroom recorded it
 	OccurredAt time.Time // when it happened (a pinned message's own time); equal to At otherwise
 	Actor      string
 	Kind       string
 	Text       string
+	// Data is the change's structured fields as a JSON object (ids, enums, numbers, times,
+	// roster names; never free text, which lives only in Text). Version 2 only.
+	Data json.RawMessage
+	// Salt (32 hex characters) and TextCommit (hex SHA-256 of salt ‖ text) commit to the
+	// text in version 2; a redaction deletes Text and Salt and keeps TextCommit.
+	Salt       string
+	TextCommit string
 	Digest     string
 	Hash       string
 	Redacted   bool

@@ -18,6 +18,13 @@ type Verdict struct {
 	// head record); Problem says what is wrong.
 	BadSeq  int64
 	Problem string
+	// V1 counts the entries written before chain v2 (first release): they verify under the
+	// version 1 rules, without data, so the projection check does not cover them.
+	V1 int64
+	// Checkpoints is how many signed checkpoints were checked (CheckCheckpoints).
+	Checkpoints int
+	// LastCheckpoint is the latest checked checkpoint's seq.
+	LastCheckpoint int64
 }
 
 // VerifyChain re-derives every digest and link of an incident's timeline — the entries
@@ -30,6 +37,7 @@ func VerifyChain(incident string, headSeq int64, headHash string, each func(fn f
 	expect := int64(1)
 	redacted := map[int64]bool{}
 	announced := map[int64]bool{}
+	sawV2 := false
 	err := each(func(e Entry) error {
 		if v.Problem != "" {
 			return nil
@@ -47,16 +55,31 @@ func VerifyChain(incident string, headSeq int64, headHash string, each func(fn f
 			}
 		case e.Incident != incident:
 			fail("entry %d belongs to another incident", e.Seq)
-		case !e.Redacted && EntryDigest(e) != e.Digest:
+		case e.V < 2 && sawV2:
+			fail("entry %d claims chain version 1 after version 2 entries", e.Seq)
+		case e.V >= 2 && EntryDigest(e) != e.Digest:
+			fail("entry %d was altered: its content does not match its digest", e.Seq)
+		case e.V >= 2 && !e.Redacted && TextCommit(e.Salt, e.Text) != e.TextCommit:
+			fail("entry %d was altered: its text does not match its text commitment", e.Seq)
+		case e.V >= 2 && e.Redacted && (e.Text != "" || e.Salt != ""):
+			fail("entry %d is marked redacted but still holds text", e.Seq)
+		case e.V < 2 && !e.Redacted && EntryDigest(e) != e.Digest:
 			fail("entry %d was altered: its content does not match its digest", e.Seq)
 		case ChainHash(prev, e.Digest) != e.Hash:
 			fail("entry %d does not link to entry %d: its hash is wrong (altered, inserted or reordered)", e.Seq, e.Seq-1)
+		case e.Redacted && e.Kind == KindRedaction:
+			fail("entry %d records a redaction and cannot itself be redacted", e.Seq)
+		}
+		if e.V >= 2 {
+			sawV2 = true
+		} else {
+			v.V1++
 		}
 		if e.Redacted {
 			redacted[e.Seq] = true
 		}
-		if e.Kind == KindRedaction {
-			if seq, ok := RedactionTarget(e.Text); ok {
+		if e.Kind == KindRedaction && !e.Redacted {
+			if seq, ok := redactionTargetOf(e); ok && seq < e.Seq {
 				announced[seq] = true
 			}
 		}
@@ -70,7 +93,7 @@ func VerifyChain(incident string, headSeq int64, headHash string, each func(fn f
 	}
 	for seq := range redacted {
 		if !announced[seq] {
-			v.BadSeq, v.Problem = seq, fmt.Sprintf("entry %d has no text but no redaction of it is on the timeline", seq)
+			v.BadSeq, v.Problem = seq, fmt.Sprintf("entry %d has no text but no later redaction entry names it", seq)
 			return v, nil
 		}
 	}
@@ -82,6 +105,19 @@ func VerifyChain(incident string, headSeq int64, headHash string, each func(fn f
 	}
 	v.OK, v.HeadHash = true, prev
 	return v, nil
+}
+
+// redactionTargetOf is the entry a redaction entry names: data.seq in version 2, its text
+// in version 1.
+func redactionTargetOf(e Entry) (int64, bool) {
+	if e.V >= 2 {
+		d, err := DecodeData(e.Data)
+		if err != nil || !d.Has("seq") {
+			return 0, false
+		}
+		return d.Int("seq"), true
+	}
+	return RedactionTarget(e.Text)
 }
 
 // RedactionTarget reads the seq back from a redaction entry's text ("redacted entry 7:

@@ -25,6 +25,7 @@ type call struct {
 	// timersChanged asks the scheduler to re-read the timers after commit.
 	timersChanged bool
 	duplicate     bool
+	lastSeq       int64 // the seq of the last entry this call appended
 }
 
 // say adds a line to the caller's reply.
@@ -121,7 +122,7 @@ func (c *call) requireMember() error {
 		if _, err := c.tx.AddMember(c.inc.Number, c.who, c.now); err != nil {
 			return err
 		}
-		return c.record(bot.KindMember, c.who+" is in the channel (added outside warroom)")
+		return c.record(bot.KindMember, c.who+" is in the channel (added outside warroom)", bot.Data{"person": c.who, "action": "add"})
 	}
 	if c.e.cfg.IsLead(c.who) {
 		return nil
@@ -183,14 +184,30 @@ func (c *call) mayRunSensitive(person string) (bool, error) {
 	return person == cmdr || roles["scribe"] == person, nil
 }
 
-// record appends an entry by the caller to the incident's timeline.
-func (c *call) record(kind, text string) error {
-	return c.recordOn(c.inc.Number, kind, text)
+// record appends an entry by the caller to the incident's timeline: its human text (where
+// free text lives) and its structured data (what verify replays; never free text).
+func (c *call) record(kind, text string, d bot.Data) error {
+	return c.recordOn(c.inc.Number, kind, text, d)
 }
 
-func (c *call) recordOn(n int64, kind, text string) error {
-	_, err := c.tx.Append(n, &bot.Entry{At: c.now, Actor: c.who, Kind: kind, Text: text}, "")
+func (c *call) recordOn(n int64, kind, text string, d bot.Data) error {
+	_, err := c.appendEntry(n, &bot.Entry{At: c.now, Actor: c.who, Kind: kind, Text: text}, d, "")
 	return err
+}
+
+// appendEntry encodes d into e and appends it; the entry's seq is kept for the reply
+// ("Noted on INC-1 as entry 14.").
+func (c *call) appendEntry(n int64, e *bot.Entry, d bot.Data, ref string) (bool, error) {
+	raw, err := bot.EncodeData(d)
+	if err != nil {
+		return false, err
+	}
+	e.Data = raw
+	added, err := c.tx.Append(n, e, ref)
+	if added {
+		c.lastSeq = e.Seq
+	}
+	return added, err
 }
 
 // drillMark prefixes every message of a drill so nobody mistakes it for the real thing.

@@ -113,7 +113,8 @@ func (c *call) startClock(f []string) error {
 		if err := c.tx.SetClock(k); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindClock, fmt.Sprintf("%s clock %s: %s, counting from %s, deadline %s", k.Name, verb, k.Label, bot.FormatTime(k.Start), bot.FormatTime(k.Deadline))); err != nil {
+		if err := c.record(bot.KindClock, fmt.Sprintf("%s clock %s: %s, counting from %s, deadline %s", k.Name, verb, k.Label, bot.FormatTime(k.Start), bot.FormatTime(k.Deadline)),
+			bot.Data{"clock": k.Name, "action": "set", "start": k.Start, "deadline": k.Deadline}); err != nil {
 			return err
 		}
 		if err := c.postNudge(fmt.Sprintf("⏱ %s %s the *%s* clock — %s: %s from %s, deadline %s. Comms and legal are reminded at 50%%, 75%%, 90%% and at the deadline until /incident clock done %s.",
@@ -180,7 +181,8 @@ func fireClock(c *call, t bot.Timer) error {
 		return err
 	}
 	// On the timeline: that comms and legal were told is part of the regulatory record.
-	if err := c.record(bot.KindClock, fmt.Sprintf("%s clock at %d%%: reminded %s (deadline %s)", k.Name, pct, forLine(to), bot.FormatTime(k.Deadline))); err != nil {
+	if err := c.record(bot.KindClock, fmt.Sprintf("%s clock at %d%%: reminded %s (deadline %s)", k.Name, pct, forLine(to), bot.FormatTime(k.Deadline)),
+		bot.Data{"clock": k.Name, "action": "reminded", "percent": pct, "to": addresseeNames(to)}); err != nil {
 		return err
 	}
 	k.Reminded = reached
@@ -242,7 +244,7 @@ func (c *call) clockDone(f []string) error {
 	if note != "" {
 		text += "; reference: " + note
 	}
-	if err := c.record(bot.KindClock, text); err != nil {
+	if err := c.record(bot.KindClock, text, bot.Data{"clock": k.Name, "action": "done", "late": c.now.After(k.Deadline)}); err != nil {
 		return err
 	}
 	if err := c.planClock(k); err != nil {

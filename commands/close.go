@@ -50,7 +50,11 @@ var verbClose = &Verb{
 		if resolution != "" {
 			text += ": " + resolution
 		}
-		if err := c.record(bot.KindClose, text); err != nil {
+		closeData := bot.Data{"class": class, "from": string(from)}
+		if c.inc.DuplicateOf != 0 {
+			closeData["duplicate_of"] = c.inc.DuplicateOf
+		}
+		if err := c.record(bot.KindClose, text, closeData); err != nil {
 			return err
 		}
 		c.dirty = true
@@ -127,7 +131,8 @@ var verbReopen = &Verb{
 		if err := c.tx.EnterPhase(c.inc.Number, to, c.now, false); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindReopen, fmt.Sprintf("reopened in %s (report version %d)", to, c.inc.ReportVersion)); err != nil {
+		if err := c.record(bot.KindReopen, fmt.Sprintf("reopened in %s (report version %d)", to, c.inc.ReportVersion),
+			bot.Data{"to": string(to), "report_version": c.inc.ReportVersion}); err != nil {
 			return err
 		}
 		c.dirty = true

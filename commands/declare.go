@@ -96,14 +96,18 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 	if d.drill {
 		what = "declared a drill"
 	}
-	text := fmt.Sprintf("%s %s: %s (%s)", c.who, what, d.title, sevLabel(c.e.cfg, d.severity))
+	// The title is free text: it comes after the first ": " (bot.FreeText), everything
+	// before it is built from data values.
+	text := fmt.Sprintf("%s %s %s", c.who, what, sevLabel(c.e.cfg, d.severity))
 	if d.origin != "" {
 		text += " from " + d.origin
 	}
-	if err := c.record(bot.KindDeclared, text); err != nil {
+	text += ": " + d.title
+	decl := bot.Data{"severity": d.severity, "type": d.typ, "drill": d.drill, "platform": inc.Platform, "by": c.who}
+	if err := c.record(bot.KindDeclared, text, decl); err != nil {
 		return nil, err
 	}
-	if err := c.record(bot.KindPhase, "entered identification"); err != nil {
+	if err := c.record(bot.KindPhase, "entered identification", bot.Data{"to": string(bot.PhaseIdentification)}); err != nil {
 		return nil, err
 	}
 	if err := c.tx.EnterPhase(inc.Number, bot.PhaseIdentification, c.now, false); err != nil {

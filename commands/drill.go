@@ -79,7 +79,8 @@ func (c *call) startDrill(sc templates.Scenario) error {
 		p.Injects = append(p.Injects, drillInject{Offset: in.Offset.Std(), Text: in.Text, Phase: in.Phase})
 	}
 	last := p.Injects[len(p.Injects)-1].Offset
-	if err := c.record(bot.KindDrill, fmt.Sprintf("drill scenario %s: %d injects over %s", sc.Name, len(p.Injects), offsetText(last))); err != nil {
+	if err := c.record(bot.KindDrill, fmt.Sprintf("drill scenario %s: %d injects over %s", sc.Name, len(p.Injects), offsetText(last)),
+		bot.Data{"scenario": sc.Name, "injects": len(p.Injects)}); err != nil {
 		return err
 	}
 	brief := fmt.Sprintf("🎯 *Drill scenario: %s* — %s", sc.Name, sc.Title)
@@ -144,7 +145,7 @@ func fireInject(c *call, t bot.Timer) error {
 		if err := c.post(bot.Message{Text: text}); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindInject, fmt.Sprintf("inject %d/%d (T+%s): %s", p.Next, n, offsetText(in.Offset), in.Text)); err != nil {
+		if err := c.record(bot.KindInject, fmt.Sprintf("inject %d/%d (T+%s): %s", p.Next, n, offsetText(in.Offset), in.Text), bot.Data{"inject": p.Next, "of": n}); err != nil {
 			return err
 		}
 	}

@@ -51,7 +51,7 @@ func (c *call) escalate(p *bot.Page, from int) (stepRun, error) {
 		people, why := c.stepTargets(p, step, c.now, ovs)
 		if len(people) == 0 {
 			run.skipped = append(run.skipped, why)
-			if err := c.recordPage(p, fmt.Sprintf("page %d %s reached nobody (%s); skipped", p.ID, stepLabel(p.Policy, i), why)); err != nil {
+			if err := c.recordPage(p, fmt.Sprintf("page %d %s reached nobody (%s); skipped", p.ID, stepLabel(p.Policy, i), why), bot.Data{"action": "skipped", "step": i}); err != nil {
 				return run, err
 			}
 			continue
@@ -148,7 +148,7 @@ func (c *call) unanswered(p *bot.Page) error {
 		who = strings.Join(notified, ", ")
 	}
 	after := fmtDuration(c.now.Sub(p.CreatedAt))
-	if err := c.recordPage(p, fmt.Sprintf("page %d to %s: nobody answered after %s (notified %s)", p.ID, p.Target, after, who)); err != nil {
+	if err := c.recordPage(p, fmt.Sprintf("page %d to %s: nobody answered after %s (notified %s)", p.ID, p.Target, after, who), bot.Data{"action": "unanswered"}); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("⚠️ Nobody answered page %d (%s: %s) after %s. Notified: %s. Page someone else or reach them another way; a late /page ack %d still counts.",
@@ -198,7 +198,8 @@ func withdrawPagesOnClose(c *call, h Happening) error {
 		if err := c.cancelTimer(pageTimerKey(p.ID)); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s withdrawn: %s closed", p.ID, p.Target, c.inc.ID())); err != nil {
+		if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s withdrawn: %s closed", p.ID, p.Target, c.inc.ID()),
+			bot.Data{"page": p.ID, "action": "withdrawn"}); err != nil {
 			return err
 		}
 	}
@@ -206,11 +207,12 @@ func withdrawPagesOnClose(c *call, h Happening) error {
 }
 
 // recordPage puts a line about a page on its incident's timeline, if it has one.
-func (c *call) recordPage(p *bot.Page, text string) error {
+func (c *call) recordPage(p *bot.Page, text string, d bot.Data) error {
 	if p.Incident == 0 {
 		return nil
 	}
-	return c.recordOn(p.Incident, bot.KindPage, text)
+	d["page"] = p.ID
+	return c.recordOn(p.Incident, bot.KindPage, text, d)
 }
 
 // setGlobalTimer sets a timer with an explicit incident (0 for none), whatever c.inc is.

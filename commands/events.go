@@ -59,8 +59,8 @@ func declareFromReaction(c *call, r bot.Reaction) error {
 		return err
 	}
 	author := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)
-	if _, err := c.tx.Append(inc.Number, &bot.Entry{At: c.now, OccurredAt: r.Message.At, Actor: author, Kind: bot.KindPin,
-		Text: author + ": " + plainText(r.Message.Text) + " (" + origin + ")"}, "msg:"+r.Message.Channel+":"+r.Message.ID); err != nil {
+	if _, err := c.appendEntry(inc.Number, &bot.Entry{At: c.now, OccurredAt: r.Message.At, Actor: author, Kind: bot.KindPin,
+		Text: author + ": " + plainText(r.Message.Text) + " (" + origin + ")"}, pinData(r.Message), "msg:"+r.Message.Channel+":"+r.Message.ID); err != nil {
 		return err
 	}
 	c.say("Declared %s from that message: #%s is being opened. You are acting commander.", inc.ID(), inc.ChannelName)
@@ -93,8 +93,8 @@ func pinToTimeline(c *call, r bot.Reaction) error {
 	if at.IsZero() {
 		at = c.now
 	}
-	added, err := c.tx.Append(inc.Number, &bot.Entry{At: c.now, OccurredAt: at.UTC(), Actor: author, Kind: bot.KindPin, Text: text},
-		"msg:"+r.Message.Channel+":"+r.Message.ID)
+	added, err := c.appendEntry(inc.Number, &bot.Entry{At: c.now, OccurredAt: at.UTC(), Actor: author, Kind: bot.KindPin, Text: text},
+		pinData(r.Message), "msg:"+r.Message.Channel+":"+r.Message.ID)
 	if err != nil {
 		return err
 	}
@@ -102,6 +102,12 @@ func pinToTimeline(c *call, r bot.Reaction) error {
 		c.say("Added to the %s timeline (pinned by %s).", inc.ID(), c.who)
 	}
 	return nil
+}
+
+// pinData names the message a pin entry holds, so a redaction by message reference (or a ❌
+// on it) finds the entry.
+func pinData(m *bot.ChatMessage) bot.Data {
+	return bot.Data{"channel": m.Channel, "message": m.ID, "author": m.Author.ID}
 }
 
 // plainText makes a platform message safe to record: control characters other than new

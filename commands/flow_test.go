@@ -46,7 +46,7 @@ func TestWholeIncident(t *testing.T) {
 			break
 		}
 		if p == bot.PhaseContainment {
-			h.mustSay("bob", ch, "task done 1", "Task 1 done.")
+			h.mustSay("bob", ch, "task done 1", "Task 1 done")
 		}
 		h.mustSay("carol", ch, "phase next", fmt.Sprintf("moved from %s to", p))
 	}

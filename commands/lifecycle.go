@@ -135,7 +135,8 @@ func (c *call) changePhase(to bot.Phase, force bool) error {
 			c.inc.ID(), from, to, strings.Join(skipped, ", "), to)
 	}
 	if len(skipped) > 0 {
-		if err := c.record(bot.KindOverride, fmt.Sprintf("forced %s → %s, skipping %s", from, to, strings.Join(skipped, ", "))); err != nil {
+		if err := c.record(bot.KindOverride, fmt.Sprintf("forced %s → %s, skipping %s", from, to, strings.Join(skipped, ", ")),
+			bot.Data{"from": string(from), "to": string(to), "skipped": skipped}); err != nil {
 			return err
 		}
 	}
@@ -144,7 +145,8 @@ func (c *call) changePhase(to bot.Phase, force bool) error {
 			c.inc.ID(), from, len(open), strings.Join(open, "\n"), phaseArg(to, c.inc.Phase))
 	}
 	if forward && len(open) > 0 {
-		if err := c.record(bot.KindOverride, fmt.Sprintf("forced %s → %s with %d open exit criteria: %s", from, to, len(open), strings.Join(open, "; "))); err != nil {
+		if err := c.record(bot.KindOverride, fmt.Sprintf("forced %s → %s with %d open exit criteria: %s", from, to, len(open), strings.Join(open, "; ")),
+			bot.Data{"from": string(from), "to": string(to), "open_criteria": len(open)}); err != nil {
 			return err
 		}
 	}
@@ -180,7 +182,7 @@ func (c *call) enterPhase(to bot.Phase, forced bool) error {
 	if err := c.tx.AddChecklist(c.inc.Number, to, items); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindPhase, fmt.Sprintf("%s → %s", from, to)); err != nil {
+	if err := c.record(bot.KindPhase, fmt.Sprintf("%s → %s", from, to), bot.Data{"from": string(from), "to": string(to), "forced": forced}); err != nil {
 		return err
 	}
 	c.dirty = true
@@ -224,7 +226,7 @@ var verbSev = &Verb{
 		if err := c.tx.SaveIncident(c.inc); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindSeverity, fmt.Sprintf("sev%d → sev%d (%s)", old, sev, c.e.cfg.SeverityName(sev))); err != nil {
+		if err := c.record(bot.KindSeverity, fmt.Sprintf("sev%d → sev%d (%s)", old, sev, c.e.cfg.SeverityName(sev)), bot.Data{"from": old, "to": sev}); err != nil {
 			return err
 		}
 		c.dirty = true
@@ -263,7 +265,7 @@ var verbType = &Verb{
 		if old != "" {
 			text = "reclassified from " + old + " to " + f[0]
 		}
-		if err := c.record(bot.KindType, text); err != nil {
+		if err := c.record(bot.KindType, text, bot.Data{"from": old, "to": f[0]}); err != nil {
 			return err
 		}
 		c.dirty = true
@@ -295,10 +297,10 @@ var verbLink = &Verb{
 		if !added {
 			return refuse("%s and %s are already linked.", c.inc.ID(), other.ID())
 		}
-		if err := c.record(bot.KindLink, "linked to "+other.ID()); err != nil {
+		if err := c.record(bot.KindLink, "linked to "+other.ID(), bot.Data{"other": other.Number}); err != nil {
 			return err
 		}
-		if err := c.recordOn(other.Number, bot.KindLink, "linked to "+c.inc.ID()); err != nil {
+		if err := c.recordOn(other.Number, bot.KindLink, "linked to "+c.inc.ID(), bot.Data{"other": c.inc.Number}); err != nil {
 			return err
 		}
 		c.say("%s is now linked to %s (%s).", c.inc.ID(), other.ID(), other.Title)

@@ -50,7 +50,7 @@ func TestDeclare(t *testing.T) {
 	if got := kinds(es); !slices.Equal(got, []string{bot.KindDeclared, bot.KindPhase}) {
 		t.Fatalf("timeline kinds %v", got)
 	}
-	if es[0].Seq != 1 || es[0].Actor != "alice" || es[0].Text != "alice declared: Phishing wave (sev3 (medium))" || !es[0].At.Equal(t0) || !es[0].OccurredAt.Equal(t0) {
+	if es[0].Seq != 1 || es[0].Actor != "alice" || es[0].Text != "alice declared sev3 (medium): Phishing wave" || !es[0].At.Equal(t0) || !es[0].OccurredAt.Equal(t0) {
 		t.Errorf("entry 1 %+v", es[0])
 	}
 	if es[1].Seq != 2 || es[1].Text != "entered identification" {
@@ -505,7 +505,7 @@ func TestClosedIncidentRefusesChanges(t *testing.T) {
 	// Reading and reflecting still work on a closed incident.
 	for verb, want := range map[string]string{
 		"status": "Closed as true-positive", "roles": "Roles on INC-1:", "tasks": "1. Reset passwords",
-		"checklist": "*Exit criteria for identification*", "lesson good Fast triage": "Lesson (good) recorded on INC-1.",
+		"checklist": "*Exit criteria for identification*", "lesson good Fast triage": "Lesson (good) recorded on INC-1",
 	} {
 		wantContains(t, verb, h.cmd("alice", ch, verb), want)
 	}

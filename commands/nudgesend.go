@@ -15,6 +15,15 @@ type addressee struct {
 	role   string
 }
 
+// addresseeNames lists the people told, for an entry's data.
+func addresseeNames(to []addressee) []string {
+	out := make([]string, 0, len(to))
+	for _, a := range to {
+		out = append(out, a.person)
+	}
+	return out
+}
+
 // holders lists who holds the given roles on the incident; "commander" is always someone
 // (the declarer while they only act as commander).
 func (c *call) holders(roles ...string) ([]addressee, error) {

@@ -60,7 +60,8 @@ func (c *call) sendPage(target, message string) error {
 		return err
 	}
 	if p.Incident != 0 {
-		if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s by %s: %s", p.ID, p.Target, c.who, p.Message)); err != nil {
+		if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s by %s: %s", p.ID, p.Target, c.who, p.Message),
+			bot.Data{"page": p.ID, "action": "sent", "target": p.Target}); err != nil {
 			return err
 		}
 	}
@@ -118,7 +119,8 @@ func (c *call) pageablePerson(tok string) (string, error) {
 func (c *call) drillPage(p *bot.Page) error {
 	plan := c.describePlan(p)
 	text := fmt.Sprintf("DRILL: would page %s — %s\nWould notify: %s", p.Target, p.Message, plan)
-	if err := c.record(bot.KindPage, fmt.Sprintf("DRILL: would page %s (%s): %s", p.Target, plan, p.Message)); err != nil {
+	if err := c.record(bot.KindPage, fmt.Sprintf("DRILL: would page %s (%s): %s", p.Target, plan, p.Message),
+		bot.Data{"action": "drill", "target": p.Target}); err != nil {
 		return err
 	}
 	if err := c.post(bot.Message{Text: text}); err != nil {

@@ -125,7 +125,7 @@ func (c *call) ackPage(p *bot.Page) error {
 		return err
 	}
 	c.inc = inc
-	if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s acknowledged by %s after %s", p.ID, p.Target, c.who, took)); err != nil {
+	if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s acknowledged by %s after %s", p.ID, p.Target, c.who, took), bot.Data{"page": p.ID, "action": "acked", "by": c.who}); err != nil {
 		return err
 	}
 	if !inc.Open() {
@@ -149,7 +149,7 @@ func (c *call) bringIn(inc *bot.Incident) error {
 		if err := c.invite(c.who); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindMember, c.who+" joined (acknowledged a page)"); err != nil {
+		if err := c.record(bot.KindMember, c.who+" joined (acknowledged a page)", bot.Data{"person": c.who, "action": "add"}); err != nil {
 			return err
 		}
 		c.say("You are now in #%s.", inc.ChannelName)

@@ -40,7 +40,7 @@ func (c *call) notifyStep(p *bot.Page, step oncall.Step, index, round int, peopl
 	if len(unreachable) > 0 {
 		text += fmt.Sprintf("; no %s id for %s, not sent", p.Platform, strings.Join(unreachable, ", "))
 	}
-	return c.recordPage(p, text)
+	return c.recordPage(p, text, bot.Data{"action": "notified", "step": index, "round": round, "people": people})
 }
 
 // whyYou tells a recipient why the page reached them.

@@ -55,7 +55,11 @@ func (c *call) assignRole(role, person string) error {
 	if person != c.who {
 		text += ", assigned by " + c.who
 	}
-	if err := c.record(bot.KindRole, text); err != nil {
+	roleData := bot.Data{"role": role, "person": person, "by": c.who}
+	if prev, ok := roles[role]; ok {
+		roleData["was"] = prev
+	}
+	if err := c.record(bot.KindRole, text, roleData); err != nil {
 		return err
 	}
 	if err := c.happen(Happening{Kind: HappenRole, Role: role, Who: person}); err != nil {
@@ -138,7 +142,7 @@ func (c *call) addPerson(person string) error {
 	if err := c.invite(person); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindMember, person+" added by "+c.who); err != nil {
+	if err := c.record(bot.KindMember, person+" added by "+c.who, bot.Data{"person": person, "action": "add"}); err != nil {
 		return err
 	}
 	if err := c.post(bot.Message{Text: fmt.Sprintf("%s added %s to %s.", c.who, person, c.inc.ID())}); err != nil {
@@ -178,7 +182,7 @@ var verbRemove = &Verb{
 		if len(ended) > 0 {
 			text += " (no longer " + strings.Join(ended, ", ") + ")"
 		}
-		if err := c.record(bot.KindMember, text); err != nil {
+		if err := c.record(bot.KindMember, text, bot.Data{"person": person, "action": "remove", "ended_roles": ended}); err != nil {
 			return err
 		}
 		if id, ok := c.e.cfg.PlatformID(c.inc.Platform, person); ok {
@@ -218,7 +222,7 @@ var verbJoin = &Verb{
 			return refuse("You are already in %s: #%s.", inc.ID(), inc.ChannelName)
 		}
 		c.inc = inc
-		if err := c.record(bot.KindJoin, c.who+" asked to join"); err != nil {
+		if err := c.record(bot.KindJoin, c.who+" asked to join", bot.Data{"person": c.who}); err != nil {
 			return err
 		}
 		value := strconv.FormatInt(inc.Number, 10) + ":" + c.who

@@ -249,7 +249,7 @@ func TestSlackPeople(t *testing.T) {
 	}
 	slack := func(user, text string) string { return h.do("slack", user, "C0INC1", "/incident "+text) }
 
-	wantContains(t, "speaker in channel", slack("bob", "note seen on my laptop"), "Noted on INC-1.")
+	wantContains(t, "speaker in channel", slack("bob", "note seen on my laptop"), "Noted on INC-1")
 	es := h.entries(1)
 	if e, ok := findEntry(es, bot.KindMember, "bob is in the channel (added outside warroom)"); !ok || e.Actor != "bob" {
 		t.Errorf("implicit membership not recorded: %v", kinds(es))

@@ -31,7 +31,7 @@ func TestSirenDeclaresOnce(t *testing.T) {
 	if len(es) != 3 {
 		t.Fatalf("timeline %v", kinds(es))
 	}
-	if es[0].Kind != bot.KindDeclared || es[0].Text != "alice declared: Users report a fake payroll mail (sev3 (medium)) from console:#general/5" {
+	if es[0].Kind != bot.KindDeclared || es[0].Text != "alice declared sev3 (medium) from console:#general/5: Users report a fake payroll mail" {
 		t.Errorf("declared entry %+v", es[0])
 	}
 	pin := es[2]
@@ -82,7 +82,7 @@ func TestSirenEdges(t *testing.T) {
 		if inc.Title != tc.title || inc.OriginLink != tc.origin {
 			t.Errorf("case %s: title %q origin %q", tc.id, inc.Title, inc.OriginLink)
 		}
-		if e := h.entries(inc.Number)[0]; !strings.HasSuffix(e.Text, " from "+tc.origin) {
+		if e := h.entries(inc.Number)[0]; !strings.Contains(e.Text, " from "+tc.origin+": ") {
 			t.Errorf("case %s: declared entry %q", tc.id, e.Text)
 		}
 		h.verify(inc.Number)
@@ -147,7 +147,7 @@ func TestDedupKey(t *testing.T) {
 		return r
 	}
 
-	wantContains(t, "first delivery", cmd("alice", ch, "Ev1", "note seen once"), "Noted on INC-1.")
+	wantContains(t, "first delivery", cmd("alice", ch, "Ev1", "note seen once"), "Noted on INC-1")
 	h.unchanged(1, func() {
 		if r := cmd("alice", ch, "Ev1", "note seen once"); r != "" {
 			t.Errorf("redelivery answered %q", r)

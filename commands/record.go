@@ -17,13 +17,13 @@ var verbNote = &Verb{
 		if c.rest == "" {
 			return c.usage()
 		}
-		if err := c.record(bot.KindNote, c.rest); err != nil {
+		if err := c.record(bot.KindNote, c.rest, bot.Data{}); err != nil {
 			return err
 		}
 		if err := c.post(bot.Message{Text: "📝 " + c.who + ": " + c.rest}); err != nil {
 			return err
 		}
-		c.say("Noted on %s.", c.inc.ID())
+		c.say("Noted on %s as entry %d.", c.inc.ID(), c.lastSeq)
 		return nil
 	},
 }
@@ -36,7 +36,7 @@ var verbUpdate = &Verb{
 		if c.rest == "" {
 			return c.usage()
 		}
-		if err := c.record(bot.KindUpdate, c.rest); err != nil {
+		if err := c.record(bot.KindUpdate, c.rest, bot.Data{}); err != nil {
 			return err
 		}
 		if err := c.happen(Happening{Kind: HappenUpdate}); err != nil {
@@ -59,7 +59,7 @@ var verbUpdate = &Verb{
 				return err
 			}
 		}
-		c.say("Status update posted on %s.", c.inc.ID())
+		c.say("Status update posted on %s as entry %d.", c.inc.ID(), c.lastSeq)
 		return nil
 	},
 }
@@ -83,14 +83,20 @@ var verbTaskAdd = &Verb{
 		if err != nil {
 			return err
 		}
-		desc := fmt.Sprintf("task %d: %s", k, text)
+		// The task's text comes after the first ": " (bot.FreeText); owner and due are data.
+		desc, summary := fmt.Sprintf("task %d: %s", k, text), fmt.Sprintf("added task %d", k)
+		taskData := bot.Data{"task": k, "action": "add"}
 		if owner != "" {
 			desc += " (owner " + owner + ")"
+			summary += " (owner " + owner + ")"
+			taskData["owner"] = owner
 		}
 		if task.Due != nil {
 			desc += ", due " + bot.FormatTime(*task.Due)
+			summary += ", due " + bot.FormatTime(*task.Due)
+			taskData["due"] = *task.Due
 		}
-		if err := c.record(bot.KindTask, "added "+desc); err != nil {
+		if err := c.record(bot.KindTask, summary+": "+text, taskData); err != nil {
 			return err
 		}
 		task.N = k
@@ -109,7 +115,7 @@ var verbTaskAdd = &Verb{
 				return err
 			}
 		}
-		c.say("Task %d added to %s.", k, c.inc.ID())
+		c.say("Task %d added to %s as entry %d.", k, c.inc.ID(), c.lastSeq)
 		return nil
 	},
 }
@@ -166,7 +172,7 @@ var verbTaskDone = &Verb{
 		if task.DoneAt != nil {
 			return refuse("Task %d was already done by %s.", k, task.DoneBy)
 		}
-		if err := c.record(bot.KindTask, fmt.Sprintf("done task %d: %s", k, task.Text)); err != nil {
+		if err := c.record(bot.KindTask, fmt.Sprintf("done task %d: %s", k, task.Text), bot.Data{"task": k, "action": "done"}); err != nil {
 			return err
 		}
 		if err := c.happen(Happening{Kind: HappenTaskDone, Task: &task}); err != nil {
@@ -175,7 +181,7 @@ var verbTaskDone = &Verb{
 		if err := c.post(bot.Message{Text: fmt.Sprintf("%s finished task %d: %s", c.who, k, task.Text)}); err != nil {
 			return err
 		}
-		c.say("Task %d done.", k)
+		c.say("Task %d done, entry %d on %s.", k, c.lastSeq, c.inc.ID())
 		return nil
 	},
 }
@@ -247,7 +253,7 @@ var verbCheck = &Verb{
 		if item.CheckedAt != nil {
 			return refuse("Criterion %d was already ticked by %s.", k, item.CheckedBy)
 		}
-		if err := c.record(bot.KindCheck, fmt.Sprintf("%s criterion %d done: %s", c.inc.Phase, k, item.Text)); err != nil {
+		if err := c.record(bot.KindCheck, fmt.Sprintf("%s criterion %d done: %s", c.inc.Phase, k, item.Text), bot.Data{"phase": string(c.inc.Phase), "item": k}); err != nil {
 			return err
 		}
 		items, err := c.tx.Checklist(c.inc.Number, c.inc.Phase)
@@ -282,10 +288,10 @@ var verbLesson = &Verb{
 		if err := c.tx.AddLesson(c.inc.Number, bot.Lesson{Kind: kind, Text: text, Author: c.who, At: c.now}); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindLesson, kind+": "+text); err != nil {
+		if err := c.record(bot.KindLesson, kind+": "+text, bot.Data{"lesson": kind}); err != nil {
 			return err
 		}
-		c.say("Lesson (%s) recorded on %s.", kind, c.inc.ID())
+		c.say("Lesson (%s) recorded on %s as entry %d.", kind, c.inc.ID(), c.lastSeq)
 		return nil
 	},
 }
@@ -313,7 +319,7 @@ var verbRedact = &Verb{
 		if e.Kind == bot.KindRedaction {
 			return refuse("Entry %d records a redaction; it cannot itself be redacted.", seq)
 		}
-		if err := c.record(bot.KindRedaction, redactionText(seq, reason)); err != nil {
+		if err := c.record(bot.KindRedaction, redactionText(seq, reason), bot.Data{"seq": seq}); err != nil {
 			return err
 		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("%s redacted timeline entry %d: %s", c.who, seq, reason)}); err != nil {

@@ -14,7 +14,7 @@ func TestNote(t *testing.T) {
 	h := newHarness(t)
 	ch := h.declare("alice", "Phishing wave")
 	h.flush()
-	wantContains(t, "ok", h.cmd("alice", ch, "note Saw the mail at 08:40 <b>&"), "Noted on INC-1.")
+	wantContains(t, "ok", h.cmd("alice", ch, "note Saw the mail at 08:40 <b>&"), "Noted on INC-1")
 	if e := h.last(1); e.Kind != bot.KindNote || e.Actor != "alice" || e.Text != "Saw the mail at 08:40 <b>&" || e.Seq != 3 {
 		t.Errorf("entry %+v", e)
 	}
@@ -41,7 +41,7 @@ func TestUpdate(t *testing.T) {
 		h := newHarness(t, withYAML(`channels: {announce: "#security-status"}`))
 		ch := h.declare("alice", "Phishing wave at ACME payroll")
 		h.flush()
-		wantContains(t, "ok", h.cmd("alice", ch, "update Contained: payroll mailbox purged"), "Status update posted on INC-1.")
+		wantContains(t, "ok", h.cmd("alice", ch, "update Contained: payroll mailbox purged"), "Status update posted on INC-1")
 		if e := h.last(1); e.Kind != bot.KindUpdate || e.Text != "Contained: payroll mailbox purged" {
 			t.Errorf("entry %+v", e)
 		}
@@ -87,11 +87,11 @@ func TestTaskAdd(t *testing.T) {
 	ch := h.declare("alice", "Phishing wave")
 	h.flush()
 
-	wantContains(t, "owner then due", h.cmd("alice", ch, "task add Reset passwords @bob due 2h"), "Task 1 added to INC-1.")
-	wantContains(t, "due then owner", h.cmd("alice", ch, "task add Block the sender due 30m @Carol"), "Task 2 added to INC-1.")
-	wantContains(t, "plain", h.cmd("alice", ch, "task add Write the summary"), "Task 3 added to INC-1.")
-	wantContains(t, "ends in me", h.cmd("alice", ch, "task add Send the headers to me"), "Task 4 added to INC-1.")
-	wantContains(t, "days", h.cmd("alice", ch, "TASK ADD Review mail rules due 1d"), "Task 5 added to INC-1.")
+	wantContains(t, "owner then due", h.cmd("alice", ch, "task add Reset passwords @bob due 2h"), "Task 1 added to INC-1")
+	wantContains(t, "due then owner", h.cmd("alice", ch, "task add Block the sender due 30m @Carol"), "Task 2 added to INC-1")
+	wantContains(t, "plain", h.cmd("alice", ch, "task add Write the summary"), "Task 3 added to INC-1")
+	wantContains(t, "ends in me", h.cmd("alice", ch, "task add Send the headers to me"), "Task 4 added to INC-1")
+	wantContains(t, "days", h.cmd("alice", ch, "TASK ADD Review mail rules due 1d"), "Task 5 added to INC-1")
 
 	tasks := h.tasks(1)
 	want := []struct {
@@ -124,7 +124,7 @@ func TestTaskAdd(t *testing.T) {
 		t.Errorf("members %v", m)
 	}
 	es := h.entries(1)
-	if e, ok := findEntry(es, bot.KindTask, "task 1"); !ok || e.Text != "added task 1: Reset passwords (owner bob), due 2026-03-02T11:00:00.000000000Z" {
+	if e, ok := findEntry(es, bot.KindTask, "task 1"); !ok || e.Text != "added task 1 (owner bob), due 2026-03-02T11:00:00.000000000Z: Reset passwords" {
 		t.Errorf("entry %+v", e)
 	}
 	out := h.flush()
@@ -162,7 +162,7 @@ func TestTaskDoneAndTasks(t *testing.T) {
 	}
 
 	h.flush()
-	wantContains(t, "done", h.cmd("bob", ch, "task done 1"), "Task 1 done.")
+	wantContains(t, "done", h.cmd("bob", ch, "task done 1"), "Task 1 done")
 	tk := h.tasks(1)[0]
 	if tk.DoneBy != "bob" || tk.DoneAt == nil || !tk.DoneAt.Equal(t0.Add(3*time.Hour)) {
 		t.Errorf("task %+v", tk)
@@ -239,7 +239,7 @@ func TestLesson(t *testing.T) {
 		{"lesson bad Nobody knew the mail admin's number", "bad", "Nobody knew the mail admin's number"},
 		{"lesson IDEA Add a purge playbook", "idea", "Add a purge playbook"},
 	} {
-		wantContains(t, tc.text, h.cmd("alice", ch, tc.text), "Lesson ("+tc.kind+") recorded on INC-1.")
+		wantContains(t, tc.text, h.cmd("alice", ch, tc.text), "Lesson ("+tc.kind+") recorded on INC-1 as entry ")
 		if e := h.last(1); e.Kind != bot.KindLesson || e.Text != tc.kind+": "+tc.body {
 			t.Errorf("entry %+v", e)
 		}

@@ -58,7 +58,8 @@ func (c *call) snooze(st bot.NudgeState, d time.Duration) error {
 	if err := c.tx.SaveNudgeState(st); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindRemind, fmt.Sprintf("reminders snoozed for %s, until %s", duration.Format(d), bot.FormatTime(st.SnoozedUntil))); err != nil {
+	if err := c.record(bot.KindRemind, fmt.Sprintf("reminders snoozed for %s, until %s", duration.Format(d), bot.FormatTime(st.SnoozedUntil)),
+		bot.Data{"action": "snooze", "until": st.SnoozedUntil}); err != nil {
 		return err
 	}
 	if err := c.planReminders(st); err != nil {
@@ -90,7 +91,7 @@ func (c *call) setMuted(st bot.NudgeState, off bool) error {
 	if err := c.tx.SaveNudgeState(st); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindRemind, text); err != nil {
+	if err := c.record(bot.KindRemind, text, bot.Data{"action": map[bool]string{true: "off", false: "on"}[off]}); err != nil {
 		return err
 	}
 	if err := c.planReminders(st); err != nil {

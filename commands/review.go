@@ -57,7 +57,7 @@ func (c *call) openReview() error {
 		return err
 	}
 	within := duration.Format(c.e.cfg.Nudges.LessonsReviewWithin.Std())
-	if err := c.record(bot.KindReview, fmt.Sprintf("lessons-learned review due by %s (within %s)", bot.FormatTime(r.Due), within)); err != nil {
+	if err := c.record(bot.KindReview, fmt.Sprintf("lessons-learned review due by %s (within %s)", bot.FormatTime(r.Due), within), bot.Data{"action": "opened", "due": r.Due}); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("📅 *Lessons-learned review*: hold it by %s (SANS: within two weeks of the incident; configured: %s).", bot.ChatTime(r.Due), within)
@@ -197,7 +197,7 @@ func (c *call) reviewHeld(r bot.Review) error {
 			when = ", within the SANS two weeks"
 		}
 	}
-	if err := c.record(bot.KindReview, "lessons-learned review held"+when); err != nil {
+	if err := c.record(bot.KindReview, "lessons-learned review held"+when, bot.Data{"action": "held"}); err != nil {
 		return err
 	}
 	if err := c.postNudge(fmt.Sprintf("📅 %s recorded the lessons-learned review of %s as held%s. Its reminders stop.", c.who, c.inc.ID(), when)); err != nil {
@@ -229,7 +229,7 @@ func (c *call) scheduleReview(r bot.Review, arg string) error {
 	if err := c.tx.SaveReview(r); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindReview, text); err != nil {
+	if err := c.record(bot.KindReview, text, bot.Data{"action": "scheduled", "at": at}); err != nil {
 		return err
 	}
 	late := ""

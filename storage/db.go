@@ -53,6 +53,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL")
+	// A redaction must not leave the deleted text in free pages of the file.
+	q.Set("_secure_delete", "on")
 	// Every command runs the same few statements; caching them per connection saves
 	// re-preparing each one on every transaction.
 	q.Set("_stmt_cache_size", "64")

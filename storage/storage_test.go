@@ -33,7 +33,7 @@ func newIncident(t *testing.T, db *DB) *bot.Incident {
 		if err := tx.CreateIncident(inc); err != nil {
 			return err
 		}
-		_, err := tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "alice", Kind: bot.KindDeclared, Text: "declared"}, "")
+		_, err := tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "alice", Kind: bot.KindDeclared, Text: "declared", Data: []byte("{}")}, "")
 		return err
 	})
 	if err != nil {
@@ -46,7 +46,7 @@ func appendN(t *testing.T, db *DB, n int64, count int) {
 	t.Helper()
 	err := db.Update(context.Background(), func(tx *Tx) error {
 		for i := 0; i < count; i++ {
-			if _, err := tx.Append(n, &bot.Entry{At: t0.Add(time.Duration(i+1) * time.Minute), Actor: "bob", Kind: bot.KindNote, Text: "note <b>&"}, ""); err != nil {
+			if _, err := tx.Append(n, &bot.Entry{At: t0.Add(time.Duration(i+1) * time.Minute), Actor: "bob", Kind: bot.KindNote, Text: "note <b>&", Data: []byte("{}")}, ""); err != nil {
 				return err
 			}
 		}
@@ -209,7 +209,7 @@ func TestRedactKeepsChain(t *testing.T) {
 		if _, err := tx.Redact(inc.Number, 2); err != nil {
 			return err
 		}
-		_, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Hour), Actor: "alice", Kind: bot.KindRedaction, Text: RedactionText(2, "pasted password")}, "")
+		_, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Hour), Actor: "alice", Kind: bot.KindRedaction, Text: RedactionText(2, "pasted password"), Data: []byte(`{"seq":2}`)}, "")
 		return err
 	})
 	if err != nil {
@@ -233,7 +233,7 @@ func TestRefRecordedOnce(t *testing.T) {
 	inc := newIncident(t, db)
 	for i := 0; i < 3; i++ {
 		db.Update(context.Background(), func(tx *Tx) error {
-			ok, err := tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "bob", Kind: bot.KindPin, Text: "pinned"}, "msg:42")
+			ok, err := tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "bob", Kind: bot.KindPin, Text: "pinned", Data: []byte("{}")}, "msg:42")
 			if ok != (i == 0) {
 				t.Errorf("attempt %d: appended=%v", i, ok)
 			}
@@ -247,7 +247,7 @@ func TestUpdateRollsBackOnError(t *testing.T) {
 	inc := newIncident(t, db)
 	boom := errors.New("boom")
 	err := db.Update(context.Background(), func(tx *Tx) error {
-		tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "x", Kind: bot.KindNote, Text: "half"}, "")
+		tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "x", Kind: bot.KindNote, Text: "half", Data: []byte("{}")}, "")
 		tx.AddLesson(inc.Number, bot.Lesson{Kind: "good", Text: "x", Author: "x", At: t0})
 		return boom
 	})

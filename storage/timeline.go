@@ -1,16 +1,31 @@
 package storage
 
 import (
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 
 	"github.com/warroom/warroom/bot"
 )
 
-// Append adds e to its incident's timeline: the next seq, sealed into the hash chain, and
-// moves the incident's recorded head. ref, when not empty, is a natural key (a pinned
-// message): a second entry with the same ref is not added and Append returns false.
+// Append adds e to its incident's timeline as a version 2 entry: the next seq, a fresh
+// salt, sealed into the hash chain, and moves the incident's recorded head. e.Data must be
+// set (bot.EncodeData; "{}" when the change has no fields). ref, when not empty, is a
+// natural key (a pinned message): a second entry with the same ref is not added and Append
+// returns false.
 func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
+	if len(e.Data) == 0 {
+		return false, errors.New("timeline entry " + e.Kind + " has no data: every entry records its fields")
+	}
+	if _, err := bot.DecodeData(e.Data); err != nil {
+		return false, err
+	}
+	salt := make([]byte, bot.SaltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return false, err
+	}
+	e.V, e.Salt = 2, hex.EncodeToString(salt)
 	var prevSeq int64
 	var prevHash string
 	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`, n).Scan(&prevSeq, &prevHash); err != nil {
@@ -33,8 +48,9 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 		// a no-op, without a separate look-up.
 		refArg, insert = ref, `INSERT OR IGNORE INTO timeline`
 	}
-	res, err := t.exec(insert+` (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg)
+	res, err := t.exec(insert+` (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref, v, data, salt, text_commit)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg,
+		e.V, string(e.Data), e.Salt, e.TextCommit)
 	if err != nil {
 		return false, err
 	}
@@ -45,30 +61,34 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	return err == nil, err
 }
 
-// Redact drops the text of entry seq, keeping its digest and hash so the chain still
-// verifies. It returns the entry as it was; ErrNotFound if there is none.
+// Redact drops the text (and, in version 2, the salt) of entry seq, keeping its digest,
+// hash and text commitment so the chain still verifies. It returns the entry as it was;
+// ErrNotFound if there is none.
 func (t *Tx) Redact(n, seq int64) (bot.Entry, error) {
 	e, err := t.Entry(n, seq)
 	if err != nil {
 		return e, err
 	}
 	if !e.Redacted {
-		_, err = t.exec(`UPDATE timeline SET text = '', redacted = 1 WHERE incident = ? AND seq = ?`, n, seq)
+		_, err = t.exec(`UPDATE timeline SET text = '', salt = '', redacted = 1 WHERE incident = ? AND seq = ?`, n, seq)
 	}
 	return e, err
 }
 
-const entryColumns = `incident, seq, at, occurred_at, actor, kind, text, digest, hash, redacted`
+const entryColumns = `incident, seq, at, occurred_at, actor, kind, text, digest, hash, redacted, v, data, salt, text_commit`
 
 func scanEntry(sc interface{ Scan(...any) error }) (bot.Entry, error) {
 	var e bot.Entry
 	var n int64
-	var at, occ string
-	err := sc.Scan(&n, &e.Seq, &at, &occ, &e.Actor, &e.Kind, &e.Text, &e.Digest, &e.Hash, &e.Redacted)
+	var at, occ, data string
+	err := sc.Scan(&n, &e.Seq, &at, &occ, &e.Actor, &e.Kind, &e.Text, &e.Digest, &e.Hash, &e.Redacted, &e.V, &data, &e.Salt, &e.TextCommit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound
 	}
 	e.Incident, e.At, e.OccurredAt = bot.FormatID(n), parseTS(at), parseTS(occ)
+	if data != "" {
+		e.Data = []byte(data)
+	}
 	return e, err
 }
 

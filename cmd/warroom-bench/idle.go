@@ -30,7 +30,7 @@ func benchIdle(bin, dir string) []figure {
 				return err
 			}
 			for _, k := range []string{bot.KindDeclared, bot.KindPhase, bot.KindNote, bot.KindClose} {
-				if _, err := tx.Append(inc.Number, &bot.Entry{At: at, Actor: "alice", Kind: k, Text: "seeded " + k}, ""); err != nil {
+				if _, err := tx.Append(inc.Number, &bot.Entry{At: at, Actor: "alice", Kind: k, Text: "seeded " + k, Data: []byte("{}")}, ""); err != nil {
 					return err
 				}
 			}

@@ -37,7 +37,7 @@ func seedBigIncident(path string, n int) {
 				if done%8 == 0 {
 					text = fmt.Sprintf("host fs-%d encrypted; beacon to 198.51.%d.%d seen, sha256 %064x", done, done%256, done/256%4, done%400)
 				}
-				if _, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Duration(done) * time.Second), Actor: "bob", Kind: bot.KindNote, Text: text}, ""); err != nil {
+				if _, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Duration(done) * time.Second), Actor: "bob", Kind: bot.KindNote, Text: text, Data: []byte("{}")}, ""); err != nil {
 					return err
 				}
 			}

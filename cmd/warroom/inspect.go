@@ -100,23 +100,35 @@ func (m *Main) writeJSON(v any) int {
 	return exitOK
 }
 
-// entryJSON is the contract of `timeline --json`: the canonical entry's values plus digest
-// and hash, so anyone can re-verify the chain.
+// entryJSON is the contract of `timeline --json` (docs/chain.md): the canonical entry's
+// values plus digest and hash, so anyone can re-verify the chain. Version 2 entries add
+// v, data, salt and text_commit; version 1 entries leave them out.
 type entryJSON struct {
-	Seq        int64  `json:"seq"`
-	At         string `json:"at"`
-	OccurredAt string `json:"occurred_at"`
-	Actor      string `json:"actor"`
-	Kind       string `json:"kind"`
-	Text       string `json:"text"`
-	Redacted   bool   `json:"redacted,omitempty"`
-	Digest     string `json:"digest"`
-	Hash       string `json:"hash"`
+	V          int             `json:"v,omitempty"`
+	Seq        int64           `json:"seq"`
+	At         string          `json:"at"`
+	OccurredAt string          `json:"occurred_at"`
+	Actor      string          `json:"actor"`
+	Kind       string          `json:"kind"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	Text       string          `json:"text"`
+	Salt       string          `json:"salt,omitempty"`
+	TextCommit string          `json:"text_commit,omitempty"`
+	Redacted   bool            `json:"redacted,omitempty"`
+	Digest     string          `json:"digest"`
+	Hash       string          `json:"hash"`
 }
 
 func toEntryJSON(e bot.Entry) entryJSON {
-	return entryJSON{Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
+	j := entryJSON{Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
 		Text: e.Text, Redacted: e.Redacted, Digest: e.Digest, Hash: e.Hash}
+	if e.V >= 2 {
+		j.V, j.Data, j.Salt, j.TextCommit = 2, e.Data, e.Salt, e.TextCommit
+		if len(j.Data) == 0 {
+			j.Data = json.RawMessage("{}")
+		}
+	}
+	return j
 }
 
 // incidentArg reads the one INC-n argument of a command.
@@ -276,7 +288,7 @@ func (m *Main) verify(ctx context.Context, o *options, pos []string) int {
 			return m.fail("%v", err)
 		}
 		if v.OK {
-			fmt.Fprintf(m.Stdout, "%s: intact, %d entries, head %s\n", v.Incident, v.Entries, v.HeadHash)
+			fmt.Fprintf(m.Stdout, "%s: intact, %d entries, head %s%s\n", v.Incident, v.Entries, v.HeadHash, chainVersionNote(v))
 			continue
 		}
 		code = exitFailed
@@ -290,6 +302,19 @@ func (m *Main) verify(ctx context.Context, o *options, pos []string) int {
 		fmt.Fprintln(m.Stdout, "No incidents to verify.")
 	}
 	return code
+}
+
+// chainVersionNote says when an incident holds entries written before chain v2: they
+// verify under the first release's rules, without data, text commitment or projection.
+func chainVersionNote(v storage.Verdict) string {
+	switch {
+	case v.V1 == 0:
+		return ""
+	case v.V1 == v.Entries:
+		return " (chain v1: written before chain v2)"
+	default:
+		return fmt.Sprintf(" (entries 1–%d chain v1, written before chain v2)", v.V1)
+	}
 }
 
 func (m *Main) backup(ctx context.Context, o *options, pos []string) int {

@@ -150,21 +150,41 @@ func TestScriptedSessionLeavesAVerifiableTimeline(t *testing.T) {
 }
 
 // canonical rebuilds DESIGN.md §3's canonical entry from an exported JSON entry.
+// canonical rebuilds an exported version 2 entry's canonical form from the export alone
+// (an independent reading of docs/chain.md) and checks its text commitment.
 func canonical(t *testing.T, e map[string]any) []byte {
 	t.Helper()
+	if e["v"] != 2.0 {
+		t.Fatalf("entry %v is not version 2: %v", e["seq"], e["v"])
+	}
+	salt, err := hex.DecodeString(e["salt"].(string))
+	if err != nil || len(salt) != 16 {
+		t.Fatalf("entry %v salt %v", e["seq"], e["salt"])
+	}
+	commit := sha256.Sum256(append(salt, e["text"].(string)...))
+	if hex.EncodeToString(commit[:]) != e["text_commit"] {
+		t.Fatalf("entry %v text does not match its text_commit", e["seq"])
+	}
+	data, err := json.Marshal(e["data"])
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	type ce struct {
-		Incident   string `json:"incident"`
-		Seq        int64  `json:"seq"`
-		At         string `json:"at"`
-		OccurredAt string `json:"occurred_at"`
-		Actor      string `json:"actor"`
-		Kind       string `json:"kind"`
-		Text       string `json:"text"`
+		V          int             `json:"v"`
+		Incident   string          `json:"incident"`
+		Seq        int64           `json:"seq"`
+		At         string          `json:"at"`
+		OccurredAt string          `json:"occurred_at"`
+		Actor      string          `json:"actor"`
+		Kind       string          `json:"kind"`
+		Data       json.RawMessage `json:"data"`
+		TextCommit string          `json:"text_commit"`
 	}
-	if err := enc.Encode(ce{"INC-1", int64(e["seq"].(float64)), e["at"].(string), e["occurred_at"].(string), e["actor"].(string), e["kind"].(string), e["text"].(string)}); err != nil {
+	if err := enc.Encode(ce{2, "INC-1", int64(e["seq"].(float64)), e["at"].(string), e["occurred_at"].(string), e["actor"].(string), e["kind"].(string),
+		data, e["text_commit"].(string)}); err != nil {
 		t.Fatal(err)
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
