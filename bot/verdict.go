@@ -25,6 +25,9 @@ type Verdict struct {
 	Checkpoints int
 	// LastCheckpoint is the latest checked checkpoint's seq.
 	LastCheckpoint int64
+	// Projection is set when the chain verifies but the incident record disagrees with
+	// what its entries say (Problem names the field, the stored value and the entry).
+	Projection bool
 }
 
 // VerifyChain re-derives every digest and link of an incident's timeline — the entries

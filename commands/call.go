@@ -26,6 +26,7 @@ type call struct {
 	timersChanged bool
 	duplicate     bool
 	lastSeq       int64 // the seq of the last entry this call appended
+	checkpoints   []bot.Checkpoint
 }
 
 // say adds a line to the caller's reply.
@@ -204,10 +205,11 @@ func (c *call) appendEntry(n int64, e *bot.Entry, d bot.Data, ref string) (bool,
 	}
 	e.Data = raw
 	added, err := c.tx.Append(n, e, ref)
-	if added {
-		c.lastSeq = e.Seq
+	if err != nil || !added {
+		return added, err
 	}
-	return added, err
+	c.lastSeq = e.Seq
+	return true, c.maybeCheckpoint(n, e)
 }
 
 // drillMark prefixes every message of a drill so nobody mistakes it for the real thing.

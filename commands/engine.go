@@ -6,6 +6,7 @@ package commands
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ type Engine struct {
 	observers []observer
 	timers    map[string]timerHandler
 	platforms []string
+	key       ed25519.PrivateKey
 }
 
 // Hooks let features outside the core react to engine events inside the same transaction
@@ -40,6 +42,9 @@ type Hooks struct {
 	// TimersChanged runs after a commit that set, moved or cancelled timers, so the
 	// scheduler re-arms them.
 	TimersChanged func()
+	// Checkpointed is told, after the commit, every checkpoint a call signed (the
+	// --checkpoint-log file appends them).
+	Checkpointed func(bot.Checkpoint)
 	// Observe is told every handled event: what it was ("incident note", "reaction
 	// pushpin", "press page.ack", "timer"), its outcome (ok, refused, error, duplicate) and
 	// how long it took — for metrics.
@@ -60,6 +65,8 @@ type Deps struct {
 	// "console"). Messages that answer no event — an on-call handoff DM — go to the person
 	// on each of them they can be reached on. Empty means the console.
 	Platforms []string
+	// Key signs the timeline checkpoints (docs/chain.md); nil signs none.
+	Key ed25519.PrivateKey
 }
 
 // New builds the engine with every verb.
@@ -82,7 +89,7 @@ func New(d Deps) *Engine {
 	if len(d.Platforms) == 0 {
 		d.Platforms = []string{"console"}
 	}
-	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms}
+	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms, key: d.Key}
 	e.verbs = allVerbs()
 	e.buttons = map[string]buttonHandler{
 		"join.approve": approveJoin,
@@ -195,6 +202,11 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 	switch {
 	case err == nil:
 		e.kick()
+		if e.hooks.Checkpointed != nil {
+			for _, cp := range c.checkpoints {
+				e.hooks.Checkpointed(cp)
+			}
+		}
 		if c.timersChanged && e.hooks.TimersChanged != nil {
 			e.hooks.TimersChanged()
 		}

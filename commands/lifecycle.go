@@ -195,13 +195,17 @@ func (c *call) enterPhase(to bot.Phase, forced bool) error {
 	return c.postHead("Phase changed to " + string(to))
 }
 
-// postHead posts the timeline's head hash in the channel.
+// postHead posts the timeline's head hash in the channel and signs a checkpoint of it.
 func (c *call) postHead(why string) error {
 	inc, err := c.tx.Incident(c.inc.Number)
 	if err != nil {
 		return err
 	}
-	return c.post(bot.Message{Text: fmt.Sprintf("%s. Timeline head: entry %d, sha256 %s", why, inc.HeadSeq, inc.HeadHash)})
+	if err := c.post(bot.Message{Text: fmt.Sprintf("%s. Timeline head: entry %d, sha256 %s", why, inc.HeadSeq, inc.HeadHash)}); err != nil {
+		return err
+	}
+	_, err = c.signCheckpoint(inc, inc.HeadSeq, inc.HeadHash)
+	return err
 }
 
 var verbSev = &Verb{

@@ -50,6 +50,7 @@ type Tx interface {
 	Append(n int64, e *bot.Entry, ref string) (bool, error)
 	Redact(n, seq int64) (bot.Entry, error)
 	Entry(n, seq int64) (bot.Entry, error)
+	AddCheckpoint(n int64, c bot.Checkpoint) error
 
 	Enqueue(o bot.Outbound, at time.Time) error
 

@@ -33,7 +33,11 @@ func newIncident(t *testing.T, db *DB) *bot.Incident {
 		if err := tx.CreateIncident(inc); err != nil {
 			return err
 		}
-		_, err := tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "alice", Kind: bot.KindDeclared, Text: "declared", Data: []byte("{}")}, "")
+		if _, err := tx.AddMember(inc.Number, "alice", t0); err != nil {
+			return err
+		}
+		_, err := tx.Append(inc.Number, &bot.Entry{At: t0, Actor: "alice", Kind: bot.KindDeclared, Text: "alice declared sev2 (high): Phishing wave",
+			Data: []byte(`{"by":"alice","drill":false,"platform":"console","severity":2,"type":""}`)}, "")
 		return err
 	})
 	if err != nil {

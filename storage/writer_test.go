@@ -24,7 +24,8 @@ func TestGroupCommitKeepsEachCommandAtomic(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			errs[i] = db.Update(ctx, func(tx *Tx) error {
-				if _, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Duration(i) * time.Second), Actor: "bob", Kind: bot.KindNote, Text: fmt.Sprintf("note %d", i), Data: []byte("{}")}, ""); err != nil {
+				if _, err := tx.Append(inc.Number, &bot.Entry{At: t0.Add(time.Duration(i) * time.Second), Actor: "bob", Kind: bot.KindLesson,
+					Text: fmt.Sprintf("good: lesson %d", i), Data: []byte(`{"lesson":"good"}`)}, ""); err != nil {
 					return err
 				}
 				if err := tx.AddLesson(inc.Number, bot.Lesson{Kind: "good", Text: fmt.Sprintf("lesson %d", i), Author: "bob", At: t0}); err != nil {

@@ -43,6 +43,13 @@ type options struct {
 	out       string
 	since     string
 	user      string
+	// chain v2 (docs/chain.md)
+	key           string
+	checkpointLog string
+	checkpoints   string
+	export        string
+	pubkey        string
+	listRedacted  bool
 }
 
 // exit codes
@@ -60,7 +67,10 @@ Usage:
   warroom incidents [--json] [--all]            open incidents (all with --all)
   warroom timeline INC-n [--json | --format csv]
   warroom report INC-n [--format md|html|json] [-o FILE]
-  warroom verify INC-n | --all                  exit 0 intact, 1 tampered, 2 error
+  warroom verify INC-n | --all [--checkpoints FILE]   exit 0 intact, 1 tampered, 2 error
+  warroom verify --export FILE --pubkey KEY     verify an export offline, no database
+  warroom export INC-n [-o FILE]                the verifiable timeline document
+  warroom key                                   the checkpoint public key (ed25519:<base64>)
   warroom stats [--since DATE] [--json]
   warroom backup FILE                           consistent snapshot of the live database
   warroom version
@@ -73,6 +83,8 @@ Flags (before or after arguments):
   --http ADDR         Slack HTTP endpoints (env WARROOM_HTTP_ADDR)
   --admin-addr ADDR   /healthz, /readyz, /metrics (env WARROOM_ADMIN_ADDR)
   --user NAME         console: who you are at the start (default $USER)
+  --key FILE          checkpoint signing key (env WARROOM_KEY, default warroom.key beside the database)
+  --checkpoint-log F  append every signed checkpoint to F as one JSON line
 `
 
 // parseFlags accepts flags before or after positional arguments.
@@ -93,6 +105,12 @@ func (m *Main) parseFlags(cmd string, args []string) (*options, []string, error)
 	fs.StringVar(&o.out, "output", "", "")
 	fs.StringVar(&o.since, "since", "", "")
 	fs.StringVar(&o.user, "user", "", "")
+	fs.StringVar(&o.key, "key", "", "")
+	fs.StringVar(&o.checkpointLog, "checkpoint-log", "", "")
+	fs.StringVar(&o.checkpoints, "checkpoints", "", "")
+	fs.StringVar(&o.export, "export", "", "")
+	fs.StringVar(&o.pubkey, "pubkey", "", "")
+	fs.BoolVar(&o.listRedacted, "list-redactions", false, "")
 	var pos []string
 	rest := args
 	for {
@@ -152,6 +170,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.report(ctx, o, pos)
 	case "stats":
 		return m.stats(ctx, o, pos)
+	case "key":
+		return m.key(ctx, o)
+	case "export":
+		return m.exportCmd(ctx, o, pos)
 	}
 	return m.fail("unknown command %q\n\n%s", cmd, usage)
 }

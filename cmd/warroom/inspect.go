@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/warroom/warroom/bot"
@@ -104,6 +106,7 @@ func (m *Main) writeJSON(v any) int {
 // values plus digest and hash, so anyone can re-verify the chain. Version 2 entries add
 // v, data, salt and text_commit; version 1 entries leave them out.
 type entryJSON struct {
+	Incident   string          `json:"incident,omitempty"`
 	V          int             `json:"v,omitempty"`
 	Seq        int64           `json:"seq"`
 	At         string          `json:"at"`
@@ -120,7 +123,7 @@ type entryJSON struct {
 }
 
 func toEntryJSON(e bot.Entry) entryJSON {
-	j := entryJSON{Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
+	j := entryJSON{Incident: e.Incident, Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
 		Text: e.Text, Redacted: e.Redacted, Digest: e.Digest, Hash: e.Hash}
 	if e.V >= 2 {
 		j.V, j.Data, j.Salt, j.TextCommit = 2, e.Data, e.Salt, e.TextCommit
@@ -251,6 +254,19 @@ func csvSafe(s string) string {
 }
 
 func (m *Main) verify(ctx context.Context, o *options, pos []string) int {
+	if o.export != "" {
+		return m.verifyOffline(o, pos)
+	}
+	pub, err := m.publicKeyFor(o)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	var extra []bot.Checkpoint
+	if o.checkpoints != "" {
+		if extra, err = readCheckpointFile(o.checkpoints); err != nil {
+			return m.fail("%v", err)
+		}
+	}
 	var numbers []int64
 	db, err := m.openDB(ctx, o, true)
 	if err != nil {
@@ -280,28 +296,77 @@ func (m *Main) verify(ctx context.Context, o *options, pos []string) int {
 	}
 	code := exitOK
 	for _, n := range numbers {
-		v, err := db.Verify(ctx, n)
+		v, err := db.VerifyWith(ctx, n, storage.VerifyOptions{PublicKey: pub, Extra: extra})
 		if err == storage.ErrNotFound {
 			return m.fail("there is no %s", bot.FormatID(n))
 		}
 		if err != nil {
 			return m.fail("%v", err)
 		}
-		if v.OK {
-			fmt.Fprintf(m.Stdout, "%s: intact, %d entries, head %s%s\n", v.Incident, v.Entries, v.HeadHash, chainVersionNote(v))
-			continue
-		}
-		code = exitFailed
-		if v.BadSeq > 0 {
-			fmt.Fprintf(m.Stdout, "%s: TAMPERED at entry %d: %s\n", v.Incident, v.BadSeq, v.Problem)
-		} else {
-			fmt.Fprintf(m.Stdout, "%s: TAMPERED: %s\n", v.Incident, v.Problem)
+		if !m.printVerdict(v, pub) {
+			code = exitFailed
 		}
 	}
 	if len(numbers) == 0 {
 		fmt.Fprintln(m.Stdout, "No incidents to verify.")
 	}
 	return code
+}
+
+// printVerdict writes one incident's verdict and reports whether it is intact.
+func (m *Main) printVerdict(v storage.Verdict, pub ed25519.PublicKey) bool {
+	if v.OK {
+		fmt.Fprintf(m.Stdout, "%s: intact, %d entries, head %s%s%s\n", v.Incident, v.Entries, v.HeadHash, checkpointNote(v, pub), chainVersionNote(v))
+		return true
+	}
+	if v.BadSeq > 0 && !v.Projection {
+		fmt.Fprintf(m.Stdout, "%s: TAMPERED at entry %d: %s\n", v.Incident, v.BadSeq, v.Problem)
+	} else {
+		fmt.Fprintf(m.Stdout, "%s: TAMPERED: %s\n", v.Incident, v.Problem)
+	}
+	return false
+}
+
+// checkpointNote says how many signed checkpoints the chain passes through.
+func checkpointNote(v storage.Verdict, pub ed25519.PublicKey) string {
+	if v.Checkpoints == 0 {
+		return ", no signed checkpoints"
+	}
+	sig := "signatures ok"
+	if pub == nil {
+		sig = "signatures NOT checked: no key (give --key or --pubkey)"
+	}
+	return fmt.Sprintf(", %d signed checkpoints (last at entry %d, %s)", v.Checkpoints, v.LastCheckpoint, sig)
+}
+
+// verifyOffline is `verify --export FILE --pubkey KEY`: no database.
+func (m *Main) verifyOffline(o *options, pos []string) int {
+	if len(pos) != 0 || o.all {
+		return m.fail("usage: warroom verify --export FILE --pubkey KEY")
+	}
+	if o.pubkey == "" {
+		return m.fail("verify --export needs --pubkey KEY (the ed25519:… line warroom key prints, or a file holding it)")
+	}
+	pub, err := m.publicKeyFor(o)
+	if err != nil {
+		return m.fail("--pubkey: %v", err)
+	}
+	b, err := os.ReadFile(o.export)
+	if err != nil {
+		return m.fail("--export: %v", err)
+	}
+	doc, err := readExport(b)
+	if err != nil {
+		return m.fail("%s: %v", o.export, err)
+	}
+	v, err := verifyExport(doc, pub)
+	if err != nil {
+		return m.fail("%s: %v", o.export, err)
+	}
+	if !m.printVerdict(v, pub) {
+		return exitFailed
+	}
+	return exitOK
 }
 
 // chainVersionNote says when an incident holds entries written before chain v2: they

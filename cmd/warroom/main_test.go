@@ -149,7 +149,6 @@ func TestScriptedSessionLeavesAVerifiableTimeline(t *testing.T) {
 	}
 }
 
-// canonical rebuilds DESIGN.md §3's canonical entry from an exported JSON entry.
 // canonical rebuilds an exported version 2 entry's canonical form from the export alone
 // (an independent reading of docs/chain.md) and checks its text commitment.
 func canonical(t *testing.T, e map[string]any) []byte {

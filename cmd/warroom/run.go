@@ -48,8 +48,16 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 			}
 		}
 	}
+	key, err := loadOrCreateKey(ctx, m.keyPath(o), db)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	hooks := commands.Hooks{TimersChanged: refresh, Observe: tel.observe}
+	if o.checkpointLog != "" {
+		hooks.Checkpointed = (&checkpointLog{path: o.checkpointLog, log: log}).append
+	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
-		Hooks: commands.Hooks{TimersChanged: refresh, Observe: tel.observe}, Platforms: livePlatforms(m.Getenv, platformsWanted)})
+		Hooks: hooks, Platforms: livePlatforms(m.Getenv, platformsWanted), Key: key})
 	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
 	if err != nil {
 		return m.fail("%v", err)
