@@ -27,6 +27,10 @@ type call struct {
 	duplicate     bool
 	lastSeq       int64 // the seq of the last entry this call appended
 	checkpoints   []bot.Checkpoint
+	// pg and team are what a paging or on-call action is about, for the policy.
+	pg      *bot.Page
+	pgTeam  string
+	pgCover string // the person covering an override being cancelled
 }
 
 // say adds a line to the caller's reply.
@@ -37,37 +41,35 @@ func (c *call) say(format string, args ...any) {
 // usage is the refusal for a missing or malformed argument.
 func (c *call) usage() error { return refuse("Usage: /incident %s", c.verb.Usage) }
 
-// runVerb resolves the incident context, checks permissions and runs the verb.
+// runVerb resolves the incident the verb acts on, asks the policy and runs the verb.
 func (c *call) runVerb() error {
 	v := c.verb
 	if v.Scope == InIncident {
 		if err := c.resolveIncident(); err != nil {
 			return err
 		}
-		if v.OpenOnly && !c.inc.Open() {
-			return refuse("%s is closed; reopen it first with /incident reopen (commander, scribe or a lead).", c.inc.ID())
-		}
-		if v.Sensitive {
-			if err := c.requireSensitive(v.Name); err != nil {
-				return err
-			}
-		}
+	}
+	if err := c.authorize(verbAction(v)); err != nil {
+		return err
 	}
 	return v.Run(c)
 }
 
-// resolveIncident finds the incident this call acts on: the channel's incident, or for
-// read-only verbs an explicit "INC-n" first argument.
+// resolveIncident finds the incident this call acts on: the channel's incident or, for
+// verbs the policy lets name one, an explicit "INC-n" first argument ("status INC-1" in
+// INC-2's channel shows INC-1).
 func (c *call) resolveIncident() error {
 	inc, err := c.tx.IncidentByChannel(c.src.Platform, c.src.Channel)
 	if err != nil && !isNotFound(err) {
 		return err
 	}
-	if c.verb.ReadOnly {
-		// An incident named explicitly wins over the channel's ("status INC-1" in INC-2's
-		// channel shows INC-1).
+	if ruleFor(verbAction(c.verb)).Named {
 		first, rest := splitVerb(c.rest)
-		if n, perr := bot.ParseID(first); perr == nil && first != "" {
+		n, ok, err := namedIncident(first, strings.HasSuffix(c.verb.Usage, "[INC-n]"))
+		if err != nil {
+			return err
+		}
+		if ok {
 			if inc == nil || inc.Number != n {
 				inc, err = c.tx.Incident(n)
 				if isNotFound(err) {
@@ -84,17 +86,35 @@ func (c *call) resolveIncident() error {
 		return c.notInIncident()
 	}
 	c.inc = inc
-	return c.requireMember()
+	return nil
 }
 
-// notInIncident tells the caller where the verb can run.
+// namedIncident reads a first argument naming an incident: "INC-3", "inc-3" or "#3", and a
+// bare "3" for verbs whose only argument is the incident ("status 3"; "review 3d" is not).
+func namedIncident(word string, bare bool) (int64, bool, error) {
+	if strings.HasPrefix(word, "inc-") {
+		n, err := bot.ParseID(word)
+		if err != nil {
+			return 0, false, refuse("%s", err.Error())
+		}
+		return n, true, nil
+	}
+	if !bare && !strings.HasPrefix(word, "#") {
+		return 0, false, nil
+	}
+	n, err := bot.ParseID(word)
+	return n, err == nil, nil
+}
+
+// notInIncident tells the caller where the verb can run, naming only the incident channels
+// the caller may see (members; leads all) — and, with codename naming, only codenames.
 func (c *call) notInIncident() error {
-	open, err := c.tx.Incidents(false)
+	open, err := c.visibleIncidents()
 	if err != nil {
 		return err
 	}
 	where := "in an incident's channel"
-	if c.verb.ReadOnly {
+	if ruleFor(verbAction(c.verb)).Named {
 		where += " (or name one: /incident " + strings.Fields(c.verb.Name)[0] + " INC-n)"
 	}
 	var chans []string
@@ -107,28 +127,9 @@ func (c *call) notInIncident() error {
 	if len(chans) > 0 {
 		msg += " Open incidents: " + strings.Join(chans, ", ") + "."
 	} else {
-		msg += " There is no open incident; declare one with /incident declare <title>."
+		msg += " There is no open incident that you are in; declare one with /incident declare <title>."
 	}
 	return refuse("%s", msg)
-}
-
-// requireMember lets only members of the incident's channel act in it. Where the platform
-// itself guarantees the speaker is in the (private) channel, they are recorded as a member.
-func (c *call) requireMember() error {
-	ok, err := c.tx.IsMember(c.inc.Number, c.who)
-	if err != nil || ok {
-		return err
-	}
-	if c.src.Channel == c.inc.ChannelID && c.src.Platform != "console" {
-		if _, err := c.tx.AddMember(c.inc.Number, c.who, c.now); err != nil {
-			return err
-		}
-		return c.record(bot.KindMember, c.who+" is in the channel (added outside warroom)", bot.Data{"person": c.who, "action": "add"})
-	}
-	if c.e.cfg.IsLead(c.who) {
-		return nil
-	}
-	return refuse("You are not a member of %s. Ask to join with /incident join %s.", c.inc.ID(), c.inc.ID())
 }
 
 // commander is the current commander and whether they only act as one (the declarer,
@@ -142,47 +143,6 @@ func (c *call) commander() (person string, acting bool, err error) {
 		return p, false, nil
 	}
 	return c.inc.DeclaredBy, true, nil
-}
-
-// requireSensitive allows the commander (or acting commander), the scribe and the leads.
-func (c *call) requireSensitive(what string) error {
-	allowed, err := c.mayRunSensitive(c.who)
-	if err != nil || allowed {
-		return err
-	}
-	cmdr, acting, _ := c.commander()
-	roles, _ := c.tx.CurrentRoles(c.inc.Number)
-	who := "the commander (" + cmdr
-	if acting {
-		who += ", acting"
-	}
-	who += ")"
-	if s, ok := roles["scribe"]; ok {
-		who += ", the scribe (" + s + ")"
-	} else {
-		who += ", the scribe (none yet)"
-	}
-	if len(c.e.cfg.Leads) > 0 {
-		who += " or a lead (" + strings.Join(c.e.cfg.Leads, ", ") + ")"
-	} else {
-		who += " or a lead (none configured)"
-	}
-	return refuse("Only %s can run /incident %s on %s.", who, what, c.inc.ID())
-}
-
-func (c *call) mayRunSensitive(person string) (bool, error) {
-	if c.e.cfg.IsLead(person) {
-		return true, nil
-	}
-	cmdr, _, err := c.commander()
-	if err != nil {
-		return false, err
-	}
-	roles, err := c.tx.CurrentRoles(c.inc.Number)
-	if err != nil {
-		return false, err
-	}
-	return person == cmdr || roles["scribe"] == person, nil
 }
 
 // record appends an entry by the caller to the incident's timeline: its human text (where
@@ -301,6 +261,7 @@ func (c *call) finish() error {
 }
 
 // parsePerson reads "@name", "<@ID>", "<@ID|label>" or "me" as a person warroom records.
+// With a roster configured, only people in it (or in an on-call team) can be named.
 func (c *call) parsePerson(tok string) (string, error) {
 	tok = strings.TrimSpace(tok)
 	if strings.EqualFold(tok, "me") {
@@ -312,19 +273,45 @@ func (c *call) parsePerson(tok string) (string, error) {
 		if id == "" {
 			return "", refuse("%q is not a user.", tok)
 		}
-		return c.e.cfg.PersonName(c.platform(), id), nil
+		person := c.e.cfg.PersonName(c.platform(), id)
+		if !c.inRoster(person) {
+			return "", refuse("%s is not in warroom's roster; add them to the roster in %s first.", tok, c.configFile())
+		}
+		return person, nil
 	}
 	if name, ok := strings.CutPrefix(tok, "@"); ok && name != "" {
 		name = strings.ToLower(name)
-		if _, known := c.e.cfg.Person(name); known {
+		if c.inRoster(name) && (len(c.e.cfg.Roster) > 0 || c.platform() == "console" && validName(name)) {
 			return name, nil
 		}
-		if c.platform() == "console" && validName(name) {
-			return name, nil
-		}
-		return "", refuse("Unknown user @%s: mention them with the platform's @-completion, or add them to the roster.", name)
+		return "", refuse("Unknown user @%s: they are not in warroom's roster. Mention them with the platform's @-completion, or add them to the roster in %s.", name, c.configFile())
 	}
 	return "", refuse("%q is not a user: write @name or me.", tok)
+}
+
+// configFile names the configuration file for hints.
+func (c *call) configFile() string {
+	if f := c.e.cfg.File(); f != "" {
+		return f
+	}
+	return "the configuration file"
+}
+
+// inRoster: with a roster configured, person is in it or in an on-call team; without
+// one, anyone is.
+func (c *call) inRoster(person string) bool {
+	if len(c.e.cfg.Roster) == 0 {
+		return true
+	}
+	if _, ok := c.e.cfg.Person(person); ok {
+		return true
+	}
+	for _, team := range c.e.cfg.OnCall.TeamNames() {
+		if c.inTeam(team, person) {
+			return true
+		}
+	}
+	return false
 }
 
 func validName(s string) bool {

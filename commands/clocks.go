@@ -10,20 +10,23 @@ import (
 )
 
 var verbClock = &Verb{
-	Name: "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name> [reference]", Scope: Anywhere,
+	Name: "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name> [reference]", Scope: InIncident,
 	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days) or record its filing",
 	Args: []Arg{{Name: "clock", Kind: ArgWord, Help: "gdpr, nis2, sec, a name of your own with hours, or done <name>"},
 		{Name: "rest", Kind: ArgText, Help: "hours for your own clock; from <time> (2026-03-01 14:00 or RFC 3339)"}},
 	Run: func(c *call) error {
-		if err := c.resolveNamed(); err != nil {
-			return err
-		}
 		f := strings.Fields(c.rest)
 		if len(f) == 0 {
 			return c.listClocks()
 		}
 		if strings.EqualFold(f[0], "done") {
+			if err := c.authorize("incident clock done"); err != nil {
+				return err
+			}
 			return c.clockDone(f[1:])
+		}
+		if err := c.authorize("incident clock (start)"); err != nil {
+			return err
 		}
 		return c.startClock(f)
 	},
@@ -231,6 +234,10 @@ func (c *call) clockDone(f []string) error {
 	if k.DoneAt != nil {
 		return refuse("The %s clock of %s was already filed (%s by %s).", k.Name, c.inc.ID(), bot.FormatTime(*k.DoneAt), k.DoneBy)
 	}
+	late, err := c.afterClose()
+	if err != nil {
+		return err
+	}
 	done := c.now
 	k.DoneAt, k.DoneBy, k.DoneNote = &done, c.who, note
 	if err := c.tx.SetClock(k); err != nil {
@@ -244,6 +251,7 @@ func (c *call) clockDone(f []string) error {
 	if note != "" {
 		text += "; reference: " + note
 	}
+	text += late
 	if err := c.record(bot.KindClock, text, bot.Data{"clock": k.Name, "action": "done", "late": c.now.After(k.Deadline)}); err != nil {
 		return err
 	}

@@ -2,19 +2,20 @@ package commands
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/warroom/warroom/bot"
 )
 
 var verbClose = &Verb{
-	Name: "close", Usage: "close [true-positive|false-positive|benign|duplicate INC-n] [resolution]", Scope: InIncident, Sensitive: true, OpenOnly: true,
+	Name: "close", Usage: "close [true-positive|false-positive|benign|duplicate INC-n] [resolution]", Scope: InIncident,
 	Summary: "close the incident with its class and resolution",
 	Args: []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses},
 		{Name: "resolution", Kind: ArgText, Help: "how it ended; for duplicate, start with INC-n"}},
 	Run: func(c *call) error {
 		class, dup, resolution, err := parseClose(c.rest)
+		if err == errNoClass {
+			return refuse("Close %s as what? /incident close true-positive|false-positive|benign|duplicate INC-n [resolution], e.g. /incident close true-positive contained and eradicated.", c.inc.ID())
+		}
 		if err != nil {
 			return err
 		}
@@ -82,38 +83,8 @@ var verbClose = &Verb{
 	},
 }
 
-// parseClose reads "[class] [INC-n if duplicate] [resolution]"; the class defaults to
-// true-positive.
-func parseClose(text string) (class, dup, resolution string, err error) {
-	first, rest := splitVerb(text)
-	class = bot.ClassTruePositive
-	switch {
-	case first == "":
-		return class, "", "", nil
-	case slices.Contains(bot.CloseClasses, first):
-		class = first
-	case first == "tp":
-		class = bot.ClassTruePositive
-	case first == "fp":
-		class = bot.ClassFalsePositive
-	default:
-		return class, "", strings.TrimSpace(text), nil
-	}
-	if class == bot.ClassDuplicate {
-		id, more := splitVerb(rest)
-		if id == "" {
-			return "", "", "", refuse("Usage: /incident close duplicate INC-n [resolution] — name the incident this one duplicates.")
-		}
-		if _, perr := bot.ParseID(id); perr != nil {
-			return "", "", "", refuse("%s", perr.Error())
-		}
-		return class, id, more, nil
-	}
-	return class, "", strings.TrimSpace(rest), nil
-}
-
 var verbReopen = &Verb{
-	Name: "reopen", Usage: "reopen", Scope: InIncident, Sensitive: true,
+	Name: "reopen", Usage: "reopen", Scope: InIncident,
 	Summary: "reopen a closed incident in the phase it closed from",
 	Run: func(c *call) error {
 		if c.inc.Open() {

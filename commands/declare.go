@@ -34,39 +34,6 @@ var verbDeclare = &Verb{
 	},
 }
 
-var errNoTitle = refuse("a title is needed")
-
-// parseDeclare splits "<title> [sevN]".
-func parseDeclare(text string, def int) (string, int, error) {
-	title := strings.TrimSpace(text)
-	sev := def
-	if f := strings.Fields(title); len(f) > 0 {
-		// Only a "sevN" token is the severity: a title may well end in a number
-		// ("Lost laptop on floor 2").
-		last := f[len(f)-1]
-		if n, ok := parseSev(last); ok && len(last) > 3 && strings.EqualFold(last[:3], "sev") {
-			sev = n
-			title = strings.TrimSpace(strings.TrimSuffix(title, last))
-		}
-	}
-	title = strings.Join(strings.Fields(title), " ")
-	if title == "" {
-		return "", 0, errNoTitle
-	}
-	if len([]rune(title)) > MaxTitleLen {
-		return "", 0, refuse("That title is %d characters; keep it to %d (details go in /incident note).", len([]rune(title)), MaxTitleLen)
-	}
-	return title, sev, nil
-}
-
-// parseSev reads "sev2", "SEV2", "2" or "p2".
-func parseSev(s string) (int, bool) {
-	s = strings.ToLower(s)
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "sev"), "p")
-	n, err := strconv.Atoi(s)
-	return n, err == nil && n >= 1 && n <= 4
-}
-
 type declaration struct {
 	title     string
 	severity  int
@@ -211,7 +178,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 			continue
 		}
 		d := data
-		d.Role, d.Person = role, person
+		d.Role, d.Person, d.Title = role, person, TitleOutside(c.e.cfg, c.inc) // a DM: outside the channel
 		name := "duties/" + string(phase) + "/" + role + ".md.tmpl"
 		if !c.e.tpl.Exists(name) {
 			continue

@@ -218,6 +218,9 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		return bot.Reply{Text: strings.Join(c.reply, "\n")}
 	case isUserError(err):
 		outcome = "refused"
+		if isForbidden(err) {
+			outcome = "forbidden"
+		}
 		return bot.Reply{Text: err.Error()}
 	default:
 		e.log.Error("command failed", "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)

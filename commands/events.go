@@ -81,7 +81,7 @@ func pinToTimeline(c *call, r bot.Reaction) error {
 		return refuse("warroom could not read that message, so it was not added to the timeline.")
 	}
 	c.inc = inc
-	if err := c.requireMember(); err != nil {
+	if err := c.authorizeAs("react pushpin", "note (📌)"); err != nil {
 		return err
 	}
 	author := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)

@@ -21,7 +21,7 @@ func (e *Engine) helpText(verb string) string {
 		for _, v := range e.verbs {
 			if v.Name == verb || strings.HasPrefix(v.Name, verb+" ") {
 				s := fmt.Sprintf("/incident %s — %s", v.Usage, v.Summary)
-				if v.Sensitive {
+				if v.sensitive() {
 					s += "\n(commander, acting commander, scribe or a lead only)"
 				}
 				return s
@@ -33,7 +33,7 @@ func (e *Engine) helpText(verb string) string {
 	b.WriteString("Usage: /incident <verb> …   († = commander, scribe or lead)")
 	for _, v := range e.verbs {
 		mark := ""
-		if v.Sensitive {
+		if v.sensitive() {
 			mark = " †"
 		}
 		fmt.Fprintf(&b, "\n%s%s — %s", v.Usage, mark, v.Summary)

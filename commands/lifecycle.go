@@ -8,12 +8,15 @@ import (
 )
 
 var verbStatus = &Verb{
-	Name: "status", Usage: "status [INC-n]", Scope: InIncident, ReadOnly: true,
+	Name: "status", Usage: "status [INC-n]", Scope: InIncident,
 	Summary: "where the incident stands",
 	Run: func(c *call) error {
 		card, _, err := c.cardAndTopic()
 		if err != nil {
 			return err
+		}
+		if shown := c.shownTitle(c.inc); shown != c.inc.Title {
+			card = strings.Replace(card, "*"+c.inc.ID()+" · "+c.inc.Title+"*", "*"+c.inc.ID()+" · "+shown+"*", 1)
 		}
 		c.say("%s", card)
 		items, err := c.tx.Checklist(c.inc.Number, c.inc.Phase)
@@ -46,7 +49,7 @@ var verbStatus = &Verb{
 }
 
 var verbPhase = &Verb{
-	Name: "phase", Usage: "phase [next [--force] | <name> [--force]]", Scope: InIncident, OpenOnly: true,
+	Name: "phase", Usage: "phase [next [--force] | <name> [--force]]", Scope: InIncident,
 	Summary: "show the phase, or move to the next (or a named) one; moving is †",
 	Args: []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...)},
 		{Name: "force", Kind: ArgChoice, Choices: []string{"--force"}, Help: "go on with unchecked exit criteria"}},
@@ -74,7 +77,7 @@ var verbPhase = &Verb{
 		if target == "" {
 			return c.usage()
 		}
-		if err := c.requireSensitive("phase"); err != nil {
+		if err := c.authorize("incident phase (move)"); err != nil {
 			return err
 		}
 		var to bot.Phase
@@ -209,7 +212,7 @@ func (c *call) postHead(why string) error {
 }
 
 var verbSev = &Verb{
-	Name: "sev", Usage: "sev <1-4>", Scope: InIncident, Sensitive: true, OpenOnly: true,
+	Name: "sev", Usage: "sev <1-4>", Scope: InIncident,
 	Summary: "change the severity",
 	Args:    []Arg{{Name: "severity", Kind: ArgChoice, Required: true, Choices: []string{"1", "2", "3", "4"}}},
 	Run: func(c *call) error {
@@ -246,7 +249,7 @@ var verbSev = &Verb{
 }
 
 var verbType = &Verb{
-	Name: "type", Usage: "type <type>", Scope: InIncident, OpenOnly: true,
+	Name: "type", Usage: "type <type>", Scope: InIncident,
 	Summary: "classify the incident",
 	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true}},
 	Run: func(c *call) error {
@@ -294,6 +297,13 @@ var verbLink = &Verb{
 		if other.Number == c.inc.Number {
 			return refuse("An incident cannot be linked to itself.")
 		}
+		// Linking writes on both timelines: the caller must be entitled to both.
+		here := c.inc
+		c.inc = other
+		if err := c.authorize("incident link"); err != nil {
+			return err
+		}
+		c.inc = here
 		added, err := c.tx.AddLink(c.inc.Number, other.Number)
 		if err != nil {
 			return err
@@ -307,7 +317,7 @@ var verbLink = &Verb{
 		if err := c.recordOn(other.Number, bot.KindLink, "linked to "+c.inc.ID(), bot.Data{"other": c.inc.Number}); err != nil {
 			return err
 		}
-		c.say("%s is now linked to %s (%s).", c.inc.ID(), other.ID(), other.Title)
+		c.say("%s is now linked to %s (%s).", c.inc.ID(), other.ID(), TitleOutside(c.e.cfg, other))
 		return nil
 	},
 }
@@ -315,12 +325,13 @@ var verbLink = &Verb{
 var verbList = &Verb{
 	Name: "list", Usage: "list", Scope: Anywhere, Summary: "open incidents",
 	Run: func(c *call) error {
-		open, err := c.tx.Incidents(false)
+		// Only what the asker may see; a title only in its own channel under codename naming.
+		open, err := c.visibleIncidents()
 		if err != nil {
 			return err
 		}
 		if len(open) == 0 {
-			c.say("No open incidents.")
+			c.say("No open incidents that you are in.")
 			return nil
 		}
 		c.say("Open incidents:")
@@ -335,7 +346,7 @@ var verbList = &Verb{
 			if inc.Drill {
 				drill = " · DRILL"
 			}
-			c.say("• %s %s · sev%d · %s · commander %s · #%s%s", inc.ID(), inc.Title, inc.Severity, inc.Phase, commanderLabel(cmdr, acting), inc.ChannelName, drill)
+			c.say("• %s %s · sev%d · %s · commander %s · #%s%s", inc.ID(), c.shownTitle(inc), inc.Severity, inc.Phase, commanderLabel(cmdr, acting), inc.ChannelName, drill)
 		}
 		c.inc = nil
 		return nil

@@ -1,8 +1,6 @@
 package commands
 
 import (
-	"strings"
-
 	"github.com/warroom/warroom/bot"
 )
 
@@ -90,28 +88,4 @@ func observeForNudges(c *call, h Happening) error {
 		return err
 	}
 	return c.planReminders(st)
-}
-
-// resolveNamed finds the incident for verbs that must also work on a closed incident whose
-// channel may be archived (review, remind, clock): an explicit INC-n first argument wins over
-// the channel's incident.
-func (c *call) resolveNamed() error {
-	first, rest := splitVerb(c.rest)
-	if strings.HasPrefix(first, "inc-") || strings.HasPrefix(first, "#") {
-		inc, err := c.lookupIncident(first)
-		if err != nil {
-			return err
-		}
-		c.inc, c.rest = inc, rest
-		return c.requireMember()
-	}
-	inc, err := c.tx.IncidentByChannel(c.src.Platform, c.src.Channel)
-	if isNotFound(err) {
-		return c.notInIncident()
-	}
-	if err != nil {
-		return err
-	}
-	c.inc = inc
-	return c.requireMember()
 }

@@ -120,7 +120,7 @@ func TestReopenRestartsNudges(t *testing.T) {
 	r := newNgRig(t)
 	ch := r.h.declare("alice", "Phishing wave sev1")
 	r.must("alice", ch, "role commander me", "commander")
-	r.must("alice", ch, "close", "is closed")
+	r.must("alice", ch, "close true-positive", "is closed")
 	r.at(5 * time.Hour)
 	r.must("alice", ch, "reopen", "open again")
 	if tm, ok := r.timer(timerKey(kindStatus, 1)); !ok || !tm.Due.Equal(t0.Add(5*time.Hour+30*time.Minute)) {

@@ -80,7 +80,7 @@ func forLine(to []addressee) string {
 
 // nudgeData is the part of every reminder's template data that describes the incident.
 func (c *call) nudgeData(to []addressee) templates.NudgeData {
-	return templates.NudgeData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
+	return templates.NudgeData{ID: c.inc.ID(), Title: TitleOutside(c.e.cfg, c.inc), Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
 		Phase: string(c.inc.Phase), Drill: c.inc.Drill, Open: c.inc.Open(), For: forLine(to)}
 }
 

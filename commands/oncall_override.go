@@ -50,7 +50,8 @@ func (c *call) oncallOverride(text string) error {
 	// Setting cover is for the team and the leads: letting anyone volunteer themselves would
 	// let anyone in the workspace receive the team's pages and, by acknowledging one, walk
 	// into a private incident as its commander. The person covering may only cancel.
-	if err := c.mayChangeSchedule(team, ""); err != nil {
+	c.pgTeam = team
+	if err := c.authorize("oncall override"); err != nil {
 		return err
 	}
 	o := &bot.Override{Override: oncall.Override{Team: team, Person: person, From: c.now, Until: c.now.Add(d)}, CreatedBy: c.who, CreatedAt: c.now}
@@ -116,7 +117,8 @@ func (c *call) cancelOverride(arg string) error {
 	if !o.Until.After(c.now) {
 		return refuse("Override %d is already over (it ended %s).", id, bot.ChatTime(o.Until))
 	}
-	if err := c.mayChangeSchedule(o.Team, o.Person); err != nil {
+	c.pgTeam, c.pgCover = o.Team, o.Person
+	if err := c.authorize("oncall override"); err != nil {
 		return err
 	}
 	if _, err := c.tx.CancelOverride(id, c.who, c.now); err != nil {
@@ -169,5 +171,5 @@ func (c *call) mayChangeSchedule(team, person string) error {
 	if person != "" {
 		who = "Only %s's members (%s), the person covering, or a lead (%s) can change its on-call."
 	}
-	return refuse(who, team, strings.Join(c.e.cfg.OnCall.TeamMembers(team), ", "), leads)
+	return forbid(who, team, strings.Join(c.e.cfg.OnCall.TeamMembers(team), ", "), leads)
 }

@@ -55,6 +55,9 @@ func (c *call) sendPage(target, message string) error {
 		return c.drillPage(p)
 	case inc != nil && inc.Open():
 		c.inc, p.Incident, p.Platform = inc, inc.Number, inc.Platform
+		if err := c.authorize("page (from an incident)"); err != nil {
+			return err
+		}
 	}
 	if err := c.tx.CreatePage(p); err != nil {
 		return err

@@ -19,7 +19,7 @@ func (c *call) pageAckCommand(arg string) error {
 		if len(pages) == 0 {
 			return refuse("You have no open page to acknowledge. /page list shows the open pages.")
 		}
-		return c.ackPage(&pages[0])
+		return c.ackPage(&pages[0], "page ack")
 	}
 	if strings.ContainsAny(arg, " \t") {
 		return refuse("Usage: /page ack [id]")
@@ -35,7 +35,7 @@ func (c *call) pageAckCommand(arg string) error {
 	if err != nil {
 		return err
 	}
-	return c.ackPage(p)
+	return c.ackPage(p, "page ack")
 }
 
 // parsePageID reads "3" or "#3".
@@ -60,7 +60,7 @@ func ackByButton(c *call, value string) error {
 	if err != nil {
 		return err
 	}
-	return c.ackPage(p)
+	return c.ackPage(p, "press page.ack")
 }
 
 // ackByReaction acknowledges the page whose DM got a ✅; handled is false for any other
@@ -88,20 +88,21 @@ func ackByReaction(c *call, r bot.Reaction) (handled bool, err error) {
 	if err != nil {
 		return true, err
 	}
-	return true, c.ackPage(p)
+	return true, c.ackPage(p, "react white_check_mark")
 }
 
 // ackPage acknowledges a page as the caller: escalation stops, the pager (or the incident)
 // is told, and when paged from an open incident the caller joins its channel and — while it
 // has only an acting commander — becomes its commander.
-func (c *call) ackPage(p *bot.Page) error {
+func (c *call) ackPage(p *bot.Page, action string) error {
 	switch p.State {
 	case bot.PageAcked:
 		return refuse("Page %d was already acknowledged by %s at %s.", p.ID, p.AckedBy, bot.ChatTime(*p.AckedAt))
 	case bot.PageCancelled:
 		return refuse("Page %d was withdrawn (its incident closed); there is nothing to acknowledge.", p.ID)
 	}
-	if err := c.mayAck(p); err != nil {
+	c.pg = p
+	if err := c.authorize(action); err != nil {
 		return err
 	}
 	if ok, err := c.tx.AckPage(p.ID, c.who, c.now); err != nil || !ok {
@@ -135,12 +136,12 @@ func (c *call) ackPage(p *bot.Page) error {
 	if err := c.post(bot.Message{Text: note}); err != nil {
 		return err
 	}
-	return c.bringIn(inc)
+	return c.bringIn(inc, p)
 }
 
-// bringIn adds the acknowledger to the incident and makes them commander while it has
-// only an acting one.
-func (c *call) bringIn(inc *bot.Incident) error {
+// bringIn adds the acknowledger to the incident and, when the policy says so (they were
+// notified, did not page, and it has only an acting commander), makes them commander.
+func (c *call) bringIn(inc *bot.Incident, p *bot.Page) error {
 	member, err := c.tx.IsMember(inc.Number, c.who)
 	if err != nil {
 		return err
@@ -154,8 +155,8 @@ func (c *call) bringIn(inc *bot.Incident) error {
 		}
 		c.say("You are now in #%s.", inc.ChannelName)
 	}
-	_, acting, err := c.commander()
-	if err != nil || !acting {
+	takes, err := c.takesCommandByAck(p)
+	if err != nil || !takes {
 		return err
 	}
 	return c.assignRole("commander", c.who)
@@ -191,6 +192,6 @@ func (c *call) mayAck(p *bot.Page) error {
 	if p.Team != "" {
 		also = " or someone in " + p.Team
 	}
-	return refuse("Page %d was sent to %s (notified: %s), not to you; only they%s can acknowledge it.",
+	return forbid("Page %d was sent to %s (notified: %s), not to you; only they%s can acknowledge it.",
 		p.ID, p.Target, strings.Join(notified, ", "), also)
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,12 @@ func (c *call) pageList() error {
 	}
 	var open, unanswered []string
 	for _, p := range pages {
+		if ok, err := c.maySeePage(&p); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		line, err := c.pageLine(&p)
 		if err != nil {
 			return err
@@ -44,6 +51,21 @@ func (c *call) pageList() error {
 		c.say("Unanswered (a late /page ack still counts):\n%s", strings.Join(unanswered, "\n"))
 	}
 	return nil
+}
+
+// maySeePage: a page's text is for whoever sent it, was notified by it or is in its team,
+// for those who may see its incident, and for the leads.
+func (c *call) maySeePage(p *bot.Page) (bool, error) {
+	if p.PagedBy == c.who || p.Person == c.who || c.e.cfg.IsLead(c.who) || p.Team != "" && c.inTeam(p.Team, c.who) {
+		return true, nil
+	}
+	if p.Incident != 0 {
+		if ok, err := MaySee(c.tx, c.e.cfg, c.who, p.Incident); err != nil || ok {
+			return ok, err
+		}
+	}
+	notified, err := c.notifiedPeople(p.ID)
+	return slices.Contains(notified, c.who), err
 }
 
 // pageLine is one page in the list.

@@ -68,7 +68,7 @@ func (c *call) pageDM(p *bot.Page, why string, again bool) bot.Message {
 		fmt.Fprintf(&b, "📟 Page %d from %s for %s: %s", p.ID, p.PagedBy, p.Target, p.Message)
 	}
 	if c.inc != nil && c.inc.Number == p.Incident {
-		fmt.Fprintf(&b, "\n%s · %s · #%s", c.inc.ID(), c.inc.Title, c.inc.ChannelName)
+		fmt.Fprintf(&b, "\n%s · %s · #%s", c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)
 	}
 	fmt.Fprintf(&b, "\nYou get this because you are %s. Acknowledge with the button, a ✅ reaction here, or /page ack %d.", why, p.ID)
 	return bot.Message{Text: b.String(), Buttons: []bot.Button{{Action: actionPageAck, Label: "Acknowledge", Value: strconv.FormatInt(p.ID, 10), Style: "primary"}}}

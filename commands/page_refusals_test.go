@@ -17,7 +17,7 @@ func TestPagingRefusals(t *testing.T) {
 		{"@alice #general /page", "Usage: /page <team|@user> <message> · /page list · /page ack [id]"},
 		{"@alice #general /page secops", "say what the page is about"},
 		{"@alice #general /page secopz phish", `Unknown team "secopz". Teams: netops, secops.`},
-		{"@alice #general /page @zed phish", "Unknown user @zed: paging needs them in warroom's roster."},
+		{"@alice #general /page @zed phish", "Unknown user @zed: they are not in warroom's roster."},
 		{"@alice #general /page @alice phish", "You cannot page yourself."},
 		{"@alice #general /page list everything", "Usage: /page list"},
 		{"@erin #general /page ack 1", "Page 1 was sent to secops (notified: bob), not to you; only they or someone in secops can acknowledge it."},

@@ -194,7 +194,8 @@ func TestPageAcknowledgedAtEveryStageByEveryMeans(t *testing.T) {
 	}
 }
 
-// A ✅ on the page's post in the incident channel acknowledges it too.
+// A ✅ on the page's post in the incident channel acknowledges it too. carol is in secops
+// but the page did not notify her: she is brought in, not made commander.
 func TestPageAckByReactionInTheChannel(t *testing.T) {
 	r := newPgRig(t, "")
 	out := pgPaged(t, r)
@@ -202,7 +203,8 @@ func TestPageAckByReactionInTheChannel(t *testing.T) {
 	j := strings.LastIndex(out[:i], " ")
 	n := out[j+1 : i]
 	out = r.line("@carol " + pgIncChannel + " +✅ " + n)
-	pgWant(t, "ack", out, "(to carol) warroom: Acknowledged page 1", "carol is commander.")
+	pgWant(t, "ack", out, "(to carol) warroom: Acknowledged page 1", "You are now in #inc-1-phishing-wave.")
+	pgWantNot(t, "ack", out, "carol is commander.")
 	if p := r.page(1); p.AckedBy != "carol" {
 		t.Errorf("page %+v", p)
 	}

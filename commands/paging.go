@@ -58,9 +58,15 @@ func (c *call) page(text string) error {
 		if rest != "" {
 			return refuse("Usage: /page list")
 		}
+		if err := c.authorize("page list"); err != nil {
+			return err
+		}
 		return c.pageList()
 	case "ack":
 		return c.pageAckCommand(rest)
+	}
+	if err := c.authorize("page"); err != nil {
+		return err
 	}
 	return c.sendPage(first, rest)
 }
@@ -68,6 +74,11 @@ func (c *call) page(text string) error {
 // oncall runs /oncall.
 func (c *call) oncall(text string) error {
 	first, rest := cutWord(text)
+	if !strings.EqualFold(first, "override") {
+		if err := c.authorize("oncall"); err != nil {
+			return err
+		}
+	}
 	switch strings.ToLower(first) {
 	case "":
 		return c.oncallAll()

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -10,7 +9,7 @@ import (
 )
 
 var verbRole = &Verb{
-	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident, OpenOnly: true,
+	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident,
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
 	Args:    []Arg{{Name: "role", Kind: ArgChoice, Required: true}, {Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
@@ -27,7 +26,7 @@ var verbRole = &Verb{
 			return err
 		}
 		if needsSensitive, why := c.roleChangeIsSensitive(role, person); needsSensitive {
-			if err := c.requireSensitive("role " + role + " (" + why + ")"); err != nil {
+			if err := c.authorizeAs("incident role (others, commander, scribe or held)", "role "+role+" ("+why+")"); err != nil {
 				return err
 			}
 		}
@@ -71,13 +70,13 @@ func (c *call) assignRole(role, person string) error {
 	if err := c.post(bot.Message{Text: text + "."}); err != nil {
 		return err
 	}
-	instr, rerr := c.e.tpl.Render("roles/"+role+".md.tmpl", templates.RoleData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity,
+	instr, rerr := c.e.tpl.Render("roles/"+role+".md.tmpl", templates.RoleData{ID: c.inc.ID(), Title: TitleOutside(c.e.cfg, c.inc), Severity: c.inc.Severity,
 		Phase: string(c.inc.Phase), Role: role, Person: person, Channel: c.inc.ChannelName, Drill: c.inc.Drill})
 	if rerr != nil {
 		c.e.log.Warn("role template", "err", rerr)
 	}
 	if instr == "" {
-		instr = fmt.Sprintf("You are %s of %s (%s) in #%s.", role, c.inc.ID(), c.inc.Title, c.inc.ChannelName)
+		instr = fmt.Sprintf("You are %s of %s (%s) in #%s.", role, c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)
 	}
 	if err := c.dm(person, bot.Message{Text: instr}); err != nil {
 		return err
@@ -88,7 +87,7 @@ func (c *call) assignRole(role, person string) error {
 }
 
 var verbRoles = &Verb{
-	Name: "roles", Usage: "roles [INC-n]", Scope: InIncident, ReadOnly: true, Summary: "who holds which role",
+	Name: "roles", Usage: "roles [INC-n]", Scope: InIncident, Summary: "who holds which role",
 	Run: func(c *call) error {
 		roles, err := c.tx.CurrentRoles(c.inc.Number)
 		if err != nil {
@@ -119,7 +118,7 @@ var verbRoles = &Verb{
 }
 
 var verbInvite = &Verb{
-	Name: "invite", Usage: "invite @user", Scope: InIncident, Sensitive: true, OpenOnly: true,
+	Name: "invite", Usage: "invite @user", Scope: InIncident,
 	Summary: "add someone to the incident channel",
 	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
@@ -148,7 +147,7 @@ func (c *call) addPerson(person string) error {
 	if err := c.post(bot.Message{Text: fmt.Sprintf("%s added %s to %s.", c.who, person, c.inc.ID())}); err != nil {
 		return err
 	}
-	if err := c.dm(person, bot.Message{Text: fmt.Sprintf("%s added you to %s (%s): #%s", c.who, c.inc.ID(), c.inc.Title, c.inc.ChannelName)}); err != nil {
+	if err := c.dm(person, bot.Message{Text: fmt.Sprintf("%s added you to %s (%s): #%s", c.who, c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)}); err != nil {
 		return err
 	}
 	c.say("%s added to %s.", person, c.inc.ID())
@@ -156,7 +155,7 @@ func (c *call) addPerson(person string) error {
 }
 
 var verbRemove = &Verb{
-	Name: "remove", Usage: "remove @user", Scope: InIncident, Sensitive: true,
+	Name: "remove", Usage: "remove @user", Scope: InIncident,
 	Summary: "take someone out of the incident channel (and their roles)",
 	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
@@ -199,47 +198,12 @@ var verbRemove = &Verb{
 	},
 }
 
-var verbJoin = &Verb{
-	Name: "join", Usage: "join INC-n", Scope: Anywhere, Summary: "ask to join an incident; its commander approves",
-	Args: []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
-	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 1 {
-			return c.usage()
-		}
-		inc, err := c.lookupIncident(f[0])
-		if err != nil {
-			return err
-		}
-		if !inc.Open() {
-			return refuse("%s is closed.", inc.ID())
-		}
-		member, err := c.tx.IsMember(inc.Number, c.who)
-		if err != nil {
-			return err
-		}
-		if member {
-			return refuse("You are already in %s: #%s.", inc.ID(), inc.ChannelName)
-		}
-		c.inc = inc
-		if err := c.record(bot.KindJoin, c.who+" asked to join", bot.Data{"person": c.who}); err != nil {
-			return err
-		}
-		value := strconv.FormatInt(inc.Number, 10) + ":" + c.who
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s asks to join %s. The commander (or scribe, or a lead) can approve, or run /incident invite @%s.", c.who, inc.ID(), c.who),
-			Buttons: []bot.Button{{Action: "join.approve", Label: "Approve", Value: value, Style: "primary"}}}); err != nil {
-			return err
-		}
-		c.say("Asked to join %s; you will be added when the commander approves.", inc.ID())
-		return nil
-	},
-}
-
-// openIncidentButton reads a button value "<incident>:<arg>", makes that incident the
-// call's and refuses a closed one.
-func (c *call) openIncidentButton(value string) (string, error) {
+// incidentButton reads a button value "<incident>:<arg>", makes that incident the call's
+// and asks the policy about action on it (refusals name the verb it stands for). Values
+// come from the platform and may be forged: both halves must be there.
+func (c *call) incidentButton(action, verb, value string) (string, error) {
 	num, arg, ok := strings.Cut(value, ":")
-	if !ok {
+	if !ok || arg == "" {
 		return "", refuse("That button is malformed.")
 	}
 	inc, err := c.lookupIncident(num)
@@ -247,31 +211,13 @@ func (c *call) openIncidentButton(value string) (string, error) {
 		return "", err
 	}
 	c.inc = inc
-	if !inc.Open() {
-		return "", refuse("%s is closed.", inc.ID())
-	}
-	return arg, nil
-}
-
-// approveJoin handles the Approve button of a join request.
-func approveJoin(c *call, value string) error {
-	person, err := c.openIncidentButton(value)
-	if err != nil {
-		return err
-	}
-	if err := c.requireSensitive("invite"); err != nil {
-		return err
-	}
-	return c.addPerson(person)
+	return arg, c.authorizeAs(action, verb)
 }
 
 // claimRole handles an "I'm <role>" button.
 func claimRole(c *call, value string) error {
-	role, err := c.openIncidentButton(value)
+	role, err := c.incidentButton("press role.claim", "role", value)
 	if err != nil {
-		return err
-	}
-	if err := c.requireMember(); err != nil {
 		return err
 	}
 	if !c.e.cfg.HasRole(role) || role == "commander" || role == "scribe" {

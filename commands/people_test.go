@@ -175,7 +175,7 @@ func TestJoinAndApprove(t *testing.T) {
 	h.unchanged(1, func() {
 		wantContains(t, "plain member presses", h.press("carol", ch, "join.approve", "1:bob"),
 			"Only the commander (alice, acting), the scribe (none yet) or a lead (dave) can run /incident invite on INC-1.")
-		wantContains(t, "asker presses", h.press("bob", ch, "join.approve", "1:bob"), "Only the commander")
+		wantContains(t, "asker presses", h.press("bob", ch, "join.approve", "1:bob"), "Only its commander, its scribe and the leads")
 		wantContains(t, "malformed", h.press("alice", ch, "join.approve", "bob"), "That button is malformed.")
 		wantContains(t, "unknown incident", h.press("alice", ch, "join.approve", "9:bob"), "There is no INC-9.")
 		wantContains(t, "unknown button", h.press("alice", ch, "page.snooze", "1"), "That button is no longer handled by this version of warroom.")
@@ -201,10 +201,10 @@ func TestJoinAndApprove(t *testing.T) {
 	h.mustSay("dave", "general", "join INC-1", "Asked to join")
 	h.cmd("alice", "general", "join INC-1") // alice is a member already
 	wantContains(t, "lead approves", h.press("dave", ch, "join.approve", "1:dave"), "dave added to INC-1.")
-	h.mustSay("alice", ch, "close", "closed")
+	h.mustSay("alice", ch, "close true-positive", "closed")
 	h.unchanged(1, func() {
-		wantContains(t, "join closed", h.cmd("carol", "general", "join INC-1"), "INC-1 is closed.")
-		wantContains(t, "approve closed", h.press("alice", ch, "join.approve", "1:zed"), "INC-1 is closed.")
+		wantContains(t, "join closed", h.cmd("carol", "general", "join INC-1"), "INC-1 is closed;")
+		wantContains(t, "approve closed", h.press("alice", ch, "join.approve", "1:zed"), "INC-1 is closed;")
 	})
 	h.verify(1)
 }
@@ -231,8 +231,8 @@ func TestClaimRoleButton(t *testing.T) {
 	if !slices.Contains(h.members(1), "dave") {
 		t.Error("the lead who claimed a role is not a member")
 	}
-	h.mustSay("alice", ch, "close", "closed")
-	wantContains(t, "closed", h.press("bob", ch, "role.claim", "1:comms"), "INC-1 is closed.")
+	h.mustSay("alice", ch, "close true-positive", "closed")
+	wantContains(t, "closed", h.press("bob", ch, "role.claim", "1:comms"), "INC-1 is closed;")
 }
 
 // TestSlackPeople runs on the Slack platform (without delivering): mentions are <@ID>, people
@@ -279,10 +279,11 @@ func TestSlackPeople(t *testing.T) {
 	if r := h.roles(1); r["analyst"] != "carol" {
 		t.Errorf("roles %v", r)
 	}
-	wantContains(t, "unknown slack user", slack("alice", "role scribe <@U0ZED>"), "slack:U0ZED is scribe, assigned by alice.")
+	// With a roster, only people in it can be named.
+	wantContains(t, "unknown slack user", slack("alice", "role scribe <@U0ZED>"), "<@U0ZED> is not in warroom's roster; add them to the roster in test.yaml first.")
 	wantContains(t, "by roster name", slack("alice", "role legal @dave"), "dave is legal, assigned by alice.")
 	wantContains(t, "roster name", slack("alice", "invite @bob"), "bob is already in INC-1.")
-	wantContains(t, "not on the roster", slack("alice", "invite @nobody"), "Unknown user @nobody: mention them with the platform's @-completion, or add them to the roster.")
-	wantContains(t, "scribe by id", slack("U0ZED", "sev 1"), "INC-1 is now sev1 (critical).")
+	wantContains(t, "not on the roster", slack("alice", "invite @nobody"), "Unknown user @nobody: they are not in warroom's roster.")
+	wantContains(t, "not the scribe", slack("U0ZED", "sev 1"), "Only the commander (alice, acting)")
 	h.verify(1)
 }

@@ -37,7 +37,7 @@ func TestHoleTaskOwnerBringsNoNonMemberIn(t *testing.T) {
 	h, ch := holesRig(t)
 	h.unchanged(1, func() {
 		r := h.cmd("bob", ch, "task add look at logs <@U4>")
-		wantContains(t, "non-member owner by a member", r, "not a member of INC-1", "commander")
+		wantContains(t, "non-roster owner", r, "<@U4> is not in warroom's roster")
 		r = h.cmd("bob", ch, "task add look at logs @carol")
 		wantContains(t, "roster non-member owner by a member", r, "carol is not a member of INC-1", "Only the commander (alice, acting), the scribe (none yet) or a lead (dave)")
 	})

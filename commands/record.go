@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
 )
 
 var verbNote = &Verb{
-	Name: "note", Usage: "note <text>", Scope: InIncident, OpenOnly: true, Summary: "add a note to the timeline",
+	Name: "note", Usage: "note <text>", Scope: InIncident, Summary: "add a note to the timeline",
 	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
 		if c.rest == "" {
@@ -29,7 +28,7 @@ var verbNote = &Verb{
 }
 
 var verbUpdate = &Verb{
-	Name: "update", Usage: "update <text>", Scope: InIncident, OpenOnly: true,
+	Name: "update", Usage: "update <text>", Scope: InIncident,
 	Summary: "post a status update (channel, card and announce channel)",
 	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
@@ -65,7 +64,7 @@ var verbUpdate = &Verb{
 }
 
 var verbTaskAdd = &Verb{
-	Name: "task add", Group: "task", Usage: "task add <text> [@owner] [due <duration>]", Scope: InIncident, OpenOnly: true,
+	Name: "task add", Group: "task", Usage: "task add <text> [@owner] [due <duration>]", Scope: InIncident,
 	Summary: "add an action item",
 	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}, {Name: "owner", Kind: ArgUser},
 		{Name: "due", Kind: ArgDuration, Help: "e.g. 30m, 4h, 2d"}},
@@ -73,6 +72,18 @@ var verbTaskAdd = &Verb{
 		text, owner, due, err := c.parseTask(c.rest)
 		if err != nil {
 			return err
+		}
+		// Giving a task to someone not yet in the incident brings them in: that is invite.
+		if owner != "" {
+			member, err := c.tx.IsMember(c.inc.Number, owner)
+			if err != nil {
+				return err
+			}
+			if !member {
+				if err := c.authorizeAs("incident invite", "invite"); err != nil {
+					return forbid("%s is not a member of %s, and giving them a task brings them in. %s", owner, c.inc.ID(), err.Error())
+				}
+			}
 		}
 		task := bot.Task{Text: text, Owner: owner, CreatedBy: c.who, CreatedAt: c.now}
 		if due > 0 {
@@ -120,42 +131,22 @@ var verbTaskAdd = &Verb{
 	},
 }
 
-// parseTask reads "<text> [@owner] [due <duration>]" — owner and due may come in either
-// order at the end.
+// parseTask reads the task's arguments and resolves its owner.
 func (c *call) parseTask(s string) (text, owner string, due time.Duration, err error) {
-	f := strings.Fields(s)
-	for len(f) > 0 {
-		last := f[len(f)-1]
-		switch {
-		case len(f) >= 2 && strings.EqualFold(f[len(f)-2], "due") && due == 0:
-			d, perr := duration.Parse(last)
-			if perr != nil {
-				return "", "", 0, refuse("%s", perr.Error())
-			}
-			due = d
-			f = f[:len(f)-2]
-			continue
-		// Only an @mention is an owner: a task's text may end in "me" ("…send the logs to me").
-		case (strings.HasPrefix(last, "@") || strings.HasPrefix(last, "<@")) && owner == "" && len(f) > 1:
-			p, perr := c.parsePerson(last)
-			if perr != nil {
-				return "", "", 0, perr
-			}
-			owner = p
-			f = f[:len(f)-1]
-			continue
+	a, err := parseTaskArgs(s)
+	if err != nil {
+		return "", "", 0, err
+	}
+	if a.owner != "" {
+		if owner, err = c.parsePerson(a.owner); err != nil {
+			return "", "", 0, err
 		}
-		break
 	}
-	text = strings.Join(f, " ")
-	if text == "" {
-		return "", "", 0, c.usage()
-	}
-	return text, owner, due, nil
+	return a.text, owner, a.due, nil
 }
 
 var verbTaskDone = &Verb{
-	Name: "task done", Group: "task", Usage: "task done <n>", Scope: InIncident, OpenOnly: true, Summary: "mark a task done",
+	Name: "task done", Group: "task", Usage: "task done <n>", Scope: InIncident, Summary: "mark a task done",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
 		k, err := strconv.ParseInt(strings.TrimSpace(c.rest), 10, 64)
@@ -187,7 +178,7 @@ var verbTaskDone = &Verb{
 }
 
 var verbTasks = &Verb{
-	Name: "tasks", Usage: "tasks [INC-n]", Scope: InIncident, ReadOnly: true, Summary: "list action items",
+	Name: "tasks", Usage: "tasks [INC-n]", Scope: InIncident, Summary: "list action items",
 	Run: func(c *call) error {
 		tasks, err := c.tx.Tasks(c.inc.Number)
 		if err != nil {
@@ -220,7 +211,7 @@ var verbTasks = &Verb{
 }
 
 var verbChecklist = &Verb{
-	Name: "checklist", Usage: "checklist [INC-n]", Scope: InIncident, ReadOnly: true, Summary: "the current phase's exit criteria",
+	Name: "checklist", Usage: "checklist [INC-n]", Scope: InIncident, Summary: "the current phase's exit criteria",
 	Run: func(c *call) error {
 		phase := c.inc.Phase
 		if !c.inc.Open() {
@@ -236,7 +227,7 @@ var verbChecklist = &Verb{
 }
 
 var verbCheck = &Verb{
-	Name: "check", Usage: "check <n>", Scope: InIncident, OpenOnly: true, Summary: "tick exit criterion n",
+	Name: "check", Usage: "check <n>", Scope: InIncident, Summary: "tick exit criterion n",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
 		k, err := strconv.Atoi(strings.TrimSpace(c.rest))
@@ -285,19 +276,23 @@ var verbLesson = &Verb{
 		if kind != "good" && kind != "bad" && kind != "idea" {
 			return refuse("Unknown lesson kind %q: use good, bad or idea.", kind)
 		}
+		late, err := c.afterClose()
+		if err != nil {
+			return err
+		}
 		if err := c.tx.AddLesson(c.inc.Number, bot.Lesson{Kind: kind, Text: text, Author: c.who, At: c.now}); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindLesson, kind+": "+text, bot.Data{"lesson": kind}); err != nil {
+		if err := c.record(bot.KindLesson, kind+": "+text+late, bot.Data{"lesson": kind}); err != nil {
 			return err
 		}
-		c.say("Lesson (%s) recorded on %s as entry %d.", kind, c.inc.ID(), c.lastSeq)
+		c.say("Lesson (%s) recorded on %s as entry %d%s.", kind, c.inc.ID(), c.lastSeq, late)
 		return nil
 	},
 }
 
 var verbRedact = &Verb{
-	Name: "redact", Usage: "redact <seq> <reason>", Scope: InIncident, Sensitive: true,
+	Name: "redact", Usage: "redact <seq> <reason>", Scope: InIncident,
 	Summary: "drop a timeline entry's text (e.g. a pasted password); the chain still verifies",
 	Args:    []Arg{{Name: "seq", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
@@ -319,8 +314,15 @@ var verbRedact = &Verb{
 		if e.Kind == bot.KindRedaction {
 			return refuse("Entry %d records a redaction; it cannot itself be redacted.", seq)
 		}
+		late, err := c.afterClose()
+		if err != nil {
+			return err
+		}
 		if err := c.record(bot.KindRedaction, redactionText(seq, reason), bot.Data{"seq": seq}); err != nil {
 			return err
+		}
+		if late != "" {
+			c.say("Recorded%s.", late)
 		}
 		if err := c.post(bot.Message{Text: fmt.Sprintf("%s redacted timeline entry %d: %s", c.who, seq, reason)}); err != nil {
 			return err

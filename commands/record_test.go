@@ -132,8 +132,8 @@ func TestTaskAdd(t *testing.T) {
 		"* bob added to the channel", "* carol added to the channel")
 
 	h.unchanged(1, func() {
-		wantContains(t, "bad duration", h.cmd("alice", ch, "task add Rotate keys due soon"), `invalid duration "soon"`)
-		wantContains(t, "negative duration", h.cmd("alice", ch, "task add Rotate keys due -1h"), "must be positive")
+		wantContains(t, "bad duration", h.cmd("alice", ch, "task add Rotate keys due soon"), `cannot read "soon" as a due duration`)
+		wantContains(t, "negative duration", h.cmd("alice", ch, "task add Rotate keys due -1h"), `cannot read "-1h"`)
 		wantContains(t, "empty", h.cmd("alice", ch, "task add"), "Usage: /incident task add <text> [@owner] [due <duration>]")
 		wantContains(t, "only a due date", h.cmd("alice", ch, "task add due 2h"), "Usage: /incident task add")
 		wantContains(t, "bad owner", h.cmd("alice", ch, "task add Fix it @no!body"), "Unknown user @no!body")
@@ -226,7 +226,7 @@ func TestChecklistAndCheck(t *testing.T) {
 	h.mustSay("alice", ch, "phase next", "moved")
 	wantContains(t, "containment list", h.cmd("bob", ch, "checklist"), "*Exit criteria for containment*", "[ ] 1. Short-term containment")
 	h.mustSay("alice", ch, "check 1", "Ticked 1.")
-	h.mustSay("alice", ch, "close", "closed")
+	h.mustSay("alice", ch, "close true-positive", "closed")
 	wantContains(t, "closed", h.cmd("bob", ch, "checklist"), "*Exit criteria for containment*", "[x] 1. Short-term containment")
 	h.verify(1)
 }
@@ -305,7 +305,7 @@ func TestRedact(t *testing.T) {
 			fmt.Sprintf("Entry %d records a redaction; it cannot itself be redacted.", red.Seq))
 	})
 	// A closed incident can still be redacted, by a lead too.
-	h.mustSay("alice", ch, "close", "closed")
+	h.mustSay("alice", ch, "close true-positive", "closed")
 	wantContains(t, "closed, lead", h.cmd("dave", ch, fmt.Sprintf("redact %d not needed", secret.Seq+1)), "redacted")
 	h.verify(1)
 }

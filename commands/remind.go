@@ -13,22 +13,23 @@ import (
 const maxSnooze = 7 * 24 * time.Hour
 
 var verbRemind = &Verb{
-	Name: "remind", Usage: "remind [snooze <duration>|off|on]", Scope: Anywhere,
+	Name: "remind", Usage: "remind [snooze <duration>|off|on]", Scope: InIncident,
 	Summary: "show, snooze, mute or resume this incident's reminders (regulatory clocks are never muted)",
 	Args: []Arg{{Name: "action", Kind: ArgChoice, Choices: []string{"snooze", "off", "on"}},
 		{Name: "duration", Kind: ArgDuration, Help: "for snooze: e.g. 30m, 2h"}},
 	Run: func(c *call) error {
-		if err := c.resolveNamed(); err != nil {
-			return err
-		}
 		st, err := c.nudgeState()
 		if err != nil {
 			return err
 		}
 		action, rest := splitVerb(c.rest)
-		switch action {
-		case "":
+		if action == "" {
 			return c.remindStatus(st)
+		}
+		if err := c.authorize("incident remind (snooze, off, on)"); err != nil {
+			return err
+		}
+		switch action {
 		case "snooze":
 			d, err := duration.Parse(rest)
 			if rest == "" || err != nil {

@@ -15,7 +15,7 @@ import (
 var ReportFormats = []string{"md", "html", "json"}
 
 var verbReport = &Verb{
-	Name: "report", Usage: "report [md|html|json]", Scope: InIncident, ReadOnly: true,
+	Name: "report", Usage: "report [md|html|json]", Scope: InIncident,
 	Summary: "upload the lessons-learned report (marked DRAFT while the incident is open)",
 	Args:    []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats, Help: "md (default), html or json"}},
 	Run: func(c *call) error {

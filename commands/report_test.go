@@ -111,7 +111,7 @@ func TestCloseUploadsReport(t *testing.T) {
 func TestReopenedReportIsVersion2(t *testing.T) {
 	h, rec := repHarness(t)
 	ch := repWorked(t, h)
-	h.mustSay("bob", ch, "close", "closed")
+	h.mustSay("bob", ch, "close true-positive", "closed")
 	h.mustSay("bob", ch, "reopen", "open again")
 	h.mustSay("bob", ch, "close benign turned out to be a test", "closed")
 	out := h.flush()
@@ -191,7 +191,7 @@ func TestCloseWithBrokenReportTemplate(t *testing.T) {
 	h.eng = New(Deps{Store: storeAdapter{h.db}, Config: h.cfg, Templates: set, Clock: h.clock,
 		Log: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), Kick: h.del.Kick})
 	ch := h.declare("alice", "Odd login")
-	r := h.cmd("alice", ch, "close")
+	r := h.cmd("alice", ch, "close true-positive")
 	wantContains(t, "close reply", r, "is closed", "report/report.md.tmpl:2", "built-in one was used")
 	h.flush()
 	wantContains(t, "report", string(rec.last(t).Data), "# INC-1 · Odd login — lessons-learned report")

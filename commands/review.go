@@ -18,13 +18,10 @@ import (
 const reviewRepeat = 24 * time.Hour
 
 var verbReview = &Verb{
-	Name: "review", Usage: "review <when|held>", Scope: Anywhere,
+	Name: "review", Usage: "review <when|held>", Scope: InIncident,
 	Summary: "schedule the lessons-learned review (3d, 2026-03-10 14:00) or record it held; SANS: within two weeks",
 	Args:    []Arg{{Name: "when", Kind: ArgText, Help: "a duration (3d), a date and time (2026-03-10 14:00), or held"}},
 	Run: func(c *call) error {
-		if err := c.resolveNamed(); err != nil {
-			return err
-		}
 		r, err := c.tx.Review(c.inc.Number)
 		if err != nil && !isNotFound(err) {
 			return err
@@ -35,6 +32,11 @@ var verbReview = &Verb{
 		case "":
 			c.say("%s", c.reviewStatus(r))
 			return nil
+		}
+		if err := c.authorize("incident review (schedule or held)"); err != nil {
+			return err
+		}
+		switch strings.ToLower(arg) {
 		case "held":
 			return c.reviewHeld(r)
 		}
@@ -184,6 +186,10 @@ func (c *call) reviewHeld(r bot.Review) error {
 	if r.HeldAt != nil {
 		return refuse("The lessons-learned review of %s was already recorded as held (%s, by %s).", c.inc.ID(), bot.FormatTime(*r.HeldAt), r.HeldBy)
 	}
+	late, err := c.afterClose()
+	if err != nil {
+		return err
+	}
 	held := c.now
 	r.HeldAt, r.HeldBy = &held, c.who
 	if err := c.tx.SaveReview(r); err != nil {
@@ -197,7 +203,7 @@ func (c *call) reviewHeld(r bot.Review) error {
 			when = ", within the SANS two weeks"
 		}
 	}
-	if err := c.record(bot.KindReview, "lessons-learned review held"+when, bot.Data{"action": "held"}); err != nil {
+	if err := c.record(bot.KindReview, "lessons-learned review held"+when+late, bot.Data{"action": "held"}); err != nil {
 		return err
 	}
 	if err := c.postNudge(fmt.Sprintf("📅 %s recorded the lessons-learned review of %s as held%s. Its reminders stop.", c.who, c.inc.ID(), when)); err != nil {
@@ -206,7 +212,7 @@ func (c *call) reviewHeld(r bot.Review) error {
 	if err := c.replan(); err != nil {
 		return err
 	}
-	c.say("Recorded: the lessons-learned review of %s was held%s. Follow-ups belong in /incident task add … @owner due <duration>.", c.inc.ID(), when)
+	c.say("Recorded: the lessons-learned review of %s was held%s%s. Follow-ups belong in /incident task add … @owner due <duration>.", c.inc.ID(), when, late)
 	return nil
 }
 
@@ -225,6 +231,11 @@ func (c *call) scheduleReview(r bot.Review, arg string) error {
 	if r.MeetingAt != nil {
 		text = "lessons-learned review moved from " + bot.FormatTime(*r.MeetingAt) + " to " + bot.FormatTime(at)
 	}
+	after, err := c.afterClose()
+	if err != nil {
+		return err
+	}
+	text += after
 	r.MeetingAt, r.ScheduledBy, r.ScheduledAt = &at, c.who, c.now
 	if err := c.tx.SaveReview(r); err != nil {
 		return err
@@ -242,7 +253,7 @@ func (c *call) scheduleReview(r bot.Review, arg string) error {
 	if err := c.replan(); err != nil {
 		return err
 	}
-	c.say("Lessons-learned review of %s set for %s; the commander is reminded a day before and at the time.%s", c.inc.ID(), bot.ChatTime(at), late)
+	c.say("Lessons-learned review of %s set for %s%s; the commander is reminded a day before and at the time.%s", c.inc.ID(), bot.ChatTime(at), after, late)
 	return nil
 }
 

@@ -31,6 +31,12 @@ func fireTasks(c *call, _ bot.Timer) error {
 	if err != nil {
 		return err
 	}
+	// An owner no longer in the incident is not told its tasks (their text is the
+	// incident's): the commander gets them, as for unassigned ones.
+	members, err := c.tx.Members(c.inc.Number)
+	if err != nil {
+		return err
+	}
 	// Everything overdue when the repeat interval has passed; in between, only the tasks
 	// that fell due since the last reminder (so one task coming due does not re-send all).
 	every := c.statusEvery()
@@ -46,7 +52,7 @@ func fireTasks(c *call, _ bot.Timer) error {
 		nt := templates.NudgeTask{N: t.N, Text: t.Text, Owner: t.Owner, Due: bot.ChatTime(*t.Due), Late: ago(c.now.Sub(*t.Due))}
 		all = append(all, nt)
 		owner, role := t.Owner, "task owner"
-		if owner == "" {
+		if owner == "" || !slices.Contains(members, owner) {
 			owner, role = cmdr, "commander, for unassigned tasks"
 		}
 		if !slices.Contains(owners, owner) {

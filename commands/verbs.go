@@ -40,18 +40,15 @@ const (
 // Verb is one /incident verb, declared once: this declaration drives the text parser,
 // help and the Discord command registration.
 type Verb struct {
-	Name      string // "declare", "task add"
-	Group     string // Discord sub-command group ("task"), "" for top level
-	Usage     string // "declare <title> [sev1..sev4]"
-	Summary   string
-	Args      []Arg
-	Scope     Scope
-	Sensitive bool // commander (or acting), scribe and leads only
-	// OpenOnly refuses the verb on a closed incident.
-	OpenOnly bool
-	// ReadOnly verbs may name an incident ("status INC-3") from anywhere.
-	ReadOnly bool
-	Run      func(c *call) error
+	Name    string // "declare", "task add"
+	Group   string // Discord sub-command group ("task"), "" for top level
+	Usage   string // "declare <title> [sev1..sev4]"
+	Summary string
+	Args    []Arg
+	// Scope: where it runs. Who may run it, on which incident and in which state, is the
+	// policy's (policy.go), under the action "incident <Name>".
+	Scope Scope
+	Run   func(c *call) error
 }
 
 // allVerbs lists every verb in help order.
