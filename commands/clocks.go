@@ -20,7 +20,7 @@ var verbClock = &Verb{
 			return c.listClocks()
 		}
 		if strings.EqualFold(f[0], "done") {
-			if err := c.authorize("incident clock done"); err != nil {
+			if err := c.authorize("incident clock (done)"); err != nil {
 				return err
 			}
 			return c.clockDone(f[1:])

@@ -7,9 +7,9 @@ import (
 )
 
 var verbClose = &Verb{
-	Name: "close", Usage: "close [true-positive|false-positive|benign|duplicate INC-n] [resolution]", Scope: InIncident,
+	Name: "close", Usage: "close <true-positive|false-positive|benign|duplicate INC-n> [resolution]", Scope: InIncident,
 	Summary: "close the incident with its class and resolution",
-	Args: []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses},
+	Args: []Arg{{Name: "class", Kind: ArgChoice, Required: true, Choices: bot.CloseClasses},
 		{Name: "resolution", Kind: ArgText, Help: "how it ended; for duplicate, start with INC-n"}},
 	Run: func(c *call) error {
 		class, dup, resolution, err := parseClose(c.rest)

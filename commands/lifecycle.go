@@ -84,7 +84,7 @@ var verbPhase = &Verb{
 		if target == "next" {
 			next, ok := c.inc.Phase.Next()
 			if !ok {
-				return refuse("%s is in lessons-learned, the last phase: close it with /incident close [true-positive|false-positive|benign|duplicate INC-n] [resolution].", c.inc.ID())
+				return refuse("%s is in lessons-learned, the last phase: close it with /incident close <true-positive|false-positive|benign|duplicate INC-n> [resolution].", c.inc.ID())
 			}
 			to = next
 		} else {

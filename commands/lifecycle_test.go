@@ -623,7 +623,7 @@ func TestHelp(t *testing.T) {
 	for _, v := range h.eng.Verbs() {
 		wantContains(t, "help", full, v.Usage)
 	}
-	wantContains(t, "help", full, "close [true-positive|false-positive|benign|duplicate INC-n] [resolution] † —", "/page and /oncall", "React 🚨")
+	wantContains(t, "help", full, "close <true-positive|false-positive|benign|duplicate INC-n> [resolution] † —", "/page and /oncall", "React 🚨")
 	if r := h.cmd("carol", "general", ""); r != full {
 		t.Errorf("/incident alone:\n%s", r)
 	}
@@ -632,7 +632,7 @@ func TestHelp(t *testing.T) {
 	}
 
 	cases := []struct{ text, want, not string }{
-		{"help close", "/incident close [true-positive|false-positive|benign|duplicate INC-n] [resolution] — close the incident with its class and resolution\n(commander, acting commander, scribe or a lead only)", ""},
+		{"help close", "/incident close <true-positive|false-positive|benign|duplicate INC-n> [resolution] — close the incident with its class and resolution\n(commander, acting commander, scribe or a lead only)", ""},
 		{"help note", "/incident note <text> — add a note to the timeline", "commander"},
 		{"HELP Declare", "/incident declare <title> [sev1..sev4] — declare an incident", ""},
 		{"help task", "/incident task add <text> [@owner] [due <duration>] — add an action item", ""},

@@ -121,7 +121,7 @@ var Policy = []Rule{
 	{Action: "incident remind (snooze, off, on)", Who: Members, On: OnOpen, Named: true},
 	{Action: "incident clock", Who: Members, On: OnOpen | OnClosed, Named: true, Note: "lists the clocks"},
 	{Action: "incident clock (start)", Who: Members, On: OnOpen, Named: true},
-	{Action: "incident clock done", Who: Members, On: OnOpen | OnClosed, Named: true, Note: afterCloseNote},
+	{Action: "incident clock (done)", Who: Members, On: OnOpen | OnClosed, Named: true, Note: afterCloseNote},
 	{Action: "press role.claim", Who: Members, On: OnOpen},
 	{Action: "press join.approve", Who: Stewards, On: OnOpen, Note: "only for someone who asked to join"},
 	{Action: "press page.ack", Who: Paged},

@@ -91,7 +91,7 @@ func allowedAfterClose() []string {
 	var out []string
 	for _, r := range Policy {
 		if r.On&OnClosed != 0 && r.Note == afterCloseNote {
-			out = append(out, "/"+slash(r.Action))
+			out = append(out, "/"+strings.NewReplacer(" (", " ", ")", "").Replace(r.Action))
 		}
 	}
 	return out

@@ -24,7 +24,7 @@ func sampleSpecs() []bot.CommandSpec {
 		s("phase", "", "phase [next [--force] | <name> [--force]]", o("to", "choice", false, "next", "containment"), o("force", "choice", false, "--force")),
 		s("sev", "", "sev <1-4>", o("severity", "choice", true, "1", "2", "3", "4")),
 		s("type", "", "type <type>", o("type", "word", true, "phishing", "malware")),
-		s("close", "", "close [true-positive|false-positive|benign|duplicate INC-n] [resolution]", o("class", "choice", false, "true-positive", "false-positive", "benign", "duplicate"), o("resolution", "text", false)),
+		s("close", "", "close <true-positive|false-positive|benign|duplicate INC-n> [resolution]", o("class", "choice", true, "true-positive", "false-positive", "benign", "duplicate"), o("resolution", "text", false)),
 		s("reopen", "", "reopen"),
 		s("link", "", "link INC-n", o("incident", "incident", true)),
 		s("list", "", "list"),
