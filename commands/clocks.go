@@ -234,7 +234,8 @@ func (c *call) clockDone(f []string) error {
 	if k.DoneAt != nil {
 		return refuse("The %s clock of %s was already filed (%s by %s).", k.Name, c.inc.ID(), bot.FormatTime(*k.DoneAt), k.DoneBy)
 	}
-	late, err := c.afterClose()
+	d := bot.Data{"clock": k.Name, "action": "done", "late": c.now.After(k.Deadline)}
+	late, err := c.afterClose(d)
 	if err != nil {
 		return err
 	}
@@ -251,8 +252,7 @@ func (c *call) clockDone(f []string) error {
 	if note != "" {
 		text += "; reference: " + note
 	}
-	text += late
-	if err := c.record(bot.KindClock, text, bot.Data{"clock": k.Name, "action": "done", "late": c.now.After(k.Deadline)}); err != nil {
+	if err := c.record(bot.KindClock, text, d); err != nil {
 		return err
 	}
 	if err := c.planClock(k); err != nil {
@@ -262,7 +262,7 @@ func (c *call) clockDone(f []string) error {
 		return err
 	}
 	c.dirty = c.inc.Open()
-	c.say("Recorded: %s.", text)
+	c.say("Recorded: %s%s.", text, late)
 	for _, other := range clocks {
 		if other.DoneAt == nil && other.Name != k.Name {
 			c.say("Still running: %s, due %s.", other.Name, bot.ChatTime(other.Deadline))

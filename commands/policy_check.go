@@ -224,9 +224,9 @@ func (c *call) takesCommandByAck(p *bot.Page) (bool, error) {
 }
 
 // afterClose is called by the actions allowed on a closed incident (afterCloseNote): they
-// change its report, so its version goes up; the returned note goes on the timeline entry
-// and in the reply. On an open incident it does nothing.
-func (c *call) afterClose() (string, error) {
+// change its report, so its version goes up, and the entry's data says to which
+// (report_version); the returned note is for the reply. On an open incident it does nothing.
+func (c *call) afterClose(d bot.Data) (string, error) {
 	if c.inc.Open() {
 		return "", nil
 	}
@@ -234,6 +234,7 @@ func (c *call) afterClose() (string, error) {
 	if err := c.tx.SaveIncident(c.inc); err != nil {
 		return "", err
 	}
+	d["report_version"] = c.inc.ReportVersion
 	return fmt.Sprintf(" (after the close; report version %d)", c.inc.ReportVersion), nil
 }
 

@@ -5,6 +5,7 @@ package commands
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -149,6 +150,10 @@ func TestHoleClosedIncidentRefusesChange(t *testing.T) {
 	if got := h.incident(1).ReportVersion; got != v+2 {
 		t.Errorf("review held after close: report version %d → %d", v, got)
 	}
+	if e := h.last(1); !strings.Contains(string(e.Data), `"report_version":3`) {
+		t.Errorf("the entry does not say which report version it made: %+v", e)
+	}
+	h.verify(1)
 }
 
 func TestHoleRemovedOwnerGetsNoOverdueDM(t *testing.T) {

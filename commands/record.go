@@ -276,14 +276,15 @@ var verbLesson = &Verb{
 		if kind != "good" && kind != "bad" && kind != "idea" {
 			return refuse("Unknown lesson kind %q: use good, bad or idea.", kind)
 		}
-		late, err := c.afterClose()
+		d := bot.Data{"lesson": kind}
+		late, err := c.afterClose(d)
 		if err != nil {
 			return err
 		}
 		if err := c.tx.AddLesson(c.inc.Number, bot.Lesson{Kind: kind, Text: text, Author: c.who, At: c.now}); err != nil {
 			return err
 		}
-		if err := c.record(bot.KindLesson, kind+": "+text+late, bot.Data{"lesson": kind}); err != nil {
+		if err := c.record(bot.KindLesson, kind+": "+text, d); err != nil {
 			return err
 		}
 		c.say("Lesson (%s) recorded on %s as entry %d%s.", kind, c.inc.ID(), c.lastSeq, late)
@@ -314,11 +315,12 @@ var verbRedact = &Verb{
 		if e.Kind == bot.KindRedaction {
 			return refuse("Entry %d records a redaction; it cannot itself be redacted.", seq)
 		}
-		late, err := c.afterClose()
+		d := bot.Data{"seq": seq}
+		late, err := c.afterClose(d)
 		if err != nil {
 			return err
 		}
-		if err := c.record(bot.KindRedaction, redactionText(seq, reason), bot.Data{"seq": seq}); err != nil {
+		if err := c.record(bot.KindRedaction, redactionText(seq, reason), d); err != nil {
 			return err
 		}
 		if late != "" {

@@ -186,7 +186,8 @@ func (c *call) reviewHeld(r bot.Review) error {
 	if r.HeldAt != nil {
 		return refuse("The lessons-learned review of %s was already recorded as held (%s, by %s).", c.inc.ID(), bot.FormatTime(*r.HeldAt), r.HeldBy)
 	}
-	late, err := c.afterClose()
+	d := bot.Data{"action": "held"}
+	late, err := c.afterClose(d)
 	if err != nil {
 		return err
 	}
@@ -203,7 +204,7 @@ func (c *call) reviewHeld(r bot.Review) error {
 			when = ", within the SANS two weeks"
 		}
 	}
-	if err := c.record(bot.KindReview, "lessons-learned review held"+when+late, bot.Data{"action": "held"}); err != nil {
+	if err := c.record(bot.KindReview, "lessons-learned review held"+when, d); err != nil {
 		return err
 	}
 	if err := c.postNudge(fmt.Sprintf("📅 %s recorded the lessons-learned review of %s as held%s. Its reminders stop.", c.who, c.inc.ID(), when)); err != nil {
@@ -231,16 +232,16 @@ func (c *call) scheduleReview(r bot.Review, arg string) error {
 	if r.MeetingAt != nil {
 		text = "lessons-learned review moved from " + bot.FormatTime(*r.MeetingAt) + " to " + bot.FormatTime(at)
 	}
-	after, err := c.afterClose()
+	d := bot.Data{"action": "scheduled", "at": at}
+	after, err := c.afterClose(d)
 	if err != nil {
 		return err
 	}
-	text += after
 	r.MeetingAt, r.ScheduledBy, r.ScheduledAt = &at, c.who, c.now
 	if err := c.tx.SaveReview(r); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindReview, text, bot.Data{"action": "scheduled", "at": at}); err != nil {
+	if err := c.record(bot.KindReview, text, d); err != nil {
 		return err
 	}
 	late := ""
