@@ -23,6 +23,8 @@ const (
 	OpTopic         = "topic"          // set the incident channel's topic
 	OpUpload        = "upload"         // File into Target (or the incident channel)
 	OpArchive       = "archive"        // archive the incident channel
+	OpEdit          = "edit"           // replace the text of message MessageID the bot posted in Target (a redaction)
+	OpDelete        = "delete"         // delete message MessageID in Target, where the platform lets the bot (Deleter)
 )
 
 // Outbound is one queued operation. Operations in one Lane are delivered strictly in order;
@@ -54,6 +56,8 @@ type Payload struct {
 	// Notify is the platform id DM'd when channel creation first fails, so the declarer is
 	// never left with an incident silently without a channel.
 	Notify string `json:"notify,omitempty"`
+	// MessageID is the message an edit or delete acts on.
+	MessageID string `json:"message_id,omitempty"`
 }
 
 // OutboxStore is what the deliverer needs from storage.
@@ -290,6 +294,13 @@ func (d *Deliverer) perform(ctx context.Context, p Platform, o Outbound) (string
 			return "", Permanent(errors.New("upload without a file"))
 		}
 		return "", p.Upload(ctx, target, *pl.File)
+	case OpEdit:
+		return "", p.Update(ctx, target, pl.MessageID, pl.Message)
+	case OpDelete:
+		if dl, ok := p.(Deleter); ok {
+			return "", dl.Delete(ctx, target, pl.MessageID)
+		}
+		return "", nil
 	case OpArchive:
 		if a, ok := p.(Archiver); ok {
 			return "", a.Archive(ctx, target)

@@ -61,6 +61,12 @@ type Archiver interface {
 	Archive(ctx context.Context, channelID string) error
 }
 
+// Deleter is implemented by platforms that let the bot delete a message someone else wrote
+// (Discord, with Manage Messages): a redaction deletes the original there.
+type Deleter interface {
+	Delete(ctx context.Context, channelID, messageID string) error
+}
+
 // ErrPermanent marks a platform error that retrying will not fix (channel_not_found,
 // missing permission). Wrap with Permanent.
 var ErrPermanent = errors.New("permanent platform error")

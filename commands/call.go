@@ -31,6 +31,7 @@ type call struct {
 	pg      *bot.Page
 	pgTeam  string
 	pgCover string // the person covering an override being cancelled
+	redacted      bool // a redaction committed: the WAL is truncated after the commit
 }
 
 // say adds a line to the caller's reply.

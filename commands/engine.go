@@ -45,6 +45,9 @@ type Hooks struct {
 	// Checkpointed is told, after the commit, every checkpoint a call signed (the
 	// --checkpoint-log file appends them).
 	Checkpointed func(bot.Checkpoint)
+	// Redacted runs after a redaction committed (the WAL is truncated so the text does not
+	// linger in it).
+	Redacted func()
 	// Observe is told every handled event: what it was ("incident note", "reaction
 	// pushpin", "press page.ack", "timer"), its outcome (ok, refused, error, duplicate) and
 	// how long it took — for metrics.
@@ -98,6 +101,7 @@ func New(d Deps) *Engine {
 	e.reactions = map[string]reactionHandler{
 		"rotating_light": declareFromReaction,
 		"pushpin":        pinToTimeline,
+		"x":              redactByReaction,
 	}
 	e.timers = map[string]timerHandler{}
 	registerNudges(e)
@@ -206,6 +210,9 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 			for _, cp := range c.checkpoints {
 				e.hooks.Checkpointed(cp)
 			}
+		}
+		if c.redacted && e.hooks.Redacted != nil {
+			e.hooks.Redacted()
 		}
 		if c.timersChanged && e.hooks.TimersChanged != nil {
 			e.hooks.TimersChanged()

@@ -127,6 +127,7 @@ var Policy = []Rule{
 	{Action: "press page.ack", Who: Paged},
 	{Action: "react rotating_light", Who: Anyone, Note: "declares from the message, outside incident channels"},
 	{Action: "react pushpin", Who: Members, On: OnOpen},
+	{Action: "react x", Who: Stewards, On: OnOpen | OnClosed, Note: "on a message the timeline holds: redacts its entry"},
 	{Action: "react white_check_mark", Who: Paged, Note: "on a page: acknowledges it"},
 	{Action: "page", Who: Anyone, Note: "sent from an incident channel it is recorded there: members only"},
 	{Action: "page (from an incident)", Who: Members, On: OnOpen},

@@ -19,7 +19,7 @@ var verbNote = &Verb{
 		if err := c.record(bot.KindNote, c.rest, bot.Data{}); err != nil {
 			return err
 		}
-		if err := c.post(bot.Message{Text: "📝 " + c.who + ": " + c.rest}); err != nil {
+		if err := c.postEntry(c.lastSeq, bot.Message{Text: "📝 " + c.who + ": " + c.rest}); err != nil {
 			return err
 		}
 		c.say("Noted on %s as entry %d.", c.inc.ID(), c.lastSeq)
@@ -38,10 +38,11 @@ var verbUpdate = &Verb{
 		if err := c.record(bot.KindUpdate, c.rest, bot.Data{}); err != nil {
 			return err
 		}
+		seq := c.lastSeq
 		if err := c.happen(Happening{Kind: HappenUpdate}); err != nil {
 			return err
 		}
-		if err := c.post(bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, c.rest)}); err != nil {
+		if err := c.postEntry(seq, bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, c.rest)}); err != nil {
 			return err
 		}
 		if ch := c.e.cfg.Channels.Announce; ch != "" {
@@ -58,7 +59,7 @@ var verbUpdate = &Verb{
 				return err
 			}
 		}
-		c.say("Status update posted on %s as entry %d.", c.inc.ID(), c.lastSeq)
+		c.say("Status update posted on %s as entry %d.", c.inc.ID(), seq)
 		return nil
 	},
 }
@@ -290,51 +291,4 @@ var verbLesson = &Verb{
 		c.say("Lesson (%s) recorded on %s as entry %d%s.", kind, c.inc.ID(), c.lastSeq, late)
 		return nil
 	},
-}
-
-var verbRedact = &Verb{
-	Name: "redact", Usage: "redact <seq> <reason>", Scope: InIncident,
-	Summary: "drop a timeline entry's text (e.g. a pasted password); the chain still verifies",
-	Args:    []Arg{{Name: "seq", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText, Required: true}},
-	Run: func(c *call) error {
-		num, reason := splitVerb(c.rest)
-		seq, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || seq <= 0 || reason == "" {
-			return c.usage()
-		}
-		e, err := c.tx.Redact(c.inc.Number, seq)
-		if isNotFound(err) {
-			return refuse("%s has no timeline entry %d.", c.inc.ID(), seq)
-		}
-		if err != nil {
-			return err
-		}
-		if e.Redacted {
-			return refuse("Entry %d is already redacted.", seq)
-		}
-		if e.Kind == bot.KindRedaction {
-			return refuse("Entry %d records a redaction; it cannot itself be redacted.", seq)
-		}
-		d := bot.Data{"seq": seq}
-		late, err := c.afterClose(d)
-		if err != nil {
-			return err
-		}
-		if err := c.record(bot.KindRedaction, redactionText(seq, reason), d); err != nil {
-			return err
-		}
-		if late != "" {
-			c.say("Recorded%s.", late)
-		}
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s redacted timeline entry %d: %s", c.who, seq, reason)}); err != nil {
-			return err
-		}
-		c.say("Entry %d redacted; its digest stays, so the timeline still verifies.", seq)
-		return nil
-	},
-}
-
-// redactionText must match storage.RedactionText, which verify parses.
-func redactionText(seq int64, reason string) string {
-	return "redacted entry " + strconv.FormatInt(seq, 10) + ": " + reason
 }

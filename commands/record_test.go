@@ -271,9 +271,10 @@ func TestRedact(t *testing.T) {
 		wantContains(t, "plain member", h.cmd("bob", ch, fmt.Sprintf("redact %d pasted a password", secret.Seq)),
 			"Only the commander (alice, acting), the scribe (none yet) or a lead (dave) can run /incident redact on INC-1.")
 		wantContains(t, "unknown seq", h.cmd("alice", ch, "redact 99 oops"), "INC-1 has no timeline entry 99.")
-		for _, bad := range []string{"redact", fmt.Sprintf("redact %d", secret.Seq), "redact four reason", "redact 0 reason", "redact -1 reason"} {
-			wantContains(t, bad, h.cmd("alice", ch, bad), "Usage: /incident redact <seq> <reason>")
+		for _, bad := range []string{"redact", fmt.Sprintf("redact %d", secret.Seq), "redact 0 reason", "redact -1 reason"} {
+			wantContains(t, bad, h.cmd("alice", ch, bad), "Usage: /incident redact <seq|last|message link> <reason>")
 		}
+		wantContains(t, "no such message", h.cmd("alice", ch, "redact four reason"), `No entry of INC-1 records the message "four"`)
 	})
 	if e := h.entries(1)[secret.Seq-1]; e.Redacted || e.Text == "" {
 		t.Fatal("a refused redaction changed the entry")
@@ -281,7 +282,7 @@ func TestRedact(t *testing.T) {
 
 	h.flush()
 	wantContains(t, "ok", h.cmd("alice", ch, fmt.Sprintf("redact %d pasted a password", secret.Seq)),
-		fmt.Sprintf("Entry %d redacted; its digest stays, so the timeline still verifies.", secret.Seq))
+		fmt.Sprintf("Entry %d of INC-1 redacted (recorded as entry %d); its digest stays, so the timeline still verifies.", secret.Seq, secret.Seq+2))
 	es := h.entries(1)
 	got := es[secret.Seq-1]
 	if !got.Redacted || got.Text != "" || got.Digest != secret.Digest || got.Hash != secret.Hash || got.Actor != secret.Actor {

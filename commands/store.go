@@ -49,6 +49,7 @@ type Tx interface {
 
 	Append(n int64, e *bot.Entry, ref string) (bool, error)
 	Redact(n, seq int64) (bot.Entry, error)
+	Scrub(n int64, secrets []string) (bot.Scrubbed, error)
 	Entry(n, seq int64) (bot.Entry, error)
 	AddCheckpoint(n int64, c bot.Checkpoint) error
 

@@ -156,7 +156,7 @@ func (s *Shell) notice(text string) {
 }
 
 var emojiNames = map[string]string{
-	"📌": "pushpin", "🚨": "rotating_light", "✅": "white_check_mark", "👍": "+1", "👀": "eyes",
+	"📌": "pushpin", "🚨": "rotating_light", "✅": "white_check_mark", "👍": "+1", "👀": "eyes", "❌": "x",
 }
 
 // react handles "+<emoji> [n]".

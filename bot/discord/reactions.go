@@ -17,6 +17,7 @@ var emojiNames = map[string]string{
 	"📌": "pushpin",
 	"📍": "pushpin",
 	"✅": "white_check_mark",
+	"❌": "x", // a redaction, by a commander, scribe or lead
 }
 
 func (a *Adapter) onReactionAdd(_ *discordgo.Session, r *discordgo.MessageReactionAdd) {

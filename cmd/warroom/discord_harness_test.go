@@ -114,7 +114,7 @@ channels: {announce: "#security-status"}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.clock = clockwork.NewFakeClockAt(time.Now())
 	h.deliverer = bot.NewDeliverer(db, h.clock, log)
-	var hooks commands.Hooks
+	hooks := commands.Hooks{Redacted: truncateWAL(ctx, db, log)}
 	if o.scheduler {
 		hooks.TimersChanged = func() {
 			if h.sched != nil {

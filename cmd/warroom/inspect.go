@@ -381,19 +381,3 @@ func chainVersionNote(v storage.Verdict) string {
 		return fmt.Sprintf(" (entries 1–%d chain v1, written before chain v2)", v.V1)
 	}
 }
-
-func (m *Main) backup(ctx context.Context, o *options, pos []string) int {
-	if len(pos) != 1 {
-		return m.fail("usage: warroom backup FILE")
-	}
-	db, err := m.openDB(ctx, o, true)
-	if err != nil {
-		return m.fail("%v", err)
-	}
-	defer db.Close()
-	if err := db.Backup(ctx, pos[0]); err != nil {
-		return m.fail("%v", err)
-	}
-	fmt.Fprintf(m.Stdout, "Backed up %s to %s\n", db.Path(), pos[0])
-	return exitOK
-}

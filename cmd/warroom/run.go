@@ -52,7 +52,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	if err != nil {
 		return m.fail("%v", err)
 	}
-	hooks := commands.Hooks{TimersChanged: refresh, Observe: tel.observe}
+	hooks := commands.Hooks{TimersChanged: refresh, Observe: tel.observe, Redacted: truncateWAL(ctx, db, log)}
 	if o.checkpointLog != "" {
 		hooks.Checkpointed = (&checkpointLog{path: o.checkpointLog, log: log}).append
 	}
@@ -218,4 +218,14 @@ func isTerminal(r any) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// truncateWAL is the hook run after a redaction commits: the WAL is checkpointed and cut to
+// zero bytes so the redacted text does not linger in it.
+func truncateWAL(ctx context.Context, db *storage.DB, log *slog.Logger) func() {
+	return func() {
+		if err := db.TruncateWAL(ctx); err != nil {
+			log.Warn("after a redaction", "err", err)
+		}
+	}
 }

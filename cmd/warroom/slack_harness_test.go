@@ -171,7 +171,7 @@ channels: {announce: "#security-status"}
 	// the adapter checks the 5-minute window against this clock.
 	h.clock = clockwork.NewFakeClockAt(time.Now())
 	h.deliverer = bot.NewDeliverer(db, h.clock, log)
-	var hooks commands.Hooks
+	hooks := commands.Hooks{Redacted: truncateWAL(ctx, db, log)}
 	if o.scheduler {
 		hooks.TimersChanged = func() {
 			if h.sched != nil {

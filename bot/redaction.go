@@ -1,0 +1,42 @@
+package bot
+
+import "strings"
+
+// Scrubbed is what a redaction removed the text from besides the entry itself.
+type Scrubbed struct {
+	Rows     int        // derived rows changed (tasks, lessons, pages, clocks, the incident, timers)
+	Outbox   int        // outbox payloads rewritten, pending and delivered
+	Posted   []Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
+	Entries  []int64    // other unredacted entries of the incident whose text holds it
+	Uploaded int        // delivered uploads (reports) that held it: their copy on the platform stays
+}
+
+// minSecret is the shortest text a redaction searches for beyond its own entry: shorter
+// strings would match unrelated words everywhere.
+const minSecret = 4
+
+// RedactableTexts are the texts a redaction of e removes from everywhere warroom keeps them:
+// the entry's free text (what a person wrote), and for a pin the message without the
+// permalink warroom added. Texts shorter than 4 bytes are removed from the entry only.
+func RedactableTexts(e Entry) []string {
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if len(s) >= minSecret && !strings.Contains(s, RedactedText) {
+			out = append(out, s)
+		}
+	}
+	switch e.Kind {
+	case KindNote, KindUpdate:
+		add(e.Text)
+	case KindPin:
+		free := FreeText(e.Text)
+		if i := strings.LastIndex(free, " ("); i > 0 && strings.HasSuffix(free, ")") {
+			add(free[:i])
+		}
+		add(free)
+	default:
+		add(FreeText(e.Text))
+	}
+	return out
+}

@@ -1,0 +1,168 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Scrubbed is what Scrub removed a redacted text from.
+type Scrubbed struct {
+	Rows     int            // derived rows changed (tasks, lessons, pages, clocks, the incident, timers)
+	Outbox   int            // outbox payloads rewritten, pending and delivered
+	Posted   []bot.Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
+	Entries  []int64        // other unredacted entries of the incident whose text holds it
+	Uploaded int            // delivered uploads (reports) that held it: their copy on the platform cannot be edited
+}
+
+// derivedText are the columns of rows derived from entries that can hold free text.
+var derivedText = []struct{ table, column, where string }{
+	{"tasks", "text", "incident = ?"},
+	{"lessons", "text", "incident = ?"},
+	{"pages", "message", "incident = ?"},
+	{"clocks", "done_note", "incident = ?"},
+	{"incidents", "title", "number = ?"},
+	{"incidents", "resolution", "number = ?"},
+	{"timers", "payload", "incident = ?"},
+}
+
+// Scrub replaces every occurrence of each secret with bot.RedactedText in the rows derived
+// from incident n's entries, and in every outbox payload (pending and delivered, any lane:
+// a DM or another channel may have carried it). It reports what it changed and which
+// delivered posts must be edited on their platform. The timeline itself is left to
+// Redact, which keeps the chain verifying.
+func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
+	var out bot.Scrubbed
+	for _, s := range secrets {
+		for _, d := range derivedText {
+			res, err := t.exec(`UPDATE `+d.table+` SET `+d.column+` = REPLACE(`+d.column+`, ?, ?) WHERE `+d.where+` AND instr(`+d.column+`, ?) > 0`,
+				s, bot.RedactedText, n, s)
+			if err != nil {
+				return out, err
+			}
+			k, _ := res.RowsAffected()
+			out.Rows += int(k)
+		}
+	}
+	if err := t.scrubOutbox(secrets, &out); err != nil {
+		return out, err
+	}
+	err := t.EachEntry(n, func(e bot.Entry) error {
+		if e.Redacted || e.Kind == bot.KindRedaction {
+			return nil
+		}
+		for _, s := range secrets {
+			if strings.Contains(e.Text, s) {
+				out.Entries = append(out.Entries, e.Seq)
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// scrubOutbox rewrites the outbox payloads that hold a secret. Payloads are JSON, and an
+// upload's file is base64 in it, so each is decoded rather than matched as text.
+func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
+	rows, err := t.query(`SELECT id, lane, platform, op, incident, target, state, result, payload FROM outbox`)
+	if err != nil {
+		return err
+	}
+	type change struct {
+		id      int64
+		payload []byte
+	}
+	var changes []change
+	for rows.Next() {
+		var o bot.Outbound
+		var state, result, raw string
+		if err := rows.Scan(&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &state, &result, &raw); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := json.Unmarshal([]byte(raw), &o.Payload); err != nil {
+			continue // not ours to judge here; it was written by Enqueue
+		}
+		if !scrubPayload(&o.Payload, secrets) {
+			continue
+		}
+		b, err := json.Marshal(o.Payload)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		changes = append(changes, change{o.ID, b})
+		if state == "done" && result != "" && o.Op == bot.OpPost {
+			o.Payload = bot.Payload{MessageID: result}
+			out.Posted = append(out.Posted, o)
+		}
+		if state == "done" && o.Op == bot.OpUpload {
+			out.Uploaded++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return err
+	}
+	rows.Close()
+	for _, c := range changes {
+		if _, err := t.exec(`UPDATE outbox SET payload = ? WHERE id = ?`, string(c.payload), c.id); err != nil {
+			return err
+		}
+	}
+	out.Outbox = len(changes)
+	return nil
+}
+
+// scrubPayload replaces the secrets in every text a payload carries; it reports a change.
+func scrubPayload(p *bot.Payload, secrets []string) bool {
+	changed := false
+	str := func(s *string) {
+		for _, sec := range secrets {
+			if strings.Contains(*s, sec) {
+				*s, changed = strings.ReplaceAll(*s, sec, bot.RedactedText), true
+			}
+		}
+	}
+	str(&p.Message.Text)
+	str(&p.Topic)
+	for i := range p.Message.Buttons {
+		str(&p.Message.Buttons[i].Label)
+		str(&p.Message.Buttons[i].Value)
+	}
+	if p.File != nil {
+		str(&p.File.Comment)
+		str(&p.File.Title)
+		for _, sec := range secrets {
+			if bytes.Contains(p.File.Data, []byte(sec)) {
+				p.File.Data, changed = bytes.ReplaceAll(p.File.Data, []byte(sec), []byte(bot.RedactedText)), true
+			}
+		}
+	}
+	return changed
+}
+
+var errBusyCheckpoint = errors.New("the WAL could not be truncated: a reader held an old snapshot; it is truncated at the next checkpoint")
+
+// TruncateWAL checkpoints the write-ahead log into the database and truncates it to zero
+// bytes, so a redacted text does not linger in the WAL file. Readers holding an old
+// snapshot can make it incomplete; it is retried a few times and then reported.
+func (db *DB) TruncateWAL(ctx context.Context) error {
+	var lastErr error
+	for i := 0; i < 5; i++ {
+		var busy, logPages, done int
+		if err := db.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+			return describe(db.path, err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		lastErr = errBusyCheckpoint
+	}
+	return lastErr
+}
