@@ -28,10 +28,10 @@ type call struct {
 	lastSeq       int64 // the seq of the last entry this call appended
 	checkpoints   []bot.Checkpoint
 	// pg and team are what a paging or on-call action is about, for the policy.
-	pg      *bot.Page
-	pgTeam  string
-	pgCover string // the person covering an override being cancelled
-	redacted      bool // a redaction committed: the WAL is truncated after the commit
+	pg       *bot.Page
+	pgTeam   string
+	pgCover  string // the person covering an override being cancelled
+	redacted bool   // a redaction committed: the WAL is truncated after the commit
 }
 
 // say adds a line to the caller's reply.
