@@ -79,6 +79,7 @@ type harness struct {
 
 type harnessConfig struct {
 	extraYAML string
+	roster    string // replaces testRoster
 	wrap      func(Store) Store
 	dir       string
 }
@@ -87,6 +88,9 @@ type harnessOption func(*harnessConfig)
 
 // withYAML appends configuration keys to the test roster.
 func withYAML(y string) harnessOption { return func(c *harnessConfig) { c.extraYAML += "\n" + y } }
+
+// withRoster replaces the test roster (leads and roster keys) with y.
+func withRoster(y string) harnessOption { return func(c *harnessConfig) { c.roster = y } }
 
 // withStore wraps the real store (to inject failures).
 func withStore(w func(Store) Store) harnessOption { return func(c *harnessConfig) { c.wrap = w } }
@@ -120,7 +124,11 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := bot.ParseConfig("test.yaml", []byte(testRoster+hc.extraYAML))
+	roster := testRoster
+	if hc.roster != "" {
+		roster = hc.roster
+	}
+	cfg, err := bot.ParseConfig("test.yaml", []byte(roster+hc.extraYAML))
 	if err != nil {
 		db.Close()
 		t.Fatal(err)

@@ -1,0 +1,456 @@
+package commands
+
+// The policy matrix: every verb, button and reaction × every kind of person × {their own
+// open incident, another incident, a closed incident, by INC-n from elsewhere}. The expected
+// answer comes from an oracle that knows each person's standing independently of the
+// engine, applied to the policy table; the engine must agree. Every refusal must name who
+// may, and leave every table of the database exactly as it was (a dump is compared). Allowed
+// calls run in a transaction the test store rolls back, so one database serves every case.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/console"
+)
+
+const matrixRoster = `
+leads: [dave]
+roster:
+  - {name: alice}
+  - {name: bob}
+  - {name: carol}
+  - {name: dave}
+  - {name: erin}
+  - {name: frank}
+  - {name: gina}
+  - {name: hank}
+  - {name: ivy}
+  - {name: jo}
+  - {name: kim}
+  - {name: lou}
+  - {name: sam}
+  - {name: zoe}
+roles: [commander, analyst, researcher, comms, scribe, legal, forensics]
+nudges: {no_commander: 1w}
+oncall:
+  teams:
+    secops:
+      rotations:
+        - {name: primary, members: [gina], length: 1w, handoff: "09:00", start: 2026-03-01}
+`
+
+// errRolledBack is how the matrix store undoes an allowed call.
+var errRolledBack = errors.New("matrix: rolled back")
+
+// rollbackStore rolls back every transaction whose function succeeded while on is set.
+type rollbackStore struct {
+	inner Store
+	on    bool
+}
+
+func (s *rollbackStore) Update(ctx context.Context, fn func(Tx) error) error {
+	return s.inner.Update(ctx, func(tx Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if s.on {
+			return errRolledBack
+		}
+		return nil
+	})
+}
+
+// matrixActor is a kind of person: who, and the open and closed incidents where they are it.
+type matrixActor struct {
+	kind, who      string
+	open, closed   int64
+	member, lead   bool
+	cmdr, scribe   bool // commander or acting commander; scribe
+	paged, inTeam  bool // notified by the incident's page; in the on-call team
+	otherIncMember bool
+}
+
+// matrixCase is one verb, button or reaction. {at} becomes "INC-n " when the case runs by
+// INC-n from elsewhere, {n} the incident's number, {p} its page's id.
+type matrixCase struct {
+	action string
+	also   string // a second rule that must allow too (link's other incident, a new owner's invite)
+	kind   string // cmd, slash, press, react
+	text   string
+}
+
+var matrixCases = []matrixCase{
+	{action: "incident declare", kind: "cmd", text: "declare Matrix probe sev2"},
+	{action: "incident drill", kind: "cmd", text: "drill phishing"},
+	{action: "incident list", kind: "cmd", text: "list"},
+	{action: "incident help", kind: "cmd", text: "help"},
+	{action: "incident task", kind: "cmd", text: "task"},
+	{action: "incident join", kind: "cmd", text: "join INC-{n}"},
+	{action: "incident status", kind: "cmd", text: "status {at}"},
+	{action: "incident roles", kind: "cmd", text: "roles {at}"},
+	{action: "incident tasks", kind: "cmd", text: "tasks {at}"},
+	{action: "incident checklist", kind: "cmd", text: "checklist {at}"},
+	{action: "incident report", kind: "cmd", text: "report {at}"},
+	{action: "incident phase", kind: "cmd", text: "phase"},
+	{action: "incident phase (move)", kind: "cmd", text: "phase next --force"},
+	{action: "incident sev", kind: "cmd", text: "sev 1"},
+	{action: "incident type", kind: "cmd", text: "type malware"},
+	{action: "incident close", kind: "cmd", text: "close benign matrix"},
+	{action: "incident reopen", kind: "cmd", text: "reopen"},
+	{action: "incident link", also: "link", kind: "cmd", text: "link INC-{twin}"},
+	{action: "incident role", kind: "cmd", text: "role forensics me"},
+	{action: "incident role (others, commander, scribe or held)", kind: "cmd", text: "role forensics @lou"},
+	{action: "incident invite", kind: "cmd", text: "invite @lou"},
+	{action: "incident remove", kind: "cmd", text: "remove @erin"},
+	{action: "incident note", kind: "cmd", text: "note probe"},
+	{action: "incident update", kind: "cmd", text: "update probe"},
+	{action: "incident task add", kind: "cmd", text: "task add probe"},
+	{action: "incident task add", also: "incident invite", kind: "cmd", text: "task add probe @lou"},
+	{action: "incident task done", kind: "cmd", text: "task done 1"},
+	{action: "incident check", kind: "cmd", text: "check 1"},
+	{action: "incident lesson", kind: "cmd", text: "lesson good probe"},
+	{action: "incident redact", kind: "cmd", text: "redact 1 probe"},
+	{action: "incident review", kind: "cmd", text: "review {at}"},
+	{action: "incident review (schedule or held)", kind: "cmd", text: "review {at}held"},
+	{action: "incident remind", kind: "cmd", text: "remind {at}"},
+	{action: "incident remind (snooze, off, on)", kind: "cmd", text: "remind {at}off"},
+	{action: "incident clock", kind: "cmd", text: "clock {at}"},
+	{action: "incident clock (start)", kind: "cmd", text: "clock {at}nis2"},
+	{action: "incident clock (done)", kind: "cmd", text: "clock {at}done gdpr"},
+	{action: "press role.claim", kind: "press", text: "role.claim {n}:forensics"},
+	{action: "press join.approve", kind: "press", text: "join.approve {n}:lou"},
+	{action: "press page.ack", kind: "press", text: "page.ack {p}"},
+	{action: "react rotating_light", kind: "react", text: "rotating_light"},
+	{action: "react pushpin", kind: "react", text: "pushpin"},
+	{action: "page", kind: "slash", text: "/page secops probe"},
+	{action: "page list", kind: "slash", text: "/page list"},
+	{action: "page ack", kind: "slash", text: "/page ack {p}"},
+	{action: "oncall", kind: "slash", text: "/oncall"},
+	{action: "oncall override", kind: "slash", text: "/oncall override secops @lou 1h"},
+}
+
+// whoMayRe is what every refusal must contain: who may (or, for a closed incident, that it
+// must be reopened and what still works).
+var whoMayRe = regexp.MustCompile(`Only |only they|reopen it first|is for closed incidents|can change its on-call`)
+
+func TestPolicyMatrix(t *testing.T) {
+	rb := &rollbackStore{}
+	h := newHarness(t, withRoster(matrixRoster), withStore(func(s Store) Store { rb.inner = s; return rb }))
+	pages := map[int64]int64{}
+	pageRe := regexp.MustCompile(`Page (\d+) sent`)
+	setup := func(commanded, closed bool) int64 {
+		ch := h.declare("alice", "Matrix incident")
+		n := h.incident(int64(len(h.incidents()))).Number
+		for _, p := range []string{"bob", "erin", "ivy", "jo", "kim", "sam", "frank"} {
+			h.mustSay("alice", ch, "invite @"+p, "added")
+		}
+		for role, p := range map[string]string{"analyst": "erin", "researcher": "ivy", "comms": "jo", "legal": "kim", "scribe": "sam"} {
+			h.mustSay("alice", ch, "role "+role+" @"+p, p+" is "+role)
+		}
+		steward := "alice"
+		if commanded {
+			h.mustSay("alice", ch, "role commander @hank", "hank is commander")
+			steward = "hank"
+		}
+		h.mustSay(steward, ch, "remove @frank", "frank removed")
+		h.mustSay(steward, ch, "task add probe task", "Task 1 added")
+		h.mustSay(steward, ch, "clock gdpr", "gdpr clock started")
+		h.mustSay("lou", "general", "join INC-"+strconv.FormatInt(n, 10), "Asked to join")
+		m := pageRe.FindStringSubmatch(h.do(console.Name, steward, ch, "/page secops probe page"))
+		if m == nil {
+			t.Fatal("setup page failed")
+		}
+		pages[n], _ = strconv.ParseInt(m[1], 10, 64)
+		if closed {
+			h.mustSay(steward, ch, "close benign setup", "is closed")
+		}
+		return n
+	}
+	acting, actingClosed := setup(false, false), setup(false, true)
+	commanded, commandedClosed := setup(true, false), setup(true, true)
+	otherCh := h.declare("zoe", "Someone else's incident")
+	other := int64(len(h.incidents()))
+	m := pageRe.FindStringSubmatch(h.do(console.Name, "zoe", otherCh, "/page secops other page"))
+	pages[other], _ = strconv.ParseInt(m[1], 10, 64)
+	h.flush()
+	twin := map[int64]int64{acting: commanded, commanded: acting, other: acting}
+
+	a := func(kind, who string) matrixActor {
+		return matrixActor{kind: kind, who: who, open: acting, closed: actingClosed}
+	}
+	actors := []matrixActor{
+		a("non-member", "carol"),
+		{kind: "member", who: "bob", open: acting, closed: actingClosed, member: true},
+		{kind: "analyst", who: "erin", open: acting, closed: actingClosed, member: true},
+		{kind: "researcher", who: "ivy", open: acting, closed: actingClosed, member: true},
+		{kind: "comms", who: "jo", open: acting, closed: actingClosed, member: true},
+		{kind: "legal", who: "kim", open: acting, closed: actingClosed, member: true},
+		{kind: "acting commander", who: "alice", open: acting, closed: actingClosed, member: true, cmdr: true},
+		{kind: "commander", who: "hank", open: commanded, closed: commandedClosed, member: true, cmdr: true},
+		{kind: "scribe", who: "sam", open: acting, closed: actingClosed, member: true, scribe: true},
+		{kind: "lead", who: "dave", open: acting, closed: actingClosed, lead: true},
+		a("removed member", "frank"),
+		{kind: "on-call of the paged team", who: "gina", open: acting, closed: actingClosed, paged: true, inTeam: true},
+	}
+
+	raw := ngOutbox(t, h.db.Path())
+	baseline := dumpAll(t, raw)
+	var outcome string
+	h.eng.hooks.Observe = func(_, o string, _ time.Duration) { outcome = o }
+	succeeded := map[string]bool{}
+	runs := 0
+	for _, ac := range actors {
+		for _, sit := range []string{"own", "other", "closed", "named"} {
+			inc, channel := ac.open, h.incident(ac.open).ChannelID
+			switch sit {
+			case "other":
+				inc, channel = other, otherCh
+			case "closed":
+				inc, channel = ac.closed, h.incident(ac.closed).ChannelID
+			case "named":
+				channel = "general"
+			}
+			for _, mc := range matrixCases {
+				want := matrixExpect(mc, ac, sit, inc, twin[inc], h.incident(inc).Open(), other)
+				rb.on = want != "forbidden" && want != "where"
+				outcome = ""
+				reply := runMatrixCase(h, mc, ac.who, channel, sit, inc, twin[inc], pages[inc])
+				runs++
+				what := fmt.Sprintf("%s (%s) %s on %s: %q", ac.kind, ac.who, sit, bot.FormatID(inc), mc.text)
+				switch want {
+				case "forbidden":
+					if outcome != "forbidden" {
+						t.Errorf("%s: want forbidden, got %s: %s", what, outcome, reply)
+					} else if !whoMayRe.MatchString(reply) {
+						t.Errorf("%s: the refusal does not say who may: %s", what, reply)
+					}
+				case "where":
+					if outcome != "refused" || !strings.Contains(reply, "works in an incident's channel") {
+						t.Errorf("%s: want where-to-run-it, got %s: %s", what, outcome, reply)
+					}
+				case "allowed":
+					if outcome == "forbidden" {
+						t.Errorf("%s: allowed by the policy but forbidden: %s", what, reply)
+					}
+					// "task" alone only ever answers with its usage.
+					if outcome == "error" || outcome == "ok" || mc.action == "incident task" && strings.HasPrefix(reply, "Usage:") {
+						succeeded[mc.action+" "+mc.text] = true
+					}
+				}
+				if want == "forbidden" || want == "where" {
+					if d := dumpAll(t, raw); d != baseline {
+						t.Fatalf("%s: a refusal changed the database:\n%s", what, diffLines(baseline, d))
+					}
+				}
+			}
+		}
+	}
+	if d := dumpAll(t, raw); d != baseline {
+		t.Fatalf("the matrix changed the database:\n%s", diffLines(baseline, d))
+	}
+	for _, mc := range matrixCases {
+		if !succeeded[mc.action+" "+mc.text] {
+			t.Errorf("%q (%s) never got past its own checks for anyone: the case tests nothing", mc.text, mc.action)
+		}
+	}
+	t.Logf("%d calls, %d actors × 4 situations × %d cases", runs, len(actors), len(matrixCases))
+}
+
+// matrixExpect is the oracle: forbidden, allowed, where (run it in an incident channel),
+// or other (refused or ignored for a reason of its own, e.g. a withdrawn page).
+func matrixExpect(mc matrixCase, ac matrixActor, sit string, inc, twin int64, open bool, other int64) string {
+	r := ruleFor(mc.action)
+	standing := func(n int64) matrixActor {
+		if n == other {
+			return matrixActor{lead: ac.lead}
+		}
+		own := n == ac.open || n == ac.closed
+		switch {
+		case ac.kind == "commander" && !own:
+			return matrixActor{} // hank is in none of alice's incidents
+		case ac.kind == "acting commander" && !own:
+			return matrixActor{member: true} // alice is a plain member of hank's
+		}
+		return ac // everyone else has the same standing on both pairs
+	}
+	allows := func(r *Rule, st matrixActor, open bool) bool {
+		var who bool
+		switch r.Who {
+		case Anyone:
+			who = true
+		case Members:
+			who = st.member || st.lead
+		case Stewards:
+			who = st.lead || st.member && (st.cmdr || st.scribe)
+		case Paged:
+			who = ac.paged || ac.inTeam
+		case TeamMembers:
+			who = ac.inTeam || ac.lead
+		}
+		if !who || r.On == 0 {
+			return who
+		}
+		return open && r.On&OnOpen != 0 || !open && r.On&OnClosed != 0
+	}
+	switch mc.kind {
+	case "react":
+		switch {
+		case mc.text == "rotating_light" && sit == "named":
+			return "allowed" // declares from a message outside incident channels
+		case mc.text == "rotating_light" || sit == "named":
+			return "other" // 🚨 in an incident channel and 📌 outside one are just emoji
+		}
+	case "press", "slash":
+		if strings.Contains(mc.text, "{p}") && !open {
+			return "other" // the page was withdrawn at the close
+		}
+		if mc.action == "page" || r.On == 0 {
+			if mc.action == "page" && sit != "named" && open {
+				r = ruleFor("page (from an incident)")
+				if !allows(r, standing(inc), open) {
+					return "forbidden"
+				}
+			}
+			if !allows(ruleFor(mc.action), ac, open) {
+				return "forbidden"
+			}
+			return "allowed"
+		}
+	case "cmd":
+		if r.On != 0 && !r.Named && sit == "named" && mc.action != "incident join" {
+			return "where"
+		}
+	}
+	if r.On == 0 {
+		return "allowed"
+	}
+	if !allows(r, standing(inc), open) {
+		return "forbidden"
+	}
+	switch mc.also {
+	case "link":
+		if twin == 0 || !allows(r, standing(twin), true) {
+			return "forbidden"
+		}
+	case "":
+	default:
+		if !allows(ruleFor(mc.also), standing(inc), open) {
+			return "forbidden"
+		}
+	}
+	return "allowed"
+}
+
+// runMatrixCase runs one case and returns the reply.
+func runMatrixCase(h *harness, mc matrixCase, who, channel, sit string, inc, twin, page int64) string {
+	at := ""
+	if sit == "named" {
+		at = bot.FormatID(inc) + " "
+	}
+	text := strings.NewReplacer("{at}", at, "{n}", strconv.FormatInt(inc, 10), "{p}", strconv.FormatInt(page, 10),
+		"{twin}", strconv.FormatInt(twin, 10)).Replace(mc.text)
+	text = strings.TrimSpace(text)
+	src := h.source(console.Name, who, channel)
+	switch mc.kind {
+	case "press":
+		action, value, _ := strings.Cut(text, " ")
+		return h.eng.HandlePress(h.ctx, bot.Press{Source: src, Action: action, Value: value}).Text
+	case "react":
+		msg := &bot.ChatMessage{ID: "m-matrix", Channel: channel, Author: bot.User{ID: "bob"}, Text: "a message worth keeping", At: t0}
+		return h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: msg.ID, Emoji: text, Message: msg}).Text
+	case "slash":
+		name, rest, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+		return h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: name, Text: rest}).Text
+	}
+	return h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: text}).Text
+}
+
+// dumpAll renders every row of every table, for byte-for-byte comparison. The rendering is
+// one SQL statement (quote() of every column of every row, in rowid order), so SQLite does
+// the work and the matrix can afford a dump after every refusal.
+func dumpAll(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	if dumpQuery == "" {
+		dumpQuery = buildDumpQuery(t, db)
+	}
+	rows, err := db.Query(dumpQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var table string
+		var n int
+		var body sql.NullString
+		if err := rows.Scan(&table, &n, &body); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "== %s (%d rows)\n%s\n", table, n, body.String)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+var dumpQuery string
+
+func buildDumpQuery(t *testing.T, db *sql.DB) string {
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var parts []string
+	for _, table := range tables {
+		cs, err := db.Query(`SELECT name FROM pragma_table_info(?) ORDER BY cid`, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols []string
+		for cs.Next() {
+			var c string
+			if err := cs.Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			cols = append(cols, `quote("`+c+`")`)
+		}
+		cs.Close()
+		parts = append(parts, fmt.Sprintf(`SELECT '%s', (SELECT count(*) FROM "%s"), (SELECT group_concat(r, char(10)) FROM (SELECT %s AS r FROM "%s" ORDER BY rowid))`,
+			table, table, strings.Join(cols, "||'|'||"), table))
+	}
+	return strings.Join(parts, " UNION ALL ")
+}
+
+// diffLines shows the lines of b not in a.
+func diffLines(a, b string) string {
+	seen := map[string]bool{}
+	for _, l := range strings.Split(a, "\n") {
+		seen[l] = true
+	}
+	var out []string
+	for _, l := range strings.Split(b, "\n") {
+		if !seen[l] {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
