@@ -40,6 +40,8 @@ type Config struct {
 	OnCall oncall.Config `yaml:"oncall"`
 	// Shutdown is how long SIGTERM waits for the outbox to drain.
 	ShutdownGrace duration.Duration `yaml:"shutdown_grace"`
+	// Retention bounds the tables that grow with traffic (see storage.Prune).
+	Retention RetentionCfg `yaml:"retention"`
 	// Templates is a directory of template overrides (the --templates flag wins).
 	Templates string `yaml:"templates"`
 
@@ -73,6 +75,12 @@ type ChannelsCfg struct {
 	Private        *bool  `yaml:"private"`
 	Announce       string `yaml:"announce"`
 	ArchiveOnClose bool   `yaml:"archive_on_close"`
+}
+
+// RetentionCfg says how long delivered outbox rows (and, for at least 24 h, seen-event ids)
+// are kept.
+type RetentionCfg struct {
+	Outbox duration.Duration `yaml:"outbox"`
 }
 
 // NudgesConfig holds reminder timings (used by the nudges feature).
@@ -125,6 +133,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.ShutdownGrace == 0 {
 		c.ShutdownGrace = duration.Duration(10 * time.Second)
+	}
+	if c.Retention.Outbox == 0 {
+		c.Retention.Outbox = duration.Duration(7 * 24 * time.Hour)
 	}
 	n := &c.Nudges
 	if n.NoCommander == 0 {

@@ -222,3 +222,23 @@ func TestHoleGrammarNeverGuesses(t *testing.T) {
 		t.Errorf("task %+v", tk)
 	}
 }
+
+// Repeated join requests from one person for one incident are answered once an hour.
+func TestJoinRequestsAnsweredOncePerHour(t *testing.T) {
+	h := newHarness(t)
+	h.declare("alice", "Phishing wave")
+	h.flush()
+	h.mustSay("carol", "general", "join INC-1", "Asked to join INC-1")
+	h.flush()
+	for i := 0; i < 5; i++ {
+		h.unchanged(1, func() {
+			wantContains(t, "repeat", h.cmd("carol", "general", "join INC-1"), "You asked to join INC-1", "once an hour")
+		})
+		h.clock.Advance(10 * time.Minute)
+	}
+	h.clock.Advance(10 * time.Minute)
+	h.mustSay("carol", "general", "join INC-1", "Asked to join INC-1")
+	if n := len(h.entries(1)); n != 4 {
+		t.Errorf("%d timeline entries, want declared, phase and two requests", n)
+	}
+}

@@ -69,6 +69,10 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		return m.fail("%v", err)
 	}
 	defer sched.Stop()
+	pruneCtx, stopPruning := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() { defer close(pruned); prune(pruneCtx, db, clock, cfg.Retention.Outbox.Std(), log) }()
+	defer func() { stopPruning(); <-pruned }() // before the database closes
 
 	if !platformsWanted {
 		return m.console(ctx, o, cfg, engine, deliverer, clock, shell)
