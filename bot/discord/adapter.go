@@ -299,16 +299,24 @@ func (a *Adapter) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
 	a.log.Warn("discord: gateway disconnected; discordgo reconnects")
 }
 
-// served reports whether events from a guild are handled (DMs always are: page
-// acknowledgements and join approvals arrive there). Without discord.guild_ids the home
-// guild (DISCORD_GUILD_ID) is the only one served: a public bot can be added to any server,
-// whose members must not declare incidents or page anyone in ours.
+// served reports whether events from a guild are handled (DMs are: page acknowledgements
+// arrive there, though commands typed in a DM are refused, see handleInteraction). Without
+// discord.guild_ids only the home guild is served — DISCORD_GUILD_ID, or the only guild the
+// bot is in — and none when that is ambiguous: a public bot can be added to any server, whose
+// members must not declare incidents or page anyone in ours.
 func (a *Adapter) served(guildID string) bool {
-	allowed := a.cfg.GuildIDs
-	if len(allowed) == 0 && a.cfg.GuildID != "" {
-		allowed = []string{a.cfg.GuildID}
+	if guildID == "" {
+		return true
 	}
-	return guildID == "" || len(allowed) == 0 || slices.Contains(allowed, guildID)
+	allowed := a.cfg.GuildIDs
+	if len(allowed) == 0 {
+		home, err := a.homeGuild()
+		if err != nil {
+			return false
+		}
+		allowed = []string{home}
+	}
+	return slices.Contains(allowed, guildID)
 }
 
 // homeGuild is the guild incident channels are created in. The outbox hands CreateChannel

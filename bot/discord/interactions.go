@@ -50,7 +50,18 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 	user := interactionUser(in)
 	if !a.served(in.GuildID) {
 		a.stats.ignored.Add(1)
-		a.answer(ctx, in, "warroom does not serve this server.")
+		msg := "warroom does not serve this server."
+		if _, err := a.homeGuild(); err != nil {
+			msg += " (It is in several and DISCORD_GUILD_ID is not set, so it serves none; ask its operator.)"
+		}
+		a.answer(ctx, in, msg)
+		return
+	}
+	if in.GuildID == "" && in.Type == discordgo.InteractionApplicationCommand {
+		// Global commands show up in DMs too; what is typed there has no incident channel
+		// and no server membership to check, so only buttons on warroom's DMs work there.
+		a.stats.ignored.Add(1)
+		a.answer(ctx, in, "warroom takes commands in its server's channels, not in direct messages. (The buttons on warroom's messages here still work.)")
 		return
 	}
 	a.tokens.remember(in.ChannelID, user.ID, in)

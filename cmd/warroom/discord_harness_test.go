@@ -64,6 +64,10 @@ type discordOptions struct {
 	// scheduler runs a bot.Scheduler on the fake clock, wired as run.go wires it; each fired
 	// timer's id is then sent on discordE2E.fired.
 	scheduler bool
+	// noGuildID runs with neither DISCORD_GUILD_ID nor discord.guild_ids; the other guild is
+	// then added only after warroom connected (the bot joins it later), so the served guild
+	// is the home guild by being the only one the bot was in.
+	noGuildID bool
 }
 
 // newDiscordE2E starts a fake Discord with the served guild (alice, bob, carol and
@@ -78,10 +82,17 @@ func newDiscordE2EWith(t *testing.T, o discordOptions, opts ...discordfake.Optio
 	t.Helper()
 	fake := discordfake.New(t, opts...) // first: its cleanup runs after the session's
 	fake.AddGuild(dGuild, "ops")
-	fake.AddGuild(dOther, "elsewhere")
+	addOther := func() {
+		fake.AddGuild(dOther, "elsewhere")
+		for id, name := range map[string]string{dAlice: "alice", dBob: "bob", dCarol: "carol"} {
+			fake.AddMember(dOther, id, name)
+		}
+	}
+	if !o.noGuildID {
+		addOther()
+	}
 	for id, name := range map[string]string{dAlice: "alice", dBob: "bob", dCarol: "carol"} {
 		fake.AddMember(dGuild, id, name)
-		fake.AddMember(dOther, id, name)
 	}
 	roster := ""
 	for _, name := range sortedKeys(o.people) {
@@ -90,8 +101,14 @@ func newDiscordE2EWith(t *testing.T, o discordOptions, opts ...discordfake.Optio
 	}
 	h := &discordE2E{t: t, fake: fake, logs: &lockedBuffer{}}
 	h.general = fake.AddChannel(dGuild, "general", discordfake.ChannelText, "")
-	h.elsewhere = fake.AddChannel(dOther, "general", discordfake.ChannelText, "")
+	if !o.noGuildID {
+		h.elsewhere = fake.AddChannel(dOther, "general", discordfake.ChannelText, "")
+	}
 	fake.AddChannel(dGuild, "security-status", discordfake.ChannelText, "")
+	guilds := `discord: {guild_ids: ["` + dGuild + `"]}`
+	if o.noGuildID {
+		guilds = ""
+	}
 
 	dir := t.TempDir()
 	cfg, err := bot.ParseConfig("warroom.yaml", []byte(`
@@ -99,7 +116,7 @@ roster:
   - {name: alice, discord: "`+dAlice+`"}
   - {name: bob, discord: "`+dBob+`"}
   - {name: carol, discord: "`+dCarol+`"}
-`+roster+`discord: {guild_ids: ["`+dGuild+`"]}
+`+roster+guilds+`
 channels: {announce: "#security-status"}
 `+o.extraYAML))
 	if err != nil {
@@ -143,12 +160,19 @@ channels: {announce: "#security-status"}
 		}
 	}
 	env := map[string]string{"DISCORD_BOT_TOKEN": discordfake.DefaultToken, "DISCORD_API_URL": fake.URL(), "DISCORD_GUILD_ID": dGuild}
+	if o.noGuildID {
+		delete(env, "DISCORD_GUILD_ID")
+	}
 	aenv := adapterEnv{getenv: func(k string) string { return env[k] }, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db}
 	a, err := startDiscord(ctx, aenv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.adapter = a.platform.(*discord.Adapter)
+	if o.noGuildID {
+		addOther()
+		h.elsewhere = fake.AddChannel(dOther, "general", discordfake.ChannelText, "")
+	}
 	h.deliverer.AddPlatform(a.platform)
 	runDone := make(chan error, 1)
 	go func() { runDone <- a.run(ctx) }()
