@@ -57,11 +57,12 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 		a.answer(ctx, in, msg)
 		return
 	}
-	if in.GuildID == "" && in.Type == discordgo.InteractionApplicationCommand {
+	if in.GuildID == "" && in.Type == discordgo.InteractionApplicationCommand && !pageAck(in) {
 		// Global commands show up in DMs too; what is typed there has no incident channel
-		// and no server membership to check, so only buttons on warroom's DMs work there.
+		// and no server membership to check. Only what a page DM offers works there: its
+		// button, a ✅ and /page ack.
 		a.stats.ignored.Add(1)
-		a.answer(ctx, in, "warroom takes commands in its server's channels, not in direct messages. (The buttons on warroom's messages here still work.)")
+		a.answer(ctx, in, "warroom takes commands in its server's channels, not in direct messages. (Here only /page ack and the buttons on warroom's messages work.)")
 		return
 	}
 	a.tokens.remember(in.ChannelID, user.ID, in)
@@ -159,4 +160,11 @@ func displayName(nick string, u *discordgo.User) string {
 		return u.GlobalName
 	}
 	return u.Username
+}
+
+// pageAck reports whether a command is /page ack, which a page's DM asks for.
+func pageAck(in *discordgo.Interaction) bool {
+	data := in.ApplicationCommandData()
+	group, sub, _ := leafCommand(data)
+	return data.Name == "page" && group == "" && sub == "ack"
 }

@@ -37,7 +37,12 @@ func TestDiscordWithoutGuildIDServesOnlyTheHomeGuild(t *testing.T) {
 	}
 	_, reply = h.slash(dAlice, "", "", "page", discordfake.SubCommand("list"))
 	if !strings.Contains(reply, "not in direct messages") {
-		t.Errorf("DM /page: reply %q", reply)
+		t.Errorf("DM /page list: reply %q", reply)
+	}
+	// /page ack is what a page DM asks for: it reaches the engine (alice has no page).
+	_, reply = h.slash(dAlice, "", "", "page", discordfake.SubCommand("ack"))
+	if !strings.Contains(reply, "You have no open page to acknowledge.") {
+		t.Errorf("DM /page ack: reply %q", reply)
 	}
 	if n := incidents(); n != 0 {
 		t.Fatalf("%d incidents declared from a DM or a foreign server", n)
