@@ -34,6 +34,7 @@ type Engine struct {
 	timers    map[string]timerHandler
 	platforms []string
 	key       ed25519.PrivateKey
+	webURL    string
 }
 
 // Hooks let features outside the core react to engine events inside the same transaction
@@ -70,6 +71,9 @@ type Deps struct {
 	Platforms []string
 	// Key signs the timeline checkpoints (docs/chain.md); nil signs none.
 	Key ed25519.PrivateKey
+	// WebURL is the web view's address people use (--web-url), for sign-in links; empty
+	// when the web view is off.
+	WebURL string
 }
 
 // New builds the engine with every verb.
@@ -92,7 +96,7 @@ func New(d Deps) *Engine {
 	if len(d.Platforms) == 0 {
 		d.Platforms = []string{"console"}
 	}
-	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms, key: d.Key}
+	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms, key: d.Key, webURL: d.WebURL}
 	e.verbs = allVerbs()
 	e.buttons = map[string]buttonHandler{
 		"join.approve": approveJoin,

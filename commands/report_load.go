@@ -32,6 +32,9 @@ type (
 	reportPages interface {
 		IncidentPages(n int64) ([]bot.Page, error)
 	}
+	reportReadIns interface {
+		ReadIns(n int64) ([]bot.ReadIn, error)
+	}
 )
 
 // ReportOptions are the report's settings beyond the incident.
@@ -103,6 +106,11 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 			return d, err
 		}
 		d.Pages = ReportPages(pages)
+	}
+	if rs, ok := src.(reportReadIns); ok {
+		if d.ReadIns, err = rs.ReadIns(n); err != nil {
+			return d, err
+		}
 	}
 	// The chain is checked on the entries just read, in the same transaction: what the
 	// report shows is what was verified, and a 100,000-entry timeline is read once.

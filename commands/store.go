@@ -90,4 +90,7 @@ type Tx interface {
 	RoleHistory(n int64) ([]bot.RoleAssignment, error)
 	Phases(n int64) ([]bot.PhaseSpan, error)
 	EachEntry(n int64, fn func(bot.Entry) error) error
+
+	// web view (issue 17): the hash of a one-time sign-in link
+	CreateWebToken(hash, person string, now, expires time.Time) error
 }

@@ -47,6 +47,10 @@ func Build(d Data) Report {
 	r.Clocks = buildClocks(d.Clocks, now)
 	r.Integrity = buildIntegrity(inc, d.Integrity)
 	r.unchecked = d.Integrity.Incident == ""
+	r.ReadIn = []ReadIn{}
+	for _, x := range d.ReadIns {
+		r.ReadIn = append(r.ReadIn, ReadIn{Person: x.Person, At: at(x.At)})
+	}
 	if r.IOCs == nil {
 		r.IOCs = []IOC{}
 	}

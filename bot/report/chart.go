@@ -114,3 +114,7 @@ func forcedNote(s Phase) string {
 	}
 	return ""
 }
+
+// PhaseChart is the phases chart as inline SVG, for pages other than the report (the
+// web view's incident page).
+func (r *Report) PhaseChart() htmltemplate.HTML { return r.chart() }

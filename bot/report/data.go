@@ -36,6 +36,9 @@ type Data struct {
 	// leaves these nil and the report says "none recorded".
 	Pages  []Page
 	Clocks []Clock
+	// ReadIns are the web view's access log: who first looked at the incident in each
+	// session, and when (a store without the web view leaves it nil).
+	ReadIns []bot.ReadIn
 
 	Integrity bot.Verdict
 

@@ -169,7 +169,7 @@ func unescapedIndex(out, s string) int {
 	}
 }
 
-var ownHeading = regexp.MustCompile(`^(# INC-7 · .* — lessons-learned report|## [A-Z][a-z ]+|### [A-Z][a-z ]+)$`)
+var ownHeading = regexp.MustCompile(`^(# INC-7 · .* — lessons-learned report|## [A-Z][a-z -]+|### [A-Z][a-z ]+)$`)
 
 // unescapedPipes counts the | that separate GFM table cells (not preceded by \).
 func unescapedPipes(line string) int {

@@ -8,8 +8,8 @@ import (
 )
 
 // Report is the built report. Its exported fields, with their JSON names, are the JSON
-// format's contract: ten top-level fields (incident, roles, phases, metrics, timeline,
-// tasks, lessons, iocs, clocks, integrity), snake_case inside, arrays never null,
+// format's contract: eleven top-level fields (incident, roles, phases, metrics, timeline,
+// tasks, lessons, iocs, clocks, integrity, read_in), snake_case inside, arrays never null,
 // durations in whole seconds (null when the moment has not come), times RFC 3339 UTC with
 // nanoseconds as `warroom timeline --json` writes them. Text from chat has secrets masked
 // but is otherwise as written: escaping is the Markdown and HTML renderers' business.
@@ -24,6 +24,7 @@ type Report struct {
 	IOCs      []IOC         `json:"iocs"`
 	Clocks    []ClockResult `json:"clocks"`
 	Integrity Integrity     `json:"integrity"`
+	ReadIn    []ReadIn      `json:"read_in"`
 
 	loc       *time.Location
 	tpl       *templates.Set
@@ -246,6 +247,12 @@ type Integrity struct {
 	Verified bool   `json:"verified"`
 	BadSeq   int64  `json:"bad_seq,omitempty"`
 	Problem  string `json:"problem,omitempty"`
+}
+
+// ReadIn is one first view of the incident in a web view session (the access log).
+type ReadIn struct {
+	Person string `json:"person"`
+	At     Time   `json:"at"`
 }
 
 // Time is a time that JSON writes the way the timeline export does.

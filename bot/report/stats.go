@@ -39,6 +39,7 @@ type Stats struct {
 	BySeverity        []SeverityCount `json:"by_severity"`
 	ByType            []NameCount     `json:"by_type"`
 	ByCloseClass      []NameCount     `json:"by_close_class"`
+	ByMonth           []NameCount     `json:"by_month"` // "2026-03" (UTC, of the declaration), oldest first
 	Phases            []PhaseStats    `json:"phases"`
 	TimeToContainment Distribution    `json:"time_to_containment"`
 	TimeToAcknowledge AckDistribution `json:"time_to_acknowledge"`
@@ -92,14 +93,14 @@ func distribution(values []int64) Distribution {
 // (time still running in an open phase is not a result yet); time to containment uses
 // the report's definition (Completed).
 func ComputeStats(in StatsInput) Stats {
-	s := Stats{BySeverity: []SeverityCount{}, ByType: []NameCount{}, ByCloseClass: []NameCount{}}
+	s := Stats{BySeverity: []SeverityCount{}, ByType: []NameCount{}, ByCloseClass: []NameCount{}, ByMonth: []NameCount{}}
 	if !in.Since.IsZero() {
 		t := at(in.Since)
 		s.Since = &t
 	}
 	drills := map[int64]bool{}
 	sev := map[int]int{}
-	types, classes := map[string]int{}, map[string]int{}
+	types, classes, months := map[string]int{}, map[string]int{}, map[string]int{}
 	inPhase := map[bot.Phase][]int64{}
 	var contain []int64
 	for _, x := range in.Incidents {
@@ -118,6 +119,7 @@ func ComputeStats(in StatsInput) Stats {
 		}
 		sev[inc.Severity]++
 		types[cmp.Or(inc.Type, "unclassified")]++
+		months[inc.DeclaredAt.UTC().Format("2006-01")]++
 		for _, p := range bot.IncidentPhases {
 			var total time.Duration
 			done := false
@@ -139,6 +141,10 @@ func ComputeStats(in StatsInput) Stats {
 		s.BySeverity = append(s.BySeverity, SeverityCount{Severity: level, Name: severityName(in.Severities, level), Count: sev[level]})
 	}
 	s.ByType, s.ByCloseClass = counts(types), counts(classes)
+	for k, v := range months {
+		s.ByMonth = append(s.ByMonth, NameCount{Name: k, Count: v})
+	}
+	slices.SortFunc(s.ByMonth, func(a, b NameCount) int { return cmp.Compare(a.Name, b.Name) })
 	for _, p := range bot.IncidentPhases {
 		s.Phases = append(s.Phases, PhaseStats{Phase: string(p), Distribution: distribution(inPhase[p])})
 	}
@@ -197,6 +203,12 @@ func (s *Stats) Text(w io.Writer) error {
 	b.WriteString("\nBy type\n")
 	for _, c := range s.ByType {
 		row(c.Name, strconv.Itoa(c.Count))
+	}
+	if len(s.ByMonth) > 0 {
+		b.WriteString("\nBy month declared (UTC)\n")
+		for _, c := range s.ByMonth {
+			row(c.Name, strconv.Itoa(c.Count))
+		}
 	}
 	if len(s.ByCloseClass) > 0 {
 		b.WriteString("\nClosed as\n")

@@ -37,6 +37,7 @@ type view struct {
 	Good, Bad    []viewLesson
 	Ideas        []viewLesson
 	Integrity    viewIntegrity
+	ReadIns      []viewReadIn
 	Entries      int
 	// Chart is the SVG of the phases over time (HTML only).
 	Chart any
@@ -99,6 +100,8 @@ type viewClock struct {
 type viewRelated struct{ ID, Title, Status string }
 
 type viewLesson struct{ Text, Author, At string }
+
+type viewReadIn struct{ Person, At string }
 
 type viewIntegrity struct {
 	Entries   int64
@@ -216,6 +219,9 @@ func (r *Report) view(f textFormat) *view {
 	g := r.Integrity
 	v.Integrity = viewIntegrity{Entries: g.Entries, HeadHash: f.code(g.HeadHash), Verified: g.Verified, Unchecked: r.unchecked,
 		BadSeq: g.BadSeq, Problem: t(g.Problem)}
+	for _, x := range r.ReadIn {
+		v.ReadIns = append(v.ReadIns, viewReadIn{Person: t(x.Person), At: r.when(x.At.Time)})
+	}
 	return v
 }
 
