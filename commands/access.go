@@ -37,6 +37,10 @@ func MaySee(src MemberSource, cfg *bot.Config, person string, inc *bot.Incident)
 	return Sight{}, nil
 }
 
+// ValidPersonName reports whether s can name a console person (lowercase letters, digits,
+// . _ -; at most 40 characters), as @mentions in the console workspace do.
+func ValidPersonName(s string) bool { return validName(s) }
+
 // ShownTitle is the title person may be shown under s: the title itself, or the
 // incident's channel name (its codename) when the title is withheld.
 func (s Sight) ShownTitle(inc *bot.Incident) string {

@@ -82,6 +82,7 @@ type harnessConfig struct {
 	roster    string // replaces testRoster
 	wrap      func(Store) Store
 	dir       string
+	webURL    string
 }
 
 type harnessOption func(*harnessConfig)
@@ -91,6 +92,9 @@ func withYAML(y string) harnessOption { return func(c *harnessConfig) { c.extraY
 
 // withRoster replaces the test roster (leads and roster keys) with y.
 func withRoster(y string) harnessOption { return func(c *harnessConfig) { c.roster = y } }
+
+// withWebURL serves the web view at url (for /incident web).
+func withWebURL(url string) harnessOption { return func(c *harnessConfig) { c.webURL = url } }
 
 // withStore wraps the real store (to inject failures).
 func withStore(w func(Store) Store) harnessOption { return func(c *harnessConfig) { c.wrap = w } }
@@ -141,7 +145,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	if hc.wrap != nil {
 		store = hc.wrap(store)
 	}
-	h.eng = New(Deps{Store: store, Config: cfg, Clock: h.clock, Log: log, Kick: h.del.Kick})
+	h.eng = New(Deps{Store: store, Config: cfg, Clock: h.clock, Log: log, Kick: h.del.Kick, WebURL: hc.webURL})
 	if !owned {
 		t.Cleanup(func() { db.Close() })
 	}

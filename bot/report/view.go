@@ -350,3 +350,7 @@ func (r *Report) visited(phase string) bool {
 	}
 	return false
 }
+
+// ShownText is what a page shows for an entry: its (masked) text, or who redacted it and
+// why.
+func ShownText(e *Entry) string { return entryText(e) }

@@ -23,6 +23,13 @@ const (
 	tokenBytes = 32
 )
 
+// ErrUsed and ErrExpired say why a sign-in link was refused (besides bot.ErrNotFound for
+// one warroom never issued).
+var (
+	ErrUsed    = errors.New("sign-in link already used")
+	ErrExpired = errors.New("sign-in link expired")
+)
+
 // NewToken returns a fresh random token (URL-safe, 43 characters) and the hash to store.
 func NewToken() (token, hash string) {
 	b := make([]byte, tokenBytes)

@@ -37,6 +37,8 @@ type options struct {
 	logFormat string
 	http      string
 	admin     string
+	webAddr   string
+	webURL    string
 	json      bool
 	all       bool
 	format    string
@@ -73,6 +75,8 @@ Usage:
   warroom key                                   the checkpoint public key (ed25519:<base64>)
   warroom stats [--since DATE] [--json]
   warroom backup FILE                           consistent snapshot of the live database
+  warroom web-login NAME                        print a one-time sign-in link to the web view for a roster person
+  warroom web-logout NAME                       end every web view session of NAME
   warroom version
 
 Flags (before or after arguments):
@@ -82,6 +86,8 @@ Flags (before or after arguments):
   --log-format F      text (default) or json
   --http ADDR         Slack HTTP endpoints (env WARROOM_HTTP_ADDR)
   --admin-addr ADDR   /healthz, /readyz, /metrics (env WARROOM_ADMIN_ADDR)
+  --web-addr ADDR     the web view (env WARROOM_WEB_ADDR)
+  --web-url URL       the web view's address as people reach it, for links (env WARROOM_WEB_URL; default http://ADDR)
   --user NAME         console: who you are at the start (default $USER)
   --key FILE          checkpoint signing key (env WARROOM_KEY, default warroom.key beside the database)
   --checkpoint-log F  append every signed checkpoint to F as one JSON line
@@ -98,6 +104,8 @@ func (m *Main) parseFlags(cmd string, args []string) (*options, []string, error)
 	fs.StringVar(&o.logFormat, "log-format", "text", "")
 	fs.StringVar(&o.http, "http", m.Getenv("WARROOM_HTTP_ADDR"), "")
 	fs.StringVar(&o.admin, "admin-addr", m.Getenv("WARROOM_ADMIN_ADDR"), "")
+	fs.StringVar(&o.webAddr, "web-addr", m.Getenv("WARROOM_WEB_ADDR"), "")
+	fs.StringVar(&o.webURL, "web-url", m.Getenv("WARROOM_WEB_URL"), "")
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.BoolVar(&o.all, "all", false, "")
 	fs.StringVar(&o.format, "format", "", "")
@@ -174,6 +182,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.key(ctx, o)
 	case "export":
 		return m.exportCmd(ctx, o, pos)
+	case "web-login":
+		return m.webLogin(ctx, o, pos)
+	case "web-logout":
+		return m.webLogout(ctx, o, pos)
 	}
 	return m.fail("unknown command %q\n\n%s", cmd, usage)
 }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/webauth"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/templates"
+	"github.com/warroom/warroom/web"
+	"github.com/warroom/warroom/web/webstore"
+)
+
+// webURL is the address sign-in links point to: --web-url, else http://--web-addr; ""
+// when the web view is off.
+func webURL(o *options) (string, error) {
+	u := strings.TrimRight(o.webURL, "/")
+	if u == "" && o.webAddr != "" {
+		host := o.webAddr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		u = "http://" + host
+	}
+	if u == "" {
+		return "", nil
+	}
+	if err := webauth.CheckBaseURL(u); err != nil {
+		return "", fmt.Errorf("--web-url %q: %v", u, err)
+	}
+	return u, nil
+}
+
+// startWeb serves the web view on --web-addr until ctx ends; nil when it is off.
+func startWeb(ctx context.Context, o *options, cfg *bot.Config, tpl *templates.Set, db *storage.DB, clock clockwork.Clock, log *slog.Logger) (*web.Server, *http.Server, error) {
+	if o.webAddr == "" {
+		return nil, nil, nil
+	}
+	base, err := webURL(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := web.New(web.Options{Store: webstore.New(db), Config: cfg, Templates: tpl, BaseURL: base, Clock: clock, Log: log,
+		Generator: "warroom " + buildVersion()})
+	if err != nil {
+		return nil, nil, err
+	}
+	hs, err := listen(o.webAddr, srv.Handler(), log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--web-addr %s: %v", o.webAddr, err)
+	}
+	go srv.Run(ctx)
+	return srv, hs, nil
+}
+
+// webLogin prints a one-time sign-in link for a roster person.
+func (m *Main) webLogin(ctx context.Context, o *options, pos []string) int {
+	if len(pos) != 1 {
+		return m.fail("usage: warroom web-login NAME (a person in the roster)")
+	}
+	name := strings.TrimPrefix(pos[0], "@")
+	cfg, _, err := m.loadConfig(o)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	if _, ok := cfg.Person(name); !ok && !(len(cfg.Roster) == 0 && commands.ValidPersonName(name)) {
+		return m.fail("%q is not in the roster (the configuration's roster: names people by their warroom name)", name)
+	}
+	base, err := webURL(o)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	if base == "" {
+		return m.fail("web-login needs the web view's address: --web-url URL (or --web-addr ADDR), as `warroom run` has it")
+	}
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	token, hash := webauth.NewToken()
+	now := time.Now().UTC()
+	if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.CreateWebToken(hash, name, now, now.Add(webauth.LinkTTL)) }); err != nil {
+		return m.fail("%v", err)
+	}
+	fmt.Fprintln(m.Stdout, webauth.LoginURL(base, token))
+	fmt.Fprintf(m.Stderr, "warroom: a sign-in link for %s: it works once, until %s; give it to them privately.\n", name, now.Add(webauth.LinkTTL).Format("15:04 UTC"))
+	return exitOK
+}
+
+// webLogout ends every web view session of a person and voids their unused links.
+func (m *Main) webLogout(ctx context.Context, o *options, pos []string) int {
+	if len(pos) != 1 {
+		return m.fail("usage: warroom web-logout NAME")
+	}
+	name := strings.TrimPrefix(pos[0], "@")
+	db, err := m.openDB(ctx, o, true)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer db.Close()
+	var n int
+	err = db.Update(ctx, func(tx *storage.Tx) (err error) {
+		n, err = tx.RevokeWebAccess(name, time.Now().UTC())
+		return err
+	})
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	fmt.Fprintf(m.Stdout, "Signed %s out of the web view: %d session(s) ended, unused sign-in links voided.\n", name, n)
+	return exitOK
+}

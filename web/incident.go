@@ -1,0 +1,197 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/report"
+)
+
+// incidentView is the incident page: the report's content, as of now, with the timeline
+// filtered as the query asks.
+type incidentView struct {
+	R         *report.Report
+	ID, Title string
+	Severity  string
+	Commander string
+	Acting    bool
+	Age       string
+	Chart     template.HTML
+	Clocks    []clockView
+	Criteria  []criteriaGroup
+	Timeline  timelineView
+	Head      int64
+}
+
+type clockView struct {
+	report.ClockResult
+	Left string // time left before the deadline, for an open clock
+}
+
+type criteriaGroup struct {
+	Phase   string
+	Current bool
+	Done    int
+	Items   []report.ExitCriterion
+}
+
+// incidentPage renders /incidents/INC-n.
+func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	n, ok := incidentNumber(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	now := s.o.Clock.Now().UTC()
+	f := readFilter(r)
+	var v incidentView
+	err := s.o.Store.View(r.Context(), func(rd Reader) error {
+		inc, sight, err := s.visible(rd, n, sess.Person)
+		if err != nil {
+			return err
+		}
+		d, err := s.loadReport(rd, inc, sight, sess.Person, now)
+		if err != nil {
+			return err
+		}
+		roles, err := rd.CurrentRoles(n)
+		if err != nil {
+			return err
+		}
+		rep := report.Build(d)
+		v = s.incidentView(&rep, inc, roles, f, now)
+		return nil
+	})
+	if errors.Is(err, bot.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err == nil {
+		err = s.readIn(r.Context(), sess, n)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "incident", v.ID+" · "+v.Title, sess, &v)
+}
+
+func (s *Server) incidentView(rep *report.Report, inc *bot.Incident, roles map[string]string, f filter, now time.Time) incidentView {
+	v := incidentView{R: rep, ID: rep.Incident.ID, Title: rep.Incident.Title, Severity: rep.Incident.SeverityName,
+		Chart: rep.PhaseChart(), Head: inc.HeadSeq}
+	v.Commander = roles["commander"]
+	if v.Commander == "" {
+		v.Commander, v.Acting = inc.DeclaredBy, true
+	}
+	end := now
+	if inc.ClosedAt != nil {
+		end = *inc.ClosedAt
+	}
+	v.Age = ageText(end.Sub(inc.DeclaredAt))
+	for _, c := range rep.Clocks {
+		cv := clockView{ClockResult: c}
+		if c.Status == "open" {
+			if left := c.Deadline.Sub(now); left > 0 {
+				cv.Left = ageText(left)
+			}
+		}
+		v.Clocks = append(v.Clocks, cv)
+	}
+	for _, c := range rep.Incident.ExitCriteria {
+		if k := len(v.Criteria); k == 0 || v.Criteria[k-1].Phase != c.Phase {
+			v.Criteria = append(v.Criteria, criteriaGroup{Phase: c.Phase, Current: c.Phase == string(inc.Phase) && inc.Open()})
+		}
+		g := &v.Criteria[len(v.Criteria)-1]
+		g.Items = append(g.Items, c)
+		if c.CheckedAt != nil {
+			g.Done++
+		}
+	}
+	// The current phase's checklist first: it is what the next shift acts on.
+	slices.SortStableFunc(v.Criteria, func(a, b criteriaGroup) int {
+		switch {
+		case a.Current == b.Current:
+			return 0
+		case a.Current:
+			return -1
+		}
+		return 1
+	})
+	v.Timeline = timeline(rep.Timeline, f)
+	return v
+}
+
+// filter is the timeline's query: ?kind=note&person=alice&q=text (server-side, so it works
+// without script).
+type filter struct{ Kind, Person, Q string }
+
+func readFilter(r *http.Request) filter {
+	q := r.URL.Query()
+	clip := func(s string) string {
+		s = strings.TrimSpace(s)
+		if len(s) > 200 {
+			s = s[:200]
+		}
+		return s
+	}
+	return filter{Kind: clip(q.Get("kind")), Person: clip(q.Get("person")), Q: clip(q.Get("q"))}
+}
+
+func (f filter) Any() bool { return f.Kind != "" || f.Person != "" || f.Q != "" }
+
+func (f filter) match(e *report.Entry) bool {
+	if f.Kind != "" && e.Kind != f.Kind {
+		return false
+	}
+	if f.Person != "" && e.Actor != f.Person {
+		return false
+	}
+	return f.Q == "" || containsFold(report.ShownText(e), f.Q)
+}
+
+// containsFold is a case-insensitive substring test.
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+type timelineView struct {
+	Filter  filter
+	Kinds   []string
+	People  []string
+	Entries []entryView
+	Total   int
+}
+
+type entryView struct {
+	Seq                      int64
+	When, Actor, Kind, Text  string
+	Decision, Redacted, Late bool
+}
+
+func timeline(all []report.Entry, f filter) timelineView {
+	t := timelineView{Filter: f, Total: len(all)}
+	kinds, people := map[string]bool{}, map[string]bool{}
+	for i := range all {
+		e := &all[i]
+		if !kinds[e.Kind] {
+			kinds[e.Kind] = true
+			t.Kinds = append(t.Kinds, e.Kind)
+		}
+		if !people[e.Actor] {
+			people[e.Actor] = true
+			t.People = append(t.People, e.Actor)
+		}
+		if f.match(e) {
+			t.Entries = append(t.Entries, entryView{Seq: e.Seq, When: e.OccurredAt.UTC().Format("2006-01-02 15:04:05"),
+				Actor: e.Actor, Kind: e.Kind, Text: report.ShownText(e), Decision: e.Decision, Redacted: e.Redacted})
+		}
+	}
+	slices.Sort(t.Kinds)
+	slices.Sort(t.People)
+	return t
+}
