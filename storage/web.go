@@ -6,17 +6,11 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/webauth"
 )
 
 // The web view's sign-in links, sessions and read-in log. Callers pass hashes
 // (bot/webauth), never the tokens themselves.
-
-// ErrLinkUsed and ErrLinkExpired say why a sign-in link was refused (besides ErrNotFound
-// for one warroom never issued).
-var (
-	ErrLinkUsed    = errors.New("sign-in link already used")
-	ErrLinkExpired = errors.New("sign-in link expired")
-)
 
 // CreateWebToken stores a sign-in link's hash for person, valid until expires. Links that
 // expired more than a day ago are dropped at the same time, so the table stays small.
@@ -29,7 +23,7 @@ func (t *Tx) CreateWebToken(hash, person string, now, expires time.Time) error {
 }
 
 // RedeemWebToken uses a sign-in link once: it returns its person and marks it used, or
-// fails with ErrNotFound, ErrLinkUsed or ErrLinkExpired and changes nothing.
+// fails with ErrNotFound, webauth.ErrUsed or webauth.ErrExpired and changes nothing.
 func (t *Tx) RedeemWebToken(hash string, now time.Time) (string, error) {
 	var person, expires string
 	var used sql.NullString
@@ -41,10 +35,10 @@ func (t *Tx) RedeemWebToken(hash string, now time.Time) (string, error) {
 		return "", err
 	}
 	if used.Valid {
-		return "", ErrLinkUsed
+		return "", webauth.ErrUsed
 	}
 	if !now.Before(parseTS(expires)) {
-		return "", ErrLinkExpired
+		return "", webauth.ErrExpired
 	}
 	// The used_at IS NULL condition makes a second redemption racing this one lose.
 	res, err := t.exec(`UPDATE web_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL`, ts(now), hash)
@@ -52,7 +46,7 @@ func (t *Tx) RedeemWebToken(hash string, now time.Time) (string, error) {
 		return "", err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return "", errors.Join(err, ErrLinkUsed)
+		return "", errors.Join(err, webauth.ErrUsed)
 	}
 	return person, nil
 }
