@@ -4,7 +4,7 @@ BIN     := bin/warroom
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps-check vet fuzz bench gobench faults clean
+.PHONY: run build test deps-check vet fuzz bench gobench faults screenshots clean
 
 # The bot: every platform configured in the environment, the console when none.
 run: build
@@ -49,6 +49,10 @@ gobench:
 # `make test`. FAULTS_SEED=n draws the crash test's kill delays from seed n.
 faults: build
 	WARROOM_BIN=$(CURDIR)/$(BIN) $(GO) test -tags faults -count=1 -v -timeout 20m ./faults/
+
+# The web view's pages in docs/screenshots/, taken by headless Chromium (web/browser).
+screenshots: build
+	WARROOM_BIN=$(CURDIR)/$(BIN) WARROOM_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' -v ./web/browser/
 
 clean:
 	rm -rf bin

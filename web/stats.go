@@ -78,16 +78,16 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 func statsCharts(st *report.Stats) []statsChart {
-	dist := func(label string, d report.Distribution) report.Bar {
+	dist := func(label string, d report.Distribution, none string) report.Bar {
 		if d.MedianSeconds == nil {
-			return report.Bar{Label: label, MissingText: "no incident has completed it"}
+			return report.Bar{Label: label, MissingText: none}
 		}
 		return report.Bar{Label: label, Value: float64(*d.MedianSeconds), Text: "median " + report.Duration(*d.MedianSeconds),
 			Behind: float64(*d.P90Seconds), BehindText: "p90 " + report.Duration(*d.P90Seconds)}
 	}
 	var phases []report.Bar
 	for _, p := range st.Phases {
-		phases = append(phases, dist(p.Phase, p.Distribution))
+		phases = append(phases, dist(p.Phase, p.Distribution, "no incident has completed it"))
 	}
 	counts := func(list []report.NameCount) []report.Bar {
 		var bars []report.Bar
@@ -99,8 +99,8 @@ func statsCharts(st *report.Stats) []statsChart {
 	ack := st.TimeToAcknowledge
 	charts := []statsChart{
 		{Title: "Time in phase", Note: "median, with the 90th percentile behind it, over the incidents that completed the phase", SVG: report.BarChart("Time in phase", phases)},
-		{Title: "Time to containment", Note: strconv.Itoa(st.TimeToContainment.Count) + " incidents", SVG: report.BarChart("Time to containment", []report.Bar{dist("containment", st.TimeToContainment)})},
-		{Title: "Time to acknowledge a page", Note: strconv.Itoa(ack.Count) + " of " + strconv.Itoa(ack.Pages) + " pages acknowledged", SVG: report.BarChart("Time to acknowledge", []report.Bar{dist("acknowledge", ack.Distribution)})},
+		{Title: "Time to containment", Note: strconv.Itoa(st.TimeToContainment.Count) + " incidents", SVG: report.BarChart("Time to containment", []report.Bar{dist("containment", st.TimeToContainment, "no incident contained yet")})},
+		{Title: "Time to acknowledge a page", Note: strconv.Itoa(ack.Count) + " of " + strconv.Itoa(ack.Pages) + " pages acknowledged", SVG: report.BarChart("Time to acknowledge", []report.Bar{dist("acknowledge", ack.Distribution, "no page acknowledged")})},
 	}
 	if len(st.ByType) > 0 {
 		charts = append(charts, statsChart{Title: "Incidents by type", SVG: report.BarChart("Incidents by type", counts(st.ByType))})
