@@ -15,24 +15,37 @@ import (
 // Entries streams a timeline in seq order (storage's EachEntry for one incident).
 type Entries func(fn func(bot.Entry) error) error
 
-// EntryJSON is the contract of `timeline --json`: the canonical entry's values plus digest
-// and hash, so anyone can re-verify the chain.
+// EntryJSON is the contract of `timeline --json` (docs/chain.md): the canonical entry's
+// values plus digest and hash, so anyone can re-verify the chain. Version 2 entries add
+// v, data, salt and text_commit; version 1 entries leave them out.
 type EntryJSON struct {
-	Seq        int64  `json:"seq"`
-	At         string `json:"at"`
-	OccurredAt string `json:"occurred_at"`
-	Actor      string `json:"actor"`
-	Kind       string `json:"kind"`
-	Text       string `json:"text"`
-	Redacted   bool   `json:"redacted,omitempty"`
-	Digest     string `json:"digest"`
-	Hash       string `json:"hash"`
+	Incident   string          `json:"incident,omitempty"`
+	V          int             `json:"v,omitempty"`
+	Seq        int64           `json:"seq"`
+	At         string          `json:"at"`
+	OccurredAt string          `json:"occurred_at"`
+	Actor      string          `json:"actor"`
+	Kind       string          `json:"kind"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	Text       string          `json:"text"`
+	Salt       string          `json:"salt,omitempty"`
+	TextCommit string          `json:"text_commit,omitempty"`
+	Redacted   bool            `json:"redacted,omitempty"`
+	Digest     string          `json:"digest"`
+	Hash       string          `json:"hash"`
 }
 
 // ToEntryJSON is one entry as the export writes it.
 func ToEntryJSON(e bot.Entry) EntryJSON {
-	return EntryJSON{Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
+	j := EntryJSON{Incident: e.Incident, Seq: e.Seq, At: bot.FormatTime(e.At), OccurredAt: bot.FormatTime(e.OccurredAt), Actor: e.Actor, Kind: e.Kind,
 		Text: e.Text, Redacted: e.Redacted, Digest: e.Digest, Hash: e.Hash}
+	if e.V >= 2 {
+		j.V, j.Data, j.Salt, j.TextCommit = 2, e.Data, e.Salt, e.TextCommit
+		if len(j.Data) == 0 {
+			j.Data = json.RawMessage("{}")
+		}
+	}
+	return j
 }
 
 // TimelineJSON streams the array so a 100,000-entry timeline is never held twice.
