@@ -90,6 +90,7 @@ var Policy = []Rule{
 	{Action: "incident drill", Who: Anyone},
 	{Action: "incident list", Who: Anyone, Note: "lists only the incidents the asker may see (members; leads see all)"},
 	{Action: "incident help", Who: Anyone},
+	{Action: "incident web", Who: Anyone, Note: "a one-time sign-in link to the web view, by direct message; the web view shows only the incidents the person may see (members; leads see all)"},
 	{Action: "incident task", Who: Anyone, Note: "task alone: its usage"},
 	{Action: "incident join", Who: Anyone, On: OnOpen, Named: true, Note: "asks the stewards; answered once per hour per person and incident"},
 	{Action: "incident status", Who: Members, On: OnOpen | OnClosed, Named: true},

@@ -35,13 +35,13 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, sess *session)
 	var body bytes.Buffer
 	var name string
 	err := s.o.Store.View(r.Context(), func(rd Reader) error {
-		inc, sight, err := s.visible(rd, n, sess.Person)
+		inc, shown, err := s.visible(rd, n, sess.Person)
 		if err != nil {
 			return err
 		}
 		if file == "timeline.json" || file == "timeline.csv" {
 			name = inc.ID() + "-timeline." + kind.format
-			scrub := scrubber(inc, sight)
+			scrub := scrubber(inc, shown)
 			each := func(fn func(bot.Entry) error) error {
 				return rd.EachEntry(n, func(e bot.Entry) error { e.Text = scrub(e.Text); return fn(e) })
 			}
@@ -50,7 +50,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, sess *session)
 			}
 			return export.TimelineJSON(&body, each)
 		}
-		d, err := s.loadReport(rd, inc, sight, sess.Person, now)
+		d, err := s.loadReport(rd, inc, shown, sess.Person, now)
 		if err != nil {
 			return err
 		}

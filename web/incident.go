@@ -51,11 +51,11 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 	f := readFilter(r)
 	var v incidentView
 	err := s.o.Store.View(r.Context(), func(rd Reader) error {
-		inc, sight, err := s.visible(rd, n, sess.Person)
+		inc, shown, err := s.visible(rd, n, sess.Person)
 		if err != nil {
 			return err
 		}
-		d, err := s.loadReport(rd, inc, sight, sess.Person, now)
+		d, err := s.loadReport(rd, inc, shown, sess.Person, now)
 		if err != nil {
 			return err
 		}

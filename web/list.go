@@ -29,14 +29,18 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, sess *session)
 		}
 		for i := range all {
 			inc := &all[i]
-			sight, err := commands.MaySee(rd, s.o.Config, sess.Person, inc)
+			see, err := commands.MaySee(rd, s.o.Config, sess.Person, inc.Number)
 			if err != nil {
 				return err
 			}
-			if !sight.See {
+			if !see {
 				continue
 			}
-			row, err := s.listRow(rd, inc, sight, now)
+			shown, err := commands.TitleFor(rd, s.o.Config, sess.Person, inc)
+			if err != nil {
+				return err
+			}
+			row, err := s.listRow(rd, inc, shown, now)
 			if err != nil {
 				return err
 			}
@@ -60,7 +64,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, sess *session)
 	s.render(w, r, http.StatusOK, "list", "Incidents", sess, rows)
 }
 
-func (s *Server) listRow(rd Reader, inc *bot.Incident, sight commands.Sight, now time.Time) (listRow, error) {
+func (s *Server) listRow(rd Reader, inc *bot.Incident, shown string, now time.Time) (listRow, error) {
 	roles, err := rd.CurrentRoles(inc.Number)
 	if err != nil {
 		return listRow{}, err
@@ -80,7 +84,7 @@ func (s *Server) listRow(rd Reader, inc *bot.Incident, sight commands.Sight, now
 			phase += " (" + inc.CloseClass + ")"
 		}
 	}
-	return listRow{ID: inc.ID(), Title: sight.ShownTitle(inc), Sev: inc.Severity, Severity: s.o.Config.SeverityName(inc.Severity),
+	return listRow{ID: inc.ID(), Title: shown, Sev: inc.Severity, Severity: s.o.Config.SeverityName(inc.Severity),
 		Phase: phase, Status: inc.Status, Commander: cmdr, Acting: acting, Age: ageText(end.Sub(inc.DeclaredAt)),
 		Drill: inc.Drill, Open: inc.Open(), Declared: inc.DeclaredAt}, nil
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/report"
-	"github.com/warroom/warroom/commands"
 )
 
 // Live updates: the incident page opens /incidents/INC-n/events (Server-Sent Events) and
@@ -33,8 +32,8 @@ const (
 
 type subscriber struct {
 	n      int64
-	cursor int64 // the last seq handed over; the hub's own after add
-	titled bool  // may see the title (else it is scrubbed from entry text)
+	cursor int64  // the last seq handed over; the hub's own after add
+	shown  string // the name the watcher may see the incident under; a withheld title is scrubbed
 	ch     chan []byte
 	gone   chan struct{} // closed when the hub drops a subscriber that cannot keep up
 }
@@ -131,21 +130,23 @@ func (h *hub) deliverIncident(ctx context.Context, n int64, subs []*subscriber) 
 	}
 	rep := report.Build(report.Data{Incident: *inc, Entries: batch})
 	plain := make([][]byte, len(rep.Timeline))
-	var scrubbed [][]byte
 	for i := range rep.Timeline {
 		plain[i] = entryEvent(&rep.Timeline[i], nil)
 	}
+	// A watcher who may not see the title gets the text with it replaced: rendered once per
+	// name (there is at most one other, the codename).
+	scrubbed := map[string][][]byte{}
 	first := batch[0].Seq
 	for _, sub := range subs {
 		events := plain
-		if !sub.titled {
-			if scrubbed == nil {
-				scrub := scrubber(inc, commands.Sight{See: true})
+		if sub.shown != inc.Title {
+			if scrubbed[sub.shown] == nil {
+				scrub := scrubber(inc, sub.shown)
 				for i := range rep.Timeline {
-					scrubbed = append(scrubbed, entryEvent(&rep.Timeline[i], scrub))
+					scrubbed[sub.shown] = append(scrubbed[sub.shown], entryEvent(&rep.Timeline[i], scrub))
 				}
 			}
-			events = scrubbed
+			events = scrubbed[sub.shown]
 		}
 		if sub.cursor < first-1 {
 			// Too far behind to replay: the page is reloaded instead.
@@ -212,14 +213,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 		s.notFound(w, r)
 		return
 	}
-	var sight commands.Sight
+	var shown string
 	var head int64
 	err := s.o.Store.View(r.Context(), func(rd Reader) error {
-		inc, sg, err := s.visible(rd, n, sess.Person)
+		inc, name, err := s.visible(rd, n, sess.Person)
 		if err != nil {
 			return err
 		}
-		sight, head = sg, inc.HeadSeq
+		shown, head = name, inc.HeadSeq
 		return nil
 	})
 	if errors.Is(err, bot.ErrNotFound) {
@@ -247,7 +248,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 	if _, err := w.Write([]byte("retry: 3000\n\n")); err != nil || rc.Flush() != nil {
 		return
 	}
-	sub := &subscriber{n: n, cursor: after, titled: sight.Title, ch: make(chan []byte, subBuffer), gone: make(chan struct{})}
+	sub := &subscriber{n: n, cursor: after, shown: shown, ch: make(chan []byte, subBuffer), gone: make(chan struct{})}
 	s.hub.add(sub)
 	defer s.hub.remove(sub)
 	recheck := time.NewTicker(recheckEvery)

@@ -23,45 +23,46 @@ func incidentNumber(r *http.Request) (int64, bool) {
 	return n, err == nil && n > 0
 }
 
-// visible loads incident n for person and what they may see of it; errHidden when they
-// may see nothing (or it does not exist).
-func (s *Server) visible(rd Reader, n int64, person string) (*bot.Incident, commands.Sight, error) {
+// visible loads incident n for person, and the name they may see it under (its title, or
+// its codename); errHidden when they may not see it (or it does not exist).
+func (s *Server) visible(rd Reader, n int64, person string) (*bot.Incident, string, error) {
+	see, err := commands.MaySee(rd, s.o.Config, person, n)
+	if err != nil {
+		return nil, "", err
+	}
+	if !see {
+		return nil, "", errHidden
+	}
 	inc, err := rd.Incident(n)
 	if err != nil {
-		return nil, commands.Sight{}, err
+		return nil, "", err
 	}
-	sight, err := commands.MaySee(rd, s.o.Config, person, inc)
-	if err != nil {
-		return nil, sight, err
-	}
-	if !sight.See {
-		return nil, sight, errHidden
-	}
-	return inc, sight, nil
+	shown, err := commands.TitleFor(rd, s.o.Config, person, inc)
+	return inc, shown, err
 }
 
 // scrubber hides a withheld title (codename naming, a lead who is not a member) wherever
 // the timeline repeats it; otherwise it changes nothing.
-func scrubber(inc *bot.Incident, sight commands.Sight) func(string) string {
-	if sight.Title || strings.TrimSpace(inc.Title) == "" {
+func scrubber(inc *bot.Incident, shown string) func(string) string {
+	if shown == inc.Title || strings.TrimSpace(inc.Title) == "" {
 		return func(s string) string { return s }
 	}
-	title, code := inc.Title, sight.ShownTitle(inc)
-	return func(s string) string { return strings.ReplaceAll(s, title, code) }
+	title := inc.Title
+	return func(s string) string { return strings.ReplaceAll(s, title, shown) }
 }
 
 // loadReport reads incident inc's report data as person may see it: a withheld title
 // replaced by the codename, and linked incidents' titles shown only as the person may see
 // them.
-func (s *Server) loadReport(rd Reader, inc *bot.Incident, sight commands.Sight, person string, now time.Time) (report.Data, error) {
+func (s *Server) loadReport(rd Reader, inc *bot.Incident, shown, person string, now time.Time) (report.Data, error) {
 	d, err := commands.LoadReport(rd, inc.Number, commands.ReportOptions{Config: s.o.Config, Templates: s.o.Templates,
 		Generator: s.o.Generator, Now: now})
 	if err != nil {
 		return d, err
 	}
-	if !sight.Title {
-		scrub := scrubber(inc, sight)
-		d.Incident.Title = sight.ShownTitle(inc)
+	if shown != inc.Title {
+		scrub := scrubber(inc, shown)
+		d.Incident.Title = shown
 		for i := range d.Entries {
 			d.Entries[i].Text = scrub(d.Entries[i].Text)
 		}
@@ -69,22 +70,14 @@ func (s *Server) loadReport(rd Reader, inc *bot.Incident, sight commands.Sight, 
 	}
 	for i := range d.Related {
 		rel := &d.Related[i]
-		other, err := rd.Incident(rel.Number)
-		if errors.Is(err, bot.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return d, err
-		}
-		rs, err := commands.MaySee(rd, s.o.Config, person, other)
-		if err != nil {
-			return d, err
-		}
+		_, title, err := s.visible(rd, rel.Number, person)
 		switch {
-		case !rs.See:
+		case errors.Is(err, bot.ErrNotFound):
 			rel.Title = "(not visible to you)"
-		case !rs.Title:
-			rel.Title = other.ChannelName
+		case err != nil:
+			return d, err
+		default:
+			rel.Title = title
 		}
 	}
 	return d, nil

@@ -43,11 +43,11 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, sess *session
 		seen := map[int64]bool{}
 		for i := range all {
 			inc := &all[i]
-			sight, err := commands.MaySee(rd, s.o.Config, sess.Person, inc)
+			see, err := commands.MaySee(rd, s.o.Config, sess.Person, inc.Number)
 			if err != nil {
 				return err
 			}
-			if !sight.See || inc.DeclaredAt.Before(since) {
+			if !see || inc.DeclaredAt.Before(since) {
 				continue
 			}
 			seen[inc.Number] = true

@@ -12,7 +12,7 @@ import (
 // adapts storage.DB to Store).
 type Reader interface {
 	commands.ReportSource
-	commands.MemberSource
+	commands.Membership
 	Incidents(all bool) ([]bot.Incident, error)
 	CurrentRoles(n int64) (map[string]string, error)
 	Clocks(n int64) ([]bot.Clock, error)
