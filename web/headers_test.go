@@ -139,7 +139,8 @@ func TestLiveEventsCarryNewEntries(t *testing.T) {
 	}
 	lines := bufio.NewScanner(resp.Body)
 	lines.Scan() // retry:
-	go s.cmd("alice", ch, "note token xoxb-1234567890-abcdefghijklmnop found in the repo")
+	// The stream starts from the head at connection: the note committed now is sent.
+	s.cmd("alice", ch, "note token xoxb-1234567890-abcdefghijklmnop found in the repo")
 	var got []string
 	for lines.Scan() {
 		got = append(got, lines.Text())
