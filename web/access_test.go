@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -199,5 +200,34 @@ func TestTimelineFiltersWorkWithoutScript(t *testing.T) {
 	}
 	if r := rows("?q=<script>"); strings.Contains(r, "<script>") {
 		t.Error("the search box echoes unescaped")
+	}
+}
+
+func TestLongTimelinesShowTheLatestEntriesAndTheRestOnRequest(t *testing.T) {
+	s := newSite(t, "")
+	ch := s.declare("alice", "Ransomware")
+	if err := s.db.Update(s.ctx, func(tx *storage.Tx) error {
+		for i := range 600 {
+			e := &bot.Entry{At: s.clock.Now(), Actor: "alice", Kind: bot.KindNote, Text: "share check " + strconv.Itoa(i) + " done", Data: []byte("{}")}
+			if _, err := tx.Append(1, e, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	alice := s.signIn("alice")
+	page := s.get(alice, "/incidents/INC-1").body
+	if strings.Contains(page, ">share check 99 done<") || !strings.Contains(page, ">share check 599 done<") || !strings.Contains(page, "show all") {
+		t.Error("the page does not show only the latest entries with a link to all")
+	}
+	if all := s.get(alice, "/incidents/INC-1?all=1").body; !strings.Contains(all, ">share check 0 done<") {
+		t.Error("?all=1 does not show every entry")
+	}
+	// The page is rebuilt as soon as the incident changes (its head moves).
+	s.cmd("alice", ch, "note the newest note")
+	if page := s.get(alice, "/incidents/INC-1").body; !strings.Contains(page, "the newest note") {
+		t.Error("a note is missing from the page right after it was added")
 	}
 }

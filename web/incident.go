@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ type incidentView struct {
 	Criteria  []criteriaGroup
 	Timeline  timelineView
 	Head      int64
+	ReadIn    []report.ReadIn // read fresh: the cached report's may be older
 }
 
 type clockView struct {
@@ -55,16 +57,26 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		if err != nil {
 			return err
 		}
-		d, err := s.loadReport(rd, inc, shown, sess.Person, now)
-		if err != nil {
-			return err
+		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, person: sess.Person}
+		rep := s.cache.get(key)
+		if rep == nil {
+			d, err := s.loadReport(rd, inc, shown, sess.Person, now)
+			if err != nil {
+				return err
+			}
+			built := report.Build(d)
+			rep = &built
+			s.cache.put(key, rep)
 		}
 		roles, err := rd.CurrentRoles(n)
 		if err != nil {
 			return err
 		}
-		rep := report.Build(d)
-		v = s.incidentView(&rep, inc, roles, f, now)
+		reads, err := rd.ReadIns(n)
+		if err != nil {
+			return err
+		}
+		v = s.incidentView(rep, inc, roles, reads, f, now)
 		return nil
 	})
 	if errors.Is(err, bot.ErrNotFound) {
@@ -81,9 +93,12 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 	s.render(w, r, http.StatusOK, "incident", v.ID+" · "+v.Title, sess, &v)
 }
 
-func (s *Server) incidentView(rep *report.Report, inc *bot.Incident, roles map[string]string, f filter, now time.Time) incidentView {
+func (s *Server) incidentView(rep *report.Report, inc *bot.Incident, roles map[string]string, reads []bot.ReadIn, f filter, now time.Time) incidentView {
 	v := incidentView{R: rep, ID: rep.Incident.ID, Title: rep.Incident.Title, Severity: rep.Incident.SeverityName,
 		Chart: rep.PhaseChart(), Head: inc.HeadSeq}
+	for _, r := range reads {
+		v.ReadIn = append(v.ReadIn, report.ReadIn{Person: r.Person, At: report.Time{Time: r.At}})
+	}
 	v.Commander = roles["commander"]
 	if v.Commander == "" {
 		v.Commander, v.Acting = inc.DeclaredBy, true
@@ -127,8 +142,16 @@ func (s *Server) incidentView(rep *report.Report, inc *bot.Incident, roles map[s
 }
 
 // filter is the timeline's query: ?kind=note&person=alice&q=text (server-side, so it works
-// without script).
-type filter struct{ Kind, Person, Q string }
+// without script); ?all=1 shows every matching entry, not only the latest pageEntries.
+type filter struct {
+	Kind, Person, Q string
+	All             bool
+}
+
+// pageEntries is how many of the latest matching entries the page shows by default: a
+// 10,000-entry timeline is 2.4 MB of HTML, too much for a phone; the rest is one click
+// (or a download) away.
+const pageEntries = 500
 
 func readFilter(r *http.Request) filter {
 	q := r.URL.Query()
@@ -139,7 +162,7 @@ func readFilter(r *http.Request) filter {
 		}
 		return s
 	}
-	return filter{Kind: clip(q.Get("kind")), Person: clip(q.Get("person")), Q: clip(q.Get("q"))}
+	return filter{Kind: clip(q.Get("kind")), Person: clip(q.Get("person")), Q: clip(q.Get("q")), All: q.Get("all") == "1"}
 }
 
 func (f filter) Any() bool { return f.Kind != "" || f.Person != "" || f.Q != "" }
@@ -164,7 +187,9 @@ type timelineView struct {
 	Kinds   []string
 	People  []string
 	Entries []entryView
-	Total   int
+	Total   int // entries in the timeline
+	Matched int // entries the filter matches (all of them without a filter)
+	AllURL  string
 }
 
 type entryView struct {
@@ -193,5 +218,16 @@ func timeline(all []report.Entry, f filter) timelineView {
 	}
 	slices.Sort(t.Kinds)
 	slices.Sort(t.People)
+	t.Matched = len(t.Entries)
+	if !f.All && len(t.Entries) > pageEntries {
+		t.Entries = t.Entries[len(t.Entries)-pageEntries:]
+	}
+	q := url.Values{"all": {"1"}}
+	for k, v := range map[string]string{"kind": f.Kind, "person": f.Person, "q": f.Q} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	t.AllURL = "?" + q.Encode()
 	return t
 }

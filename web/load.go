@@ -86,7 +86,14 @@ func (s *Server) loadReport(rd Reader, inc *bot.Incident, shown, person string, 
 // readIn records the session's first view of incident n (the access log the report
 // lists). A view that cannot be recorded is not served.
 func (s *Server) readIn(ctx context.Context, sess *session, n int64) error {
-	return s.o.Store.RecordReadIn(ctx, sess.ID, n, sess.Person, s.o.Clock.Now().UTC())
+	if !s.reads.first(sess.ID, n) {
+		return nil
+	}
+	if err := s.o.Store.RecordReadIn(ctx, sess.ID, n, sess.Person, s.o.Clock.Now().UTC()); err != nil {
+		return err
+	}
+	s.reads.mark(sess.ID, n)
+	return nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -41,6 +41,8 @@ type Server struct {
 	pages  *pageSet
 	limit  *limiter
 	hub    *hub
+	cache  *reportCache
+	reads  seenReads
 }
 
 // New checks the options and builds the server.
@@ -73,6 +75,7 @@ func New(o Options) (*Server, error) {
 		s.cookie = "__Host-warroom_session"
 	}
 	s.hub = newHub(s)
+	s.cache = newReportCache(o.Clock)
 	return s, nil
 }
 

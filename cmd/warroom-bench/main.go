@@ -9,7 +9,9 @@
 //     as bare single-row SQLite transactions in the same run, as a ratio (and the 📌 rate
 //     through the whole Slack HTTP path, for information);
 //   - the report of an incident with 100,000 timeline entries (Markdown and HTML);
-//   - idle memory (RSS) after start with 10,000 closed incidents, and start-up time to ready.
+//   - idle memory (RSS) after start with 10,000 closed incidents, and start-up time to ready;
+//   - the web view: the incident page of a 10,000-entry incident (server time p50/p99,
+//     bytes), and 100 live streams receiving a note (command ack to the last stream's event).
 //
 // Usage: warroom-bench -bin bin/warroom   (make bench builds both and runs it)
 package main
@@ -36,7 +38,7 @@ func main() {
 	notes := flag.Int("notes", 6400, "note commands in the flat-out run")
 	decls := flag.Int("declarations", 256, "declarations")
 	pins := flag.Int("pins", 5000, "📌 events for the ingest measurement")
-	only := flag.String("only", "slack,ingest,report,idle", "which measurements to run (comma-separated)")
+	only := flag.String("only", "slack,ingest,report,idle,web", "which measurements to run (comma-separated)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
@@ -70,6 +72,10 @@ func main() {
 	}
 	if want("idle") {
 		add(benchIdle(abs, dir)...)
+	}
+	if want("web") {
+		add(benchWebPage(dir)...)
+		add(benchWebFanout(abs, dir)...)
 	}
 	printTable(figs)
 }

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/warroom/warroom/bot/report"
+)
+
+// The incident page of a long incident is dominated by reading, verifying and scanning
+// its whole timeline (10,000 entries: about 100 ms on two cores). Every change to an
+// incident appends to its timeline and moves its head (seq and hash), so a report built
+// for one head is that incident's state until the head moves; it is reused for a few
+// seconds, which bounds how stale the durations it measures to "now" can be. Access is
+// still decided on every request, and the read-in is read fresh.
+
+const (
+	reportCacheTTL = 10 * time.Second
+	reportCacheMax = 16
+)
+
+type reportKey struct {
+	n      int64
+	seq    int64
+	hash   string
+	person string // what a person sees differs: withheld titles, linked incidents
+}
+
+type cachedReport struct {
+	rep *report.Report
+	at  time.Time
+}
+
+type reportCache struct {
+	mu    sync.Mutex
+	clock clockwork.Clock
+	m     map[reportKey]cachedReport
+}
+
+func newReportCache(clock clockwork.Clock) *reportCache {
+	return &reportCache{clock: clock, m: map[reportKey]cachedReport{}}
+}
+
+func (c *reportCache) get(k reportKey) *report.Report {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || c.clock.Since(e.at) >= reportCacheTTL {
+		return nil
+	}
+	return e.rep
+}
+
+func (c *reportCache) put(k reportKey, rep *report.Report) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	if len(c.m) >= reportCacheMax {
+		for key, e := range c.m {
+			if now.Sub(e.at) >= reportCacheTTL || key.n == k.n && key.person == k.person {
+				delete(c.m, key)
+			}
+		}
+		for key := range c.m { // still full: drop one
+			if len(c.m) < reportCacheMax {
+				break
+			}
+			delete(c.m, key)
+		}
+	}
+	c.m[k] = cachedReport{rep: rep, at: now}
+}
+
+// seenReads remembers, per session, the incidents whose read-in is already recorded, so
+// a second view does not write again (the database ignores a repeat anyway).
+type seenReads struct {
+	mu sync.Mutex
+	m  map[int64]map[int64]bool
+}
+
+func (s *seenReads) first(session, n int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[int64]map[int64]bool{}
+	}
+	if s.m[session][n] {
+		return false
+	}
+	if len(s.m) > 10000 { // bounded: forgetting only costs one ignored insert
+		clear(s.m)
+	}
+	if s.m[session] == nil {
+		s.m[session] = map[int64]bool{}
+	}
+	return true
+}
+
+func (s *seenReads) mark(session, n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m[session] != nil {
+		s.m[session][n] = true
+	}
+}
