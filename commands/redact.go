@@ -14,7 +14,9 @@ var verbRedact = &Verb{
 	Summary: "remove an entry's text from everywhere warroom keeps it (e.g. a pasted password); the chain still verifies",
 	Args:    []Arg{{Name: "entry", Kind: ArgWord, Required: true, Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		which, reason := splitVerb(c.rest)
+		// Not splitVerb: a message link keeps its case (Slack channel ids).
+		which, reason, _ := strings.Cut(strings.TrimSpace(c.rest), " ")
+		reason = strings.TrimSpace(reason)
 		if which == "" || reason == "" {
 			return c.usage()
 		}
