@@ -44,6 +44,9 @@ type Config struct {
 	Retention RetentionCfg `yaml:"retention"`
 	// Templates is a directory of template overrides (the --templates flag wins).
 	Templates string `yaml:"templates"`
+	// KeepSecrets stores what looks like a credential in incoming text as written instead
+	// of masking it (docs/chain.md); the reply then offers to redact the entry.
+	KeepSecrets bool `yaml:"keep_secrets"`
 
 	Location *time.Location `yaml:"-"`
 	// file is the config file's path, for messages.

@@ -32,6 +32,7 @@ type call struct {
 	pgTeam   string
 	pgCover  string // the person covering an override being cancelled
 	redacted bool   // a redaction committed: the WAL is truncated after the commit
+	masked   int    // secrets masked in the command (negative: kept, keep_secrets)
 }
 
 // say adds a line to the caller's reply.

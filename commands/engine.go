@@ -99,8 +99,9 @@ func New(d Deps) *Engine {
 	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms, key: d.Key, webURL: d.WebURL}
 	e.verbs = allVerbs()
 	e.buttons = map[string]buttonHandler{
-		"join.approve": approveJoin,
-		"role.claim":   claimRole,
+		"join.approve":    approveJoin,
+		"role.claim":      claimRole,
+		actionRedactEntry: redactEntryButton,
 	}
 	e.reactions = map[string]reactionHandler{
 		"rotating_light": declareFromReaction,
@@ -139,6 +140,7 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 	default:
 		return bot.Reply{Text: "warroom knows /incident, /page and /oncall, not /" + name + "."}
 	}
+	text, masked := e.maskSecrets(text)
 	verbName, rest := splitVerb(text)
 	if verbName == "" {
 		return bot.Reply{Text: e.helpText("")}
@@ -150,7 +152,11 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 	return e.run(ctx, cmd.Source, func(c *call) error {
 		c.verb = v
 		c.rest = rest
-		return c.runVerb()
+		c.masked = masked
+		if err := c.runVerb(); err != nil {
+			return err
+		}
+		return c.secretNotice()
 	})
 }
 

@@ -18,7 +18,12 @@ func (e *Engine) HandleReaction(ctx context.Context, r bot.Reaction) bot.Reply {
 	if !ok {
 		return bot.Reply{}
 	}
-	return e.runAs(ctx, "reaction "+r.Emoji, r.Source, func(c *call) error { return h(c, r) })
+	return e.runAs(ctx, "reaction "+r.Emoji, r.Source, func(c *call) error {
+		if err := h(c, r); err != nil {
+			return err
+		}
+		return c.secretNotice()
+	})
 }
 
 // HandlePress acts on a button of one of the bot's messages.
@@ -43,7 +48,7 @@ func declareFromReaction(c *call, r bot.Reaction) error {
 	if err != nil || !first {
 		return err
 	}
-	title := strings.TrimSpace(strings.SplitN(plainText(r.Message.Text), "\n", 2)[0])
+	title := strings.TrimSpace(strings.SplitN(c.ingest(r.Message.Text), "\n", 2)[0])
 	if title == "" {
 		title = "Declared from a message"
 	}
@@ -60,7 +65,7 @@ func declareFromReaction(c *call, r bot.Reaction) error {
 	}
 	author := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)
 	if _, err := c.appendEntry(inc.Number, &bot.Entry{At: c.now, OccurredAt: r.Message.At, Actor: author, Kind: bot.KindPin,
-		Text: author + ": " + plainText(r.Message.Text) + " (" + origin + ")"}, pinData(r.Message), "msg:"+r.Message.Channel+":"+r.Message.ID); err != nil {
+		Text: author + ": " + c.ingest(r.Message.Text) + " (" + origin + ")"}, pinData(r.Message), "msg:"+r.Message.Channel+":"+r.Message.ID); err != nil {
 		return err
 	}
 	c.say("Declared %s from that message: #%s is being opened. You are acting commander.", inc.ID(), inc.ChannelName)
@@ -85,7 +90,7 @@ func pinToTimeline(c *call, r bot.Reaction) error {
 		return err
 	}
 	author := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)
-	text := author + ": " + plainText(r.Message.Text)
+	text := author + ": " + c.ingest(r.Message.Text)
 	if r.Message.Permalink != "" {
 		text += " (" + r.Message.Permalink + ")"
 	}

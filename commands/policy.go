@@ -126,6 +126,7 @@ var Policy = []Rule{
 	{Action: "press role.claim", Who: Members, On: OnOpen},
 	{Action: "press join.approve", Who: Stewards, On: OnOpen, Note: "only for someone who asked to join"},
 	{Action: "press page.ack", Who: Paged},
+	{Action: "press redact.entry", Who: Stewards, On: OnOpen | OnClosed, Note: "offered when keep_secrets let a credential into an entry"},
 	{Action: "react rotating_light", Who: Anyone, Note: "declares from the message, outside incident channels"},
 	{Action: "react pushpin", Who: Members, On: OnOpen},
 	{Action: "react x", Who: Stewards, On: OnOpen | OnClosed, Note: "on a message the timeline holds: redacts its entry"},
