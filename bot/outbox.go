@@ -87,6 +87,13 @@ type Deliverer struct {
 	MaxBackoff time.Duration
 	// OnDelivered, when set, is called after each attempt (for metrics).
 	OnDelivered func(platform, op string, err error)
+	// Gate, when set, is held around each round of Run. The console holds it while it
+	// handles an input line, so what a line caused prints with that line (a scripted
+	// transcript keeps its order) and timed messages print between lines, as they come due.
+	Gate sync.Locker
+	// rounds runs one round at a time: Run in the background and a Flush never both take
+	// the same lane head, which would deliver it twice.
+	rounds sync.Mutex
 }
 
 // NewDeliverer returns a deliverer for the given platforms (by Name()).
@@ -114,7 +121,7 @@ func (d *Deliverer) Kick() {
 // that come due are found by the poll).
 func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 	for {
-		n, err := d.Round(ctx)
+		n, err := d.gatedRound(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.log.Error("outbox round failed", "err", err)
 		}
@@ -135,8 +142,17 @@ func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// Flush delivers until no operation is due now. The console calls it after every line so a
-// scripted session prints in order; shutdown calls it to drain within the grace period.
+func (d *Deliverer) gatedRound(ctx context.Context) (int, error) {
+	if d.Gate != nil {
+		d.Gate.Lock()
+		defer d.Gate.Unlock()
+	}
+	return d.Round(ctx)
+}
+
+// Flush delivers until no operation is due now. The console calls it after every line (with
+// the Gate held) so a scripted session prints in order; shutdown calls it to drain within
+// the grace period.
 func (d *Deliverer) Flush(ctx context.Context) error {
 	for {
 		n, err := d.Round(ctx)
@@ -149,6 +165,8 @@ func (d *Deliverer) Flush(ctx context.Context) error {
 // Round delivers the head of every due lane once, lanes in parallel, and returns how many
 // operations it attempted.
 func (d *Deliverer) Round(ctx context.Context) (int, error) {
+	d.rounds.Lock()
+	defer d.rounds.Unlock()
 	due, err := d.store.DueOutbound(ctx, d.clock.Now(), 256)
 	if err != nil || len(due) == 0 {
 		return 0, err

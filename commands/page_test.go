@@ -274,7 +274,9 @@ func TestPageFromDrillPagesNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := r.state()
-	out := r.line("@alice #drill-1-tabletop /page secops ransomware note on the file server")
+	// The incident was written straight to the database, so this workspace has not seen
+	// its channel: #new: opens it here (a typo of a channel name is refused).
+	out := r.line("@alice #new:drill-1-tabletop /page secops ransomware note on the file server")
 	pgWant(t, "drill", out,
 		"(to alice) warroom: This is a drill: nobody was paged. Would notify: bob at once, dave after 5m, bob, carol after 15m,",
 		"warroom: DRILL: would page secops — ransomware note on the file server\n  Would notify: bob at once, dave after 5m, bob, carol after 15m, bob after 25m, dave after 30m, bob, carol after 40m; unanswered after 50m")

@@ -54,13 +54,52 @@ type Console struct {
 	clock    clockwork.Clock
 	loc      *time.Location
 	channels map[string]*channel
+	// filesDir is where uploaded files are written ("" keeps them in memory only).
+	filesDir string
+	// colour paints message prefixes with ANSI colours (a terminal without NO_COLOR).
+	colour bool
+	// people are the users who spoke in this session, for completion.
+	people map[string]bool
 }
 
 // New returns a workspace printing to out; loc is the configured time zone shown beside UTC.
 func New(out io.Writer, clock clockwork.Clock, loc *time.Location) *Console {
-	c := &Console{out: out, clock: clock, loc: loc, channels: map[string]*channel{}}
+	c := &Console{out: out, clock: clock, loc: loc, channels: map[string]*channel{}, people: map[string]bool{}}
 	c.channels["general"] = &channel{name: "general"}
 	return c
+}
+
+// SetOutput replaces where the workspace prints (the line editor's writer, which redraws
+// the prompt and the line being typed around what is printed).
+func (c *Console) SetOutput(w io.Writer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = w
+}
+
+// SetColour turns ANSI colours on or off (on only for a terminal, and never with NO_COLOR).
+func (c *Console) SetColour(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.colour = on
+}
+
+// SetFilesDir makes uploads land as files in dir (created 0700, files 0600).
+func (c *Console) SetFilesDir(dir string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.filesDir = dir
+}
+
+// AddChannel makes a channel known without printing anything: the incident channels a
+// previous session created live in the database, not in this process.
+func (c *Console) AddChannel(name string, private bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	name = strings.TrimPrefix(name, "#")
+	if _, ok := c.channels[name]; !ok && name != "" {
+		c.channels[name] = &channel{name: name, private: private}
+	}
 }
 
 // Name implements bot.Platform.
@@ -77,33 +116,36 @@ func (c *Console) channel(id string) *channel {
 	return ch
 }
 
-// printf writes one output line; continuation lines of a multi-line text are indented.
-func (c *Console) print(prefix, text string) {
+// print writes one message: its first line after prefix, continuation lines indented, and
+// its buttons as "  [ack] [snooze]". It is one write, so a terminal redraws the prompt once
+// after it rather than after each line. Control characters in the text are shown escaped,
+// never sent to the terminal raw.
+func (c *Console) print(prefix, text string, buttons ...bot.Button) {
 	text = bot.RenderChatTimes(text, func(t time.Time) string { return bot.PlainTime(t, c.loc) })
-	lines := strings.Split(text, "\n")
-	fmt.Fprintf(c.out, "%s%s\n", prefix, lines[0])
+	lines := strings.Split(visible(text), "\n")
+	var b strings.Builder
+	b.WriteString(c.paint(prefix) + lines[0] + "\n")
 	for _, l := range lines[1:] {
-		fmt.Fprintf(c.out, "  %s\n", l)
+		b.WriteString("  " + l + "\n")
 	}
-}
-
-func (c *Console) printButtons(bs []bot.Button) {
-	if len(bs) == 0 {
-		return
+	if len(buttons) > 0 {
+		var parts []string
+		for _, bt := range buttons {
+			parts = append(parts, "["+visible(bt.Label)+"]")
+		}
+		b.WriteString("  " + strings.Join(parts, " ") + "\n")
 	}
-	var parts []string
-	for _, b := range bs {
-		parts = append(parts, "["+b.Label+"]")
-	}
-	fmt.Fprintf(c.out, "  %s\n", strings.Join(parts, " "))
+	_, _ = io.WriteString(c.out, b.String())
 }
 
 // add appends a message to a channel and prints it. Called with mu held.
 func (c *Console) add(ch *channel, author, text string, buttons []bot.Button) *message {
 	m := &message{n: len(ch.msgs) + 1, author: author, text: text, at: c.clock.Now(), buttons: buttons}
 	ch.msgs = append(ch.msgs, m)
-	c.print(fmt.Sprintf("[%s %d] %s: ", ch.label(), m.n, author), text)
-	c.printButtons(buttons)
+	if author != BotName {
+		c.people[author] = true
+	}
+	c.print(fmt.Sprintf("[%s %d] %s: ", ch.label(), m.n, author), text, buttons...)
 	return m
 }
 
@@ -180,8 +222,7 @@ func (c *Console) Update(ctx context.Context, channelID, messageID string, m bot
 		return err
 	}
 	msg.text, msg.buttons = m.Text, m.Buttons
-	c.print(fmt.Sprintf("[%s %d] (edited) %s: ", ch.label(), msg.n, msg.author), m.Text)
-	c.printButtons(m.Buttons)
+	c.print(fmt.Sprintf("[%s %d] (edited) %s: ", ch.label(), msg.n, msg.author), m.Text, m.Buttons...)
 	return nil
 }
 
@@ -236,6 +277,13 @@ func (c *Console) Upload(ctx context.Context, channelID string, f bot.File) erro
 	defer c.mu.Unlock()
 	ch := c.channel(channelID)
 	text := fmt.Sprintf("(file: %s, %d bytes)", f.Name, len(f.Data))
+	if c.filesDir != "" {
+		path, err := saveFile(c.filesDir, f.Name, f.Data)
+		if err != nil {
+			return err
+		}
+		text += " saved to " + path
+	}
 	if f.Comment != "" {
 		text = f.Comment + "\n" + text
 	}
@@ -262,7 +310,7 @@ func latestBy(ch *channel) *message {
 	return nil
 }
 
-// channelNames lists the known channels (for the interactive prompt's help).
+// channelNames lists the known channels (for help and completion).
 func (c *Console) channelNames() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -272,4 +320,40 @@ func (c *Console) channelNames() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// peopleSeen lists who spoke in this session (for completion).
+func (c *Console) peopleSeen() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for p := range c.people {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// exists reports whether a channel is known; when it is not, similar channel names are
+// suggested (those it is the start of, or that contain it).
+func (c *Console) exists(name string) (bool, []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.channels[name]; ok {
+		return true, nil
+	}
+	var starts, contains []string
+	for n, ch := range c.channels {
+		switch {
+		case strings.HasPrefix(n, "@"):
+		case strings.HasPrefix(n, name):
+			starts = append(starts, ch.label())
+		case strings.Contains(n, name):
+			contains = append(contains, ch.label())
+		}
+	}
+	slices.Sort(starts)
+	slices.Sort(contains)
+	out := append(starts, contains...)
+	return false, out[:min(len(out), 3)]
 }

@@ -3,25 +3,63 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/warroom/warroom/bot"
 )
 
+// LineReader yields input lines. ReadLine shows prompt when it is a terminal; io.EOF ends
+// the input; ErrInterrupted means the line being typed was dropped (Ctrl-C).
+type LineReader interface {
+	ReadLine(prompt string) (string, error)
+	Close() error
+}
+
+// ErrInterrupted is a line dropped with Ctrl-C: the shell asks for the next one.
+var ErrInterrupted = errors.New("line interrupted")
+
+// ScriptReader reads lines from a script or a pipe.
+type ScriptReader struct{ sc *bufio.Scanner }
+
+// NewScriptReader reads lines (up to 1 MiB each) from in.
+func NewScriptReader(in io.Reader) *ScriptReader {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	return &ScriptReader{sc: sc}
+}
+
+// ReadLine implements LineReader; a script shows no prompt.
+func (r *ScriptReader) ReadLine(string) (string, error) {
+	if r.sc.Scan() {
+		return r.sc.Text(), nil
+	}
+	if err := r.sc.Err(); err != nil {
+		return "", err
+	}
+	return "", io.EOF
+}
+
+// Close implements LineReader.
+func (r *ScriptReader) Close() error { return nil }
+
 // Shell reads workspace input lines and drives the engine. Each line is
-// "[@user] [#channel] text" (DESIGN.md §6).
+// "[@user] [#channel] text" (see the README's console section).
 type Shell struct {
 	c       *Console
 	handler bot.Handler
 	// flush delivers everything the engine queued (the outbox), so output stays in order.
-	flush       func(context.Context) error
-	user        string
-	channel     string
-	Interactive bool
+	flush   func(context.Context) error
+	user    string
+	channel string
+	quit    bool
+	// Gate, when set, is held while a line is handled; the background delivery loop holds
+	// it for each of its rounds, so what a line caused prints with that line.
+	Gate sync.Locker
 	// Echo prints each command as it is read, so a scripted transcript is readable.
 	Echo bool
 }
@@ -34,26 +72,44 @@ func NewShell(c *Console, h bot.Handler, flush func(context.Context) error, user
 	return &Shell{c: c, handler: h, flush: flush, user: strings.ToLower(user), channel: "general"}
 }
 
-// Run processes lines until end of input, then flushes pending work.
-func (s *Shell) Run(ctx context.Context, in io.Reader) error {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for {
-		if s.Interactive {
-			fmt.Fprintf(s.c.out, "%s@%s> ", s.user, s.label())
+// Prompt is what a terminal shows before the line being typed: "[#general] alice> ", the
+// same shape as an echoed command in a transcript.
+func (s *Shell) Prompt() string { return "[" + s.label() + "] " + s.user + "> " }
+
+type readResult struct {
+	line string
+	err  error
+}
+
+// Run processes lines until end of input, /quit, or ctx ending (a signal), then flushes
+// pending work. A line already being handled finishes even when ctx ends: it is one
+// transaction plus its delivery, and cutting it off would only report "context canceled".
+func (s *Shell) Run(ctx context.Context, in LineReader) error {
+	work := context.WithoutCancel(ctx)
+	results := make(chan readResult, 1)
+	for !s.quit {
+		go func(prompt string) {
+			l, err := in.ReadLine(prompt)
+			results <- readResult{l, err}
+		}(s.Prompt())
+		var r readResult
+		select {
+		case <-ctx.Done():
+			_ = in.Close()
+			return s.flush(work)
+		case r = <-results:
 		}
-		if !sc.Scan() {
-			break
+		switch {
+		case errors.Is(r.err, ErrInterrupted):
+			continue
+		case errors.Is(r.err, io.EOF):
+			return s.flush(work)
+		case r.err != nil:
+			return r.err
 		}
-		s.Line(ctx, sc.Text())
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+		s.Line(work, r.line)
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	return s.flush(ctx)
+	return s.flush(work)
 }
 
 func (s *Shell) label() string {
@@ -65,10 +121,19 @@ func (s *Shell) label() string {
 
 // Line handles one input line.
 func (s *Shell) Line(ctx context.Context, line string) {
+	if s.Gate != nil {
+		s.Gate.Lock()
+		defer s.Gate.Unlock()
+	}
 	defer func() { _ = s.flush(ctx) }()
 	line = strings.TrimRight(line, "\r")
 	if !utf8.ValidString(line) {
 		s.notice("that line is not valid UTF-8; ignored")
+		return
+	}
+	if i := strings.IndexFunc(line, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(line[i:])
+		s.notice(fmt.Sprintf("that line holds a control character (%s); ignored", visible(string(r))))
 		return
 	}
 	text := strings.TrimLeft(line, " \t")
@@ -77,9 +142,16 @@ func (s *Shell) Line(ctx context.Context, line string) {
 		tok, rest, _ := strings.Cut(text, " ")
 		switch {
 		case strings.HasPrefix(tok, "#@") && len(tok) > 2:
-			s.channel = "@" + strings.ToLower(tok[2:])
+			name := strings.ToLower(tok[2:])
+			if !validUser(name) {
+				s.notice(fmt.Sprintf("%q is not a user name (letters, digits, . _ -)", tok[1:]))
+				return
+			}
+			s.channel = "@" + name
 		case strings.HasPrefix(tok, "#") && len(tok) > 1:
-			s.channel = strings.ToLower(tok[1:])
+			if !s.switchChannel(strings.ToLower(tok[1:])) {
+				return
+			}
 		case strings.HasPrefix(tok, "@") && len(tok) > 1:
 			name := strings.ToLower(tok[1:])
 			if !validUser(name) {
@@ -98,13 +170,17 @@ body:
 		return
 	case strings.HasPrefix(text, `\`):
 		s.say(text[1:])
+	case text == "/quit" || text == "/exit":
+		s.quit = true
 	case text == "/" || text == "/help":
 		s.reply(s.handler.HandleCommand(ctx, s.command("incident", "help")).Text)
-		s.notice("channels: " + strings.Join(s.c.channelNames(), " ") + " · switch with #name, speaker with @name · react with +📌 <n> · press buttons with !press <n> <button>")
+		s.notice("channels: " + strings.Join(s.c.channelNames(), " ") + " · switch with #name (#new:name creates one), speaker with @name · react with +📌 <n> · press buttons with !press <n> <button> · leave with /quit or Ctrl-D")
 	case strings.HasPrefix(text, "/"):
 		name, args, _ := strings.Cut(text[1:], " ")
 		if s.Echo {
+			s.c.mu.Lock()
 			fmt.Fprintf(s.c.out, "[%s] %s> %s\n", s.label(), s.user, text)
+			s.c.mu.Unlock()
 		}
 		s.reply(s.handler.HandleCommand(ctx, s.command(name, args)).Text)
 	case strings.HasPrefix(text, "+"):
@@ -114,6 +190,50 @@ body:
 	default:
 		s.say(text)
 	}
+}
+
+// switchChannel moves to #name. A channel that does not exist is not opened by a typo:
+// the shell names the channels that look like it and how to create one on purpose.
+func (s *Shell) switchChannel(name string) bool {
+	if created, ok := strings.CutPrefix(name, "new:"); ok {
+		if !validChannel(created) {
+			s.notice(fmt.Sprintf("%q is not a channel name (lowercase letters, digits, - _)", created))
+			return false
+		}
+		if found, _ := s.c.exists(created); !found {
+			s.c.AddChannel(created, false)
+			s.c.mu.Lock()
+			s.c.print("[#"+created+"] * ", "public channel created")
+			s.c.mu.Unlock()
+		}
+		s.channel = created
+		return true
+	}
+	found, similar := s.c.exists(name)
+	if found {
+		s.channel = name
+		return true
+	}
+	msg := "#" + visible(name) + " does not exist"
+	if len(similar) > 0 {
+		msg += "; did you mean " + strings.Join(similar, " or ") + "?"
+	} else {
+		msg += "."
+	}
+	s.notice(msg + " Use #new:" + visible(name) + " to create one")
+	return false
+}
+
+func validChannel(s string) bool {
+	if s == "" || len(s) > 80 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func validUser(s string) bool {
@@ -153,76 +273,4 @@ func (s *Shell) notice(text string) {
 	s.c.mu.Lock()
 	defer s.c.mu.Unlock()
 	s.c.print(fmt.Sprintf("[%s] (to %s) console: ", s.label(), s.user), text)
-}
-
-var emojiNames = map[string]string{
-	"📌": "pushpin", "🚨": "rotating_light", "✅": "white_check_mark", "👍": "+1", "👀": "eyes", "❌": "x",
-}
-
-// react handles "+<emoji> [n]".
-func (s *Shell) react(ctx context.Context, arg string) {
-	f := strings.Fields(arg)
-	if len(f) == 0 || len(f) > 2 {
-		s.notice("usage: +<emoji> [message number], e.g. +📌 3 or +pushpin")
-		return
-	}
-	emoji := strings.Trim(f[0], ":")
-	if name, ok := emojiNames[emoji]; ok {
-		emoji = name
-	}
-	s.c.mu.Lock()
-	ch := s.c.channel(s.channel)
-	var m *message
-	if len(f) == 2 {
-		n, err := strconv.Atoi(f[1])
-		if err != nil || n < 1 || n > len(ch.msgs) {
-			s.c.mu.Unlock()
-			s.notice(fmt.Sprintf("%s has no message %s", ch.label(), f[1]))
-			return
-		}
-		m = ch.msgs[n-1]
-	} else if m = latestBy(ch); m == nil {
-		s.c.mu.Unlock()
-		s.notice(ch.label() + " has no message from a person to react to")
-		return
-	}
-	cm := &bot.ChatMessage{ID: msgID(ch, m.n), Channel: ch.name, Author: bot.User{ID: m.author, Name: m.author},
-		Text: m.text, At: m.at, Permalink: "console:" + ch.label() + "/" + strconv.Itoa(m.n)}
-	s.c.print(fmt.Sprintf("[%s %d] * ", ch.label(), m.n), s.user+" reacted :"+emoji+":")
-	s.c.mu.Unlock()
-	src := s.source()
-	s.reply(s.handler.HandleReaction(ctx, bot.Reaction{Source: src, MessageID: cm.ID, Emoji: emoji, Message: cm}).Text)
-}
-
-// press handles "!press <n> <button>": the button is named by its label (or action, or
-// position).
-func (s *Shell) press(ctx context.Context, arg string) {
-	num, which, _ := strings.Cut(arg, " ")
-	which = strings.ToLower(strings.Trim(strings.TrimSpace(which), "[]"))
-	s.c.mu.Lock()
-	ch := s.c.channel(s.channel)
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 1 || n > len(ch.msgs) {
-		s.c.mu.Unlock()
-		s.notice("usage: !press <message number> <button>")
-		return
-	}
-	m := ch.msgs[n-1]
-	var b *bot.Button
-	for i := range m.buttons {
-		bb := &m.buttons[i]
-		if strings.ToLower(bb.Label) == which || strings.ToLower(bb.Action) == which || strconv.Itoa(i+1) == which {
-			b = bb
-			break
-		}
-	}
-	if b == nil && which == "" && len(m.buttons) == 1 {
-		b = &m.buttons[0]
-	}
-	s.c.mu.Unlock()
-	if b == nil {
-		s.notice(fmt.Sprintf("message %d in %s has no button %q", n, ch.label(), which))
-		return
-	}
-	s.reply(s.handler.HandlePress(ctx, bot.Press{Source: s.source(), MessageID: msgID(ch, n), Action: b.Action, Value: b.Value}).Text)
 }

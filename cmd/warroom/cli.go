@@ -52,6 +52,7 @@ type options struct {
 	export        string
 	pubkey        string
 	listRedacted  bool
+	files         string
 }
 
 // exit codes
@@ -119,6 +120,7 @@ func (m *Main) parseFlags(cmd string, args []string) (*options, []string, error)
 	fs.StringVar(&o.export, "export", "", "")
 	fs.StringVar(&o.pubkey, "pubkey", "", "")
 	fs.BoolVar(&o.listRedacted, "list-redactions", false, "")
+	fs.StringVar(&o.files, "files", envOr(m.Getenv, "WARROOM_FILES", defaultFilesDir), "")
 	var pos []string
 	rest := args
 	for {

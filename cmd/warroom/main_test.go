@@ -20,7 +20,14 @@ import (
 func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
+	files := t.TempDir() // uploads from the console land here, not in the package directory
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok || k != "WARROOM_FILES" {
+			return v
+		}
+		return files
+	}
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: getenv}
 	code := m.Run(context.Background(), args)
 	return code, out.String(), errb.String()
 }

@@ -31,6 +31,11 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		level = slog.LevelWarn // the console's own output is the interface
 	}
 	log := m.logger(o, level)
+	lock, err := lockDB(o.db)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer lock.release()
 	db, err := storage.Open(ctx, o.db)
 	if err != nil {
 		return m.fail("%v", err)
@@ -93,7 +98,14 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	defer func() { stopPruning(); <-pruned }() // before the database closes
 
 	if !platformsWanted {
-		return m.console(ctx, o, cfg, engine, deliverer, clock, shell)
+		if o.admin != "" {
+			srv, err := listen(o.admin, adminHandler(db, nil, tel), log)
+			if err != nil {
+				return m.fail("--admin-addr %s: %v", o.admin, err)
+			}
+			defer shutdown(srv)
+		}
+		return m.console(ctx, o, cfg, db, engine, deliverer, clock, shell, log)
 	}
 	env := adapterEnv{getenv: m.Getenv, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db, mux: http.NewServeMux(), httpAddr: o.http}
 	var adapters []*adapter
@@ -176,9 +188,7 @@ func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog
 	}
 	cancel()
 	for _, s := range servers {
-		sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
-		_ = s.Shutdown(sctx)
-		c()
+		shutdown(s)
 	}
 	wg.Wait()
 	stopDelivery()
@@ -189,6 +199,13 @@ func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog
 		log.Warn("outbox not fully drained before exit; it is delivered on the next start", "err", err)
 	}
 	return exitOK
+}
+
+// shutdown stops an HTTP server, letting requests in flight finish for up to 5 s.
+func shutdown(s *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.Shutdown(ctx)
 }
 
 func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error) {
@@ -204,33 +221,6 @@ func listen(addr string, h http.Handler, log *slog.Logger) (*http.Server, error)
 	}()
 	log.Info("listening", "addr", ln.Addr().String())
 	return srv, nil
-}
-
-// console runs the local workspace on stdin/stdout.
-func (m *Main) console(ctx context.Context, o *options, cfg *bot.Config, engine *commands.Engine, deliverer *bot.Deliverer, clock clockwork.Clock, shell bool) int {
-	if !shell {
-		fmt.Fprintln(m.Stderr, "warroom: no Slack or Discord configured — starting the console workspace.")
-		fmt.Fprintln(m.Stderr, "warroom: to connect Slack set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP); for Discord set DISCORD_BOT_TOKEN. See the README.")
-	}
-	con := console.New(m.Stdout, clock, cfg.Location)
-	deliverer.AddPlatform(con)
-	user := o.user
-	if user == "" {
-		user = envOr(m.Getenv, "USER", "user")
-	}
-	sh := console.NewShell(con, engine, deliverer.Flush, user)
-	sh.Interactive = isTerminal(m.Stdin)
-	sh.Echo = !sh.Interactive
-	if m.Ready != nil {
-		m.Ready()
-	}
-	if err := sh.Run(ctx, m.Stdin); err != nil && ctx.Err() == nil {
-		return m.fail("%v", err)
-	}
-	flushCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace.Std())
-	defer cancel()
-	_ = deliverer.Flush(flushCtx)
-	return exitOK
 }
 
 func isTerminal(r any) bool {
