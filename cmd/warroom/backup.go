@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -11,7 +12,7 @@ import (
 
 func (m *Main) backup(ctx context.Context, o *options, pos []string) int {
 	if len(pos) != 1 {
-		return m.fail("usage: warroom backup FILE | warroom backup --list-redactions FILE")
+		return m.failUsage("backup", errors.New("name one file"))
 	}
 	if o.listRedacted {
 		return m.listRedactions(ctx, o, pos[0])

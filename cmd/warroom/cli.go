@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -64,11 +64,12 @@ const (
 
 const usage = `warroom — chat-ops incident response for security teams
 
-Usage:
+Usage: warroom [flags] COMMAND [arguments and flags]
+
   warroom run                                   the bot: Slack/Discord from the environment; the console when none
   warroom shell                                 the console workspace (interactive, or scripted on stdin)
   warroom incidents [--json] [--all]            open incidents (all with --all)
-  warroom timeline INC-n [--json | --format csv]
+  warroom timeline INC-n [--json | --format text|json|csv]
   warroom report INC-n [--format md|html|json] [-o FILE]
   warroom verify INC-n | --all [--checkpoints FILE]   exit 0 intact, 1 tampered, 2 error
   warroom verify --export FILE --pubkey KEY     verify an export offline, no database
@@ -80,66 +81,59 @@ Usage:
   warroom web-logout NAME                       end every web view session of NAME
   warroom version
 
-Flags (before or after arguments):
+Flags stand before the command, or before or after its arguments; each command
+takes only its own (warroom COMMAND --help lists them):
   --db PATH           database (env WARROOM_DB, default ./warroom.db)
   --config FILE       YAML configuration (env WARROOM_CONFIG)
   --templates DIR     template overrides
   --log-format F      text (default) or json
-  --http ADDR         Slack HTTP endpoints (env WARROOM_HTTP_ADDR)
-  --admin-addr ADDR   /healthz, /readyz, /metrics (env WARROOM_ADMIN_ADDR)
-  --web-addr ADDR     the web view (env WARROOM_WEB_ADDR)
-  --web-url URL       the web view's address as people reach it, for links (env WARROOM_WEB_URL; default http://ADDR)
-  --user NAME         console: who you are at the start (default $USER)
-  --key FILE          checkpoint signing key (env WARROOM_KEY, default warroom.key beside the database)
-  --checkpoint-log F  append every signed checkpoint to F as one JSON line
+  --http ADDR         run: Slack HTTP endpoints (env WARROOM_HTTP_ADDR)
+  --admin-addr ADDR   run, shell: /healthz, /readyz, /metrics (env WARROOM_ADMIN_ADDR)
+  --web-addr ADDR     run, shell: the web view (env WARROOM_WEB_ADDR)
+  --web-url URL       run, shell, web-login: the web view's address as people reach it, for
+                      links (env WARROOM_WEB_URL; default http://ADDR)
+  --user NAME         run, shell: who you are in the console at the start (default $USER)
+  --files DIR         run, shell: where the console writes files (env WARROOM_FILES, default ./warroom-files)
+  --key FILE          run, shell, key, export, verify: checkpoint signing key (env WARROOM_KEY,
+                      default warroom.key beside the database)
+  --checkpoint-log F  run, shell: append every signed checkpoint to F as one JSON line
+  --checkpoints FILE  verify: checkpoints kept elsewhere, checked against the chain
+  --export FILE       verify: an exported timeline, verified offline (with --pubkey)
+  --pubkey KEY        verify, export: the public key (ed25519:<base64>, or a file holding it)
+  --list-redactions   backup: list what a redacted backup would drop
 `
 
-// parseFlags accepts flags before or after positional arguments.
-func (m *Main) parseFlags(cmd string, args []string) (*options, []string, error) {
-	o := &options{}
-	fs := flag.NewFlagSet("warroom "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.db, "db", envOr(m.Getenv, "WARROOM_DB", "warroom.db"), "")
-	fs.StringVar(&o.config, "config", m.Getenv("WARROOM_CONFIG"), "")
-	fs.StringVar(&o.templates, "templates", "", "")
-	fs.StringVar(&o.logFormat, "log-format", "text", "")
-	fs.StringVar(&o.http, "http", m.Getenv("WARROOM_HTTP_ADDR"), "")
-	fs.StringVar(&o.admin, "admin-addr", m.Getenv("WARROOM_ADMIN_ADDR"), "")
-	fs.StringVar(&o.webAddr, "web-addr", m.Getenv("WARROOM_WEB_ADDR"), "")
-	fs.StringVar(&o.webURL, "web-url", m.Getenv("WARROOM_WEB_URL"), "")
-	fs.BoolVar(&o.json, "json", false, "")
-	fs.BoolVar(&o.all, "all", false, "")
-	fs.StringVar(&o.format, "format", "", "")
-	fs.StringVar(&o.out, "o", "", "")
-	fs.StringVar(&o.out, "output", "", "")
-	fs.StringVar(&o.since, "since", "", "")
-	fs.StringVar(&o.user, "user", "", "")
-	fs.StringVar(&o.key, "key", "", "")
-	fs.StringVar(&o.checkpointLog, "checkpoint-log", "", "")
-	fs.StringVar(&o.checkpoints, "checkpoints", "", "")
-	fs.StringVar(&o.export, "export", "", "")
-	fs.StringVar(&o.pubkey, "pubkey", "", "")
-	fs.BoolVar(&o.listRedacted, "list-redactions", false, "")
-	fs.StringVar(&o.files, "files", envOr(m.Getenv, "WARROOM_FILES", defaultFilesDir), "")
-	var pos []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return nil, nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+// subcommandHelp is `warroom COMMAND --help`: the usage line and every flag it takes.
+func subcommandHelp(cmd string) string {
+	sub := subcommands[cmd]
+	var b strings.Builder
+	b.WriteString("usage: " + sub.usage + "\n")
+	names := slices.Clone(sub.flags)
+	if sub.common {
+		names = append(names, commonFlags...)
 	}
-	if o.logFormat != "text" && o.logFormat != "json" {
-		return nil, nil, fmt.Errorf("--log-format must be text or json, not %q", o.logFormat)
+	for _, n := range names {
+		f, _ := findFlag(n)
+		arg := "--" + f.name
+		if f.alias != "" {
+			arg = "-" + f.alias + ", " + arg
+		}
+		if f.value != "" {
+			arg += " " + f.value
+		}
+		help := f.help
+		if f.env != "" {
+			help += " (env " + f.env + ")"
+		}
+		fmt.Fprintf(&b, "  %-22s %s\n", arg, help)
 	}
-	return o, pos, nil
+	return b.String()
 }
 
 func envOr(getenv func(string) string, key, def string) string {
+	if key == "" {
+		return def
+	}
 	if v := getenv(key); v != "" {
 		return v
 	}
@@ -148,27 +142,44 @@ func envOr(getenv func(string) string, key, def string) string {
 
 // Run executes one warroom command and returns the exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(m.Stdout, usage)
-		if len(args) == 0 {
-			return exitProblem
-		}
+	cmd, o, pos, err := parseArgs(m.Getenv, args)
+	_, known := subcommands[cmd]
+	switch {
+	case cmd == "help" && len(pos) == 1 && subcommands[pos[0]].usage != "":
+		fmt.Fprint(m.Stdout, subcommandHelp(pos[0]))
 		return exitOK
-	}
-	cmd := args[0]
-	o, pos, err := m.parseFlags(cmd, args[1:])
-	if err != nil {
-		return m.fail("%v\n\n%s", err, usage)
+	case cmd == "help" || (cmd == "" && errors.Is(err, errHelp)):
+		fmt.Fprint(m.Stdout, usage)
+		return exitOK
+	case errors.Is(err, errHelp) && known:
+		fmt.Fprint(m.Stdout, subcommandHelp(cmd))
+		return exitOK
+	case cmd == "" && err == nil:
+		fmt.Fprint(m.Stderr, usage)
+		return exitProblem
+	case !known && cmd != "":
+		return m.fail("unknown command %q (warroom help lists them)", cmd)
+	case err != nil && known:
+		return m.failUsage(cmd, err)
+	case err != nil:
+		return m.fail("%v (warroom help shows the usage)", err)
 	}
 	switch cmd {
 	case "version":
+		if len(pos) != 0 {
+			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
+		}
 		fmt.Fprintln(m.Stdout, "warroom", buildVersion())
 		return exitOK
-	case "run":
-		return m.run(ctx, o, false)
-	case "shell":
-		return m.run(ctx, o, true)
+	case "run", "shell":
+		if len(pos) != 0 {
+			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
+		}
+		return m.run(ctx, o, cmd == "shell")
 	case "incidents":
+		if len(pos) != 0 {
+			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
+		}
 		return m.incidents(ctx, o)
 	case "timeline":
 		return m.timeline(ctx, o, pos)
@@ -181,6 +192,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "stats":
 		return m.stats(ctx, o, pos)
 	case "key":
+		if len(pos) != 0 {
+			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
+		}
 		return m.key(ctx, o)
 	case "export":
 		return m.exportCmd(ctx, o, pos)
@@ -189,7 +203,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "web-logout":
 		return m.webLogout(ctx, o, pos)
 	}
-	return m.fail("unknown command %q\n\n%s", cmd, usage)
+	return m.fail("unknown command %q", cmd)
 }
 
 func buildVersion() string {
@@ -208,6 +222,12 @@ func buildVersion() string {
 
 func (m *Main) fail(format string, args ...any) int {
 	fmt.Fprintf(m.Stderr, "warroom: "+strings.TrimRight(format, "\n")+"\n", args...)
+	return exitProblem
+}
+
+// failUsage reports bad usage of one command, with that command's usage line (once).
+func (m *Main) failUsage(cmd string, err error) int {
+	fmt.Fprintf(m.Stderr, "warroom %s: %v\nusage: %s\n", cmd, err, subcommands[cmd].usage)
 	return exitProblem
 }
 

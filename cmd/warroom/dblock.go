@@ -22,6 +22,11 @@ type dbLock struct{ f *os.File }
 func lockDB(dbPath string) (*dbLock, error) {
 	path := dbPath + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, syscall.EROFS) || errors.Is(err, os.ErrPermission) {
+		// A directory nobody may write to: SQLite cannot keep its journal there either,
+		// and opening the database says so more precisely than a lock file could.
+		return &dbLock{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lock file: %w", err)
 	}

@@ -35,7 +35,7 @@ type checkpointJSON struct {
 func (m *Main) exportCmd(ctx context.Context, o *options, pos []string) int {
 	n, err := incidentArg("export", pos)
 	if err != nil {
-		return m.fail("%v", err)
+		return m.failUsage("export", err)
 	}
 	pub, err := m.publicKeyFor(o)
 	if err != nil {

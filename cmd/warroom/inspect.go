@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/export"
@@ -39,10 +41,18 @@ func (m *Main) incidents(ctx context.Context, o *options) int {
 	}
 	defer db.Close()
 	var out []incidentJSON
+	closed := 0 // when listing open ones only: how many closed ones --all would add
 	err = db.View(ctx, func(tx *storage.Tx) error {
 		list, err := tx.Incidents(o.all)
 		if err != nil {
 			return err
+		}
+		if !o.all {
+			every, err := tx.Incidents(true)
+			if err != nil {
+				return err
+			}
+			closed = len(every) - len(list)
 		}
 		for _, inc := range list {
 			j := incidentJSON{ID: inc.ID(), Number: inc.Number, Title: inc.Title, Type: inc.Type, Severity: inc.Severity,
@@ -72,7 +82,11 @@ func (m *Main) incidents(ctx context.Context, o *options) int {
 		}
 		return m.writeJSON(out)
 	}
-	if len(out) == 0 {
+	switch {
+	case len(out) == 0 && closed > 0:
+		fmt.Fprintf(m.Stdout, "No open incidents; %d closed (warroom incidents --all lists them).\n", closed)
+		return exitOK
+	case len(out) == 0:
 		fmt.Fprintln(m.Stdout, "No incidents.")
 		return exitOK
 	}
@@ -108,8 +122,11 @@ func toEntryJSON(e bot.Entry) entryJSON { return export.ToEntryJSON(e) }
 
 // incidentArg reads the one INC-n argument of a command.
 func incidentArg(cmd string, pos []string) (int64, error) {
-	if len(pos) != 1 {
-		return 0, fmt.Errorf("usage: warroom %s INC-n", cmd)
+	switch {
+	case len(pos) == 0:
+		return 0, fmt.Errorf("which incident? (INC-n)")
+	case len(pos) > 1:
+		return 0, fmt.Errorf("one incident at a time, not %q", strings.Join(pos, " "))
 	}
 	return bot.ParseID(pos[0])
 }
@@ -117,14 +134,14 @@ func incidentArg(cmd string, pos []string) (int64, error) {
 func (m *Main) timeline(ctx context.Context, o *options, pos []string) int {
 	n, err := incidentArg("timeline", pos)
 	if err != nil {
-		return m.fail("%v", err)
+		return m.failUsage("timeline", err)
 	}
 	format := o.format
 	if o.json {
 		format = "json"
 	}
 	if format != "" && format != "json" && format != "csv" && format != "text" {
-		return m.fail("timeline --format must be json, csv or text, not %q", format)
+		return m.failUsage("timeline", fmt.Errorf("--format must be text, json or csv, not %q", format))
 	}
 	db, err := m.openDB(ctx, o, true)
 	if err != nil {
@@ -199,7 +216,7 @@ func (m *Main) verify(ctx context.Context, o *options, pos []string) int {
 		}
 		numbers = []int64{n}
 	default:
-		return m.fail("usage: warroom verify INC-n | --all")
+		return m.failUsage("verify", errors.New("name one incident (INC-n) or --all"))
 	}
 	code := exitOK
 	for _, n := range numbers {
@@ -249,7 +266,7 @@ func checkpointNote(v storage.Verdict, pub ed25519.PublicKey) string {
 // verifyOffline is `verify --export FILE --pubkey KEY`: no database.
 func (m *Main) verifyOffline(o *options, pos []string) int {
 	if len(pos) != 0 || o.all {
-		return m.fail("usage: warroom verify --export FILE --pubkey KEY")
+		return m.failUsage("verify", errors.New("--export verifies one exported file: no INC-n, no --all"))
 	}
 	if o.pubkey == "" {
 		return m.fail("verify --export needs --pubkey KEY (the ed25519:… line warroom key prints, or a file holding it)")

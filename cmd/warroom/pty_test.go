@@ -44,7 +44,7 @@ oncall:
           - {notify: user, user: dave, wait: 1h}
 `)
 	db := filepath.Join(dir, "w.db")
-	cmd := exec.Command(bin, "shell", "--db", db, "--config", cfg, "--files", filepath.Join(dir, "files"))
+	cmd := exec.Command(bin, "--db", db, "shell", "--config", cfg, "--files", filepath.Join(dir, "files"))
 	cmd.Env = append(os.Environ(), "USER=alice", "NO_COLOR=1", "TERM=xterm")
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 220})
 	if err != nil {

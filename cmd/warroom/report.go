@@ -27,14 +27,14 @@ const reportMemoryLimit = 170 << 20
 func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	n, err := incidentArg("report", pos)
 	if err != nil {
-		return m.fail("%v (usage: warroom report INC-n [--format md|html|json] [-o FILE])", err)
+		return m.failUsage("report", err)
 	}
 	format := o.format
 	if format == "" || format == "markdown" {
 		format = "md"
 	}
 	if !slices.Contains(commands.ReportFormats, format) {
-		return m.fail("report --format must be md, html or json, not %q", format)
+		return m.failUsage("report", fmt.Errorf("--format must be md, html or json, not %q", format))
 	}
 	cfg, tpl, err := m.loadConfig(o)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 // stats writes the cross-incident metrics, drills excluded.
 func (m *Main) stats(ctx context.Context, o *options, pos []string) int {
 	if len(pos) != 0 {
-		return m.fail("usage: warroom stats [--since DATE] [--json]")
+		return m.failUsage("stats", fmt.Errorf("unexpected argument %q", pos[0]))
 	}
 	cfg, _, err := m.loadConfig(o)
 	if err != nil {

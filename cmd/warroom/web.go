@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -64,7 +65,7 @@ func startWeb(ctx context.Context, o *options, cfg *bot.Config, tpl *templates.S
 // webLogin prints a one-time sign-in link for a roster person.
 func (m *Main) webLogin(ctx context.Context, o *options, pos []string) int {
 	if len(pos) != 1 {
-		return m.fail("usage: warroom web-login NAME (a person in the roster)")
+		return m.failUsage("web-login", errors.New("name one person in the roster"))
 	}
 	name := strings.TrimPrefix(pos[0], "@")
 	cfg, _, err := m.loadConfig(o)
@@ -99,7 +100,7 @@ func (m *Main) webLogin(ctx context.Context, o *options, pos []string) int {
 // webLogout ends every web view session of a person and voids their unused links.
 func (m *Main) webLogout(ctx context.Context, o *options, pos []string) int {
 	if len(pos) != 1 {
-		return m.fail("usage: warroom web-logout NAME")
+		return m.failUsage("web-logout", errors.New("name one person in the roster"))
 	}
 	name := strings.TrimPrefix(pos[0], "@")
 	db, err := m.openDB(ctx, o, true)
