@@ -20,7 +20,7 @@ func TestCLIFlags(t *testing.T) {
 		out  string // in stdout (exit 0) or stderr
 	}{
 		{"global flag before the subcommand", []string{"--db", db, "timeline", "INC-1"}, 0, "incident"},
-		{"global flag with = before the subcommand", []string{"--db=" + db, "timeline", "INC-1", "--json"}, 0, `{"seq":1,`},
+		{"global flag with = before the subcommand", []string{"--db=" + db, "timeline", "INC-1", "--json"}, 0, `"seq":1,"at":`},
 		{"flags on both sides of the id", []string{"timeline", "--format", "csv", "INC-1", "--db", db}, 0, "seq,at,occurred_at"},
 		{"-o without its value", []string{"report", "INC-1", "-o", "--db", db}, 2, "warroom report: -o needs a value (FILE)\nusage: warroom report INC-n"},
 		{"--format without its value", []string{"timeline", "INC-1", "--format", "--db", db}, 2, "warroom timeline: --format needs a value (F)"},
