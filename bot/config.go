@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -188,7 +189,14 @@ func LoadConfig(path string) (*Config, error) {
 // ParseConfig decodes and validates config text; name is used in messages.
 func ParseConfig(name string, data []byte) (*Config, error) {
 	c := &Config{file: name}
-	if err := yaml.UnmarshalWithOptions(data, c, yaml.Strict()); err != nil {
+	if problems := checkFieldValues(data, c); len(problems) > 0 {
+		var lines []string
+		for _, p := range problems {
+			lines = append(lines, fmt.Sprintf("%s:%d: %s: %s", name, p.line, p.key, p.msg))
+		}
+		return nil, errors.New(strings.Join(lines, "\n"))
+	}
+	if err := decodeYAML(data, c); err != nil {
 		return nil, yamlError(name, err)
 	}
 	if err := c.validate(data); err != nil {
@@ -196,6 +204,17 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	}
 	c.applyDefaults()
 	return c, nil
+}
+
+// decodeYAML decodes strictly. The YAML library panics on some malformed documents (a bare
+// tag where a list should be, found by FuzzParseConfig); that is a refused file, not a crash.
+func decodeYAML(data []byte, c *Config) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("not a configuration this version of the YAML reader can decode (%v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, c, yaml.Strict())
 }
 
 // yamlError rewrites a YAML decoding error as "file:line: message".
@@ -206,14 +225,19 @@ func yamlError(name string, err error) error {
 	}
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		tok := ye.GetToken()
+		msg := oneLine(ye.GetMessage())
 		// A wrong type points at the value; name its key too ("repeat: cannot unmarshal …").
 		if p := tok.Prev; p != nil && p.Type == token.MappingValueType && p.Prev != nil && p.Prev.Value != "" {
-			return fmt.Errorf("%s:%d: %s: %s", name, tok.Position.Line, p.Prev.Value, ye.GetMessage())
+			return fmt.Errorf("%s:%d: %s: %s", name, tok.Position.Line, oneLine(p.Prev.Value), msg)
 		}
-		return fmt.Errorf("%s:%d: %s", name, tok.Position.Line, ye.GetMessage())
+		return fmt.Errorf("%s:%d: %s", name, tok.Position.Line, msg)
 	}
-	return fmt.Errorf("%s: %v", name, err)
+	return fmt.Errorf("%s: %s", name, oneLine(err.Error()))
 }
+
+// oneLine keeps a message on the line that names the file (YAML messages may quote a
+// multi-line token).
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // lineOf finds the line of a YAML path such as "$.leads[1]" (0 when unknown).
 func lineOf(data []byte, path string) int {
@@ -289,6 +313,9 @@ var (
 	slackRe = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
 	snowRe  = regexp.MustCompile(`^[0-9]{5,20}$`)
 	typeRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+	teamRe  = regexp.MustCompile(`^[TE][A-Z0-9]{2,20}$`)
+	chanRe  = regexp.MustCompile(`^#?[A-Za-z0-9][A-Za-z0-9._-]{0,79}$`)
+	mailRe  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
 func (c *Config) validate(data []byte) error {
@@ -327,6 +354,25 @@ func (c *Config) validate(data []byte) error {
 		if p.Discord != "" && !snowRe.MatchString(p.Discord) {
 			bad(path+".discord", key+".discord", "%q is not a Discord user id (a number, quoted)", p.Discord)
 		}
+		if p.Email != "" && !mailRe.MatchString(p.Email) {
+			bad(path+".email", key+".email", "%q is not an e-mail address", p.Email)
+		}
+	}
+	for i, id := range c.Slack.TeamIDs {
+		if !teamRe.MatchString(id) {
+			bad(fmt.Sprintf("$.slack.team_ids[%d]", i), fmt.Sprintf("slack.team_ids[%d]", i), "%q is not a Slack workspace id (like T0123ABCD)", id)
+		}
+	}
+	for i, id := range c.Discord.GuildIDs {
+		if !snowRe.MatchString(id) {
+			bad(fmt.Sprintf("$.discord.guild_ids[%d]", i), fmt.Sprintf("discord.guild_ids[%d]", i), "%q is not a Discord server id (a number, quoted)", id)
+		}
+	}
+	if cat := c.Discord.Category; len(cat) > 100 || strings.ContainsFunc(cat, unicode.IsControl) {
+		bad("$.discord.category", "discord.category", "a category name is one line of at most 100 characters")
+	}
+	if a := c.Channels.Announce; a != "" && !chanRe.MatchString(a) {
+		bad("$.channels.announce", "channels.announce", "%q is not a channel name (like \"#security-status\")", a)
 	}
 	for i, l := range c.Leads {
 		if !names[l] {
@@ -370,6 +416,13 @@ func (c *Config) validate(data []byte) error {
 	for k := range c.Nudges.PhaseDwell {
 		if !slices.Contains([]string{"sev1", "sev2", "sev3", "sev4"}, k) {
 			bad("$.nudges.phase_dwell", "nudges.phase_dwell", "unknown key %q (use sev1..sev4)", k)
+		}
+	}
+	if c.Templates != "" {
+		if st, err := os.Stat(c.Templates); err != nil {
+			bad("$.templates", "templates", "no directory %s (%v)", c.Templates, errors.Unwrap(err))
+		} else if !st.IsDir() {
+			bad("$.templates", "templates", "%s is not a directory", c.Templates)
 		}
 	}
 	known := func(person string) bool { return names[person] }

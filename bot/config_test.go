@@ -110,7 +110,7 @@ func TestConfigOnCallErrorsNameKeyAndLine(t *testing.T) {
         - {name: primary, members: [bob], length: 1d, start: 2026-01-05}
       escalation:
         repeat: twice
-`, []string{`warroom.yaml:12: repeat: cannot unmarshal`}},
+`, []string{`warroom.yaml:12: oncall.teams.secops.escalation.repeat: expected a whole number, not "twice"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := bot.ParseConfig("warroom.yaml", []byte(oncallRoster+tc.oncall))

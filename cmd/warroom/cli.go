@@ -265,8 +265,11 @@ func (m *Main) loadConfig(o *options) (*bot.Config, *templates.Set, error) {
 		dir = cfg.Templates
 	}
 	tpl, err := templates.Load(dir)
-	if err != nil {
-		return nil, nil, err
+	switch {
+	case err != nil && o.templates != "":
+		return nil, nil, fmt.Errorf("--templates %s: %w", o.templates, err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("%s: templates: %w", cfg.File(), err)
 	}
 	return cfg, tpl, nil
 }
