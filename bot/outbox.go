@@ -91,6 +91,10 @@ type Deliverer struct {
 	// handles an input line, so what a line caused prints with that line (a scripted
 	// transcript keeps its order) and timed messages print between lines, as they come due.
 	Gate sync.Locker
+	// Concurrency is how many lanes a round delivers at once (0 means 8). The console uses
+	// 1: its lanes cost nothing to deliver, and one at a time in queue order makes a
+	// scripted transcript the same on every run.
+	Concurrency int
 	// rounds runs one round at a time: Run in the background and a Flush never both take
 	// the same lane head, which would deliver it twice.
 	rounds sync.Mutex
@@ -171,7 +175,11 @@ func (d *Deliverer) Round(ctx context.Context) (int, error) {
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	sem := make(chan struct{}, 8)
+	n := d.Concurrency
+	if n <= 0 {
+		n = 8
+	}
+	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for _, o := range due {
 		wg.Add(1)

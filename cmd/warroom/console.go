@@ -37,6 +37,7 @@ func (m *Main) console(ctx context.Context, o *options, cfg *bot.Config, db *sto
 	}
 	gate := &sync.Mutex{}
 	deliverer.Gate = gate
+	deliverer.Concurrency = 1
 	sh := console.NewShell(con, engine, deliverer.Flush, user)
 	sh.Gate = gate
 
