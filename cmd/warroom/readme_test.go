@@ -11,6 +11,8 @@ import (
 // hexRe is a hash (or the start of one) in the README: any hash matches it.
 var hexRe = regexp.MustCompile(`[0-9a-f]{12,}`)
 
+var bytesRe = regexp.MustCompile(`[0-9]+ bytes`)
+
 // The README's console walk-through is run as written, and every output line it shows is
 // printed, in that order. Lines the README cuts with "…" match on what comes before it;
 // times and hashes match any time and hash.
@@ -47,6 +49,7 @@ func TestREADMEWalkthroughMatchesTheConsole(t *testing.T) {
 		pat := regexp.QuoteMeta(want)
 		pat = strings.ReplaceAll(pat, timeRe, `\d{4}-\d\d-\d\d \d\d:\d\d UTC`)
 		pat = hexRe.ReplaceAllString(pat, `[0-9a-f]+`)
+		pat = bytesRe.ReplaceAllString(pat, `[0-9]+ bytes`) // a report's size follows its template
 		re := regexp.MustCompile(`(?m)^` + pat)
 		loc := re.FindStringIndex(out[pos:])
 		if loc == nil {
