@@ -236,3 +236,14 @@ func show(v string) string {
 	}
 	return strconv.Quote(v)
 }
+
+// CheckRecord completes a verdict whose chain verified: the record must be what the
+// entries say (Check). First-release incidents are not projected.
+func CheckRecord(v *Verdict, p *Projection, r Record) {
+	if !v.OK || v.V1 > 0 {
+		return
+	}
+	if seq, problem := p.Check(r); problem != "" {
+		v.OK, v.HeadHash, v.BadSeq, v.Problem, v.Projection = false, "", seq, problem, true
+	}
+}

@@ -33,6 +33,8 @@ type call struct {
 	pgCover  string // the person covering an override being cancelled
 	redacted bool   // a redaction committed: the WAL is truncated after the commit
 	masked   int    // secrets masked in the command (negative: kept, keep_secrets)
+	firstSeq int64  // the first entry this call appended to incident seqOf
+	seqOf    int64
 }
 
 // say adds a line to the caller's reply.
@@ -171,6 +173,9 @@ func (c *call) appendEntry(n int64, e *bot.Entry, d bot.Data, ref string) (bool,
 		return added, err
 	}
 	c.lastSeq = e.Seq
+	if c.firstSeq == 0 || n != c.seqOf {
+		c.firstSeq, c.seqOf = e.Seq, n
+	}
 	return true, c.maybeCheckpoint(n, e)
 }
 
@@ -348,4 +353,24 @@ func (c *call) lookupIncident(arg string) (*bot.Incident, error) {
 // validList writes a valid-values list for refusals.
 func validList(values []string) string {
 	return strings.Join(slices.Clone(values), ", ")
+}
+
+// sayEntries ends the reply of a command that recorded something with the entry numbers,
+// so that a later redact (or anyone reading the timeline) can name them — unless the reply
+// already did.
+func (c *call) sayEntries() {
+	if c.lastSeq == 0 || c.seqOf == 0 {
+		return
+	}
+	num := strconv.FormatInt(c.lastSeq, 10)
+	for _, line := range c.reply {
+		if strings.Contains(line, "entry "+num) || strings.Contains(line, "entries "+num) {
+			return
+		}
+	}
+	if c.firstSeq == c.lastSeq {
+		c.say("Recorded on %s as entry %d.", bot.FormatID(c.seqOf), c.lastSeq)
+		return
+	}
+	c.say("Recorded on %s as entries %d–%d.", bot.FormatID(c.seqOf), c.firstSeq, c.lastSeq)
 }

@@ -156,6 +156,7 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 		if err := c.runVerb(); err != nil {
 			return err
 		}
+		c.sayEntries()
 		return c.secretNotice()
 	})
 }

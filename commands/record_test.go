@@ -310,3 +310,22 @@ func TestRedact(t *testing.T) {
 	wantContains(t, "closed, lead", h.cmd("dave", ch, fmt.Sprintf("redact %d not needed", secret.Seq+1)), "redacted")
 	h.verify(1)
 }
+
+// Every reply that records something names the entry, so that it can be redacted or cited.
+func TestRepliesNameTheirEntry(t *testing.T) {
+	h := newHarness(t)
+	ch := h.declare("alice", "Phishing wave")
+	for _, c := range []struct{ cmd, want string }{
+		{"sev 1", "Recorded on INC-1 as entry 3."},
+		{"type phishing", "Recorded on INC-1 as entry 4."},
+		{"lesson good fast", "recorded on INC-1 as entry 5."},
+		{"check 1", "Recorded on INC-1 as entry 6."},
+		{"note hello", "Noted on INC-1 as entry 7."},
+		{"redact last not needed", "(recorded as entry 8)"},
+	} {
+		wantContains(t, c.cmd, h.cmd("alice", ch, c.cmd), c.want)
+	}
+	if r := h.cmd("alice", ch, "tasks"); strings.Contains(r, "Recorded on") {
+		t.Errorf("a read-only verb claims to record: %q", r)
+	}
+}

@@ -57,7 +57,7 @@ func RenderReport(r *report.Report, format string, w io.Writer) error {
 
 // buildReport builds the incident's report as it stands in this transaction.
 func (c *call) buildReport() (*report.Report, error) {
-	d, err := LoadReport(c.tx, c.inc.Number, ReportOptions{Config: c.e.cfg, Templates: c.e.tpl, Now: c.now})
+	d, err := LoadReport(c.tx, c.inc.Number, ReportOptions{Config: c.e.cfg, Templates: c.e.tpl, Now: c.now, PublicKey: c.e.PublicKey()})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"time"
 
@@ -35,6 +36,9 @@ type (
 	reportReadIns interface {
 		ReadIns(n int64) ([]bot.ReadIn, error)
 	}
+	reportCheckpoints interface {
+		Checkpoints(n int64) ([]bot.Checkpoint, error)
+	}
 )
 
 // ReportOptions are the report's settings beyond the incident.
@@ -45,6 +49,8 @@ type ReportOptions struct {
 	Generator string
 	// Now is the time the report is as of.
 	Now time.Time
+	// PublicKey checks the checkpoints' signatures (nil: not checked, and the report says so).
+	PublicKey ed25519.PublicKey
 }
 
 // LoadReport reads everything incident n's report is built from, in one transaction so
@@ -112,17 +118,61 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 			return d, err
 		}
 	}
-	// The chain is checked on the entries just read, in the same transaction: what the
-	// report shows is what was verified, and a 100,000-entry timeline is read once.
+	return d, verifyForReport(src, &d, o.PublicKey)
+}
+
+// verifyForReport checks what the report shows, on the entries just read in the same
+// transaction (a 100,000-entry timeline is read once): the chain, the signed checkpoints,
+// and that the incident, roles, members, tasks, lessons, clocks and pages are what the
+// entries say — so a forged summary never sits next to "Verification: passed".
+func verifyForReport(src ReportSource, d *report.Data, pub ed25519.PublicKey) error {
+	inc := d.Incident
+	var proj bot.Projection
 	d.Integrity, _ = bot.VerifyChain(inc.ID(), inc.HeadSeq, inc.HeadHash, func(fn func(bot.Entry) error) error {
 		for _, e := range d.Entries {
+			proj.Apply(e)
 			if err := fn(e); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return d, nil
+	d.PublicKey = pub
+	if cs, ok := src.(reportCheckpoints); ok {
+		cps, err := cs.Checkpoints(inc.Number)
+		if err != nil {
+			return err
+		}
+		d.Checkpoints = cps
+		if d.Integrity.OK {
+			bot.CheckCheckpoints(&d.Integrity, cps, pub, func(seq int64) (string, bool) {
+				if seq < 1 || seq > int64(len(d.Entries)) {
+					return "", false
+				}
+				return d.Entries[seq-1].Hash, true
+			})
+		}
+	}
+	rec := bot.Record{Incident: inc, Roles: map[string]string{}, Members: d.Members, Tasks: d.Tasks, Lessons: d.Lessons}
+	for _, r := range d.Roles {
+		if r.Until == nil {
+			rec.Roles[r.Role] = r.Person
+		}
+	}
+	if cs, ok := src.(reportClocks); ok {
+		var err error
+		if rec.Clocks, err = cs.Clocks(inc.Number); err != nil {
+			return err
+		}
+	}
+	if ps, ok := src.(reportPages); ok {
+		var err error
+		if rec.Pages, err = ps.IncidentPages(inc.Number); err != nil {
+			return err
+		}
+	}
+	bot.CheckRecord(&d.Integrity, &proj, rec)
+	return nil
 }
 
 func loadRelated(src ReportSource, d *report.Data) error {

@@ -94,10 +94,7 @@ func (t *Tx) VerifyWith(n int64, opts VerifyOptions) (Verdict, error) {
 	if err != nil {
 		return v, err
 	}
-	if seq, problem := proj.Check(rec); problem != "" {
-		v.OK, v.HeadHash, v.BadSeq, v.Problem = false, "", seq, problem
-		v.Projection = true
-	}
+	bot.CheckRecord(&v, &proj, rec)
 	return v, nil
 }
 

@@ -45,7 +45,7 @@ func Build(d Data) Report {
 	r.Tasks = buildTasks(d.Tasks, end)
 	r.Lessons = buildLessons(d.Lessons)
 	r.Clocks = buildClocks(d.Clocks, now)
-	r.Integrity = buildIntegrity(inc, d.Integrity)
+	r.Integrity = buildIntegrity(d)
 	r.unchecked = d.Integrity.Incident == ""
 	r.ReadIn = []ReadIn{}
 	for _, x := range d.ReadIns {
@@ -289,14 +289,3 @@ func buildClocks(clocks []Clock, now time.Time) []ClockResult {
 	return out
 }
 
-func buildIntegrity(inc bot.Incident, v bot.Verdict) Integrity {
-	if v.Incident == "" {
-		return Integrity{Entries: inc.HeadSeq, HeadHash: inc.HeadHash, Problem: "the hash chain was not checked for this report"}
-	}
-	out := Integrity{Entries: v.Entries, HeadHash: v.HeadHash, Verified: v.OK, BadSeq: v.BadSeq, Problem: v.Problem}
-	if out.HeadHash == "" {
-		// A chain that fails has no verified head: show the one the incident records.
-		out.HeadHash = inc.HeadHash
-	}
-	return out
-}

@@ -9,6 +9,7 @@
 package report
 
 import (
+	"crypto/ed25519"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -41,6 +42,10 @@ type Data struct {
 	ReadIns []bot.ReadIn
 
 	Integrity bot.Verdict
+	// Checkpoints are the incident's signed checkpoints; PublicKey, when known, is the key
+	// their signatures were checked with.
+	Checkpoints []bot.Checkpoint
+	PublicKey   ed25519.PublicKey
 
 	// Generator names what wrote the report ("warroom v1.2.0").
 	Generator string

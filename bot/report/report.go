@@ -247,6 +247,26 @@ type Integrity struct {
 	Verified bool   `json:"verified"`
 	BadSeq   int64  `json:"bad_seq,omitempty"`
 	Problem  string `json:"problem,omitempty"`
+	// Chain is "v2", or how many entries were written before chain v2 ("v1: 12 entries").
+	Chain string `json:"chain"`
+	// Checkpoints is how many signed checkpoints the incident has; Last the latest.
+	Checkpoints    int         `json:"checkpoints"`
+	LastCheckpoint *Checkpoint `json:"last_checkpoint,omitempty"`
+	// Signatures is "ok", "not checked (no public key)" or "FAILED" (with Problem).
+	Signatures string `json:"signatures"`
+	// PublicKey is the key the checkpoints were checked with (ed25519:…) and its
+	// fingerprint (SHA256:… of the 32 raw bytes, base64 without padding).
+	PublicKey   string `json:"public_key,omitempty"`
+	Fingerprint string `json:"public_key_fingerprint,omitempty"`
+	// Redactions counts redacted entries: backups taken before them still hold the text.
+	Redactions int `json:"redactions"`
+}
+
+// Checkpoint is a signed checkpoint as the report shows it.
+type Checkpoint struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+	At   Time   `json:"at"`
 }
 
 // ReadIn is one first view of the incident in a web view session (the access log).

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -104,12 +105,19 @@ type viewLesson struct{ Text, Author, At string }
 type viewReadIn struct{ Person, At string }
 
 type viewIntegrity struct {
-	Entries   int64
-	HeadHash  string
-	Verified  bool
-	Unchecked bool // no verification was run (a report built without a store)
-	BadSeq    int64
-	Problem   string
+	Entries     int64
+	HeadHash    string
+	Verified    bool
+	Unchecked   bool // no verification was run (a report built without a store)
+	BadSeq      int64
+	Problem     string
+	Chain       string
+	Checkpoints int
+	Last        string // "entry 42 (hash …) at …", "" when none
+	Signatures  string
+	PublicKey   string
+	Fingerprint string
+	Redactions  int
 }
 
 // textFormat turns raw strings into what a template may print as is.
@@ -218,7 +226,11 @@ func (r *Report) view(f textFormat) *view {
 	}
 	g := r.Integrity
 	v.Integrity = viewIntegrity{Entries: g.Entries, HeadHash: f.code(g.HeadHash), Verified: g.Verified, Unchecked: r.unchecked,
-		BadSeq: g.BadSeq, Problem: t(g.Problem)}
+		BadSeq: g.BadSeq, Problem: t(g.Problem), Chain: t(g.Chain), Checkpoints: g.Checkpoints, Signatures: t(g.Signatures),
+		PublicKey: f.code(g.PublicKey), Fingerprint: f.code(g.Fingerprint), Redactions: g.Redactions}
+	if c := g.LastCheckpoint; c != nil {
+		v.Integrity.Last = t(fmt.Sprintf("entry %d (hash %.12s…), signed %s", c.Seq, c.Hash, r.when(c.At.Time)))
+	}
 	for _, x := range r.ReadIn {
 		v.ReadIns = append(v.ReadIns, viewReadIn{Person: t(x.Person), At: r.when(x.At.Time)})
 	}

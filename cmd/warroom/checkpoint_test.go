@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -86,6 +88,15 @@ func TestCheckpointsAreSignedPostedAndLogged(t *testing.T) {
 		c, err := bot.ParseCheckpointLine(l)
 		if err != nil || !c.VerifySignature(pub) || c.Incident != "INC-1" {
 			t.Fatalf("log line %q: %v", l, err)
+		}
+	}
+	// The report's integrity section names them and the key.
+	sum := sha256.Sum256(pub)
+	_, md, _ := runCLI(t, "", nil, "report", "INC-1", "--format", "md", "--db", db)
+	for _, want := range []string{"- Chain: v2", "- Signed checkpoints: 5 (last: entry 42", "signatures: ok",
+		"- Public key: `" + strings.TrimSpace(pubLine) + "` (`SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:]) + "`)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
 		}
 	}
 	code, out, _ := runCLI(t, "", nil, "verify", "INC-1", "--db", db, "--checkpoints", log)

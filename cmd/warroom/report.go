@@ -43,6 +43,10 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	// A 100,000-entry report holds the timeline and its rendering at once; a soft memory
 	// limit makes the collector work harder instead of letting the heap double.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(reportMemoryLimit))
+	pub, err := m.publicKeyFor(o)
+	if err != nil {
+		return m.fail("%v", err)
+	}
 	db, err := m.openDB(ctx, o, true)
 	if err != nil {
 		return m.fail("%v", err)
@@ -51,7 +55,7 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	var d report.Data
 	err = db.View(ctx, func(tx *storage.Tx) (err error) {
 		d, err = commands.LoadReport(tx, n, commands.ReportOptions{Config: cfg, Templates: tpl,
-			Generator: "warroom " + buildVersion(), Now: time.Now()})
+			Generator: "warroom " + buildVersion(), Now: time.Now(), PublicKey: pub})
 		return err
 	})
 	if errors.Is(err, storage.ErrNotFound) {

@@ -92,6 +92,11 @@ func TestVerifyCatchesAnIncidentRowEdit(t *testing.T) {
 	sev := seqOf(t, db, "kind = 'severity'")
 	tamper(t, db, `UPDATE incidents SET severity = 4, close_class = 'false-positive', title = 'Routine alert' WHERE number = 1`)
 	wantTampered(t, "INC-1: TAMPERED: severity is 4 in the incident record; entry "+strconv.FormatInt(sev, 10)+" set it to 1\n", "INC-1", "--db", db)
+	// The report never shows the forged summary next to "passed".
+	if code, out, _ := runCLI(t, "", nil, "report", "INC-1", "--format", "md", "--db", db); code != 0 ||
+		!strings.Contains(out, "- Verification: **FAILED** at entry "+strconv.FormatInt(sev, 10)+": severity is 4 in the incident record") {
+		t.Fatalf("report after the row edit: %d\n%s", code, out)
+	}
 
 	// Each field on its own is caught too, and so are the derived tables.
 	for stmt, want := range map[string]string{
