@@ -288,4 +288,3 @@ func buildClocks(clocks []Clock, now time.Time) []ClockResult {
 	}
 	return out
 }
-
