@@ -131,12 +131,17 @@ var matrixCases = []matrixCase{
 	{action: "press page.ack", kind: "press", text: "page.ack {p}"},
 	{action: "react rotating_light", kind: "react", text: "rotating_light"},
 	{action: "react pushpin", kind: "react", text: "pushpin"},
+	{action: "react x", kind: "react", text: "x"},
+	{action: "react white_check_mark", kind: "react", text: "white_check_mark"},
 	{action: "page", kind: "slash", text: "/page secops probe"},
 	{action: "page list", kind: "slash", text: "/page list"},
 	{action: "page ack", kind: "slash", text: "/page ack {p}"},
 	{action: "oncall", kind: "slash", text: "/oncall"},
 	{action: "oncall override", kind: "slash", text: "/oncall override secops @lou 1h"},
 }
+
+// matrixPageMsg is the message id of each incident's page post (for ✅).
+var matrixPageMsg map[int64]string
 
 // whoMayRe is what every refusal must contain: who may (or, for a closed incident, that it
 // must be reopened and what still works).
@@ -170,6 +175,8 @@ func TestPolicyMatrix(t *testing.T) {
 			t.Fatal("setup page failed")
 		}
 		pages[n], _ = strconv.ParseInt(m[1], 10, 64)
+		pinned := &bot.ChatMessage{ID: "m-pinned", Channel: ch, Author: bot.User{ID: "bob"}, Text: "a pasted secret", At: t0}
+		wantContains(t, "pin", h.react("alice", "pushpin", pinned), "Added to the")
 		if closed {
 			h.mustSay(steward, ch, "close benign setup", "is closed")
 		}
@@ -179,6 +186,7 @@ func TestPolicyMatrix(t *testing.T) {
 	commanded, commandedClosed := setup(true, false), setup(true, true)
 	otherCh := h.declare("zoe", "Someone else's incident")
 	other := int64(len(h.incidents()))
+	h.react("zoe", "pushpin", &bot.ChatMessage{ID: "m-pinned", Channel: otherCh, Author: bot.User{ID: "zoe"}, Text: "a pasted secret", At: t0})
 	m := pageRe.FindStringSubmatch(h.do(console.Name, "zoe", otherCh, "/page secops other page"))
 	pages[other], _ = strconv.ParseInt(m[1], 10, 64)
 	h.flush()
@@ -203,6 +211,14 @@ func TestPolicyMatrix(t *testing.T) {
 	}
 
 	raw := ngOutbox(t, h.db.Path())
+	matrixPageMsg = map[int64]string{}
+	for n, p := range pages {
+		var id string
+		if err := raw.QueryRow(`SELECT message_id FROM message_refs WHERE ref = ?`, "page:"+strconv.FormatInt(p, 10)).Scan(&id); err != nil {
+			t.Fatalf("the post of page %d: %v", p, err)
+		}
+		matrixPageMsg[n] = id
+	}
 	baseline := dumpAll(t, raw)
 	var outcome string
 	h.eng.hooks.Observe = func(_, o string, _ time.Duration) { outcome = o }
@@ -257,6 +273,16 @@ func TestPolicyMatrix(t *testing.T) {
 	if d := dumpAll(t, raw); d != baseline {
 		t.Fatalf("the matrix changed the database:\n%s", diffLines(baseline, d))
 	}
+	// Every row of the policy is in the matrix (a new verb needs its case here).
+	covered := map[string]bool{"page (from an incident)": true} // the "page" case, sent from incident channels
+	for _, mc := range matrixCases {
+		covered[mc.action], covered[mc.also] = true, true
+	}
+	for _, r := range Policy {
+		if !covered[r.Action] {
+			t.Errorf("policy rule %q has no case in matrixCases", r.Action)
+		}
+	}
 	for _, mc := range matrixCases {
 		if !succeeded[mc.action+" "+mc.text] {
 			t.Errorf("%q (%s) never got past its own checks for anyone: the case tests nothing", mc.text, mc.action)
@@ -301,7 +327,11 @@ func matrixExpect(mc matrixCase, ac matrixActor, sit string, inc, twin int64, op
 		}
 		return open && r.On&OnOpen != 0 || !open && r.On&OnClosed != 0
 	}
-	switch mc.kind {
+	kind := mc.kind
+	if mc.text == "white_check_mark" {
+		kind = "press" // ✅ on a page's post acknowledges it wherever it is
+	}
+	switch kind {
 	case "react":
 		switch {
 		case mc.text == "rotating_light" && sit == "named":
@@ -310,7 +340,7 @@ func matrixExpect(mc matrixCase, ac matrixActor, sit string, inc, twin int64, op
 			return "other" // 🚨 in an incident channel and 📌 outside one are just emoji
 		}
 	case "press", "slash":
-		if strings.Contains(mc.text, "{p}") && !open {
+		if (strings.Contains(mc.text, "{p}") || mc.text == "white_check_mark") && !open {
 			return "other" // the page was withdrawn at the close
 		}
 		if mc.action == "page" || r.On == 0 {
@@ -365,7 +395,14 @@ func runMatrixCase(h *harness, mc matrixCase, who, channel, sit string, inc, twi
 		action, value, _ := strings.Cut(text, " ")
 		return h.eng.HandlePress(h.ctx, bot.Press{Source: src, Action: action, Value: value}).Text
 	case "react":
-		msg := &bot.ChatMessage{ID: "m-matrix", Channel: channel, Author: bot.User{ID: "bob"}, Text: "a message worth keeping", At: t0}
+		id := "m-matrix" // a message nobody pinned yet; ❌ goes on the one each incident pinned
+		switch text {
+		case "x":
+			id = "m-pinned"
+		case "white_check_mark":
+			id = matrixPageMsg[inc] // the incident's page post
+		}
+		msg := &bot.ChatMessage{ID: id, Channel: channel, Author: bot.User{ID: "bob"}, Text: "a message worth keeping", At: t0}
 		return h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: msg.ID, Emoji: text, Message: msg}).Text
 	case "slash":
 		name, rest, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
