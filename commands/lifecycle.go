@@ -54,28 +54,17 @@ var verbPhase = &Verb{
 	Args: []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...)},
 		{Name: "force", Kind: ArgChoice, Choices: []string{"--force"}, Help: "go on with unchecked exit criteria"}},
 	Run: func(c *call) error {
-		f := strings.Fields(strings.ToLower(c.rest))
-		if len(f) == 0 {
+		target, force, err := parsePhaseArgs(c.rest)
+		if err == errUsage {
+			return c.usage()
+		}
+		if target == "" {
 			list, err := c.checklistText(c.inc.Phase)
 			if err != nil {
 				return err
 			}
 			c.say("%s is in *%s*.\n%s", c.inc.ID(), c.inc.Phase, list)
 			return nil
-		}
-		force := false
-		var target string
-		for _, w := range f {
-			if w == "--force" || w == "force" || w == "-f" {
-				force = true
-			} else if target == "" {
-				target = w
-			} else {
-				return c.usage()
-			}
-		}
-		if target == "" {
-			return c.usage()
 		}
 		if err := c.authorize("incident phase (move)"); err != nil {
 			return err

@@ -13,15 +13,11 @@ var verbRole = &Verb{
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
 	Args:    []Arg{{Name: "role", Kind: ArgChoice, Required: true}, {Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 2 {
-			return refuse("Usage: /incident role <role> <@user|me>. Roles: %s.", validList(c.e.cfg.Roles))
+		role, who, err := parseRoleArgs(c.rest, c.e.cfg.Roles)
+		if err != nil {
+			return err
 		}
-		role := strings.ToLower(f[0])
-		if !c.e.cfg.HasRole(role) {
-			return refuse("Unknown role %q. Roles: %s.", f[0], validList(c.e.cfg.Roles))
-		}
-		person, err := c.parsePerson(f[1])
+		person, err := c.parsePerson(who)
 		if err != nil {
 			return err
 		}

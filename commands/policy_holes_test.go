@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/bot"
 )
 
 // holesOnCall: secops has bob on call (so a page bob sends to secops notifies bob himself)
@@ -241,4 +243,26 @@ func TestJoinRequestsAnsweredOncePerHour(t *testing.T) {
 	if n := len(h.entries(1)); n != 4 {
 		t.Errorf("%d timeline entries, want declared, phase and two requests", n)
 	}
+}
+
+// With codename naming, a linked incident's title stays out of this incident's report.
+func TestHoleCodenameTitleOfALinkedIncident(t *testing.T) {
+	h := newHarness(t, withYAML(`channels: {naming: codename}`))
+	h.declare("alice", "Secret merger leak")
+	ch2 := h.declare("alice", "Phishing wave")
+	h.mustSay("alice", ch2, "link INC-1", "is now linked to INC-1")
+	h.flush()
+	wantContains(t, "report", h.send("console", "alice", ch2, "report md"), "Uploading")
+	due, err := h.db.DueOutbound(h.ctx, h.clock.Now(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report string
+	for _, o := range due {
+		if o.Op == bot.OpUpload && o.Payload.File != nil {
+			report = string(o.Payload.File.Data)
+		}
+	}
+	wantContains(t, "report", report, "INC-1 · inc-1-")
+	wantNot(t, "report", report, "Secret merger")
 }

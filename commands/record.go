@@ -150,8 +150,8 @@ var verbTaskDone = &Verb{
 	Name: "task done", Group: "task", Usage: "task done <n>", Scope: InIncident, Summary: "mark a task done",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
-		k, err := strconv.ParseInt(strings.TrimSpace(c.rest), 10, 64)
-		if err != nil || k <= 0 {
+		k, ok := parseItemNumber(c.rest)
+		if !ok {
 			return c.usage()
 		}
 		task, err := c.tx.CompleteTask(c.inc.Number, k, c.who, c.now)
@@ -231,10 +231,11 @@ var verbCheck = &Verb{
 	Name: "check", Usage: "check <n>", Scope: InIncident, Summary: "tick exit criterion n",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
-		k, err := strconv.Atoi(strings.TrimSpace(c.rest))
-		if err != nil || k <= 0 {
+		n, ok := parseItemNumber(c.rest)
+		if !ok {
 			return c.usage()
 		}
+		k := int(n)
 		item, err := c.tx.CheckItem(c.inc.Number, c.inc.Phase, k, c.who, c.now)
 		if isNotFound(err) {
 			return refuse("%s has no exit criterion %d in %s; see /incident checklist.", c.inc.ID(), k, c.inc.Phase)
@@ -270,12 +271,12 @@ var verbLesson = &Verb{
 	Name: "lesson", Usage: "lesson <good|bad|idea> <text>", Scope: InIncident, Summary: "record a lesson for the report",
 	Args: []Arg{{Name: "kind", Kind: ArgChoice, Required: true, Choices: bot.LessonKinds}, {Name: "text", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		kind, text := splitVerb(c.rest)
-		if kind == "" || text == "" {
+		kind, text, err := parseLessonArgs(c.rest)
+		if err == errUsage {
 			return c.usage()
 		}
-		if kind != "good" && kind != "bad" && kind != "idea" {
-			return refuse("Unknown lesson kind %q: use good, bad or idea.", kind)
+		if err != nil {
+			return err
 		}
 		d := bot.Data{"lesson": kind}
 		late, err := c.afterClose(d)

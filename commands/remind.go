@@ -22,27 +22,22 @@ var verbRemind = &Verb{
 		if err != nil {
 			return err
 		}
-		action, rest := splitVerb(c.rest)
-		if action == "" {
+		if strings.TrimSpace(c.rest) == "" {
 			return c.remindStatus(st)
 		}
 		if err := c.authorize("incident remind (snooze, off, on)"); err != nil {
 			return err
 		}
-		switch action {
-		case "snooze":
-			d, err := duration.Parse(rest)
-			if rest == "" || err != nil {
-				return refuse("Usage: /incident remind snooze <duration>, e.g. 30m or 2h.")
-			}
+		action, d, err := parseRemindArgs(c.rest)
+		switch {
+		case err == errUsage:
+			return c.usage()
+		case err != nil:
+			return err
+		case action == "snooze":
 			return c.snooze(st, d)
-		case "off", "on":
-			if rest != "" {
-				return c.usage()
-			}
-			return c.setMuted(st, action == "off")
 		}
-		return c.usage()
+		return c.setMuted(st, action == "off")
 	},
 }
 
@@ -51,9 +46,6 @@ var verbRemind = &Verb{
 func (c *call) snooze(st bot.NudgeState, d time.Duration) error {
 	if st.Muted {
 		return refuse("Reminders on %s are off (turned off by %s); there is nothing to snooze. Turn them on with /incident remind on.", c.inc.ID(), st.MutedBy)
-	}
-	if d > maxSnooze {
-		return refuse("A snooze is at most %s. To stop reminders on %s altogether, use /incident remind off.", duration.Format(maxSnooze), c.inc.ID())
 	}
 	st.SnoozedUntil = c.now.Add(d)
 	if err := c.tx.SaveNudgeState(st); err != nil {

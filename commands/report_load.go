@@ -93,7 +93,7 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 		}
 		d.Checklist = append(d.Checklist, items...)
 	}
-	if err := loadRelated(src, &d); err != nil {
+	if err := loadRelated(src, cfg, &d); err != nil {
 		return d, err
 	}
 	if cs, ok := src.(reportClocks); ok {
@@ -175,7 +175,9 @@ func verifyForReport(src ReportSource, d *report.Data, pub ed25519.PublicKey) er
 	return nil
 }
 
-func loadRelated(src ReportSource, d *report.Data) error {
+// loadRelated lists the linked incidents; a report goes out in its own incident's channel,
+// so another incident is named as it may be outside its channel (TitleOutside).
+func loadRelated(src ReportSource, cfg *bot.Config, d *report.Data) error {
 	links, err := src.Links(d.Incident.Number)
 	if err != nil {
 		return err
@@ -185,7 +187,7 @@ func loadRelated(src ReportSource, d *report.Data) error {
 		inc, err := src.Incident(other)
 		switch {
 		case err == nil:
-			rel.Title, rel.Status, rel.CloseClass = inc.Title, inc.Status, inc.CloseClass
+			rel.Title, rel.Status, rel.CloseClass = TitleOutside(cfg, inc), inc.Status, inc.CloseClass
 		case !errors.Is(err, bot.ErrNotFound):
 			return err
 		}
