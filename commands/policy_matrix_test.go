@@ -94,6 +94,7 @@ var matrixCases = []matrixCase{
 	{action: "incident list", kind: "cmd", text: "list"},
 	{action: "incident help", kind: "cmd", text: "help"},
 	{action: "incident task", kind: "cmd", text: "task"},
+	{action: "incident web", kind: "cmd", text: "web"},
 	{action: "incident join", kind: "cmd", text: "join INC-{n}"},
 	{action: "incident status", kind: "cmd", text: "status {at}"},
 	{action: "incident roles", kind: "cmd", text: "roles {at}"},
@@ -129,6 +130,7 @@ var matrixCases = []matrixCase{
 	{action: "press role.claim", kind: "press", text: "role.claim {n}:forensics"},
 	{action: "press join.approve", kind: "press", text: "join.approve {n}:lou"},
 	{action: "press page.ack", kind: "press", text: "page.ack {p}"},
+	{action: "press redact.entry", kind: "press", text: "redact.entry {n}:1"},
 	{action: "react rotating_light", kind: "react", text: "rotating_light"},
 	{action: "react pushpin", kind: "react", text: "pushpin"},
 	{action: "react x", kind: "react", text: "x"},
@@ -210,6 +212,12 @@ func TestPolicyMatrix(t *testing.T) {
 		{kind: "on-call of the paged team", who: "gina", open: acting, closed: actingClosed, paged: true, inTeam: true},
 	}
 
+	h.eng.webURL = "https://warroom.example" // so /incident web gets past "not enabled"
+	// The setup's delivered messages are history: pruned, the dump after every refusal is
+	// smaller (everything still there is compared).
+	if _, err := h.db.Prune(h.ctx, h.clock.Now().Add(30*24*time.Hour), time.Nanosecond); err != nil {
+		t.Fatal(err)
+	}
 	raw := ngOutbox(t, h.db.Path())
 	matrixPageMsg = map[int64]string{}
 	for n, p := range pages {
