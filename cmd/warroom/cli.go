@@ -100,7 +100,7 @@ takes only its own (warroom COMMAND --help lists them):
   --checkpoints FILE  verify: checkpoints kept elsewhere, checked against the chain
   --export FILE       verify: an exported timeline, verified offline (with --pubkey)
   --pubkey KEY        verify, export: the public key (ed25519:<base64>, or a file holding it)
-  --list-redactions   backup: list what a redacted backup would drop
+  --list-redactions   backup: list what FILE still holds that was redacted since
 `
 
 // subcommandHelp is `warroom COMMAND --help`: the usage line and every flag it takes.
