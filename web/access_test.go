@@ -231,3 +231,32 @@ func TestLongTimelinesShowTheLatestEntriesAndTheRestOnRequest(t *testing.T) {
 		t.Error("a note is missing from the page right after it was added")
 	}
 }
+
+func TestSignedCheckpointsAreShownAndChecked(t *testing.T) {
+	s := newSite(t, "")
+	ch := s.declare("alice", "Phishing wave")
+	s.cmd("alice", ch, "phase next --force") // a phase change signs a checkpoint
+	alice := s.signIn("alice")
+	integrity := func() string {
+		body := s.get(alice, "/incidents/INC-1").body
+		a, b := strings.Index(body, `<section id="integrity">`), strings.Index(body, `<section id="roles">`)
+		return body[a:b]
+	}
+	if sec := integrity(); !strings.Contains(sec, "every one signed and matching") || !strings.Contains(sec, `<span class="ok">ok</span>`) || !strings.Contains(sec, "ed25519:") {
+		t.Fatalf("the checkpoint is not shown as checked:\n%s", sec)
+	}
+	// An insider rewrites the stored signature, then the hash.
+	db := s.raw()
+	if _, err := db.Exec(`UPDATE checkpoints SET sig = CASE WHEN substr(sig, 1, 1) = 'A' THEN 'B' ELSE 'A' END || substr(sig, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if sec := integrity(); !strings.Contains(sec, "bad signature") || !strings.Contains(sec, "1 do not check") {
+		t.Errorf("a forged signature is not flagged:\n%s", sec)
+	}
+	if _, err := db.Exec(`UPDATE checkpoints SET hash = CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END || substr(hash, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	if sec := integrity(); !strings.Contains(sec, "hash differs") {
+		t.Errorf("a checkpoint naming another hash is not flagged:\n%s", sec)
+	}
+}

@@ -7,6 +7,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"io"
 	"log/slog"
@@ -100,11 +101,15 @@ func newSite(t *testing.T, extraYAML string) *site {
 	s.del = bot.NewDeliverer(db, s.clock, log, con)
 	s.http = httptest.NewUnstartedServer(nil)
 	base := "http://" + s.http.Listener.Addr().String()
-	s.srv, err = web.New(web.Options{Store: webstore.New(db), Config: cfg, BaseURL: base, Clock: s.clock, Log: log, Generator: "warroom test"})
+	pub, key, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.eng = commands.New(commands.Deps{Store: engineStore{db}, Config: cfg, Clock: s.clock, Log: log, Kick: s.del.Kick, WebURL: base,
+	s.srv, err = web.New(web.Options{Store: webstore.New(db), Config: cfg, BaseURL: base, Clock: s.clock, Log: log, Generator: "warroom test", PublicKey: pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.eng = commands.New(commands.Deps{Store: engineStore{db}, Config: cfg, Clock: s.clock, Log: log, Kick: s.del.Kick, WebURL: base, Key: key,
 		Hooks: commands.Hooks{Observe: func(string, string, time.Duration) { s.srv.Changed() }}})
 	s.http.Config.Handler = s.srv.Handler()
 	s.http.Start()

@@ -28,6 +28,7 @@ type incidentView struct {
 	Timeline  timelineView
 	Head      int64
 	ReadIn    []report.ReadIn // read fresh: the cached report's may be older
+	Checkpoints checkpointsView
 }
 
 type clockView struct {
@@ -76,7 +77,12 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		if err != nil {
 			return err
 		}
+		cps, err := rd.Checkpoints(n)
+		if err != nil {
+			return err
+		}
 		v = s.incidentView(rep, inc, roles, reads, f, now)
+		v.Checkpoints = checkpointViews(cps, rep, s.o.PublicKey)
 		return nil
 	})
 	if errors.Is(err, bot.ErrNotFound) {

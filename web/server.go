@@ -9,6 +9,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -31,6 +32,9 @@ type Options struct {
 	Clock     clockwork.Clock
 	Log       *slog.Logger
 	Generator string // names the program in reports ("warroom v1.2.0")
+	// PublicKey checks the timeline's signed checkpoints (docs/chain.md); nil shows them
+	// unchecked.
+	PublicKey ed25519.PublicKey
 }
 
 // Server is the web view. Handler serves it; Run feeds its live updates.

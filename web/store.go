@@ -21,6 +21,7 @@ type Reader interface {
 	ReadIns(n int64) ([]bot.ReadIn, error)
 	EntriesAfter(n, after int64, fn func(bot.Entry) error) error
 	HeadSeq(n int64) (int64, error)
+	Checkpoints(n int64) ([]bot.Checkpoint, error)
 	WebSession(hash string, now time.Time) (bot.WebSession, error)
 }
 

@@ -45,24 +45,6 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	deliverer := bot.NewDeliverer(db, clock, log)
 	tel := newTelemetry(db)
 	deliverer.OnDelivered = tel.delivered
-	base, err := webURL(o)
-	if err != nil {
-		return m.fail("%v", err)
-	}
-	webView, webHTTP, err := startWeb(ctx, o, cfg, tpl, db, clock, log)
-	if err != nil {
-		return m.fail("%v", err)
-	}
-	if webHTTP != nil {
-		defer webHTTP.Close()
-	}
-	observe := tel.observe
-	if webView != nil {
-		// Every handled command may have added entries: the web view's live updates look at once.
-		observe = func(what, outcome string, took time.Duration) { tel.observe(what, outcome, took); webView.Changed() }
-	} else {
-		base = "" // sign-in links only when the web view is served
-	}
 	var sched *bot.Scheduler
 	refresh := func() {
 		if sched != nil {
@@ -75,12 +57,17 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	if err != nil {
 		return m.fail("%v", err)
 	}
-	hooks := commands.Hooks{TimersChanged: refresh, Observe: observe, Redacted: truncateWAL(ctx, db, log)}
+	wv, err := startWeb(ctx, o, cfg, tpl, db, clock, log, key)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer wv.close()
+	hooks := commands.Hooks{TimersChanged: refresh, Observe: wv.observing(tel.observe), Redacted: truncateWAL(ctx, db, log)}
 	if o.checkpointLog != "" {
 		hooks.Checkpointed = (&checkpointLog{path: o.checkpointLog, log: log}).append
 	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
-		Hooks: hooks, Platforms: livePlatforms(m.Getenv, platformsWanted), Key: key, WebURL: base})
+		Hooks: hooks, Platforms: livePlatforms(m.Getenv, platformsWanted), Key: key, WebURL: wv.base})
 	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
 	if err != nil {
 		return m.fail("%v", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,26 +41,52 @@ func webURL(o *options) (string, error) {
 	return u, nil
 }
 
-// startWeb serves the web view on --web-addr until ctx ends; nil when it is off.
-func startWeb(ctx context.Context, o *options, cfg *bot.Config, tpl *templates.Set, db *storage.DB, clock clockwork.Clock, log *slog.Logger) (*web.Server, *http.Server, error) {
+// webRun is the web view of `warroom run`, when --web-addr is set.
+type webRun struct {
+	srv  *web.Server
+	http *http.Server
+	base string // --web-url, for sign-in links; "" when the web view is off
+}
+
+// startWeb serves the web view on --web-addr until ctx ends; a zero webRun when it is off.
+func startWeb(ctx context.Context, o *options, cfg *bot.Config, tpl *templates.Set, db *storage.DB, clock clockwork.Clock, log *slog.Logger, key ed25519.PrivateKey) (*webRun, error) {
 	if o.webAddr == "" {
-		return nil, nil, nil
+		return &webRun{}, nil
 	}
 	base, err := webURL(o)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srv, err := web.New(web.Options{Store: webstore.New(db), Config: cfg, Templates: tpl, BaseURL: base, Clock: clock, Log: log,
-		Generator: "warroom " + buildVersion()})
+	opts := web.Options{Store: webstore.New(db), Config: cfg, Templates: tpl, BaseURL: base, Clock: clock, Log: log,
+		Generator: "warroom " + buildVersion()}
+	if key != nil {
+		opts.PublicKey = key.Public().(ed25519.PublicKey)
+	}
+	srv, err := web.New(opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	hs, err := listen(o.webAddr, srv.Handler(), log)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--web-addr %s: %v", o.webAddr, err)
+		return nil, fmt.Errorf("--web-addr %s: %v", o.webAddr, err)
 	}
 	go srv.Run(ctx)
-	return srv, hs, nil
+	return &webRun{srv: srv, http: hs, base: base}, nil
+}
+
+// observing adds to the engine's Observe hook: every handled command may have added
+// entries, so the web view's live updates look at once.
+func (w *webRun) observing(observe func(what, outcome string, took time.Duration)) func(string, string, time.Duration) {
+	if w.srv == nil {
+		return observe
+	}
+	return func(what, outcome string, took time.Duration) { observe(what, outcome, took); w.srv.Changed() }
+}
+
+func (w *webRun) close() {
+	if w.http != nil {
+		_ = w.http.Close()
+	}
 }
 
 // webLogin prints a one-time sign-in link for a roster person.
