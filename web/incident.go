@@ -16,18 +16,18 @@ import (
 // incidentView is the incident page: the report's content, as of now, with the timeline
 // filtered as the query asks.
 type incidentView struct {
-	R         *report.Report
-	ID, Title string
-	Severity  string
-	Commander string
-	Acting    bool
-	Age       string
-	Chart     template.HTML
-	Clocks    []clockView
-	Criteria  []criteriaGroup
-	Timeline  timelineView
-	Head      int64
-	ReadIn    []report.ReadIn // read fresh: the cached report's may be older
+	R           *report.Report
+	ID, Title   string
+	Severity    string
+	Commander   string
+	Acting      bool
+	Age         string
+	Chart       template.HTML
+	Clocks      []clockView
+	Criteria    []criteriaGroup
+	Timeline    timelineView
+	Head        int64
+	ReadIn      []report.ReadIn // read fresh: the cached report's may be older
 	Checkpoints checkpointsView
 }
 
