@@ -69,7 +69,7 @@ func (s engineStore) Update(ctx context.Context, fn func(commands.Tx) error) err
 }
 
 type site struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	db    *storage.DB
 	cfg   *bot.Config
@@ -82,7 +82,7 @@ type site struct {
 	http  *httptest.Server
 }
 
-func newSite(t *testing.T, extraYAML string) *site {
+func newSite(t testing.TB, extraYAML string) *site {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -105,7 +105,8 @@ func newSite(t *testing.T, extraYAML string) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.srv, err = web.New(web.Options{Store: webstore.New(db), Config: cfg, BaseURL: base, Clock: s.clock, Log: log, Generator: "warroom test", PublicKey: pub})
+	s.srv, err = web.New(web.Options{Store: webstore.New(db), Config: cfg, BaseURL: base, Clock: s.clock, Log: log, Generator: "warroom test", PublicKey: pub,
+		Recheck: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

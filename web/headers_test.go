@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/storage"
 )
 
 var wantHeaders = map[string]string{
@@ -172,5 +174,49 @@ func TestLiveEventsCarryNewEntries(t *testing.T) {
 	}
 	if len(ids) != 2 || ids[0] != "2" {
 		t.Errorf("replay after entry 1: ids %v", ids)
+	}
+}
+
+func TestAnOpenLiveStreamStopsWhenTheSessionOrTheMembershipEnds(t *testing.T) {
+	s := newSite(t, "")
+	ch := s.declare("alice", "Phishing wave")
+	s.cmd("alice", ch, "invite @bob")
+	open := func(c *http.Client) *bufio.Scanner {
+		c.Timeout = 0
+		req, _ := http.NewRequestWithContext(s.ctx, "GET", s.http.URL+"/incidents/INC-1/events", nil)
+		resp, err := c.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("events: %v", err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return bufio.NewScanner(resp.Body)
+	}
+	ended := func(sc *bufio.Scanner) bool {
+		done := make(chan bool, 1)
+		go func() {
+			saw := false
+			for sc.Scan() {
+				saw = saw || sc.Text() == "event: signedout"
+			}
+			done <- saw
+		}()
+		select {
+		case saw := <-done:
+			return saw
+		case <-time.After(5 * time.Second):
+			return false
+		}
+	}
+	alice, bob := s.signIn("alice"), s.signIn("bob")
+	aliceStream, bobStream := open(alice), open(bob)
+	if err := s.db.Update(s.ctx, func(tx *storage.Tx) error { _, err := tx.RevokeWebAccess("alice", s.clock.Now()); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if !ended(aliceStream) {
+		t.Error("a revoked session's stream did not end with signedout")
+	}
+	s.cmd("alice", ch, "remove @bob")
+	if !ended(bobStream) {
+		t.Error("a removed member's stream did not end with signedout")
 	}
 }

@@ -21,9 +21,6 @@ import (
 
 const (
 	pollEvery = time.Second
-	// recheckEvery is how often an open stream re-checks its session and access: a
-	// revoked session or a removed member stops receiving within this time.
-	recheckEvery = 15 * time.Second
 	// maxReplay bounds what a reconnecting browser is sent; further behind, it is told to
 	// reload the page.
 	maxReplay = 500
@@ -251,7 +248,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 	sub := &subscriber{n: n, cursor: after, shown: shown, ch: make(chan []byte, subBuffer), gone: make(chan struct{})}
 	s.hub.add(sub)
 	defer s.hub.remove(sub)
-	recheck := time.NewTicker(recheckEvery)
+	recheck := time.NewTicker(s.o.Recheck)
 	defer recheck.Stop()
 	for {
 		select {

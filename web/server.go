@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jonboulle/clockwork"
 
@@ -35,6 +36,9 @@ type Options struct {
 	// PublicKey checks the timeline's signed checkpoints (docs/chain.md); nil shows them
 	// unchecked.
 	PublicKey ed25519.PublicKey
+	// Recheck is how often an open live stream re-checks its session and access (default
+	// 15 s): a revoked session or a removed member stops receiving within it.
+	Recheck time.Duration
 }
 
 // Server is the web view. Handler serves it; Run feeds its live updates.
@@ -59,6 +63,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
+	}
+	if o.Recheck <= 0 {
+		o.Recheck = 15 * time.Second
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)

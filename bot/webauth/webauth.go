@@ -50,7 +50,9 @@ func WellFormed(s string) bool {
 	if len(s) != 43 {
 		return false
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	// Strict: a lenient decoder also takes strings whose unused last bits are set, so one
+	// token would have several spellings.
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return err == nil && len(b) == tokenBytes
 }
 
