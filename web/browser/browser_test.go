@@ -12,6 +12,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -210,6 +211,45 @@ func TestInTheBrowser(t *testing.T) {
 			if !strings.Contains(md, want) {
 				t.Errorf("the report lacks %q", want)
 			}
+		}
+	})
+
+	step("the page works without script and prints without its controls", func(t *testing.T, ctx context.Context) {
+		tab, cancel := chromedp.NewContext(ctx) // a second tab, same browser and session
+		defer cancel()
+		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tab, chromedp.Navigate(b.base+"/incidents/INC-2?kind=note"), chromedp.WaitReady(chromedp.CSS("#timeline"))); err != nil {
+			t.Fatal(err)
+		}
+		rows := text(t, tab, "#timeline tbody")
+		if !strings.Contains(rows, "blocked the sender at the gateway") || strings.Contains(rows, "declared") || strings.Contains(rows, "analyst") {
+			t.Errorf("the server-side kind filter, without script:\n%s", rows)
+		}
+		// Without script the live line and the copy buttons stay hidden: nothing that
+		// cannot work is shown.
+		for _, sel := range []string{"#live", "button.copy"} {
+			attrs, err := chromedp.Run(tab, chromedp.Attributes(chromedp.CSS(sel)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, hidden := attrs["hidden"]; !hidden {
+				t.Errorf("%s is shown without script", sel)
+			}
+		}
+		if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, sel := range []string{"header.top", "form.filters", "p.downloads"} {
+			box, err := chromedp.Run(tab, chromedp.Dimensions(chromedp.CSS(sel)))
+			if err == nil && box != nil && box.Width > 0 {
+				t.Errorf("%s is printed", sel)
+			}
+		}
+		pdf, err := chromedp.Run(tab, chromedp.PrintToPDF())
+		if err != nil || len(pdf) < 1000 {
+			t.Errorf("printing the page: %d bytes, %v", len(pdf), err)
 		}
 	})
 
