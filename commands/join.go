@@ -73,16 +73,41 @@ func approveJoin(c *call, value string) error {
 // joinAsked finds person's latest request to join inc on its timeline (the request is
 // recorded there, so approval and the hourly limit need no other state).
 func (c *call) joinAsked(inc *bot.Incident, person string) (time.Time, bool, error) {
-	var at time.Time
-	found := false
+	h, err := c.membershipOf(inc, person)
+	return h.askedAt, h.asked, err
+}
+
+// membership is what an incident's timeline says of one person's membership.
+type membership struct {
+	asked   bool // asked to join since they were last removed
+	askedAt time.Time
+	removed bool // the last change to their membership was a removal
+}
+
+// membershipOf reads it from the entries' data (which a redaction of the text keeps).
+func (c *call) membershipOf(inc *bot.Incident, person string) (membership, error) {
+	var m membership
 	err := c.tx.EachEntry(inc.Number, func(e bot.Entry) error {
+		if e.Kind != bot.KindJoin && e.Kind != bot.KindMember {
+			return nil
+		}
+		d, _ := bot.DecodeData(e.Data)
+		who := d.Str("person")
+		if who == "" && e.Kind == bot.KindJoin {
+			who = e.Actor // a request recorded before entries carried data
+		}
+		if who != person {
+			return nil
+		}
 		switch {
-		case e.Kind == bot.KindJoin && e.Actor == person:
-			at, found = e.At, true
-		case e.Kind == bot.KindMember && strings.HasPrefix(e.Text, person+" removed by "):
-			found = false // a request from before a removal lets nobody back in
+		case e.Kind == bot.KindJoin:
+			m.asked, m.askedAt = true, e.At
+		case d.Str("action") == "remove":
+			m.asked, m.removed = false, true // a request from before a removal lets nobody back in
+		default:
+			m.removed = false
 		}
 		return nil
 	})
-	return at, found, err
+	return m, err
 }

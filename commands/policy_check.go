@@ -145,10 +145,14 @@ func (c *call) allowedWho(r *Rule, label string) error {
 }
 
 // inChannel records as a member someone the platform itself shows speaking in the
-// incident's (private) channel — added there outside warroom.
+// incident's (private) channel — added there outside warroom — unless warroom removed them
+// (their removal from the channel may still be queued or have failed).
 func (c *call) inChannel() (bool, error) {
 	if c.src.Channel != c.inc.ChannelID || c.src.Platform == "console" || c.src.Platform != c.inc.Platform {
 		return false, nil
+	}
+	if m, err := c.membershipOf(c.inc, c.who); err != nil || m.removed {
+		return false, err
 	}
 	if _, err := c.tx.AddMember(c.inc.Number, c.who, c.now); err != nil {
 		return false, err

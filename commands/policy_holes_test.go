@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage"
 )
 
 // holesOnCall: secops has bob on call (so a page bob sends to secops notifies bob himself)
@@ -265,4 +266,25 @@ func TestHoleCodenameTitleOfALinkedIncident(t *testing.T) {
 	}
 	wantContains(t, "report", report, "INC-1 · inc-1-")
 	wantNot(t, "report", report, "Secret merger")
+}
+
+// A removed member speaking in the channel (their removal still queued, or failed) is not
+// taken back in as "added outside warroom".
+func TestRemovedMemberIsNotReAddedByTheChannel(t *testing.T) {
+	h := newHarness(t)
+	h.do("slack", "alice", "C0GENERAL", "/incident declare Phishing wave sev2")
+	if err := h.db.Update(h.ctx, func(tx *storage.Tx) error { return tx.SetIncidentChannel(1, "C0INC1", "") }); err != nil {
+		t.Fatal(err)
+	}
+	slack := func(user, text string) string { return h.send("slack", user, "C0INC1", "/incident "+text) }
+	wantContains(t, "invite", slack("alice", "invite @bob"), "bob added")
+	wantContains(t, "remove", slack("alice", "remove @bob"), "bob removed")
+	before := len(h.entries(1))
+	wantContains(t, "removed speaks", slack("bob", "note still here"), "You are not a member of INC-1")
+	if slices.Contains(h.members(1), "bob") || len(h.entries(1)) != before {
+		t.Errorf("the removed member was taken back in: %v", h.members(1))
+	}
+	// Invited again, they are in again.
+	wantContains(t, "invite again", slack("alice", "invite @bob"), "bob added")
+	wantContains(t, "back", slack("bob", "note back"), "Noted")
 }
