@@ -18,6 +18,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/bot/ioc"
 	"github.com/warroom/warroom/bot/oncall"
 )
 
@@ -45,14 +46,29 @@ type Config struct {
 	Retention RetentionCfg `yaml:"retention"`
 	// Templates is a directory of template overrides (the --templates flag wins).
 	Templates string `yaml:"templates"`
+	// IOC holds the organisation's own domains and networks, never listed as indicators.
+	IOC IOCConfig `yaml:"ioc"`
 	// KeepSecrets stores what looks like a credential in incoming text as written instead
 	// of masking it (docs/chain.md); the reply then offers to redact the entry.
 	KeepSecrets bool `yaml:"keep_secrets"`
 
 	Location *time.Location `yaml:"-"`
+	own      *ioc.Own
 	// file is the config file's path, for messages.
 	file string
 }
+
+// IOCConfig is the `ioc:` section.
+type IOCConfig struct {
+	// OwnDomains are the organisation's domains: they and every subdomain (and URLs and
+	// e-mail addresses there) are affected assets, not indicators.
+	OwnDomains []string `yaml:"own_domains"`
+	// OwnNetworks are its address ranges ("10.0.0.0/8", "2001:db8::/32", or one address).
+	OwnNetworks []string `yaml:"own_networks"`
+}
+
+// OwnIndicators is what the report never lists as an indicator (nil: nothing configured).
+func (c *Config) OwnIndicators() *ioc.Own { return c.own }
 
 // Person is a roster entry: the name used everywhere in warroom and the person's ids.
 type Person struct {
@@ -417,6 +433,19 @@ func (c *Config) validate(data []byte) error {
 		if !slices.Contains([]string{"sev1", "sev2", "sev3", "sev4"}, k) {
 			bad("$.nudges.phase_dwell", "nudges.phase_dwell", "unknown key %q (use sev1..sev4)", k)
 		}
+	}
+	for i, d := range c.IOC.OwnDomains {
+		if _, err := ioc.NewOwn([]string{d}, nil); err != nil {
+			bad(fmt.Sprintf("$.ioc.own_domains[%d]", i), fmt.Sprintf("ioc.own_domains[%d]", i), "%v", err)
+		}
+	}
+	for i, n := range c.IOC.OwnNetworks {
+		if _, err := ioc.NewOwn(nil, []string{n}); err != nil {
+			bad(fmt.Sprintf("$.ioc.own_networks[%d]", i), fmt.Sprintf("ioc.own_networks[%d]", i), "%v", err)
+		}
+	}
+	if len(c.IOC.OwnDomains)+len(c.IOC.OwnNetworks) > 0 {
+		c.own, _ = ioc.NewOwn(c.IOC.OwnDomains, c.IOC.OwnNetworks)
 	}
 	if c.Templates != "" {
 		if st, err := os.Stat(c.Templates); err != nil {

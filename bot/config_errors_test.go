@@ -51,6 +51,8 @@ func TestConfigErrorNamesFileLineAndKey(t *testing.T) {
 		{rotation("      escalation:\n        steps:\n          - {notify: oncall, wait: later}\n"), `k2.yaml:14: oncall.teams.secops.escalation.steps[0].wait: invalid duration "later"`},
 		{rotation("      escalation:\n        steps:\n          - {notify: everyone, wait: 5m}\n"), `k2.yaml:14: oncall.teams.secops.escalation.steps[0].notify:`},
 		{rotation("      escalation:\n        repeat: -1\n        steps:\n          - {notify: oncall, wait: 5m}\n"), `k2.yaml:13: oncall.teams.secops.escalation.repeat: repeat must be at least 1`},
+		{"ioc:\n  own_domains: [example.com, \"exa mple.org\"]\n", `k2.yaml:2: ioc.own_domains[1]: "exa mple.org" is not a domain name`},
+		{"ioc:\n  own_networks:\n    - 10.0.0.0/8\n    - 10.0.0.0/40\n", `k2.yaml:4: ioc.own_networks[1]: "10.0.0.0/40" is not a network`},
 		{"frobnicate: 1\n", `k2.yaml:1: unknown field "frobnicate"`},
 	} {
 		_, err := bot.ParseConfig("k2.yaml", []byte(tc.yaml))

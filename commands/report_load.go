@@ -65,7 +65,7 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 		return report.Data{}, err
 	}
 	d := report.Data{Incident: *inc, Location: cfg.Location, Severities: cfg.Severities, Generator: o.Generator,
-		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates}
+		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates, Own: cfg.OwnIndicators()}
 	if d.Roles, err = src.RoleHistory(n); err != nil {
 		return d, err
 	}

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // This file holds the matchers for each kind of indicator; extract.go drives them.
@@ -37,6 +39,31 @@ var fileExts = toSet(`
 	sql sqlite sum svg swift sys tar tgz tif tiff tmp toml ts tsx txt vb vbe vbs vhd vhdx vmdk vmem
 	vue wav webm webp wim wsf wsh xll xls xlsm xlsx xml xz yaml yml zip zst
 `)
+
+// reservedTLDs are names with no public registry that still appear in real incidents:
+// RFC 2606/6761/6762 names, Tor, and the suffixes of internal networks.
+var reservedTLDs = toSet(`example test invalid localhost local onion internal lan corp home intranet private`)
+
+// knownTLD reports whether a standalone dotted word ends in a top-level domain that exists
+// (in the Public Suffix List's ICANN section, which golang.org/x/net embeds) or a reserved
+// one. Without it an account name is a domain: j.smith, svc.backup, r.oconnor — "smith"
+// is no TLD, "com" is. Inside a URL or an e-mail address the host is taken as written.
+func knownTLD(host string) bool {
+	tld := host[strings.LastIndexByte(host, '.')+1:]
+	if reservedTLDs[tld] || strings.HasPrefix(tld, "xn--") {
+		return true
+	}
+	if strings.Count(host, ".") == 1 && strings.IndexByte(host, '.') == 1 && len(tld) >= 4 {
+		// "k.weber", "j.smith": an initial and a surname is an account name even when
+		// the surname is also a brand TLD (.weber exists); real two-label domains with a
+		// one-letter name sit under short TLDs (t.co, x.com).
+		return false
+	}
+	suffix, icann := publicsuffix.PublicSuffix(host)
+	// An unknown TLD comes back as itself, not ICANN; a private suffix (pages.dev) has a
+	// dot and sits under a real TLD.
+	return icann || strings.Contains(suffix, ".")
+}
 
 func toSet(words string) map[string]bool {
 	m := map[string]bool{}
@@ -277,7 +304,7 @@ func (s *scan) domains() {
 			continue
 		}
 		v := strings.ToLower(s.t[a:b])
-		if !validDomain(v) || fileExts[v[strings.LastIndexByte(v, '.')+1:]] || !s.free(a, b, claimNet) {
+		if !validDomain(v) || fileExts[v[strings.LastIndexByte(v, '.')+1:]] || !knownTLD(v) || !s.free(a, b, claimNet) {
 			continue
 		}
 		s.take(a, b, claimNet|claimHash)

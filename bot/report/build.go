@@ -30,7 +30,7 @@ func Build(d Data) Report {
 	}
 	r := Report{loc: loc, tpl: tpl}
 	r.Timeline = make([]Entry, len(d.Entries))
-	r.IOCs = scanEntries(d.Entries, r.Timeline)
+	r.IOCs = scanEntries(d.Entries, r.Timeline, d.Own)
 	if red := redactions(r.Timeline); len(red) > 0 {
 		for i := range r.Timeline {
 			if e := &r.Timeline[i]; e.Redacted {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/ioc"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -46,6 +47,9 @@ type Data struct {
 	// their signatures were checked with.
 	Checkpoints []bot.Checkpoint
 	PublicKey   ed25519.PublicKey
+	// Own is the organisation's own domains and networks (config ioc:), never listed as
+	// indicators; nil owns nothing.
+	Own *ioc.Own
 
 	// Generator names what wrote the report ("warroom v1.2.0").
 	Generator string

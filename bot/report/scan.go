@@ -31,7 +31,7 @@ const scanChunk = 512
 // (microseconds per entry, 100,000 entries), so chunks run on every CPU; each chunk keeps
 // its own list and the lists are merged in chunk order, so the result does not depend on
 // scheduling.
-func scanEntries(in []bot.Entry, out []Entry) []IOC {
+func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own) []IOC {
 	chunks := (len(in) + scanChunk - 1) / scanChunk
 	found := make([][]IOC, chunks)
 	var next atomic.Int64
@@ -42,7 +42,7 @@ func scanEntries(in []bot.Entry, out []Entry) []IOC {
 				return
 			}
 			lo, hi := c*scanChunk, min((c+1)*scanChunk, len(in))
-			found[c] = scanRange(in[lo:hi], out[lo:hi])
+			found[c] = scanRange(in[lo:hi], out[lo:hi], own)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), chunks)
@@ -70,7 +70,7 @@ func scanEntries(in []bot.Entry, out []Entry) []IOC {
 // allocation per indicator seen).
 type iocKey struct{ kind, value string }
 
-func scanRange(in []bot.Entry, out []Entry) []IOC {
+func scanRange(in []bot.Entry, out []Entry, own *ioc.Own) []IOC {
 	var found []IOC
 	seen := map[iocKey]bool{}
 	for i, e := range in {
@@ -84,6 +84,9 @@ func scanRange(in []bot.Entry, out []Entry) []IOC {
 			continue
 		}
 		for _, x := range ioc.Extract(withoutPermalink(e.Kind, text)) {
+			if own.Contains(x) {
+				continue
+			}
 			key := iocKey{string(x.Kind), x.Value}
 			if !seen[key] {
 				seen[key] = true

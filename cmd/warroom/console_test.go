@@ -176,3 +176,33 @@ func TestConsoleWritesReportFiles(t *testing.T) {
 		t.Errorf("the file line does not say where the report is:\n%s", out)
 	}
 }
+
+// The organisation's own domains and networks (config ioc:) never reach the report's
+// indicators; the attacker's address does.
+func TestReportLeavesOwnDomainsOut(t *testing.T) {
+	cfg := writeConfig(t, "ioc:\n  own_domains: [example.com]\n  own_networks: [10.0.0.0/8]\n")
+	db := filepath.Join(t.TempDir(), "w.db")
+	script := "/incident declare VPN brute force sev2\n#inc-1-vpn-brute-force\n" +
+		"/incident note vpn.example.com hit from 203.0.113.7; j.smith@example.com locked; host 10.1.2.3 and user j.smith\n"
+	if code, _, errOut := runCLI(t, script, map[string]string{"USER": "alice"}, "shell", "--db", db, "--config", cfg); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := runCLI(t, "", nil, "report", "INC-1", "--format", "md", "--db", db, "--config", cfg)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	start := strings.Index(out, "## Indicators of compromise")
+	if start < 0 {
+		t.Fatalf("no indicators section:\n%s", out)
+	}
+	section := out[start:]
+	section = section[:strings.Index(section[3:], "\n## ")+3]
+	if !strings.Contains(section, "`203.0.113[.]7`") {
+		t.Fatalf("the attacker's address is not among the indicators:\n%s", section)
+	}
+	for _, own := range []string{"example", "10.1.2", "smith"} {
+		if strings.Contains(section, own) {
+			t.Errorf("the report lists %s as an indicator", own)
+		}
+	}
+}
