@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/chzyer/readline"
+
+	"github.com/warroom/warroom/bot/ioc"
 )
 
 // historyKeep is how many earlier lines a terminal session can recall.
@@ -89,7 +91,9 @@ func (t *Terminal) ReadLine(prompt string) (string, error) {
 	case err != nil:
 		return "", err
 	}
-	if t.history != nil && strings.TrimSpace(line) != "" && strings.IndexFunc(line, isControl) < 0 {
+	// A line holding a secret (a pasted token or password, as warroom masks at ingest) is
+	// never written to the history file.
+	if _, secrets := ioc.MaskSecrets(line); secrets == 0 && t.history != nil && strings.TrimSpace(line) != "" && strings.IndexFunc(line, isControl) < 0 {
 		_, _ = t.history.WriteString(line + "\n")
 	}
 	return line, nil

@@ -84,6 +84,14 @@ oncall:
 	if strings.Contains(out.String(), "half typed/page") {
 		t.Error("Ctrl-C did not clear the line")
 	}
+	// A line holding a secret is never written to the history file.
+	if _, err := tty.WriteString("key AKIAIOSFODNN7EXAMPLE leaked\r"); err != nil {
+		t.Fatal(err)
+	}
+	waitForText(t, out, "alice: key AKIA", 10*time.Second)
+	if strings.Contains(out.String(), "\x1b[36m") {
+		t.Error("colour with NO_COLOR set")
+	}
 	if _, err := tty.WriteString("\x04"); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +108,41 @@ oncall:
 		t.Fatalf("history file: %v %v", st, err)
 	}
 	hist, _ := os.ReadFile(db + ".history")
-	if !strings.Contains(string(hist), "/page secops web server down") || strings.Contains(string(hist), "half typed") {
+	if !strings.Contains(string(hist), "/page secops web server down") || strings.Contains(string(hist), "half typed") || strings.Contains(string(hist), "AKIA") {
 		t.Errorf("history %q", hist)
+	}
+
+	// Without NO_COLOR a terminal gets coloured prefixes; the history is there for Up.
+	cmd = exec.Command(bin, "--db", db, "shell", "--config", cfg, "--files", filepath.Join(dir, "files"))
+	cmd.Env = append(os.Environ(), "USER=alice", "TERM=xterm")
+	tty2, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 220})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty2.Close()
+	out2 := &lockedBuffer{}
+	go func() { _, _ = io.Copy(out2, tty2) }()
+	waitForText(t, out2, "[#general] alice> ", 20*time.Second)
+	if _, err := tty2.WriteString("hello\r\x1b[A"); err != nil {
+		t.Fatal(err)
+	}
+	painted := "\x1b[36m[#general 1]\x1b[0m\x1b[1m alice: \x1b[0mhello"
+	waitForText(t, out2, painted, 10*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for { // Up, after the line was sent, brings it back
+		screen := out2.String()
+		if strings.Contains(screen[strings.Index(screen, painted)+len(painted):], "[#general] alice> hello") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Up did not recall the line:\n%q", screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := tty2.WriteString("\x03/quit\r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("/quit: %v\n%q", err, out2.String())
 	}
 }
