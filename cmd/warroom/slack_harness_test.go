@@ -64,6 +64,8 @@ type e2eOptions struct {
 	// engine's TimersChanged hook refreshes it and it fires Engine.FireTimer. Each fired
 	// timer's id is then sent on slackE2E.fired.
 	scheduler bool
+	// webURL serves sign-in links for the web view (/incident web).
+	webURL string
 }
 
 // slackE2E is one running bot against one fake workspace.
@@ -182,7 +184,7 @@ channels: {announce: "#security-status"}
 		}
 	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
-		Hooks: hooks, Platforms: []string{"slack"}})
+		Hooks: hooks, Platforms: []string{"slack"}, WebURL: o.webURL})
 	if o.scheduler {
 		h.fired = make(chan int64, 256)
 		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
