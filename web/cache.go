@@ -18,7 +18,7 @@ import (
 
 const (
 	reportCacheTTL = 10 * time.Second
-	reportCacheMax = 16
+	reportCacheMax = 8
 )
 
 type reportKey struct {
