@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/bot/duration"
 	"github.com/warroom/warroom/bot/ioc"
 	"github.com/warroom/warroom/bot/oncall"
@@ -40,6 +41,8 @@ type Config struct {
 	// OnCall is the on-call schedules and escalation policies (bot/oncall), validated with
 	// the rest of the file so a bad rotation stops start-up with its key and line.
 	OnCall oncall.Config `yaml:"oncall"`
+	// Alerts are the alert sources served on --http and their routing rules.
+	Alerts alert.Config `yaml:"alerts"`
 	// Shutdown is how long SIGTERM waits for the outbox to drain.
 	ShutdownGrace duration.Duration `yaml:"shutdown_grace"`
 	// Retention bounds the tables that grow with traffic (see storage.Prune).
@@ -54,8 +57,9 @@ type Config struct {
 
 	Location *time.Location `yaml:"-"`
 	own      *ioc.Own
-	// file is the config file's path, for messages.
+	// file is the config file's path, for messages; raw its text (to name lines).
 	file string
+	raw  []byte
 }
 
 // IOCConfig is the `ioc:` section.
@@ -169,6 +173,7 @@ func (c *Config) applyDefaults() {
 	if n.LessonsReviewWithin == 0 {
 		n.LessonsReviewWithin = duration.Duration(14 * 24 * time.Hour)
 	}
+	c.Alerts.Normalize()
 	if c.Location == nil {
 		c.Location, _ = time.LoadLocation(c.Timezone)
 		if c.Location == nil {
@@ -204,7 +209,7 @@ func LoadConfig(path string) (*Config, error) {
 
 // ParseConfig decodes and validates config text; name is used in messages.
 func ParseConfig(name string, data []byte) (*Config, error) {
-	c := &Config{file: name}
+	c := &Config{file: name, raw: data}
 	if problems := checkFieldValues(data, c); len(problems) > 0 {
 		var lines []string
 		for _, p := range problems {
@@ -458,6 +463,11 @@ func (c *Config) validate(data []byte) error {
 	for _, fe := range c.OnCall.Validate(known) {
 		badAt(lineNear(data, "$."+fe.Path), fe.Path, "%s", fe.Msg)
 	}
+	for _, fe := range c.Alerts.Validate(alert.Known{Person: known, Type: func(t string) bool {
+		return len(c.Types) == 0 && slices.Contains(DefaultTypes, t) || slices.Contains(c.Types, t)
+	}}) {
+		badAt(lineNear(data, "$."+fe.Path), fe.Path, "%s", fe.Msg)
+	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
 		return errors.New(strings.Join(errs, "\n"))
@@ -487,6 +497,18 @@ func clockMinutes(s string) (int, error) {
 
 // File is the path the config was read from ("" for defaults).
 func (c *Config) File() string { return c.file }
+
+// Where names a key of the file for a message about it: "file:line: path" (the line is
+// left out when unknown, the file when there is none).
+func (c *Config) Where(path string) string {
+	if c.file == "" {
+		return path
+	}
+	if l := lineNear(c.raw, "$."+path); l > 0 {
+		return c.file + ":" + strconv.Itoa(l) + ": " + path
+	}
+	return c.file + ": " + path
+}
 
 // SeverityName is "critical" for 1, etc.
 func (c *Config) SeverityName(sev int) string {
