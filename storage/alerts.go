@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/warroom/warroom/bot/alert"
+)
+
+// DeliveryRetention is how long a Standard Webhooks id is remembered. A replay is refused
+// by its timestamp after 5 minutes anyway; a day leaves room for clock skew and for an
+// operator reading the table.
+const DeliveryRetention = 24 * time.Hour
+
+const groupColumns = `id, source, dedup_key, state, COALESCE(incident, 0), platform, channel, summary, severity,
+	status, source_url, first_at, last_at, count, decided_by, decided_at`
+
+func scanGroup(sc interface{ Scan(...any) error }) (*alert.Group, error) {
+	var g alert.Group
+	var first, last string
+	var decided sql.NullString
+	err := sc.Scan(&g.ID, &g.Source, &g.Key, &g.State, &g.Incident, &g.Platform, &g.Channel, &g.Summary, &g.Severity,
+		&g.Status, &g.SourceURL, &first, &last, &g.Count, &g.DecidedBy, &decided)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.FirstAt, g.LastAt, g.DecidedAt = parseTS(first), parseTS(last), parseNullTS(decided)
+	return &g, nil
+}
+
+// OpenAlertGroup finds the group an alert of source and key joins: one on an open incident
+// that is not a drill (drills never receive alerts), or a triage post — undecided or
+// dismissed — whose last alert arrived at or after since. ErrNotFound when there is none.
+func (t *Tx) OpenAlertGroup(source, key string, since time.Time) (*alert.Group, error) {
+	return scanGroup(t.row(`SELECT `+groupColumns+` FROM alert_groups g
+		WHERE g.source = ? AND g.dedup_key = ? AND (
+			(g.state = 'incident' AND EXISTS (SELECT 1 FROM incidents i WHERE i.number = g.incident AND i.status = 'open' AND i.drill = 0))
+			OR (g.state IN ('triage', 'dismissed') AND g.last_at >= ?))
+		ORDER BY g.id DESC LIMIT 1`, source, key, ts(since)))
+}
+
+// CreateAlertGroup stores a new group (count 0: AddAlert counts) and sets its ID.
+func (t *Tx) CreateAlertGroup(g *alert.Group) error {
+	var inc any
+	if g.Incident != 0 {
+		inc = g.Incident
+	}
+	res, err := t.exec(`INSERT INTO alert_groups (source, dedup_key, state, incident, platform, channel, summary, severity, status, source_url, first_at, last_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.Source, g.Key, g.State, inc, g.Platform, g.Channel, g.Summary, g.Severity,
+		g.Status, g.SourceURL, ts(g.FirstAt), ts(g.LastAt))
+	if err != nil {
+		return err
+	}
+	g.ID, err = res.LastInsertId()
+	return err
+}
+
+// AlertGroup loads a group by id.
+func (t *Tx) AlertGroup(id int64) (*alert.Group, error) {
+	return scanGroup(t.row(`SELECT `+groupColumns+` FROM alert_groups WHERE id = ?`, id))
+}
+
+// AlertGroups lists the groups on an incident, oldest first.
+func (t *Tx) AlertGroups(incident int64) ([]alert.Group, error) {
+	rows, err := t.query(`SELECT `+groupColumns+` FROM alert_groups WHERE incident = ? ORDER BY id`, incident)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []alert.Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *g)
+	}
+	return out, rows.Err()
+}
+
+// DecideAlertGroup moves a triage group to state (incident or dismissed), recording who and
+// when; false when it was no longer undecided (someone else pressed first).
+func (t *Tx) DecideAlertGroup(id int64, state string, incident int64, by string, at time.Time) (bool, error) {
+	var inc any
+	if incident != 0 {
+		inc = incident
+	}
+	res, err := t.exec(`UPDATE alert_groups SET state = ?, incident = ?, decided_by = ?, decided_at = ? WHERE id = ? AND state = 'triage'`,
+		state, inc, by, ts(at), id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// AddAlert stores a received alert in its group and moves the group's last arrival, count
+// and status; it sets r.ID.
+func (t *Tx) AddAlert(r *alert.Record) error {
+	a := r.Alert
+	labels, err := json.Marshal(nonNilMap(a.Labels))
+	if err != nil {
+		return err
+	}
+	members := []byte("[]")
+	if len(a.Members) > 0 {
+		if members, err = json.Marshal(a.Members); err != nil {
+			return err
+		}
+	}
+	var seq any
+	if r.Seq != 0 {
+		seq = r.Seq
+	}
+	res, err := t.exec(`INSERT INTO alerts (grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Group, a.Status, a.Severity, a.Summary, a.Details, string(labels), string(members),
+		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq)
+	if err != nil {
+		return err
+	}
+	if r.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE alert_groups SET last_at = ?, count = count + 1, status = ?,
+		source_url = CASE WHEN source_url = '' THEN ? ELSE source_url END WHERE id = ?`, ts(r.ReceivedAt), a.Status, a.SourceURL, r.Group)
+	return err
+}
+
+// SetAlertSeq records the timeline entry an alert became.
+func (t *Tx) SetAlertSeq(id, seq int64) error {
+	_, err := t.exec(`UPDATE alerts SET seq = ? WHERE id = ?`, seq, id)
+	return err
+}
+
+// Alerts lists a group's alerts in arrival order.
+func (t *Tx) Alerts(group int64) ([]alert.Record, error) {
+	rows, err := t.query(`SELECT a.id, a.grp, g.source, g.dedup_key, a.status, a.severity, a.summary, a.details, a.labels, a.members,
+		a.source_url, a.observed_at, a.received_at, a.delivery_id, COALESCE(a.seq, 0)
+		FROM alerts a JOIN alert_groups g ON g.id = a.grp WHERE a.grp = ? ORDER BY a.id`, group)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []alert.Record
+	for rows.Next() {
+		var r alert.Record
+		var labels, members, observed, received string
+		a := &r.Alert
+		if err := rows.Scan(&r.ID, &r.Group, &a.Source, &a.Key, &a.Status, &a.Severity, &a.Summary, &a.Details, &labels, &members,
+			&a.SourceURL, &observed, &received, &a.DeliveryID, &r.Seq); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(members), &a.Members); err != nil {
+			return nil, err
+		}
+		a.ObservedAt, r.ReceivedAt = parseTS(observed), parseTS(received)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// AlertDelivery returns the answer given to an earlier delivery with this id;
+// ErrNotFound for a new one.
+func (t *Tx) AlertDelivery(source, id string) (string, error) {
+	var answer string
+	err := t.row(`SELECT answer FROM alert_deliveries WHERE source = ? AND delivery_id = ?`, source, id).Scan(&answer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return answer, err
+}
+
+// RecordAlertDelivery remembers a delivery id and its answer, and forgets ids older than
+// DeliveryRetention.
+func (t *Tx) RecordAlertDelivery(source, id, answer string, at time.Time) error {
+	if _, err := t.exec(`INSERT INTO alert_deliveries (source, delivery_id, at, answer) VALUES (?, ?, ?, ?)`, source, id, ts(at), answer); err != nil {
+		return err
+	}
+	_, err := t.exec(`DELETE FROM alert_deliveries WHERE at < ?`, ts(at.Add(-DeliveryRetention)))
+	return err
+}
+
+// AlertFirstSeen gives, for every incident that alerts went to, its first alert's own time
+// (for stats: time from the first alert to the declaration).
+func (t *Tx) AlertFirstSeen() (map[int64]time.Time, error) {
+	rows, err := t.query(`SELECT incident, MIN(first_at) FROM alert_groups WHERE incident IS NOT NULL GROUP BY incident`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var n int64
+		var at string
+		if err := rows.Scan(&n, &at); err != nil {
+			return nil, err
+		}
+		out[n] = parseTS(at)
+	}
+	return out, rows.Err()
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}

@@ -1,0 +1,120 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
+)
+
+func addGroup(t *testing.T, db *DB, g *alert.Group, a alert.Alert, at time.Time) {
+	t.Helper()
+	update(t, db, func(tx *Tx) error {
+		if err := tx.CreateAlertGroup(g); err != nil {
+			return err
+		}
+		return tx.AddAlert(&alert.Record{Group: g.ID, Alert: a, ReceivedAt: at})
+	})
+}
+
+func openGroup(t *testing.T, db *DB, source, key string, since time.Time) (*alert.Group, error) {
+	t.Helper()
+	var g *alert.Group
+	err := db.View(context.Background(), func(tx *Tx) error {
+		var err error
+		g, err = tx.OpenAlertGroup(source, key, since)
+		return err
+	})
+	return g, err
+}
+
+func TestAlertGroupsJoinOpenIncidentsAndRecentTriage(t *testing.T) {
+	db := openTest(t)
+	inc := newIncident(t, db)
+	fire := alert.Alert{Source: "siem", Key: "k1", Status: alert.StatusFiring, Summary: "Beacon", ObservedAt: t0,
+		Labels: map[string]string{"host": "db1"}, Members: []alert.Member{{Status: "firing", Fingerprint: "abc"}}}
+	addGroup(t, db, &alert.Group{Source: "siem", Key: "k1", State: alert.StateIncident, Incident: inc.Number, Summary: "Beacon",
+		Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}, fire, t0)
+	// An open incident's group is open however long ago its last alert came.
+	if g, err := openGroup(t, db, "siem", "k1", t0.Add(48*time.Hour)); err != nil || g.Incident != inc.Number || g.Count != 1 {
+		t.Fatalf("incident group: %+v %v", g, err)
+	}
+	if _, err := openGroup(t, db, "edr", "k1", t0); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("another source's key matched: %v", err)
+	}
+	// A triage post is open within the window only.
+	addGroup(t, db, &alert.Group{Source: "siem", Key: "k2", State: alert.StateTriage, Platform: "console", Channel: "#soc",
+		Summary: "Scan", Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}, alert.Alert{Source: "siem", Key: "k2", Status: "firing", Summary: "Scan", ObservedAt: t0}, t0)
+	if g, err := openGroup(t, db, "siem", "k2", t0.Add(-time.Hour)); err != nil || g.State != alert.StateTriage {
+		t.Fatalf("triage group in window: %+v %v", g, err)
+	}
+	if _, err := openGroup(t, db, "siem", "k2", t0.Add(time.Second)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("triage group outside the window matched: %v", err)
+	}
+	// Closing the incident closes its group; a drill's group never matches.
+	update(t, db, func(tx *Tx) error {
+		inc.Status = bot.StatusClosed
+		return tx.SaveIncident(inc)
+	})
+	if _, err := openGroup(t, db, "siem", "k1", t0); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a closed incident's group matched: %v", err)
+	}
+	var recs []alert.Record
+	if err := db.View(context.Background(), func(tx *Tx) (err error) { recs, err = tx.Alerts(1); return }); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Alert.Labels["host"] != "db1" || recs[0].Alert.Members[0].Fingerprint != "abc" || !recs[0].Alert.ObservedAt.Equal(t0) {
+		t.Fatalf("stored alert: %+v", recs)
+	}
+}
+
+func TestDecideAlertGroupOnce(t *testing.T) {
+	db := openTest(t)
+	g := &alert.Group{Source: "siem", Key: "k", State: alert.StateTriage, Summary: "s", Status: "firing", FirstAt: t0, LastAt: t0}
+	addGroup(t, db, g, alert.Alert{Source: "siem", Key: "k", Status: "firing", Summary: "s", ObservedAt: t0}, t0)
+	var first, second bool
+	update(t, db, func(tx *Tx) (err error) { first, err = tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, "bob", t0); return })
+	update(t, db, func(tx *Tx) (err error) { second, err = tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, "carol", t0); return })
+	if !first || second {
+		t.Fatalf("decided %v then %v", first, second)
+	}
+	var got *alert.Group
+	_ = db.View(context.Background(), func(tx *Tx) (err error) { got, err = tx.AlertGroup(g.ID); return })
+	if got.DecidedBy != "bob" || got.State != alert.StateDismissed {
+		t.Fatalf("group after decisions: %+v", got)
+	}
+}
+
+// Delivery ids survive a restart (replays are refused by the database, not by memory) and
+// are forgotten after DeliveryRetention.
+func TestAlertDeliveriesAreDurableAndPruned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx *Tx) error { return tx.RecordAlertDelivery("siem", "msg_1", `{"incident":"INC-1","new":true}`, t0) })
+	db.Close()
+	db, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var answer string
+	_ = db.View(context.Background(), func(tx *Tx) (err error) { answer, err = tx.AlertDelivery("siem", "msg_1"); return })
+	if answer != `{"incident":"INC-1","new":true}` {
+		t.Fatalf("answer after restart = %q", answer)
+	}
+	if err := db.Update(context.Background(), func(tx *Tx) error { return tx.RecordAlertDelivery("siem", "msg_1", "{}", t0) }); err == nil {
+		t.Fatal("the same delivery id was recorded twice")
+	}
+	update(t, db, func(tx *Tx) error { return tx.RecordAlertDelivery("siem", "msg_2", "{}", t0.Add(DeliveryRetention+time.Second)) })
+	err = db.View(context.Background(), func(tx *Tx) error { _, err := tx.AlertDelivery("siem", "msg_1"); return err })
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("old delivery not pruned: %v", err)
+	}
+}
