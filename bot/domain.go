@@ -176,6 +176,7 @@ const (
 	KindLink      = "link"
 	KindPin       = "pin"
 	KindChannel   = "channel"
+	KindAlert     = "alert" // an alert received from a configured source (issue 15)
 )
 
 // Lesson kinds for /incident lesson.

@@ -41,6 +41,9 @@ type declaration struct {
 	origin    string // permalink of the message declared from
 	typ       string
 	declaredN string // optional extra line in the first post
+	// first are entries recorded before the declaration itself (the alert an incident was
+	// declared from is its entry 1, with the alert's own time).
+	first []*bot.Entry
 }
 
 // declare creates the incident, its membership, first timeline entries, checklist and every
@@ -59,6 +62,11 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 		return nil, err
 	}
 	c.inc = inc
+	for _, e := range d.first {
+		if _, err := c.tx.Append(inc.Number, e, ""); err != nil {
+			return nil, err
+		}
+	}
 	what := "declared"
 	if d.drill {
 		what = "declared a drill"

@@ -111,6 +111,7 @@ func New(d Deps) *Engine {
 	e.timers = map[string]timerHandler{}
 	registerNudges(e)
 	registerPaging(e)
+	registerAlerts(e)
 	return e
 }
 

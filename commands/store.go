@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
 )
 
 // Store is the persistence the commands need. storage.DB satisfies it through a thin
@@ -85,6 +86,18 @@ type Tx interface {
 	Clocks(n int64) ([]bot.Clock, error)
 	Review(n int64) (bot.Review, error)
 	SaveReview(r bot.Review) error
+
+	// alerts in (issue 15)
+	OpenAlertGroup(source, key string, since time.Time) (*alert.Group, error)
+	CreateAlertGroup(g *alert.Group) error
+	AlertGroup(id int64) (*alert.Group, error)
+	AlertGroups(incident int64) ([]alert.Group, error)
+	DecideAlertGroup(id int64, state string, incident int64, by string, at time.Time) (bool, error)
+	AddAlert(r *alert.Record) error
+	SetAlertSeq(id, seq int64) error
+	Alerts(group int64) ([]alert.Record, error)
+	AlertDelivery(source, id string) (string, error)
+	RecordAlertDelivery(source, id, answer string, at time.Time) error
 
 	// report (issue 7)
 	RoleHistory(n int64) ([]bot.RoleAssignment, error)

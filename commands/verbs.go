@@ -57,7 +57,7 @@ func allVerbs() []*Verb {
 		verbDeclare, verbStatus, verbPhase, verbSev, verbType, verbClose, verbReopen, verbLink, verbList, verbHelp,
 		verbRole, verbRoles, verbInvite, verbRemove, verbJoin,
 		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact,
-		verbReview, verbRemind, verbClock, verbDrill, verbReport, verbWeb,
+		verbReview, verbRemind, verbClock, verbDrill, verbReport, verbWeb, verbAlerts,
 	}
 }
 

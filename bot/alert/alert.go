@@ -8,6 +8,7 @@
 package alert
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -117,3 +118,37 @@ func ParseTriageID(s string) (int64, bool) {
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(s)), "TRI-"), 10, 64)
 	return n, err == nil && n > 0
 }
+
+// Outcome names a result for metrics: declared, triaged, appended, dropped or replayed.
+func (r Result) Outcome() string {
+	switch {
+	case r.Replayed:
+		return "replayed"
+	case r.Dropped:
+		return "dropped"
+	case !r.New:
+		return "appended"
+	case r.Incident != "":
+		return "declared"
+	}
+	return "triaged"
+}
+
+// MarshalJSON writes the answer the sender gets: {"incident":"INC-3","new":true},
+// {"triage":"TRI-4","new":false} or {"dropped":true} (with "replayed":true on a replay).
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	if r.Dropped {
+		return json.Marshal(struct {
+			Dropped  bool `json:"dropped"`
+			Replayed bool `json:"replayed,omitempty"`
+		}{true, r.Replayed})
+	}
+	return json.Marshal(plain(r))
+}
+
+// Refused is an alert the engine will not take, for a reason the sender can fix (the
+// endpoint answers 400 with Reason).
+type Refused struct{ Reason string }
+
+func (r *Refused) Error() string { return r.Reason }

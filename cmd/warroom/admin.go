@@ -22,6 +22,7 @@ type telemetry struct {
 	limited  *metrics.CounterVec
 	platErrs *metrics.CounterVec
 	timers   *metrics.CounterVec
+	alerts   *metrics.CounterVec
 }
 
 func newTelemetry(db *storage.DB) *telemetry {
@@ -34,6 +35,8 @@ func newTelemetry(db *storage.DB) *telemetry {
 		limited:  r.Counter("warroom_platform_rate_limited_total", "Platform answers of 429 (rate limited).", "platform"),
 		platErrs: r.Counter("warroom_platform_errors_total", "Platform calls that failed.", "platform"),
 		timers:   r.Counter("warroom_timers_fired_total", "Nudges, reminders and escalation steps fired.", "outcome"),
+		alerts: r.Counter("warroom_alerts_received_total", "Alerts received on /hooks/alerts, by source and outcome (declared, triaged, appended, dropped, replayed, "+
+			"unauthorized, rate_limited, malformed, too_large, unknown_source, refused, error).", "source", "outcome"),
 	}
 	gauge := func(name, help string, fn func(context.Context) (int, error)) {
 		r.Gauge(name, help, func() float64 {
@@ -61,6 +64,9 @@ func (t *telemetry) observe(what, outcome string, took time.Duration) {
 	t.commands.Inc(what, outcome)
 	t.latency.Observe(took.Seconds())
 }
+
+// alertReceived is the alert endpoint's hook.
+func (t *telemetry) alertReceived(source, outcome string) { t.alerts.Inc(source, outcome) }
 
 // delivered is the outbox deliverer's hook.
 func (t *telemetry) delivered(platform, op string, err error) {

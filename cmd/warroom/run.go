@@ -84,6 +84,12 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	go func() { defer close(pruned); prune(pruneCtx, db, clock, cfg.Retention.Outbox.Std(), log) }()
 	defer func() { stopPruning(); <-pruned }() // before the database closes
 
+	mux := http.NewServeMux()
+	if !shell {
+		if err := startAlerts(m.Getenv, cfg, o.http, livePlatforms(m.Getenv, platformsWanted), engine, clock, log, tel, mux); err != nil {
+			return m.fail("%v", err)
+		}
+	}
 	if !platformsWanted {
 		if o.admin != "" {
 			srv, err := listen(o.admin, adminHandler(db, nil, tel), log)
@@ -92,9 +98,17 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 			}
 			defer shutdown(srv)
 		}
+		if !shell && cfg.Alerts.Enabled() {
+			// The console has no HTTP endpoints of its own; alerts still arrive on --http.
+			srv, err := listen(o.http, mux, log)
+			if err != nil {
+				return m.fail("--http %s: %v", o.http, err)
+			}
+			defer shutdown(srv)
+		}
 		return m.console(ctx, o, cfg, db, engine, deliverer, clock, shell, log)
 	}
-	env := adapterEnv{getenv: m.Getenv, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db, mux: http.NewServeMux(), httpAddr: o.http}
+	env := adapterEnv{getenv: m.Getenv, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db, mux: mux, httpAddr: o.http}
 	var adapters []*adapter
 	for _, start := range adapterStarters {
 		a, err := start(ctx, env)

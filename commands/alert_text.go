@@ -1,0 +1,131 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
+)
+
+// What alerts look like on the timeline and in chat. Alert text comes from outside, so what
+// is posted is made inert first: it can neither mention people nor fake warroom's markup.
+
+// maxDetailsShown bounds how much of an alert's details a chat message carries (the
+// timeline keeps all of them).
+const maxDetailsShown = 1500
+
+// alertHeader is "siem · critical · firing".
+func alertHeader(a alert.Alert) string {
+	parts := []string{a.Source}
+	if n := alert.SeverityName(a.Severity); n != "" {
+		parts = append(parts, n)
+	}
+	return strings.Join(append(parts, a.Status), " · ")
+}
+
+// alertEntryText is the timeline entry's text: everything the alert said.
+func alertEntryText(a alert.Alert) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Alert [%s]: %s", alertHeader(a), plainText(a.Summary))
+	if a.Details != "" {
+		b.WriteString("\n" + plainText(a.Details))
+	}
+	fmt.Fprintf(&b, "\nkey %s", plainText(a.Key))
+	if a.SourceURL != "" {
+		b.WriteString(" · " + plainText(a.SourceURL))
+	}
+	return b.String()
+}
+
+// alertCardText is the alert as posted in an incident channel.
+func alertCardText(a alert.Alert) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "🔔 *Alert* [%s]: %s", alertHeader(a), inert(a.Summary))
+	if a.Details != "" {
+		b.WriteString("\n" + inert(shorten(a.Details, maxDetailsShown)))
+	}
+	if a.SourceURL != "" {
+		b.WriteString("\nSource: " + inert(a.SourceURL))
+	}
+	return b.String()
+}
+
+// alertStatusText announces an alert that changed state on an incident.
+func alertStatusText(a alert.Alert, count int) string {
+	if a.Status == alert.StatusResolved {
+		return fmt.Sprintf("✅ Alert resolved [%s]: %s (alert %d of its key; the incident stays open).", alertHeader(a), inert(a.Summary), count)
+	}
+	return fmt.Sprintf("🔔 Alert firing again [%s]: %s (alert %d of its key).", alertHeader(a), inert(a.Summary), count)
+}
+
+// triageText is a triage post.
+func triageText(g *alert.Group, a alert.Alert) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "🔔 *%s* — alert for triage [%s]: %s", alert.TriageID(g.ID), alertHeader(a), inert(a.Summary))
+	if a.Details != "" {
+		b.WriteString("\n" + inert(shorten(a.Details, maxDetailsShown)))
+	}
+	if a.SourceURL != "" {
+		b.WriteString("\nSource: " + inert(a.SourceURL))
+	}
+	b.WriteString("\nDeclare opens an incident (you become its declarer); Dismiss closes this post.")
+	return b.String()
+}
+
+// triageStatusText marks a triage post's alert resolved (or firing again).
+func triageStatusText(g *alert.Group, a alert.Alert) string {
+	if a.Status == alert.StatusResolved {
+		return fmt.Sprintf("✅ %s resolved: %s", alert.TriageID(g.ID), inert(a.Summary))
+	}
+	return fmt.Sprintf("🔔 %s firing again: %s", alert.TriageID(g.ID), inert(a.Summary))
+}
+
+// inert cleans outside text for chat: control characters go, and the tokens the adapters
+// turn into mentions or dates (<@U…>, <t:…:f>, slack:U…) are broken with a zero-width space.
+func inert(s string) string {
+	return strings.NewReplacer("<@", "<\u200b@", "<t:", "<\u200bt:", "<#", "<\u200b#", "<!", "<\u200b!",
+		"slack:", "slack\u200b:", "discord:", "discord\u200b:", "@everyone", "@\u200beveryone", "@here", "@\u200bhere").Replace(plainText(s))
+}
+
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	if rs := []rune(s); len(rs) > n {
+		return string(rs[:n-1]) + "…"
+	}
+	return s
+}
+
+var verbAlerts = &Verb{
+	Name: "alerts", Usage: "alerts [INC-n]", Scope: InIncident, ReadOnly: true,
+	Summary: "the alerts this incident was declared from or received: first and last seen, count, status, source",
+	Run: func(c *call) error {
+		if c.rest != "" {
+			return c.usage()
+		}
+		groups, err := c.tx.AlertGroups(c.inc.Number)
+		if err != nil {
+			return err
+		}
+		if len(groups) == 0 {
+			c.say("%s has received no alerts.", c.inc.ID())
+			return nil
+		}
+		c.say("%s", alertsListText(c.inc, groups))
+		return nil
+	},
+}
+
+// alertsListText lists an incident's alert groups.
+func alertsListText(inc *bot.Incident, groups []alert.Group) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Alerts on %s*", inc.ID())
+	for _, g := range groups {
+		fmt.Fprintf(&b, "\n• %s [%s, %s]: %s — %d alert(s), first %s, last %s", g.Source, g.Key, g.Status, inert(g.Summary), g.Count,
+			bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
+		if g.SourceURL != "" {
+			b.WriteString(" · " + inert(g.SourceURL))
+		}
+	}
+	return b.String()
+}

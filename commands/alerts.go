@@ -1,0 +1,222 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
+)
+
+// Alerts in (issue 15). An alert arrives from the HTTP endpoint (package alerts), already
+// authenticated and parsed; IngestAlert decides in one transaction what it does:
+//
+//   - its source and key match an open group → appended there (a timeline entry on an
+//     incident; counted on a triage post), never a second incident;
+//   - otherwise the first matching route declares an incident (declarer alerts:<source>,
+//     entry 1 the alert with its own time), posts it for triage with [Declare] [Dismiss]
+//     buttons (alert_triage.go), or drops it.
+//
+// `resolved` is recorded and shown, never closes anything. The answer is returned only
+// after the transaction committed, so a 202 means the alert is in the database.
+
+// IngestAlert records one alert and returns what became of it.
+func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, error) {
+	start := time.Now()
+	var res alert.Result
+	var c *call
+	outcome := "error"
+	defer func() {
+		if e.hooks.Observe != nil {
+			e.hooks.Observe("alert "+a.Source, outcome, time.Since(start))
+		}
+	}()
+	err := e.store.Update(ctx, func(tx Tx) error {
+		c = &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(a.Source)}
+		res = alert.Result{}
+		if a.DeliveryID != "" {
+			prev, err := tx.AlertDelivery(a.Source, a.DeliveryID)
+			if err == nil {
+				if err := json.Unmarshal([]byte(prev), &res); err != nil {
+					return err
+				}
+				res.New, res.Replayed = false, true
+				return nil
+			}
+			if !isNotFound(err) {
+				return err
+			}
+		}
+		r, err := c.ingest(a)
+		if err != nil {
+			return err
+		}
+		res = r
+		if a.DeliveryID != "" {
+			answer, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
+			if err := tx.RecordAlertDelivery(a.Source, a.DeliveryID, string(answer), c.now); err != nil {
+				return err
+			}
+		}
+		return c.finish()
+	})
+	switch {
+	case err == nil:
+		e.kick()
+		if c.timersChanged && e.hooks.TimersChanged != nil {
+			e.hooks.TimersChanged()
+		}
+		outcome = res.Outcome()
+		return res, nil
+	case isUserError(err):
+		outcome = "refused"
+		return alert.Result{}, &alert.Refused{Reason: err.Error()}
+	}
+	e.log.Error("alert failed", "source", a.Source, "err", err)
+	return alert.Result{}, errors.New(storageProblem(err))
+}
+
+// alertActor is how an alert source is named on the timeline.
+func alertActor(source string) string { return "alerts:" + source }
+
+// ingest joins a's open group or routes it.
+func (c *call) ingest(a alert.Alert) (alert.Result, error) {
+	cfg := c.e.cfg.Alerts
+	if a.ObservedAt.IsZero() {
+		a.ObservedAt = c.now
+	}
+	g, err := c.tx.OpenAlertGroup(a.Source, a.Key, c.now.Add(-cfg.GroupWindow.Std()))
+	if err == nil {
+		return c.joinGroup(g, a)
+	}
+	if !isNotFound(err) {
+		return alert.Result{}, err
+	}
+	if a.Status == alert.StatusResolved {
+		// Nothing open to resolve: a resolution never opens anything.
+		return alert.Result{Dropped: true}, nil
+	}
+	route, ok := cfg.Route(a)
+	if !ok || route.Action == alert.ActionDrop {
+		return alert.Result{Dropped: true}, nil
+	}
+	platform := route.Platform
+	if platform == "" {
+		platform = c.e.platforms[0]
+	}
+	if !slices.Contains(c.e.platforms, platform) {
+		return alert.Result{}, fmt.Errorf("an alerts route names platform %s, which this warroom is not connected to", platform)
+	}
+	c.src = bot.Source{Platform: platform}
+	if route.Action == alert.ActionTriage {
+		return c.triageAlert(a, route)
+	}
+	return c.declareAlert(a, route)
+}
+
+// joinGroup appends a to the group its key already has.
+func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
+	rec := &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}
+	changed := g.Status != a.Status
+	if g.State != alert.StateIncident {
+		if err := c.tx.AddAlert(rec); err != nil {
+			return alert.Result{}, err
+		}
+		if changed && g.State == alert.StateTriage {
+			if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: triageStatusText(g, a)}); err != nil {
+				return alert.Result{}, err
+			}
+		}
+		return alert.Result{Triage: alert.TriageID(g.ID)}, nil
+	}
+	inc, err := c.tx.Incident(g.Incident)
+	if err != nil {
+		return alert.Result{}, err
+	}
+	c.inc = inc
+	e := alertEntry(a, c.now)
+	if _, err := c.tx.Append(inc.Number, e, ""); err != nil {
+		return alert.Result{}, err
+	}
+	rec.Seq = e.Seq
+	if err := c.tx.AddAlert(rec); err != nil {
+		return alert.Result{}, err
+	}
+	// A repeat of the same state is on the timeline only; a change is said in the channel.
+	if changed {
+		if err := c.post(bot.Message{Text: alertStatusText(a, g.Count+1)}); err != nil {
+			return alert.Result{}, err
+		}
+	}
+	return alert.Result{Incident: inc.ID()}, nil
+}
+
+// declareAlert opens an incident for a, exactly as /incident declare would, with the alert
+// as entry 1.
+func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, error) {
+	first := alertEntry(a, c.now)
+	inc, err := c.declare(declaration{title: alertTitle(a.Summary), severity: alertSeverity(c.e.cfg, route, a.Severity),
+		typ: route.Type, origin: a.SourceURL, first: []*bot.Entry{first}})
+	if err != nil {
+		return alert.Result{}, err
+	}
+	g := &alert.Group{Source: a.Source, Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
+		Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
+	if err := c.tx.CreateAlertGroup(g); err != nil {
+		return alert.Result{}, err
+	}
+	if err := c.tx.AddAlert(&alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now, Seq: first.Seq}); err != nil {
+		return alert.Result{}, err
+	}
+	if err := c.invite(alertInvitees(c.e.cfg, route)...); err != nil {
+		return alert.Result{}, err
+	}
+	if err := c.post(bot.Message{Text: alertCardText(a)}); err != nil {
+		return alert.Result{}, err
+	}
+	return alert.Result{Incident: inc.ID(), New: true}, nil
+}
+
+// alertEntry is an alert as a timeline entry: by its source, at its own time.
+func alertEntry(a alert.Alert, now time.Time) *bot.Entry {
+	return &bot.Entry{At: now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: alertEntryText(a)}
+}
+
+// alertSeverity is the route's severity, else the alert's, else the default.
+func alertSeverity(cfg *bot.Config, route alert.Route, own int) int {
+	switch {
+	case route.Severity != 0:
+		return route.Severity
+	case own != 0:
+		return own
+	}
+	return cfg.DefaultSeverity
+}
+
+// alertInvitees are who a declared incident brings in: the route's people, else the leads.
+func alertInvitees(cfg *bot.Config, route alert.Route) []string {
+	if len(route.Invite) > 0 {
+		return route.Invite
+	}
+	return cfg.Leads
+}
+
+// alertTitle makes an alert's summary an incident title: one line, within MaxTitleLen.
+func alertTitle(summary string) string {
+	t := strings.Join(strings.Fields(plainText(summary)), " ")
+	if t == "" {
+		t = "Alert"
+	}
+	if rs := []rune(t); len(rs) > MaxTitleLen {
+		t = string(rs[:MaxTitleLen-1]) + "…"
+	}
+	return t
+}
