@@ -180,7 +180,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.observe(s.name, "error")
-		answerError(w, http.StatusServiceUnavailable, "warroom could not store the alert ("+err.Error()+"); nothing was recorded, send it again")
+		answerError(w, http.StatusServiceUnavailable, "warroom could not store the alert: "+err.Error()+" Nothing was recorded; send it again.")
 		return
 	}
 	h.observe(s.name, res.Outcome())

@@ -118,3 +118,16 @@ func TestAlertDeliveriesAreDurableAndPruned(t *testing.T) {
 		t.Fatalf("old delivery not pruned: %v", err)
 	}
 }
+
+// Drills never receive alerts: a group on a drill incident is never open.
+func TestAlertGroupOnADrillNeverMatches(t *testing.T) {
+	db := openTest(t)
+	inc := &bot.Incident{Title: "Drill", Severity: 3, Phase: bot.PhaseIdentification, Status: bot.StatusOpen, Drill: true,
+		Platform: "console", ChannelName: "drill-1-x", DeclaredBy: "alice", DeclaredAt: t0}
+	update(t, db, func(tx *Tx) error { return tx.CreateIncident(inc) })
+	addGroup(t, db, &alert.Group{Source: "siem", Key: "k", State: alert.StateIncident, Incident: inc.Number, Summary: "s",
+		Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}, alert.Alert{Source: "siem", Key: "k", Status: "firing", Summary: "s", ObservedAt: t0}, t0)
+	if _, err := openGroup(t, db, "siem", "k", t0); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a drill's group matched: %v", err)
+	}
+}
