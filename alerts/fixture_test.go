@@ -63,20 +63,35 @@ func (s storeAdapter) Update(ctx context.Context, fn func(commands.Tx) error) er
 }
 
 type fixture struct {
-	t     testing.TB
-	path  string
-	db    *storage.DB
-	clock *clockwork.FakeClock
-	srv   *httptest.Server
-	key   stdwebhook.Key
-	burst int
-	ids   int
+	t      testing.TB
+	path   string
+	db     *storage.DB
+	clock  *clockwork.FakeClock
+	clk    clockwork.Clock // what the server runs on: clock, or the real one
+	srv    *httptest.Server
+	secret string
+	key    stdwebhook.Key
+	burst  int
+	ids    int
 }
 
 func newFixture(t testing.TB, burst int) *fixture {
 	t.Helper()
-	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "w.db"), clock: clockwork.NewFakeClockAt(t0), burst: burst}
+	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "w.db"), clock: clockwork.NewFakeClockAt(t0), burst: burst, secret: siemSecret}
+	f.clk = f.clock
 	f.key, _ = stdwebhook.ParseSecret(siemSecret)
+	f.start()
+	t.Cleanup(f.stop)
+	return f
+}
+
+// newRealtimeFixture serves on the real clock, for senders that sign with the time of day.
+func newRealtimeFixture(t testing.TB) *fixture { return newRealtimeFixtureWith(t, siemSecret) }
+
+func newRealtimeFixtureWith(t testing.TB, secret string) *fixture {
+	t.Helper()
+	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "w.db"), clk: clockwork.NewRealClock(), burst: 100, secret: secret}
+	f.key, _ = stdwebhook.ParseSecret(secret)
 	f.start()
 	t.Cleanup(f.stop)
 	return f
@@ -93,9 +108,9 @@ func (f *fixture) start() {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	eng := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: f.clock})
-	env := map[string]string{"SIEM_SECRET": siemSecret, "PROM_TOKEN": promToken}
-	h, err := alerts.New(alerts.Options{Config: cfg.Alerts, Getenv: func(k string) string { return env[k] }, Ingest: eng, Clock: f.clock})
+	eng := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: f.clk})
+	env := map[string]string{"SIEM_SECRET": f.secret, "PROM_TOKEN": promToken}
+	h, err := alerts.New(alerts.Options{Config: cfg.Alerts, Getenv: func(k string) string { return env[k] }, Ingest: eng, Clock: f.clk})
 	if err != nil {
 		f.t.Fatal(err)
 	}

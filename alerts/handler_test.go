@@ -41,6 +41,9 @@ func TestAlertDeclaresThenAppendsThenResolves(t *testing.T) {
 		!strings.Contains(es[0].Text, "beacon-db1") || es[1].Kind != bot.KindDeclared {
 		t.Fatalf("first entries: %+v", es[:2])
 	}
+	if d := string(es[0].Data); d != `{"alert":1,"group":1,"key":"beacon-db1","severity":2,"source":"siem","status":"firing"}` {
+		t.Errorf("entry 1 data %s", d)
+	}
 	var members []string
 	f.view(func(tx *storage.Tx) (err error) { members, err = tx.Members(1); return })
 	if strings.Join(members, ",") != "alerts:siem,dave" {

@@ -89,23 +89,21 @@ func declareFromTriage(c *call, value string) error {
 		return refuse("%s has no alerts.", alert.TriageID(g.ID))
 	}
 	route, _ := c.e.cfg.Alerts.Route(recs[0].Alert)
-	entries := make([]*bot.Entry, len(recs))
-	for i, r := range recs {
-		entries[i] = alertEntry(r.Alert, c.now)
-	}
 	origin := g.SourceURL
 	if origin == "" {
 		origin = alert.TriageID(g.ID)
 	}
 	inc, err := c.declare(declaration{title: g.Summary, severity: alertSeverity(c.e.cfg, route, g.Severity), typ: route.Type,
-		origin: origin, first: entries})
+		origin: origin, before: func(inc *bot.Incident) error {
+			for i := range recs {
+				if err := c.recordAlert(inc, &recs[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}})
 	if err != nil {
 		return err
-	}
-	for i, r := range recs {
-		if err := c.tx.SetAlertSeq(r.ID, entries[i].Seq); err != nil {
-			return err
-		}
 	}
 	if _, err := c.tx.DecideAlertGroup(g.ID, alert.StateIncident, inc.Number, c.who, c.now); err != nil {
 		return err

@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -142,12 +144,7 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
 		return alert.Result{}, err
 	}
 	c.inc = inc
-	e := alertEntry(a, c.now)
-	if _, err := c.tx.Append(inc.Number, e, ""); err != nil {
-		return alert.Result{}, err
-	}
-	rec.Seq = e.Seq
-	if err := c.tx.AddAlert(rec); err != nil {
+	if err := c.recordAlert(inc, rec); err != nil {
 		return alert.Result{}, err
 	}
 	// A repeat of the same state is on the timeline only; a change is said in the channel.
@@ -162,18 +159,16 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
 // declareAlert opens an incident for a, exactly as /incident declare would, with the alert
 // as entry 1.
 func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, error) {
-	first := alertEntry(a, c.now)
 	inc, err := c.declare(declaration{title: alertTitle(a.Summary), severity: alertSeverity(c.e.cfg, route, a.Severity),
-		typ: route.Type, origin: a.SourceURL, first: []*bot.Entry{first}})
+		typ: route.Type, origin: a.SourceURL, before: func(inc *bot.Incident) error {
+			g := &alert.Group{Source: a.Source, Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
+				Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
+			if err := c.tx.CreateAlertGroup(g); err != nil {
+				return err
+			}
+			return c.recordAlert(inc, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now})
+		}})
 	if err != nil {
-		return alert.Result{}, err
-	}
-	g := &alert.Group{Source: a.Source, Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
-		Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
-	if err := c.tx.CreateAlertGroup(g); err != nil {
-		return alert.Result{}, err
-	}
-	if err := c.tx.AddAlert(&alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now, Seq: first.Seq}); err != nil {
 		return alert.Result{}, err
 	}
 	if err := c.invite(alertInvitees(c.e.cfg, route)...); err != nil {
@@ -185,9 +180,31 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, err
 	return alert.Result{Incident: inc.ID(), New: true}, nil
 }
 
-// alertEntry is an alert as a timeline entry: by its source, at its own time.
-func alertEntry(a alert.Alert, now time.Time) *bot.Entry {
-	return &bot.Entry{At: now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: alertEntryText(a)}
+// recordAlert stores rec (unless it already is) and puts it on inc's timeline: by its
+// source, at its own time, its fields as the entry's data.
+func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record) error {
+	if rec.ID == 0 {
+		if err := c.tx.AddAlert(rec); err != nil {
+			return err
+		}
+	}
+	a := rec.Alert
+	e := &bot.Entry{At: c.now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: alertEntryText(a)}
+	d := bot.Data{"alert": rec.ID, "group": rec.Group, "source": a.Source, "key": dataKey(a.Key), "status": a.Status, "severity": a.Severity}
+	if _, err := c.appendEntry(inc.Number, e, d, ""); err != nil {
+		return err
+	}
+	return c.tx.SetAlertSeq(rec.ID, e.Seq)
+}
+
+// dataKey is a dedup key as entry data holds it: as is when it is short and one line,
+// else its SHA-256 (data holds ids, not text).
+func dataKey(k string) string {
+	if len(k) <= 128 && !strings.ContainsAny(k, "\n\r") {
+		return k
+	}
+	sum := sha256.Sum256([]byte(k))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // alertSeverity is the route's severity, else the alert's, else the default.

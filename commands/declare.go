@@ -41,9 +41,9 @@ type declaration struct {
 	origin    string // permalink of the message declared from
 	typ       string
 	declaredN string // optional extra line in the first post
-	// first are entries recorded before the declaration itself (the alert an incident was
-	// declared from is its entry 1, with the alert's own time).
-	first []*bot.Entry
+	// before records entries ahead of the declaration itself, once the incident exists (the
+	// alert an incident is declared from is its entry 1, at the alert's own time).
+	before func(inc *bot.Incident) error
 }
 
 // declare creates the incident, its membership, first timeline entries, checklist and every
@@ -62,8 +62,8 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 		return nil, err
 	}
 	c.inc = inc
-	for _, e := range d.first {
-		if _, err := c.tx.Append(inc.Number, e, ""); err != nil {
+	if d.before != nil {
+		if err := d.before(inc); err != nil {
 			return nil, err
 		}
 	}

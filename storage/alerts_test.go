@@ -77,8 +77,14 @@ func TestDecideAlertGroupOnce(t *testing.T) {
 	g := &alert.Group{Source: "siem", Key: "k", State: alert.StateTriage, Summary: "s", Status: "firing", FirstAt: t0, LastAt: t0}
 	addGroup(t, db, g, alert.Alert{Source: "siem", Key: "k", Status: "firing", Summary: "s", ObservedAt: t0}, t0)
 	var first, second bool
-	update(t, db, func(tx *Tx) (err error) { first, err = tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, "bob", t0); return })
-	update(t, db, func(tx *Tx) (err error) { second, err = tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, "carol", t0); return })
+	update(t, db, func(tx *Tx) (err error) {
+		first, err = tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, "bob", t0)
+		return
+	})
+	update(t, db, func(tx *Tx) (err error) {
+		second, err = tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, "carol", t0)
+		return
+	})
 	if !first || second {
 		t.Fatalf("decided %v then %v", first, second)
 	}
@@ -97,7 +103,9 @@ func TestAlertDeliveriesAreDurableAndPruned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	update(t, db, func(tx *Tx) error { return tx.RecordAlertDelivery("siem", "msg_1", `{"incident":"INC-1","new":true}`, t0) })
+	update(t, db, func(tx *Tx) error {
+		return tx.RecordAlertDelivery("siem", "msg_1", `{"incident":"INC-1","new":true}`, t0)
+	})
 	db.Close()
 	db, err = Open(context.Background(), path)
 	if err != nil {
@@ -112,7 +120,9 @@ func TestAlertDeliveriesAreDurableAndPruned(t *testing.T) {
 	if err := db.Update(context.Background(), func(tx *Tx) error { return tx.RecordAlertDelivery("siem", "msg_1", "{}", t0) }); err == nil {
 		t.Fatal("the same delivery id was recorded twice")
 	}
-	update(t, db, func(tx *Tx) error { return tx.RecordAlertDelivery("siem", "msg_2", "{}", t0.Add(DeliveryRetention+time.Second)) })
+	update(t, db, func(tx *Tx) error {
+		return tx.RecordAlertDelivery("siem", "msg_2", "{}", t0.Add(DeliveryRetention+time.Second))
+	})
 	err = db.View(context.Background(), func(tx *Tx) error { _, err := tx.AlertDelivery("siem", "msg_1"); return err })
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("old delivery not pruned: %v", err)
