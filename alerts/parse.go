@@ -233,7 +233,7 @@ func check(a alert.Alert) error {
 	}
 	if a.SourceURL != "" {
 		u, err := url.Parse(a.SourceURL)
-		if err != nil || len(a.SourceURL) > maxURL || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err != nil || len(a.SourceURL) > maxURL || strings.ContainsAny(a.SourceURL, " \t\r\n") || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return bad("source_url must be an http or https URL of at most %d bytes", maxURL)
 		}
 	}

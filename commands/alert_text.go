@@ -97,7 +97,7 @@ func shorten(s string, n int) string {
 }
 
 var verbAlerts = &Verb{
-	Name: "alerts", Usage: "alerts [INC-n]", Scope: InIncident, ReadOnly: true,
+	Name: "alerts", Usage: "alerts [INC-n]", Scope: InIncident,
 	Summary: "the alerts this incident was declared from or received: first and last seen, count, status, source",
 	Run: func(c *call) error {
 		if c.rest != "" {
@@ -121,7 +121,7 @@ func alertsListText(inc *bot.Incident, groups []alert.Group) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Alerts on %s*", inc.ID())
 	for _, g := range groups {
-		fmt.Fprintf(&b, "\n• %s [%s, %s]: %s — %d alert(s), first %s, last %s", g.Source, g.Key, g.Status, inert(g.Summary), g.Count,
+		fmt.Fprintf(&b, "\n• %s [%s, %s]: %s — %d alert(s), first %s, last %s", g.Source, inert(g.Key), g.Status, inert(g.Summary), g.Count,
 			bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
 		if g.SourceURL != "" {
 			b.WriteString(" · " + inert(g.SourceURL))

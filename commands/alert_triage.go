@@ -45,9 +45,12 @@ func (c *call) triageAlert(a alert.Alert, route alert.Route) (alert.Result, erro
 	return alert.Result{Triage: alert.TriageID(g.ID), New: true}, nil
 }
 
-// triageGroup loads the undecided group a triage button names, checking the presser may
-// decide it.
-func (c *call) triageGroup(value string) (*alert.Group, error) {
+// triageGroup loads the undecided group a triage button names, once the policy let the
+// presser press it.
+func (c *call) triageGroup(action, value string) (*alert.Group, error) {
+	if err := c.authorize("press " + action); err != nil {
+		return nil, err
+	}
 	id, ok := alert.ParseTriageID(value)
 	if !ok {
 		return nil, refuse("That button is malformed.")
@@ -58,13 +61,6 @@ func (c *call) triageGroup(value string) (*alert.Group, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	// With a roster, only people on it act on alerts (anyone may when there is none,
-	// as anyone may declare).
-	if len(c.e.cfg.Roster) > 0 {
-		if _, known := c.e.cfg.Person(c.who); !known {
-			return nil, refuse("Only people on warroom's roster may declare or dismiss alerts.")
-		}
 	}
 	switch g.State {
 	case alert.StateIncident:
@@ -77,7 +73,7 @@ func (c *call) triageGroup(value string) (*alert.Group, error) {
 
 // declareFromTriage is the [Declare] button.
 func declareFromTriage(c *call, value string) error {
-	g, err := c.triageGroup(value)
+	g, err := c.triageGroup(actionAlertDeclare, value)
 	if err != nil {
 		return err
 	}
@@ -108,7 +104,7 @@ func declareFromTriage(c *call, value string) error {
 	if _, err := c.tx.DecideAlertGroup(g.ID, alert.StateIncident, inc.Number, c.who, c.now); err != nil {
 		return err
 	}
-	if err := c.invite(alertInvitees(c.e.cfg, route)...); err != nil {
+	if err := c.inviteForAlerts(route); err != nil {
 		return err
 	}
 	if err := c.post(bot.Message{Text: alertCardText(recs[len(recs)-1].Alert)}); err != nil {
@@ -123,7 +119,7 @@ func declareFromTriage(c *call, value string) error {
 
 // dismissTriage is the [Dismiss] button.
 func dismissTriage(c *call, value string) error {
-	g, err := c.triageGroup(value)
+	g, err := c.triageGroup(actionAlertDismiss, value)
 	if err != nil {
 		return err
 	}

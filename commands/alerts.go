@@ -171,7 +171,7 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, err
 	if err != nil {
 		return alert.Result{}, err
 	}
-	if err := c.invite(alertInvitees(c.e.cfg, route)...); err != nil {
+	if err := c.inviteForAlerts(route); err != nil {
 		return alert.Result{}, err
 	}
 	if err := c.post(bot.Message{Text: alertCardText(a)}); err != nil {
@@ -218,12 +218,29 @@ func alertSeverity(cfg *bot.Config, route alert.Route, own int) int {
 	return cfg.DefaultSeverity
 }
 
-// alertInvitees are who a declared incident brings in: the route's people, else the leads.
-func alertInvitees(cfg *bot.Config, route alert.Route) []string {
-	if len(route.Invite) > 0 {
-		return route.Invite
+// inviteForAlerts brings in who a declared incident needs — the route's people, else the
+// leads — each recorded on the timeline.
+func (c *call) inviteForAlerts(route alert.Route) error {
+	people := route.Invite
+	if len(people) == 0 {
+		people = c.e.cfg.Leads
 	}
-	return cfg.Leads
+	for _, p := range people {
+		in, err := c.tx.IsMember(c.inc.Number, p)
+		if err != nil {
+			return err
+		}
+		if in {
+			continue
+		}
+		if err := c.record(bot.KindMember, p+" was brought in for the alert", bot.Data{"person": p, "action": "add", "by": c.who}); err != nil {
+			return err
+		}
+		if err := c.invite(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // alertTitle makes an alert's summary an incident title: one line, within MaxTitleLen.

@@ -130,7 +130,7 @@ func TestTriageButtonsNeedARosterPerson(t *testing.T) {
 	h.alert(alert.Alert{Key: "k", Summary: "s", Severity: 3})
 	h.flush()
 	for _, action := range []string{actionAlertDeclare, actionAlertDismiss} {
-		if r := h.press("mallory", "soc-triage", action, "1"); !strings.Contains(r, "Only people on warroom's roster") {
+		if r := h.press("mallory", "soc-triage", action, "1"); !strings.Contains(r, "Only people on warroom's roster may") {
 			t.Errorf("%s by mallory: %s", action, r)
 		}
 	}

@@ -28,6 +28,8 @@ const (
 	Paged
 	// TeamMembers: the members of the on-call team named, and the leads.
 	TeamMembers
+	// Rostered: the people on the roster; anyone when there is no roster.
+	Rostered
 )
 
 // String is the audience as the README and refusals name it.
@@ -41,6 +43,8 @@ func (a Audience) String() string {
 		return "the people the page notified, the paged team and its on-call"
 	case TeamMembers:
 		return "the team's members, leads"
+	case Rostered:
+		return "people on the roster (anyone without one)"
 	}
 	return "anyone"
 }
@@ -123,10 +127,13 @@ var Policy = []Rule{
 	{Action: "incident clock", Who: Members, On: OnOpen | OnClosed, Named: true, Note: "lists the clocks"},
 	{Action: "incident clock (start)", Who: Members, On: OnOpen, Named: true},
 	{Action: "incident clock (done)", Who: Members, On: OnOpen | OnClosed, Named: true, Note: afterCloseNote},
+	{Action: "incident alerts", Who: Members, On: OnOpen | OnClosed, Named: true},
 	{Action: "press role.claim", Who: Members, On: OnOpen},
 	{Action: "press join.approve", Who: Stewards, On: OnOpen, Note: "only for someone who asked to join"},
 	{Action: "press page.ack", Who: Paged},
 	{Action: "press redact.entry", Who: Stewards, On: OnOpen | OnClosed, Note: "offered when keep_secrets let a credential into an entry"},
+	{Action: "press alert.declare", Who: Rostered, Note: "on a triage post: declares the incident (the presser is its declarer)"},
+	{Action: "press alert.dismiss", Who: Rostered, Note: "on a triage post"},
 	{Action: "react rotating_light", Who: Anyone, Note: "declares from the message, outside incident channels"},
 	{Action: "react pushpin", Who: Members, On: OnOpen},
 	{Action: "react x", Who: Stewards, On: OnOpen | OnClosed, Note: "on a message the timeline holds: redacts its entry"},

@@ -106,8 +106,24 @@ func (c *call) allowedOutside(r *Rule) error {
 		return c.mayChangeSchedule(c.pgTeam, c.pgCover)
 	case Paged:
 		return c.mayAck(c.pg)
+	case Rostered:
+		if _, known := c.e.cfg.Person(c.who); len(c.e.cfg.Roster) > 0 && !known {
+			return forbid("Only people on warroom's roster may %s.", rosteredLabel(r.Action))
+		}
+		return nil
 	}
 	return fmt.Errorf("policy: %q needs an incident", r.Action)
+}
+
+// rosteredLabel words a Rostered action for its refusal.
+func rosteredLabel(action string) string {
+	switch action {
+	case "press " + actionAlertDeclare:
+		return "declare an incident from a triaged alert"
+	case "press " + actionAlertDismiss:
+		return "dismiss a triaged alert"
+	}
+	return "run " + slash(action)
 }
 
 // allowedWho checks the caller's standing on c.inc against the rule's audience.
