@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/templates"
 )
@@ -38,6 +39,9 @@ type (
 	}
 	reportCheckpoints interface {
 		Checkpoints(n int64) ([]bot.Checkpoint, error)
+	}
+	reportAlerts interface {
+		AlertGroups(n int64) ([]alert.Group, error)
 	}
 )
 
@@ -116,6 +120,16 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 	if rs, ok := src.(reportReadIns); ok {
 		if d.ReadIns, err = rs.ReadIns(n); err != nil {
 			return d, err
+		}
+	}
+	if as, ok := src.(reportAlerts); ok {
+		groups, err := as.AlertGroups(n)
+		if err != nil {
+			return d, err
+		}
+		for _, g := range groups {
+			d.Alerts = append(d.Alerts, report.AlertGroup{Source: g.Source, Key: g.Key, Summary: g.Summary, Status: g.Status,
+				Count: g.Count, FirstSeen: g.FirstAt, LastSeen: g.LastAt, SourceURL: g.SourceURL})
 		}
 	}
 	return d, verifyForReport(src, &d, o.PublicKey)

@@ -45,6 +45,7 @@ func Build(d Data) Report {
 	r.Tasks = buildTasks(d.Tasks, end)
 	r.Lessons = buildLessons(d.Lessons)
 	r.Clocks = buildClocks(d.Clocks, now)
+	r.Alerts = buildAlerts(d.Alerts)
 	r.Integrity = buildIntegrity(d)
 	r.unchecked = d.Integrity.Incident == ""
 	r.ReadIn = []ReadIn{}

@@ -12,7 +12,7 @@ import (
 )
 
 // The JSON contract: exactly these top-level fields, in this order.
-var topLevel = []string{"incident", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "integrity", "read_in"}
+var topLevel = []string{"incident", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "alerts", "integrity", "read_in"}
 
 func TestJSONShape(t *testing.T) {
 	for _, d := range []Data{seededData(), minimalData()} {

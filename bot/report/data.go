@@ -41,6 +41,8 @@ type Data struct {
 	// ReadIns are the web view's access log: who first looked at the incident in each
 	// session, and when (a store without the web view leaves it nil).
 	ReadIns []bot.ReadIn
+	// Alerts are the incident's alert groups (alerts in); nil: none.
+	Alerts []AlertGroup
 
 	Integrity bot.Verdict
 	// Checkpoints are the incident's signed checkpoints; PublicKey, when known, is the key

@@ -23,6 +23,7 @@ type Report struct {
 	Lessons   []Lesson      `json:"lessons"`
 	IOCs      []IOC         `json:"iocs"`
 	Clocks    []ClockResult `json:"clocks"`
+	Alerts    []AlertResult `json:"alerts"`
 	Integrity Integrity     `json:"integrity"`
 	ReadIn    []ReadIn      `json:"read_in"`
 

@@ -146,6 +146,10 @@ func seededData() Data {
 				DoneAt: seedPtr(5 * h), DoneBy: "bob", DoneNote: "ref DPA-2026-0042"},
 			{Name: "sec", Label: "SEC Form 8-K Item 1.05", Start: seedAt(1 * h), Deadline: seedAt(2 * h)},
 		},
+		Alerts: []AlertGroup{
+			{Source: "siem", Key: "phish-kit|login.example.com", Summary: "Phishing kit <live> on login.example.com", Status: "resolved", Count: 3,
+				FirstSeen: seedAt(-10 * m), LastSeen: seedAt(2 * h), SourceURL: "https://siem.internal/alerts/77?a=1&b=2"},
+		},
 		Integrity:   bot.Verdict{Incident: "INC-7", Entries: int64(len(b.entries)), HeadHash: b.prev, OK: true},
 		Generator:   "warroom test",
 		GeneratedAt: seedAt(6*h + time.Second),

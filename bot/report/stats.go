@@ -26,6 +26,9 @@ type StatsInput struct {
 type StatsIncident struct {
 	Incident bot.Incident
 	Phases   []bot.PhaseSpan
+	// FirstAlert is the own time of the first alert the incident was declared from (by an
+	// alerts route or a triage post's Declare); nil for an incident declared in chat.
+	FirstAlert *time.Time
 }
 
 // Stats are the cross-incident metrics; drills are left out of every figure (and
@@ -43,6 +46,16 @@ type Stats struct {
 	Phases            []PhaseStats    `json:"phases"`
 	TimeToContainment Distribution    `json:"time_to_containment"`
 	TimeToAcknowledge AckDistribution `json:"time_to_acknowledge"`
+	// FromAlerts counts the incidents declared from alerts, and the time from each one's
+	// first alert to its declaration.
+	FromAlerts AlertDistribution `json:"from_alerts"`
+}
+
+// AlertDistribution is the alert-declared incidents and their time from first alert to
+// declaration.
+type AlertDistribution struct {
+	Incidents int `json:"incidents"`
+	Distribution
 }
 
 // SeverityCount is how many incidents had a severity (their current one).
@@ -102,7 +115,7 @@ func ComputeStats(in StatsInput) Stats {
 	sev := map[int]int{}
 	types, classes, months := map[string]int{}, map[string]int{}, map[string]int{}
 	inPhase := map[bot.Phase][]int64{}
-	var contain []int64
+	var contain, fromAlert []int64
 	for _, x := range in.Incidents {
 		inc := x.Incident
 		if inc.Drill {
@@ -136,7 +149,12 @@ func ComputeStats(in StatsInput) Stats {
 		if t, ok := Completed(inc, x.Phases, bot.PhaseContainment); ok {
 			contain = append(contain, secs(max(0, t.Sub(inc.DeclaredAt))))
 		}
+		if x.FirstAlert != nil {
+			s.FromAlerts.Incidents++
+			fromAlert = append(fromAlert, secs(max(0, inc.DeclaredAt.Sub(*x.FirstAlert))))
+		}
 	}
+	s.FromAlerts.Distribution = distribution(fromAlert)
 	for level := 1; level <= 4; level++ {
 		s.BySeverity = append(s.BySeverity, SeverityCount{Severity: level, Name: severityName(in.Severities, level), Count: sev[level]})
 	}
@@ -223,6 +241,8 @@ func (s *Stats) Text(w io.Writer) error {
 	}
 	c := s.TimeToContainment
 	row("To containment", strconv.Itoa(c.Count), durationPtr(c.MedianSeconds, "–"), durationPtr(c.P90Seconds, "–"))
+	f := s.FromAlerts
+	row("First alert to declared", strconv.Itoa(f.Incidents), durationPtr(f.MedianSeconds, "–"), durationPtr(f.P90Seconds, "–"))
 	b.WriteString("\n")
 	row("Pages", "acknowledged", "median", "p90")
 	a := s.TimeToAcknowledge

@@ -29,6 +29,7 @@ type view struct {
 	Phases       []viewPhase
 	Figures      []field
 	Pages        []viewPage
+	Alerts       []viewAlert
 	Actions      []viewEntry
 	Tasks        []viewTask
 	ExitCriteria []viewCriteria
@@ -173,6 +174,7 @@ func (r *Report) view(f textFormat) *view {
 		v.Pages = append(v.Pages, viewPage{ID: p.ID, Target: t(p.Target), PagedBy: t(p.PagedBy), Sent: r.when(p.CreatedAt.Time),
 			State: p.State, AckedBy: t(p.AckedBy), Acked: acked, ToAck: durationPtr(p.TimeToAckSecs, "–")})
 	}
+	v.Alerts = r.viewAlerts(f)
 	for i := range r.Timeline {
 		if r.Timeline[i].Decision {
 			v.Actions = append(v.Actions, r.viewEntry(f, &r.Timeline[i]))

@@ -64,12 +64,12 @@ func TestReportCLI(t *testing.T) {
 	for k := range doc {
 		keys = append(keys, k)
 	}
-	for _, k := range []string{"incident", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "integrity", "read_in"} {
+	for _, k := range []string{"incident", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "alerts", "integrity", "read_in"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("json lacks %q (has %v)", k, keys)
 		}
 	}
-	if len(doc) != 11 {
+	if len(doc) != 12 {
 		t.Errorf("json has %d top-level fields: %v", len(doc), keys)
 	}
 

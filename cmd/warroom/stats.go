@@ -34,6 +34,10 @@ func (m *Main) stats(ctx context.Context, o *options, pos []string) int {
 		if err != nil {
 			return err
 		}
+		firstAlert, err := tx.AlertFirstSeen()
+		if err != nil {
+			return err
+		}
 		drills := map[int64]bool{}
 		for _, inc := range all {
 			drills[inc.Number] = inc.Drill
@@ -44,7 +48,11 @@ func (m *Main) stats(ctx context.Context, o *options, pos []string) int {
 			if err != nil {
 				return err
 			}
-			in.Incidents = append(in.Incidents, report.StatsIncident{Incident: inc, Phases: phases})
+			si := report.StatsIncident{Incident: inc, Phases: phases}
+			if t, ok := firstAlert[inc.Number]; ok {
+				si.FirstAlert = &t
+			}
+			in.Incidents = append(in.Incidents, si)
 		}
 		pages, err := tx.PagesSince(since)
 		if err != nil {
