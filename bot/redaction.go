@@ -29,6 +29,14 @@ func RedactableTexts(e Entry) []string {
 	switch e.Kind {
 	case KindNote, KindUpdate:
 		add(e.Text)
+	case KindAlert:
+		// An alert's text is its summary, details and key line: each line may be what was
+		// stored of it (the alert rows, the posted card), so each is removed.
+		free := FreeText(e.Text)
+		for _, line := range strings.Split(free, "\n") {
+			add(line)
+		}
+		add(free)
 	case KindPin:
 		free := FreeText(e.Text)
 		if i := strings.LastIndex(free, " ("); i > 0 && strings.HasSuffix(free, ")") {

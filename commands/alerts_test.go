@@ -191,3 +191,31 @@ func TestDrillsNeverReceiveAlerts(t *testing.T) {
 		t.Fatalf("the drill's timeline grew %d → %d", head, got.HeadSeq)
 	}
 }
+
+// Redacting an alert's entry removes its text from the alert rows too (§ redaction that
+// removes: derived rows).
+func TestRedactAnAlertScrubsItsRows(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML))
+	h.alert(alert.Alert{Key: "leak", Summary: "Leaked key AKIAEXAMPLESECRET99 on paste site", Severity: 1, Details: "token=hunter2hunter2 posted"})
+	inc := h.incident(1)
+	h.flush()
+	wantContains(t, "redact", h.cmd("dave", inc.ChannelID, "redact 1 a live credential"), "Entry 1 of INC-1 redacted")
+	var recs []alert.Record
+	var g *alert.Group
+	h.view(func(tx *storage.Tx) (err error) {
+		if recs, err = tx.Alerts(1); err != nil {
+			return err
+		}
+		g, err = tx.AlertGroup(1)
+		return err
+	})
+	for _, s := range []string{recs[0].Alert.Summary, recs[0].Alert.Details, g.Summary} {
+		if strings.Contains(s, "AKIAEXAMPLESECRET99") || strings.Contains(s, "hunter2hunter2") {
+			t.Errorf("an alert row still holds the secret: %q", s)
+		}
+	}
+	if !h.entries(1)[0].Redacted {
+		t.Fatal("entry 1 not redacted")
+	}
+	h.verify(1)
+}

@@ -12,7 +12,7 @@ import (
 
 // Scrubbed is what Scrub removed a redacted text from.
 type Scrubbed struct {
-	Rows     int            // derived rows changed (tasks, lessons, pages, clocks, the incident, timers)
+	Rows     int            // derived rows changed (tasks, lessons, pages, clocks, the incident, timers, alerts)
 	Outbox   int            // outbox payloads rewritten, pending and delivered
 	Posted   []bot.Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
 	Entries  []int64        // other unredacted entries of the incident whose text holds it
@@ -28,7 +28,17 @@ var derivedText = []struct{ table, column, where string }{
 	{"incidents", "title", "number = ?"},
 	{"incidents", "resolution", "number = ?"},
 	{"timers", "payload", "incident = ?"},
+	{"alert_groups", "summary", "incident = ?"},
+	{"alert_groups", "source_url", "incident = ?"},
+	{"alerts", "summary", alertsOfIncident},
+	{"alerts", "details", alertsOfIncident},
+	{"alerts", "labels", alertsOfIncident},
+	{"alerts", "members", alertsOfIncident},
+	{"alerts", "source_url", alertsOfIncident},
 }
+
+// alertsOfIncident selects the received alerts on an incident (alerts in).
+const alertsOfIncident = "grp IN (SELECT id FROM alert_groups WHERE incident = ?)"
 
 // Scrub replaces every occurrence of each secret with bot.RedactedText in the rows derived
 // from incident n's entries, and in every outbox payload (pending and delivered, any lane:
