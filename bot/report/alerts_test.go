@@ -18,7 +18,7 @@ func TestStatsFromAlerts(t *testing.T) {
 		return bot.Incident{Number: n, Severity: 2, Status: bot.StatusOpen, Phase: bot.PhaseIdentification, Drill: drill, DeclaredAt: t0}
 	}
 	s := ComputeStats(StatsInput{Incidents: []StatsIncident{
-		{Incident: inc(1, false), FirstAlert: at(0)},               // declared by a route: at once
+		{Incident: inc(1, false), FirstAlert: at(0)},                // declared by a route: at once
 		{Incident: inc(2, false), FirstAlert: at(20 * time.Minute)}, // from triage after 20 minutes
 		{Incident: inc(3, false), FirstAlert: at(40 * time.Minute)},
 		{Incident: inc(4, false)},                           // declared in chat
