@@ -54,7 +54,7 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 				return err
 			}
 		}
-		r, err := c.ingest(a)
+		r, err := c.ingestAlert(a)
 		if err != nil {
 			return err
 		}
@@ -89,12 +89,13 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 // alertActor is how an alert source is named on the timeline.
 func alertActor(source string) string { return "alerts:" + source }
 
-// ingest joins a's open group or routes it.
-func (c *call) ingest(a alert.Alert) (alert.Result, error) {
+// ingestAlert joins a's open group or routes it.
+func (c *call) ingestAlert(a alert.Alert) (alert.Result, error) {
 	cfg := c.e.cfg.Alerts
 	if a.ObservedAt.IsZero() {
 		a.ObservedAt = c.now
 	}
+	a = c.e.maskAlert(a)
 	g, err := c.tx.OpenAlertGroup(a.Source, a.Key, c.now.Add(-cfg.GroupWindow.Std()))
 	if err == nil {
 		return c.joinGroup(g, a)
@@ -253,4 +254,33 @@ func alertTitle(summary string) string {
 		t = string(rs[:MaxTitleLen-1]) + "…"
 	}
 	return t
+}
+
+// maskAlert masks what looks like a credential in the alert's text, labels and
+// annotations before anything of it is stored (unless keep_secrets is set): an alert
+// cannot be refused for carrying one, only recorded without it. The dedup key is left as
+// sent, so that alerts still group.
+func (e *Engine) maskAlert(a alert.Alert) alert.Alert {
+	mask := func(s string) string { out, _ := e.maskSecrets(s); return out }
+	maskMap := func(m map[string]string) map[string]string {
+		if m == nil {
+			return nil
+		}
+		out := make(map[string]string, len(m))
+		for k, v := range m {
+			out[k] = mask(v)
+		}
+		return out
+	}
+	a.Summary, a.Details, a.SourceURL = mask(a.Summary), mask(a.Details), mask(a.SourceURL)
+	a.Labels = maskMap(a.Labels)
+	members := make([]alert.Member, len(a.Members))
+	for i, m := range a.Members {
+		m.Labels, m.Annotations = maskMap(m.Labels), maskMap(m.Annotations)
+		members[i] = m
+	}
+	if len(members) > 0 {
+		a.Members = members
+	}
+	return a
 }

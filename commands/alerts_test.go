@@ -219,3 +219,24 @@ func TestRedactAnAlertScrubsItsRows(t *testing.T) {
 	}
 	h.verify(1)
 }
+
+// Credentials in an alert are masked before anything of it is stored.
+func TestAlertSecretsMaskedAtIngest(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML))
+	h.alert(alert.Alert{Key: "k", Summary: "Key AKIAIOSFODNN7EXAMPLE used from 203.0.113.9", Severity: 1, Details: "password=hunter2hunter2",
+		Labels: map[string]string{"token": "AKIAIOSFODNN7EXAMPLE"}})
+	var recs []alert.Record
+	h.view(func(tx *storage.Tx) (err error) { recs, err = tx.Alerts(1); return })
+	dump, err := h.db.Dump(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"AKIAIOSFODNN7EXAMPLE", "hunter2hunter2"} {
+		if strings.Contains(dump, s) {
+			t.Errorf("the database holds %q", s)
+		}
+	}
+	if !strings.Contains(recs[0].Alert.Summary, "203.0.113.9") {
+		t.Errorf("masking took more than the secret: %q", recs[0].Alert.Summary)
+	}
+}
