@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/bot/console"
 )
 
@@ -46,6 +47,11 @@ oncall:
     secops:
       rotations:
         - {name: primary, members: [gina], length: 1w, handoff: "09:00", start: 2026-03-01}
+alerts:
+  sources:
+    siem: {format: generic, secret_env: MATRIX_SIEM_SECRET}
+  routes:
+    - {match: {}, action: triage, channel: "#soc-triage"}
 `
 
 // errRolledBack is how the matrix store undoes an allowed call.
@@ -131,6 +137,9 @@ var matrixCases = []matrixCase{
 	{action: "press join.approve", kind: "press", text: "join.approve {n}:lou"},
 	{action: "press page.ack", kind: "press", text: "page.ack {p}"},
 	{action: "press redact.entry", kind: "press", text: "redact.entry {n}:1"},
+	{action: "press alert.declare", kind: "press", text: "alert.declare 1"},
+	{action: "press alert.dismiss", kind: "press", text: "alert.dismiss 1"},
+	{action: "incident alerts", kind: "cmd", text: "alerts {at}"},
 	{action: "react rotating_light", kind: "react", text: "rotating_light"},
 	{action: "react pushpin", kind: "react", text: "pushpin"},
 	{action: "react x", kind: "react", text: "x"},
@@ -191,6 +200,10 @@ func TestPolicyMatrix(t *testing.T) {
 	h.react("zoe", "pushpin", &bot.ChatMessage{ID: "m-pinned", Channel: otherCh, Author: bot.User{ID: "zoe"}, Text: "a pasted secret", At: t0})
 	m := pageRe.FindStringSubmatch(h.do(console.Name, "zoe", otherCh, "/page secops other page"))
 	pages[other], _ = strconv.ParseInt(m[1], 10, 64)
+	// TRI-1, for the triage buttons.
+	if r, err := h.eng.IngestAlert(h.ctx, alert.Alert{Source: "siem", Key: "matrix", Status: alert.StatusFiring, Summary: "Matrix alert"}); err != nil || r.Triage != "TRI-1" {
+		t.Fatalf("setup alert: %+v %v", r, err)
+	}
 	h.flush()
 	twin := map[int64]int64{acting: commanded, commanded: acting, other: acting}
 
@@ -329,6 +342,8 @@ func matrixExpect(mc matrixCase, ac matrixActor, sit string, inc, twin int64, op
 			who = ac.paged || ac.inTeam
 		case TeamMembers:
 			who = ac.inTeam || ac.lead
+		case Rostered:
+			who = true // every actor is on the roster
 		}
 		if !who || r.On == 0 {
 			return who
