@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ type Outbound struct {
 	// operation is delivered, storage records (platform, message id, Ref), so a later
 	// reaction to that message can be traced back to it (a ✅ on a page acknowledges it).
 	Ref string
+	// Created is when the operation was queued. One queued before this process's deliverer
+	// started may have been under way when the last process stopped (see Delivery).
+	Created time.Time
 }
 
 // Payload carries an operation's arguments.
@@ -98,12 +102,15 @@ type Deliverer struct {
 	// rounds runs one round at a time: Run in the background and a Flush never both take
 	// the same lane head, which would deliver it twice.
 	rounds sync.Mutex
+	// started is when this deliverer began: an operation queued before it may have been
+	// under way when the previous process stopped.
+	started time.Time
 }
 
 // NewDeliverer returns a deliverer for the given platforms (by Name()).
 func NewDeliverer(store OutboxStore, clock clockwork.Clock, log *slog.Logger, platforms ...Platform) *Deliverer {
 	d := &Deliverer{store: store, platforms: map[string]Platform{}, clock: clock, log: log,
-		wake: make(chan struct{}, 1), MaxBackoff: time.Minute}
+		wake: make(chan struct{}, 1), MaxBackoff: time.Minute, started: clock.Now()}
 	for _, p := range platforms {
 		d.platforms[p.Name()] = p
 	}
@@ -199,10 +206,10 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 	if !ok {
 		// The platform is not configured in this run (e.g. Slack tokens removed): keep the
 		// operation for a later run rather than dropping it.
-		_ = d.store.RetryOutbound(ctx, o.ID, d.clock.Now().Add(d.MaxBackoff), "platform "+o.Platform+" not connected")
+		d.retry(ctx, log, o, d.clock.Now().Add(d.MaxBackoff), "platform "+o.Platform+" not connected")
 		return
 	}
-	result, err := d.perform(ctx, p, o)
+	result, err := d.perform(WithDelivery(ctx, deliveryFor(o, o.Created.Before(d.started))), p, o)
 	if d.OnDelivered != nil {
 		d.OnDelivered(o.Platform, o.Op, err)
 	}
@@ -218,14 +225,18 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 	switch {
 	case errors.As(err, &rl):
 		log.Warn("outbox: rate limited", "retry_after", rl.Wait)
-		_ = d.store.RetryOutbound(ctx, o.ID, now.Add(rl.Wait), "rate limited")
+		d.retry(ctx, log, o, now.Add(rl.Wait), "rate limited")
 	case errors.Is(err, ErrPermanent) && o.Op != OpCreateChannel:
 		log.Error("outbox: giving up", "err", err)
-		_ = d.store.FailOutbound(ctx, o.ID, err.Error(), now)
+		if ferr := d.store.FailOutbound(ctx, o.ID, err.Error(), now); ferr != nil {
+			// The row stays pending and is tried again: the refusal will repeat, the
+			// record may not fail twice.
+			log.Error("outbox: recording the failure failed; the operation stays queued", "err", ferr)
+		}
 	default:
 		wait := d.backoff(o.Attempts)
 		log.Warn("outbox: delivery failed, will retry", "err", err, "attempt", o.Attempts+1, "retry_in", wait)
-		_ = d.store.RetryOutbound(ctx, o.ID, now.Add(wait), err.Error())
+		d.retry(ctx, log, o, now.Add(wait), err.Error())
 		if o.Op == OpCreateChannel && o.Attempts == 0 && o.Payload.Notify != "" {
 			d.tellChannelPending(ctx, o, err)
 		}
@@ -236,8 +247,9 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 // database refuses the write (disk full, I/O error) the deliverer retries the record, never
 // the delivery: leaving the row pending would send it again at once, and again, for as
 // long as the database refuses (make faults caught one note posted ~2,000 times in 2 s of
-// full disk). Only shutdown ends the wait; the operation is then sent once more after the
-// restart, the one case that can still duplicate it.
+// full disk). Only shutdown ends the wait; after the restart the row counts as possibly
+// delivered (it was queued before that deliverer started), so the adapter finds the message
+// instead of sending it again (see Delivery).
 func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o Outbound, result string, at time.Time) {
 	wait := 100 * time.Millisecond
 	for {
@@ -255,18 +267,36 @@ func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o Outbound, re
 	}
 }
 
+// retry records a failed attempt. When the database refuses even that, the row is left as it
+// was: pending and due, so it is attempted again at the next round (where Delivery.MaybeDone,
+// from the attempt count, may then be too low by one — the adapter's lookup covers only
+// attempts the database counted, so the failure is logged loudly).
+func (d *Deliverer) retry(ctx context.Context, log *slog.Logger, o Outbound, next time.Time, reason string) {
+	if err := d.store.RetryOutbound(ctx, o.ID, next, reason); err != nil {
+		log.Error("outbox: recording a failed attempt failed", "err", err)
+	}
+}
+
 // tellChannelPending lets the declarer know their incident exists but its channel does not
 // yet, and that warroom keeps trying.
 func (d *Deliverer) tellChannelPending(ctx context.Context, o Outbound, cause error) {
 	msg := Message{Text: FormatID(o.Incident) + " is recorded, but its channel #" + o.Payload.Name +
 		" could not be created yet (" + cause.Error() + "). warroom keeps retrying; everything said meanwhile is queued."}
-	_ = d.store.Enqueue(ctx, Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: OpDM,
-		Payload: Payload{User: o.Payload.Notify, Message: msg}}, d.clock.Now())
+	if err := d.store.Enqueue(ctx, Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: OpDM,
+		Payload: Payload{User: o.Payload.Notify, Message: msg}}, d.clock.Now()); err != nil {
+		d.log.Error("outbox: queueing the channel-pending notice failed", "incident", FormatID(o.Incident), "err", err)
+	}
 }
 
+// backoff is the wait before the next attempt: doubling from 1 s up to MaxBackoff, with
+// jitter (a random part of the upper half), so the lanes held up by one outage do not all
+// retry in the same instant when the platform comes back.
 func (d *Deliverer) backoff(attempts int) time.Duration {
-	wait := time.Second << min(attempts, 10)
-	return min(wait, d.MaxBackoff)
+	wait := min(time.Second<<min(attempts, 10), d.MaxBackoff)
+	if half := int64(wait / 2); half > 0 {
+		wait = time.Duration(half + rand.Int64N(half+1))
+	}
+	return wait
 }
 
 func (d *Deliverer) perform(ctx context.Context, p Platform, o Outbound) (string, error) {

@@ -28,7 +28,7 @@ func (db *DB) Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error {
 
 // DueOutbound returns the oldest pending operation of each lane, if it is due.
 func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts
+	rows, err := db.reader.QueryContext(ctx, `SELECT o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts, o.created_at
 		FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON o.id = h.id
 		WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`, ts(now), limit)
 	if err != nil {
@@ -38,10 +38,11 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 	var out []bot.Outbound
 	for rows.Next() {
 		var o bot.Outbound
-		var payload string
-		if err := rows.Scan(&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &payload, &o.Attempts); err != nil {
+		var payload, created string
+		if err := rows.Scan(&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &payload, &o.Attempts, &created); err != nil {
 			return nil, err
 		}
+		o.Created = parseTS(created)
 		if err := json.Unmarshal([]byte(payload), &o.Payload); err != nil {
 			return nil, err
 		}
@@ -114,4 +115,36 @@ func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
 	var n int
 	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = 'pending'`).Scan(&n)
 	return n, err
+}
+
+// Delivered is one delivered operation that created a message: its op, the channel it went
+// to ("" for a DM, whose channel the platform chose) and the platform's message id.
+type Delivered struct {
+	ID      int64
+	Op      string
+	Channel string
+	Message string
+}
+
+// DeliveredMessages lists the delivered post, card and DM operations of one platform, oldest
+// first, so a test can hold them against the messages the platform shows (exactly once).
+func (db *DB) DeliveredMessages(ctx context.Context, platform string) ([]Delivered, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT o.id, o.op,
+		CASE WHEN o.op = ? THEN '' WHEN o.target <> '' THEN o.target ELSE COALESCE(i.channel_id, '') END, o.result
+		FROM outbox o LEFT JOIN incidents i ON i.number = o.incident
+		WHERE o.state = 'done' AND o.platform = ? AND o.op IN (?, ?, ?) ORDER BY o.id`,
+		bot.OpDM, platform, bot.OpPost, bot.OpCard, bot.OpDM)
+	if err != nil {
+		return nil, describe(db.path, err)
+	}
+	defer rows.Close()
+	var out []Delivered
+	for rows.Next() {
+		var d Delivered
+		if err := rows.Scan(&d.ID, &d.Op, &d.Channel, &d.Message); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

@@ -83,7 +83,10 @@ func (a *Adapter) createInCategory(ctx context.Context, guild string, chans []*d
 		if err := a.held(discordgo.EndpointGuildChannels(guild)); err != nil {
 			return nil, classify(err, what)
 		}
-		ch, err := a.s.GuildChannelCreateComplex(guild, data, discordgo.WithContext(ctx))
+		// No quick retry inside discordgo: a 502 may come after Discord created the channel,
+		// and only CreateChannel's look at the guild's channels (on the outbox's retry)
+		// tells a twin from a first.
+		ch, err := a.s.GuildChannelCreateComplex(guild, data, discordgo.WithContext(ctx), discordgo.WithRestRetries(0))
 		if err == nil {
 			return ch, nil
 		}
@@ -121,7 +124,7 @@ func (a *Adapter) categoryWithRoom(ctx context.Context, guild string, chans []*d
 		return "", nil, classify(err, what)
 	}
 	cat, err := a.s.GuildChannelCreateComplex(guild, discordgo.GuildChannelCreateData{Name: name, Type: discordgo.ChannelTypeGuildCategory},
-		discordgo.WithContext(ctx))
+		discordgo.WithContext(ctx), discordgo.WithRestRetries(0))
 	if err != nil {
 		return "", nil, classify(err, "opening category "+name+" for "+strings.TrimPrefix(what, "creating "))
 	}

@@ -78,14 +78,53 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 }
 
 // acknowledge sends the deferred, ephemeral response.
+//
+// An acknowledgement whose answer was lost (a 5xx, a dropped connection) may have landed:
+// the person then sees "thinking…" and must get the answer. So it is sent again: a later
+// success, or Discord's 40060 "already acknowledged", both mean it stands. When every try
+// ends without a definite answer the command is acted on anyway — what Discord may have
+// shown as accepted must not be dropped (README: the one way a Discord command can still
+// run twice is the person repeating it after such an unanswered acknowledgement).
 func (a *Adapter) acknowledge(ctx context.Context, in *discordgo.Interaction) error {
 	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
-	err := a.s.InteractionRespond(in, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true), discordgo.WithRestRetries(1))
-	return classify(err, "acknowledging an interaction")
+	var err error
+	for try := range ackTries {
+		if try > 0 && !sleepCtx(ctx, time.Duration(try)*50*time.Millisecond) {
+			break
+		}
+		err = classify(a.s.InteractionRespond(in, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+		}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true), discordgo.WithRestRetries(1)), "acknowledging an interaction")
+		var ae *APIError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &ae) && ae.Code == codeAlreadyAcked:
+			return nil // an earlier try (ours or discordgo's) landed
+		case errors.Is(err, bot.ErrPermanent):
+			return err
+		}
+	}
+	a.log.Warn("discord: the acknowledgement's answer was lost every time; acting on the interaction in case it landed",
+		"interaction", in.ID, "err", err)
+	return nil
+}
+
+// ackTries bounds the acknowledgement's tries within ackTimeout.
+const ackTries = 4
+
+// sleepCtx waits d unless ctx ends first (then false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // runCommand rebuilds the text grammar from the typed options and runs it.
@@ -123,11 +162,22 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text st
 	defer cancel()
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true)}
 	var err error
-	if strings.TrimSpace(text) == "" {
-		err = a.s.InteractionResponseDelete(in, opts...)
-	} else {
-		parts := splitContent(a.render(text), MaxContent)
-		_, err = a.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &parts[0], AllowedMentions: allowedMentions()}, opts...)
+	parts := splitContent(a.render(text), MaxContent)
+	// Editing (or deleting) the original answer is idempotent: retried when its answer is lost.
+	for try := range ackTries {
+		if try > 0 && !sleepCtx(ctx, time.Duration(try)*100*time.Millisecond) {
+			break
+		}
+		if strings.TrimSpace(text) == "" {
+			err = a.s.InteractionResponseDelete(in, opts...)
+		} else {
+			_, err = a.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &parts[0], AllowedMentions: allowedMentions()}, opts...)
+		}
+		if err == nil || errors.Is(classify(err, "answering"), bot.ErrPermanent) {
+			break
+		}
+	}
+	if strings.TrimSpace(text) != "" {
 		for _, p := range parts[1:] {
 			if err != nil {
 				break

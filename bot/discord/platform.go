@@ -21,7 +21,8 @@ import (
 // Post implements bot.Platform. A message longer than Discord's 2,000 characters goes out
 // as several, buttons on the last; the first one's id is returned (the one pinned). If a
 // later part fails, the parts already sent are remembered so the outbox's retry sends only
-// the rest — nothing doubled.
+// the rest — nothing doubled. Each part carries an enforced nonce (createMessage), so a part
+// whose answer was lost is not created twice either.
 func (a *Adapter) Post(ctx context.Context, channelID string, m bot.Message) (string, error) {
 	ch, err := a.resolveChannel(ctx, channelID)
 	if err != nil {
@@ -49,7 +50,7 @@ func (a *Adapter) send(ctx context.Context, channelID string, m bot.Message, wha
 		err := a.held(discordgo.EndpointChannelMessages(channelID))
 		var msg *discordgo.Message
 		if err == nil {
-			msg, err = a.s.ChannelMessageSendComplex(channelID, ms, discordgo.WithContext(ctx))
+			msg, err = a.createMessage(ctx, channelID, ms, messageNonce(deliveryKey(ctx), i))
 		}
 		if err != nil {
 			if key != "" && len(ids) > 0 {
@@ -230,7 +231,7 @@ func (a *Adapter) Upload(ctx context.Context, channelID string, f bot.File) erro
 	if err := a.held(discordgo.EndpointChannelMessages(ch)); err != nil {
 		return classify(err, what)
 	}
-	_, err = a.s.ChannelMessageSendComplex(ch, ms, discordgo.WithContext(ctx))
+	_, err = a.createMessage(ctx, ch, ms, messageNonce(deliveryKey(ctx), 0))
 	return classify(err, what)
 }
 

@@ -53,7 +53,7 @@ func readManifest(t *testing.T, name string) manifest {
 func TestManifests(t *testing.T) {
 	// Every scope a Web API call of the adapter needs; nothing beyond.
 	want := []string{"channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:history",
-		"groups:write", "im:write", "pins:write", "reactions:read"}
+		"groups:read", "groups:write", "im:history", "im:write", "pins:write", "reactions:read"}
 	sm, hm := readManifest(t, "manifest-socket-mode.yaml"), readManifest(t, "manifest-http.yaml")
 	for name, m := range map[string]manifest{"socket": sm, "http": hm} {
 		got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot))

@@ -26,27 +26,51 @@ const maxNameTries = 20
 
 // CreateChannel implements bot.Platform: conversations.create, with -2, -3 … on
 // name_taken, then the topic.
+//
+// After an attempt whose answer was lost, the name is taken by the channel that attempt
+// created: it is recognised (adoptable) and used instead of opening -2.
 func (a *Adapter) CreateChannel(ctx context.Context, name string, private bool, topic string) (bot.Channel, error) {
 	base := channelSlug(name)
+	d := bot.DeliveryFrom(ctx)
+	var existing map[string]slack.Channel // read once, at the first name_taken
 	for i := 1; i <= maxNameTries; i++ {
 		candidate := withSuffix(base, i)
 		ch, err := a.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: candidate, IsPrivate: private})
 		if isCode(err, "name_taken") {
+			if existing == nil {
+				if existing, err = a.existingChannels(ctx); err != nil {
+					return bot.Channel{}, err
+				}
+			}
+			if c, ok := existing[candidate]; ok && a.adoptable(c, d) {
+				a.log.Info("slack: adopting the channel an attempt whose answer was lost created", "channel", c.ID, "name", c.Name)
+				return a.finishChannel(ctx, &c, topic, d), nil
+			}
 			continue
 		}
 		if err != nil {
 			return bot.Channel{}, mapError(err)
 		}
-		if topic != "" {
-			// The channel exists now: report it even if the topic fails, or the retry would
-			// create a second channel. The engine sets the topic again with every card change.
-			if err := a.SetTopic(ctx, ch.ID, topic); err != nil {
-				a.log.Warn("slack: setting the new channel's topic failed", "channel", ch.ID, "err", err)
-			}
-		}
-		return bot.Channel{ID: ch.ID, Name: ch.Name}, nil
+		return a.finishChannel(ctx, ch, topic, d), nil
 	}
 	return bot.Channel{}, fmt.Errorf("slack: channel names %s … %s are all taken", base, withSuffix(base, maxNameTries))
+}
+
+// finishChannel marks a channel warroom's (its purpose) and sets its topic. The channel
+// exists now: it is reported even if these fail, or the retry would create a second one;
+// the engine sets the topic again with every card change.
+func (a *Adapter) finishChannel(ctx context.Context, ch *slack.Channel, topic string, d bot.Delivery) bot.Channel {
+	if ch.Purpose.Value != channelPurpose(d.Key) {
+		if _, err := a.api.SetPurposeOfConversationContext(ctx, ch.ID, channelPurpose(d.Key)); err != nil {
+			a.log.Warn("slack: marking the new channel's purpose failed", "channel", ch.ID, "err", err)
+		}
+	}
+	if topic != "" && ch.Topic.Value != truncate(topic, 250) {
+		if err := a.SetTopic(ctx, ch.ID, topic); err != nil {
+			a.log.Warn("slack: setting the new channel's topic failed", "channel", ch.ID, "err", err)
+		}
+	}
+	return bot.Channel{ID: ch.ID, Name: ch.Name}
 }
 
 // channelSlug keeps a name within Slack's rules (lowercase letters, digits, - and _;
@@ -114,17 +138,14 @@ func (a *Adapter) Remove(ctx context.Context, channelID, user string) error {
 	return mapError(err)
 }
 
-// Post implements bot.Platform; the message id is Slack's ts.
+// Post implements bot.Platform; the message id is Slack's ts. It posts once per outbox row
+// even when an answer is lost (postOnce).
 func (a *Adapter) Post(ctx context.Context, channelID string, m bot.Message) (string, error) {
 	ch, err := a.resolve(ctx, channelID)
 	if err != nil {
 		return "", err
 	}
-	_, ts, err := a.api.PostMessageContext(ctx, ch, messageOptions(m, true)...)
-	if err != nil {
-		return "", mapError(err)
-	}
-	return ts, nil
+	return a.postOnce(ctx, ch, m)
 }
 
 // Update implements bot.Platform (chat.update): text and buttons are replaced.
@@ -153,11 +174,7 @@ func (a *Adapter) DM(ctx context.Context, user string, m bot.Message) (string, e
 	if err != nil {
 		return "", err
 	}
-	_, ts, err := a.api.PostMessageContext(ctx, ch, messageOptions(m, true)...)
-	if err != nil {
-		return "", mapError(err)
-	}
-	return ts, nil
+	return a.postOnce(ctx, ch, m)
 }
 
 func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {

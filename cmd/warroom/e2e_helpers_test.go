@@ -48,3 +48,18 @@ func readTimeline(t testing.TB, db *storage.DB, n int64) []bot.Entry {
 	}
 	return out
 }
+
+// countIncidents counts every incident, open or closed.
+func countIncidents(t testing.TB, db *storage.DB) int {
+	t.Helper()
+	var n int
+	err := db.View(context.Background(), func(tx *storage.Tx) error {
+		list, err := tx.Incidents(true)
+		n = len(list)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -384,19 +384,7 @@ func (h *slackE2E) incident(n int64) *bot.Incident {
 	return inc
 }
 
-func (h *slackE2E) incidentCount() int {
-	h.t.Helper()
-	var n int
-	err := h.db.View(context.Background(), func(tx *storage.Tx) error {
-		list, err := tx.Incidents(true)
-		n = len(list)
-		return err
-	})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return n
-}
+func (h *slackE2E) incidentCount() int { return countIncidents(h.t, h.db) }
 
 func (h *slackE2E) timeline(n int64) []bot.Entry {
 	h.t.Helper()

@@ -34,6 +34,8 @@ type faults struct {
 	slow         []slowRule
 	restOutage   bool
 	outageStatus int
+	lose         []*loseRule
+	lostN        int
 }
 
 func newFaults() faults { return faults{outageStatus: http.StatusBadGateway} }

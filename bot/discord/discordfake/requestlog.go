@@ -20,6 +20,9 @@ type LoggedRequest struct {
 	Body     []byte
 	Status   int
 	Response []byte
+	// Lost is set when the request took effect but its answer was lost (LoseAnswers); Status
+	// is then what the client got: 500, 502 or StatusAnswerLost for a dropped connection.
+	Lost bool
 }
 
 type requestLog struct {

@@ -36,7 +36,7 @@ var versionSeg = regexp.MustCompile(`^v[0-9]+$`)
 
 // serveREST runs the pipeline: route, auth, outage, injected failures, rate limit, slow delay,
 // then the handler under the state lock. Every rejection happens before the handler, so a
-// rejected request never changes state.
+// rejected request never changes state; only a lost answer (LoseAnswers) comes after it.
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -111,7 +111,12 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp = rt.h(s, rq)
+	lost := s.faults.takeLose(rt.key)
 	s.mu.Unlock()
+	if lost != notLost {
+		s.loseAnswer(w, &entry, lost)
+		return
+	}
 	s.finish(w, &entry, resp)
 }
 

@@ -52,6 +52,16 @@ func (s *Server) hCreateMessage(rq *request) response {
 	if c.Type == ChannelDM && len(c.RecipientIDs) > 0 && st.blockedDMs[c.RecipientIDs[0]] {
 		return errResp(http.StatusForbidden, CodeCannotDMUser, "Cannot send messages to this user")
 	}
+	nonce, enforce, fine := nonceOf(raw)
+	if !fine {
+		return formErr("nonce", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+	}
+	key := nonceKey{author: st.cfg.botID, channel: c.ID, nonce: nonce}
+	if enforce && nonce != "" {
+		if prev := st.enforcedMessage(key, rq.at); prev != nil {
+			return ok(withNonce(st.messageJSON(prev), nonce))
+		}
+	}
 	mc, r, valid := parseMessage(raw, files)
 	if !valid {
 		return r
@@ -62,9 +72,21 @@ func (s *Server) hCreateMessage(rq *request) response {
 	m := st.newMessage(c, st.cfg.botID, mc)
 	m.Ephemeral = false // only interaction responses can be ephemeral
 	m.Timestamp = rq.at.UTC()
+	m.Nonce = nonce
 	st.addMessage(m)
-	s.echo("MESSAGE_CREATE", st.messageEventJSON(m))
-	return ok(st.messageJSON(m))
+	if enforce && nonce != "" {
+		st.rememberNonce(key, m, rq.at)
+	}
+	s.echo("MESSAGE_CREATE", withNonce(st.messageEventJSON(m), nonce))
+	return ok(withNonce(st.messageJSON(m), nonce))
+}
+
+// withNonce adds the request's nonce to a create answer or event (only those carry it).
+func withNonce(o obj, nonce string) obj {
+	if nonce != "" {
+		o["nonce"] = nonce
+	}
+	return o
 }
 
 func (s *Server) hEditMessage(rq *request) response {

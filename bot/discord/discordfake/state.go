@@ -105,6 +105,7 @@ type Message struct {
 	WebhookID       string // set to the application id for interaction responses and follow-ups
 	InteractionID   string // interaction this message answers, if any
 	Ephemeral       bool   // flag 64; ephemeral messages are not listed in Messages(channel)
+	Nonce           string // the create request's nonce, "" when none (never shown on a fetch)
 }
 
 type guildState struct {
@@ -137,6 +138,7 @@ type state struct {
 	byToken   map[string]*interaction
 	responses map[string][]InteractionResponse
 	followups map[string][]Followup
+	nonces    map[nonceKey]nonceEntry // enforced message nonces (nonce.go)
 }
 
 func newState(cfg config) *state {

@@ -31,6 +31,8 @@ const (
 	faultOutageHijack
 	faultInjected
 	faultClientGone
+	faultLost500    // applied, then answered 500
+	faultLostHijack // applied, then the connection dropped
 )
 
 type rateRule struct {
@@ -51,6 +53,8 @@ type faultState struct {
 	rate    []*rateRule
 	inject  []*injectRule
 	slow    map[string]time.Duration
+	lose    []*loseRule
+	lostN   int
 }
 
 type verdict struct {
@@ -135,7 +139,8 @@ func (s *Server) Slow(method string, d time.Duration) {
 	s.faults.slow[method] = d
 }
 
-// ClearFaults removes every rate limit, injected error and delay and ends any outage.
+// ClearFaults removes every rate limit, injected error, delay and lost-answer rule and ends
+// any outage.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -214,7 +219,7 @@ func (v verdict) status() int {
 	switch v.kind {
 	case faultRateLimited:
 		return http.StatusTooManyRequests
-	case faultOutage500:
+	case faultOutage500, faultLost500:
 		return http.StatusInternalServerError
 	case faultInjected:
 		return http.StatusOK
@@ -232,6 +237,8 @@ func (v verdict) errCode() string {
 		return v.code
 	case faultClientGone:
 		return "client_gone"
+	case faultLost500, faultLostHijack:
+		return errAnswerLost
 	}
 	return ""
 }
@@ -241,14 +248,14 @@ func (v verdict) write(w http.ResponseWriter) {
 	case faultRateLimited:
 		w.Header().Set("Retry-After", strconv.Itoa(v.retryAfter))
 		writeJSON(w, http.StatusTooManyRequests, failure("ratelimited"))
-	case faultOutage500:
+	case faultOutage500, faultLost500:
 		// Slack's edge answers 5xx with HTML; slack-go never parses it.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte("<html><body><h1>500 Internal Server Error</h1></body></html>\n"))
 	case faultInjected:
 		writeJSON(w, http.StatusOK, failure(v.code))
-	case faultOutageHijack:
+	case faultOutageHijack, faultLostHijack:
 		hijackClose(w)
 	case faultClientGone:
 		// Nobody is listening; write nothing.

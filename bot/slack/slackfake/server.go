@@ -10,9 +10,10 @@
 //	sm := socketmode.New(api, socketmode.OptionPingInterval(5*time.Second))
 //
 // All state lives behind one mutex; the introspection methods return copies.
-// Faults (RateLimit, Outage, Slow, InjectError) always reject a request before
-// it touches state, so a test can assert that something was delivered exactly
-// once: a request either fails without effect or succeeds with its answer written.
+// Faults (RateLimit, Outage, Slow, InjectError) reject a request before it
+// touches state; LoseAnswers is the one that applies the call and then loses
+// its answer (a 5xx or a dropped connection), the case where only the bot's
+// own bookkeeping keeps a message from being posted twice.
 package slackfake
 
 import (

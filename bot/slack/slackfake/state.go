@@ -19,20 +19,23 @@ type user struct {
 }
 
 type channel struct {
-	id, name string
-	private  bool
-	im, mpim bool
-	imUser   string // the other party of a DM
-	creator  string
-	created  int64
-	archived bool
-	members  []string // ordered by join time, as conversations.members lists them
-	topic    string
-	topicBy  string
-	topicSet int64
-	messages []*message // in ts order (ts is strictly increasing)
-	pins     []string   // message ts values, in pin order
-	files    []string   // file ids shared into this channel, in share order
+	id, name   string
+	private    bool
+	im, mpim   bool
+	imUser     string // the other party of a DM
+	creator    string
+	created    int64
+	archived   bool
+	members    []string // ordered by join time, as conversations.members lists them
+	topic      string
+	topicBy    string
+	topicSet   int64
+	purpose    string
+	purposeBy  string
+	purposeSet int64
+	messages   []*message // in ts order (ts is strictly increasing)
+	pins       []string   // message ts values, in pin order
+	files      []string   // file ids shared into this channel, in share order
 }
 
 func (c *channel) isMember(u string) bool { return slices.Contains(c.members, u) }
@@ -45,6 +48,9 @@ type message struct {
 	edited                bool
 	editedTS              string
 	reactions             []Reaction
+	// metadata is the message metadata it was posted with ({"event_type", "event_payload"}),
+	// nil when none; history returns it only with include_all_metadata.
+	metadata json.RawMessage
 }
 
 type file struct {
@@ -69,6 +75,7 @@ type Channel struct {
 	Archived  bool
 	Members   []string
 	Topic     string
+	Purpose   string
 	Created   time.Time
 }
 
@@ -84,6 +91,7 @@ type Message struct {
 	ThreadTS    string
 	Edited      bool
 	Reactions   []Reaction
+	Metadata    json.RawMessage // message metadata as posted (compacted); nil when none
 }
 
 // Reaction is one emoji on a message and who added it.
@@ -134,7 +142,7 @@ func (c *channel) snapshot() Channel {
 	return Channel{
 		ID: c.id, Name: c.name, IsPrivate: c.private, IsIM: c.im, IsMpIM: c.mpim,
 		User: c.imUser, Creator: c.creator, Archived: c.archived,
-		Members: slices.Clone(c.members), Topic: c.topic, Created: time.Unix(c.created, 0),
+		Members: slices.Clone(c.members), Topic: c.topic, Purpose: c.purpose, Created: time.Unix(c.created, 0),
 	}
 }
 
@@ -146,7 +154,7 @@ func (m *message) snapshot(ch string) Message {
 	return Message{
 		Channel: ch, TS: m.ts, User: m.user, BotID: m.botID, Text: m.text,
 		Blocks: slices.Clone(m.blocks), Attachments: slices.Clone(m.attachments),
-		ThreadTS: m.threadTS, Edited: m.edited, Reactions: rs,
+		ThreadTS: m.threadTS, Edited: m.edited, Reactions: rs, Metadata: slices.Clone(m.metadata),
 	}
 }
 

@@ -39,6 +39,7 @@ var apiMethods = map[string]methodSpec{
 	"conversations.invite":         {fn: (*Server).convInvite},
 	"conversations.kick":           {fn: (*Server).convKick},
 	"conversations.setTopic":       {fn: (*Server).convSetTopic},
+	"conversations.setPurpose":     {fn: (*Server).convSetPurpose},
 	"conversations.info":           {fn: (*Server).convInfo},
 	"conversations.archive":        {fn: (*Server).convArchive},
 	"conversations.members":        {fn: (*Server).convMembers},
@@ -138,6 +139,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		rep = failure("invalid_auth")
 	default:
 		rep = spec.fn(s, p)
+		// Applied; the answer may still be lost on its way back.
+		v = s.loseVerdictLocked(method)
 	}
 	if v.kind == faultNone {
 		if _, ok := rep["ok"]; !ok {

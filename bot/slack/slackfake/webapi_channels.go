@@ -87,7 +87,7 @@ func (s *Server) channelJSON(c *channel) map[string]any {
 	m["name_normalized"] = c.name
 	m["creator"] = c.creator
 	m["topic"] = map[string]any{"value": c.topic, "creator": c.topicBy, "last_set": c.topicSet}
-	m["purpose"] = map[string]any{"value": "", "creator": "", "last_set": 0}
+	m["purpose"] = map[string]any{"value": c.purpose, "creator": c.purposeBy, "last_set": c.purposeSet}
 	return m
 }
 
@@ -195,19 +195,32 @@ func (s *Server) convKick(p params) reply {
 }
 
 func (s *Server) convSetTopic(p params) reply {
+	return s.setChannelText(p, "topic", func(c *channel, v string) { c.topic, c.topicBy, c.topicSet = v, s.cfg.botUserID, s.now().Unix() })
+}
+
+func (s *Server) convSetPurpose(p params) reply {
+	return s.setChannelText(p, "purpose", func(c *channel, v string) {
+		c.purpose, c.purposeBy, c.purposeSet = v, s.cfg.botUserID, s.now().Unix()
+	})
+}
+
+// setChannelText is conversations.setTopic and setPurpose: the same rules, 250 characters.
+func (s *Server) setChannelText(p params, field string, set func(*channel, string)) reply {
 	c, code := s.lookupChannelLocked(p.Get("channel"))
-	topic := p.Get("topic")
+	v := p.Get(field)
 	switch {
 	case code != "":
 		return failure(code)
+	case c.im && field == "purpose":
+		return failure("method_not_supported_for_channel_type")
 	case c.archived:
 		return failure("is_archived")
 	case !c.isMember(s.cfg.botUserID):
 		return failure("not_in_channel")
-	case utf8.RuneCountInString(topic) > 250:
+	case utf8.RuneCountInString(v) > 250:
 		return failure("too_long")
 	}
-	c.topic, c.topicBy, c.topicSet = topic, s.cfg.botUserID, s.now().Unix()
+	set(c, v)
 	return reply{"channel": s.channelJSON(c)}
 }
 

@@ -106,6 +106,10 @@ func (s *Server) chatPostMessage(p params) reply {
 	if body.empty() {
 		return failure("no_text")
 	}
+	meta, code := metadataParam(p)
+	if code != "" {
+		return failure(code)
+	}
 	threadTS := p.Get("thread_ts")
 	var parent *message
 	if threadTS != "" {
@@ -121,12 +125,38 @@ func (s *Server) chatPostMessage(p params) reply {
 	m := &message{
 		ts: s.nextTSLocked(), user: s.cfg.botUserID, botID: s.cfg.botID,
 		text: body.text, blocks: body.blocks, attachments: body.attachments, threadTS: threadTS,
+		metadata: meta,
 	}
 	if parent != nil {
 		parent.threadTS = parent.ts
 	}
 	c.messages = append(c.messages, m)
 	return reply{"channel": c.id, "ts": m.ts, "message": s.messageJSON(c, m)}
+}
+
+// metadataParam validates chat.postMessage's metadata argument as Slack does: a JSON object
+// with a string event_type and an object event_payload.
+func metadataParam(p params) (json.RawMessage, string) {
+	v := strings.TrimSpace(p.Get("metadata"))
+	if v == "" {
+		return nil, ""
+	}
+	var m struct {
+		EventType    *string         `json:"event_type"`
+		EventPayload json.RawMessage `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(v), &m); err != nil {
+		return nil, "invalid_metadata_format"
+	}
+	var payload map[string]any
+	if m.EventType == nil || *m.EventType == "" || json.Unmarshal(m.EventPayload, &payload) != nil || payload == nil {
+		return nil, "invalid_metadata_schema"
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(v)); err != nil {
+		return nil, "invalid_metadata_format"
+	}
+	return buf.Bytes(), ""
 }
 
 func (s *Server) chatUpdate(p params) reply {

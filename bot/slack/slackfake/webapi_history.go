@@ -88,7 +88,12 @@ func (s *Server) convHistory(p params) reply {
 			hasMore = true
 			break
 		}
-		out = append(out, s.messageJSON(c, m))
+		j := s.messageJSON(c, m)
+		if len(m.metadata) > 0 && truthy(p.Get("include_all_metadata")) {
+			// Slack returns metadata only to readers who ask for it.
+			j["metadata"] = m.metadata
+		}
+		out = append(out, j)
 		last = m.ts
 	}
 	next := ""
