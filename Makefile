@@ -45,7 +45,8 @@ gobench:
 
 # Fault tests (docs/faults.md): the real bin/warroom, against the fake Slack, killed with
 # SIGKILL 20 times under load, cut off by a 30 s Slack outage, fed forged and malformed
-# requests, and given a full and a read-only disk. About two minutes; CI runs it after
+# requests, given a full and a read-only disk, and 30 s of lost answers on Slack and Discord
+# (docs/exactly-once.md). About three minutes; CI runs it after
 # `make test`. FAULTS_SEED=n draws the crash test's kill delays from seed n.
 faults: build
 	WARROOM_BIN=$(CURDIR)/$(BIN) $(GO) test -tags faults -count=1 -v -timeout 20m ./faults/

@@ -2,6 +2,8 @@ package discord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strconv"
 
@@ -66,6 +68,13 @@ func (a *Adapter) createMessage(ctx context.Context, channelID string, ms *disco
 		return nil, err
 	}
 	return &m, nil
+}
+
+// replyKey turns a reply's dedup key (which can be long) into a short delivery key for its
+// nonce.
+func replyKey(dedup string) string {
+	sum := sha256.Sum256([]byte(dedup))
+	return "r" + hex.EncodeToString(sum[:8])
 }
 
 // deliveryKey is the outbox key of the operation ctx delivers ("" outside the outbox).

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -56,7 +57,10 @@ func (a *Adapter) handleReaction(ctx context.Context, r *discordgo.MessageReacti
 	if strings.TrimSpace(reply.Text) == "" {
 		return
 	}
-	// A reaction has no interaction token, so the reply to the person reacting is a DM.
+	// A reaction has no interaction token, so the reply to the person reacting is a DM. It
+	// does not go through the outbox; the reaction's key gives it a nonce all the same, so a
+	// 502 that discordgo retries by itself does not send it twice.
+	ctx = bot.WithDelivery(ctx, bot.Delivery{Key: replyKey(key)})
 	if _, err := a.DM(ctx, r.UserID, bot.Message{Text: reply.Text}); err != nil {
 		a.log.Warn("discord: telling the reactor failed", "user", r.UserID, "err", err)
 	}
@@ -68,7 +72,18 @@ func (a *Adapter) handleReaction(ctx context.Context, r *discordgo.MessageReacti
 func (a *Adapter) fetchMessage(ctx context.Context, guildID, channelID, messageID string) (*bot.ChatMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	m, err := a.s.ChannelMessage(channelID, messageID, discordgo.WithContext(ctx))
+	// A read is safe to repeat: one whose answer was lost is tried again, a few times.
+	var m *discordgo.Message
+	var err error
+	for try := range ackTries {
+		if try > 0 && !sleepCtx(ctx, time.Duration(try)*100*time.Millisecond) {
+			break
+		}
+		m, err = a.s.ChannelMessage(channelID, messageID, discordgo.WithContext(ctx))
+		if err == nil || errors.Is(classify(err, "reading a message"), bot.ErrPermanent) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, classify(err, "reading a message")
 	}

@@ -16,7 +16,8 @@ type loseRule struct {
 	rng      *rand.Rand
 }
 
-// LoseAnswers makes the next n calls matching method ("*" for any Web API method) take
+// LoseAnswers makes the next n calls matching method ("*" for any Web API method; the
+// "(upload)" and "(response_url)" endpoints must be named, as for the other faults) take
 // effect and then lose their answer: HTTP 500 with Slack's HTML error page and a dropped
 // connection in turn (SetOutageMode picks one of the two instead). n < 0 loses answers until
 // ClearFaults.

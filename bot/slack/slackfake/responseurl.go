@@ -78,6 +78,9 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 			})
 		}
 		errCode, _ := rep["error"].(string)
+		if v = s.loseVerdictLocked(responseURLMethod); v.kind != faultNone {
+			status, errCode = v.status(), v.errCode() // applied, answer lost
+		}
 		s.recordLocked(responseURLMethod, status, errCode)
 	} else {
 		s.recordLocked(responseURLMethod, v.status(), v.errCode())

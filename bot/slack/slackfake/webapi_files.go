@@ -55,6 +55,9 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		if status != http.StatusOK {
 			errCode = msg
 		}
+		if v = s.loseVerdictLocked(uploadMethod); v.kind != faultNone {
+			status, errCode = v.status(), v.errCode() // applied, answer lost
+		}
 		s.recordLocked(uploadMethod, status, errCode)
 	} else {
 		s.recordLocked(uploadMethod, v.status(), v.errCode())
