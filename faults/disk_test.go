@@ -22,8 +22,10 @@ const tmpfsSize = "16m"
 // diskClients send notes concurrently while the disk is full.
 const diskClients = 16
 
-// mountTmpfs mounts a small tmpfs for the database, or skips the test (with the reason
-// printed) where mounting is not permitted, e.g. an unprivileged CI container.
+// mountTmpfs mounts a small tmpfs for the database. Where mounting is not permitted (not
+// root, no CAP_SYS_ADMIN) the test fails under CI (CI=true: CI runs as root, and a real
+// out-of-space or read-only error is covered nowhere else) and is skipped, saying why, on a
+// developer's machine.
 func mountTmpfs(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "disk")
@@ -32,8 +34,12 @@ func mountTmpfs(t *testing.T) string {
 	}
 	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+tmpfsSize+",mode=0700", "tmpfs", dir).CombinedOutput()
 	if err != nil {
-		figure("disk skipped: cannot mount a tmpfs here (%v: %s); the disk-full and read-only tests need root and CAP_SYS_ADMIN", err, strings.TrimSpace(string(out)))
-		t.Skipf("cannot mount a tmpfs (%v: %s): skipping the disk-full and read-only database tests", err, strings.TrimSpace(string(out)))
+		why := fmt.Sprintf("cannot mount a tmpfs (%v: %s); the disk-full and read-only tests need root and CAP_SYS_ADMIN", err, strings.TrimSpace(string(out)))
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s — and CI is set, where this test must run", why)
+		}
+		figure("disk skipped: %s", why)
+		t.Skipf("%s: skipped because CI is unset (under CI=true this fails)", why)
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
