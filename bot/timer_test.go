@@ -16,16 +16,22 @@ import (
 	"github.com/warroom/warroom/storage"
 )
 
-// firer claims timers the way the engine does and counts effects per key.
+// firer claims timers the way the engine does and counts effects per key. Every call of
+// the scheduler's fire is also recorded with the clock's time, before the claim: the claim
+// refuses a timer that is not due yet, which would hide a scheduler firing early.
 type firer struct {
 	db    *storage.DB
 	clock clockwork.Clock
 	mu    sync.Mutex
 	fired map[string]int
+	calls []time.Time // clock time of every fire call, claimed or not
 	done  chan string
 }
 
 func (f *firer) fire(ctx context.Context, id int64) {
+	f.mu.Lock()
+	f.calls = append(f.calls, f.clock.Now())
+	f.mu.Unlock()
 	var key string
 	err := f.db.Update(ctx, func(tx *storage.Tx) error {
 		t, ok, err := tx.ClaimTimer(id, f.clock.Now())
@@ -72,6 +78,29 @@ func setTimers(t *testing.T, db *storage.DB, timers ...bot.Timer) {
 	}
 }
 
+// noCallFor fails when the scheduler calls fire within a grace period. A timer that fires
+// early does so as soon as the clock is advanced past its wrong time; the scheduler's
+// goroutine needs a moment to get there, so "not fired yet" is only known after waiting.
+func (f *firer) noCallFor(t *testing.T, what string) {
+	t.Helper()
+	f.mu.Lock()
+	before := len(f.calls)
+	f.mu.Unlock()
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		f.mu.Lock()
+		n, last := len(f.calls), time.Time{}
+		if n > 0 {
+			last = f.calls[n-1]
+		}
+		f.mu.Unlock()
+		if n != before {
+			t.Fatalf("%s (fire called at %v)", what, last)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func waitFired(t *testing.T, f *firer, n int) []string {
 	t.Helper()
 	var keys []string
@@ -102,11 +131,7 @@ func TestTimerFiresAtItsTimeNotBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(4*time.Minute + 59*time.Second)
-	select {
-	case k := <-f.done:
-		t.Fatalf("%s fired early", k)
-	default:
-	}
+	f.noCallFor(t, "a fired early")
 	clock.Advance(time.Second)
 	if k := waitFired(t, f, 1); k[0] != "a" {
 		t.Fatalf("fired %v", k)
@@ -117,13 +142,14 @@ func TestTimerFiresAtItsTimeNotBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(10 * time.Minute)
-	select {
-	case k := <-f.done:
-		t.Fatalf("%s fired at its old time", k)
-	default:
-	}
+	f.noCallFor(t, "b fired at its old time")
 	clock.Advance(5 * time.Minute)
 	waitFired(t, f, 1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.calls) != 2 || f.calls[0].Before(start.Add(5*time.Minute)) || f.calls[1].Before(start.Add(20*time.Minute)) {
+		t.Fatalf("fire calls at %v, want one at 09:05 and one at 09:20", f.calls)
+	}
 }
 
 func TestRestartFiresEachPendingTimerExactlyOnce(t *testing.T) {
