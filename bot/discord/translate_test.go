@@ -3,12 +3,15 @@ package discord
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/warroom/warroom/bot"
 )
 
 func verbByKey(t testing.TB, key string) *verbDef {
@@ -141,35 +144,109 @@ func FuzzOptionsToText(f *testing.F) {
 	})
 }
 
-// FuzzInteractionPayload feeds arbitrary INTERACTION_CREATE data through discordgo's decoding
-// and the adapter's walk to the sub-command and its text: nothing panics, whatever arrives.
+// FuzzInteractionPayload builds INTERACTION_CREATE payloads for every verb from fuzzed
+// values, sends them through discordgo's decoding and the adapter's walk, and checks the
+// round trip: the walk finds the verb's group and sub-command and each option's value as
+// sent, and the text starts with the verb's prefix (or the refusal names the option). A
+// button's custom_id comes back as the action and value it was built from. Arbitrary raw
+// payloads (the third argument) go the same way and must not panic.
 func FuzzInteractionPayload(f *testing.F) {
-	f.Add(`{"id":"1","type":2,"data":{"name":"incident","options":[{"name":"task","type":2,"options":[{"name":"done","type":1,"options":[{"name":"n","type":4,"value":7}]}]}]}}`)
-	f.Add(`{"id":"1","type":2,"data":{"name":"incident","options":[{"name":"task","type":2,"options":[{"name":"done","type":1,"options":[{"name":"n","type":4,"value":"7"}]}]}]}}`)
-	f.Add(`{"id":"1","type":2,"data":{"name":"incident","options":[{"name":"role","type":1,"options":[{"name":"user","type":6,"value":1e300},{"name":"role","type":3,"value":null}]}]}}`)
-	f.Add(`{"id":"1","type":2,"data":null}`)
-	f.Add(`{"id":"1","type":3,"data":{"custom_id":"join.approve:1:bob"}}`)
+	f.Add(uint8(0), "phishing wave", int64(7), "join.approve", "1:bob", `{"id":"1","type":2,"data":null}`)
+	f.Add(uint8(3), "", int64(-1), "", "", `{"id":"1","type":2,"data":{"name":"incident","options":[{"name":"role","type":1,"options":[{"name":"user","type":6,"value":1e300}]}]}}`)
+	f.Add(uint8(9), "a\nb <@1>", int64(210000000000000001), "page.ack", "3", `{"id":"1","type":3,"data":{"custom_id":"x"}}`)
+	verbs := buildVerbs(sampleSpecs())
 	byKey := map[string]*verbDef{}
-	for _, v := range buildVerbs(sampleSpecs()) {
+	for _, v := range verbs {
 		byKey[v.key()] = v
 	}
-	f.Fuzz(func(t *testing.T, raw string) {
+	f.Fuzz(func(t *testing.T, which uint8, text string, num int64, action, value, raw string) {
+		v := verbs[int(which)%len(verbs)]
+		// JSON carries UTF-8 only.
+		text, action, value = strings.ToValidUTF8(text, "\uFFFD"), strings.ToValidUTF8(action, "\uFFFD"), strings.ToValidUTF8(value, "\uFFFD")
+		var opts []map[string]any
+		sent := map[string]string{}
+		for _, o := range v.Options {
+			opt := map[string]any{"name": o.Name, "type": 3, "value": text}
+			switch o.Kind {
+			case "int":
+				opt["type"], opt["value"] = 4, num%1_000_000
+				sent[o.Name] = strconv.FormatInt(num%1_000_000, 10)
+			case "user":
+				id := strconv.FormatInt(max(num, 0), 10)
+				opt["type"], opt["value"] = 6, id
+				sent[o.Name] = id
+			default:
+				if len(o.Choices) > 0 {
+					opt["value"] = o.Choices[int(uint64(num)%uint64(len(o.Choices)))]
+				}
+				sent[o.Name] = opt["value"].(string)
+			}
+			opts = append(opts, opt)
+		}
+		leaf := []map[string]any{{"name": v.Sub, "type": 1, "options": opts}}
+		if v.Group != "" {
+			leaf = []map[string]any{{"name": v.Group, "type": 2, "options": leaf}}
+		}
+		payload, _ := json.Marshal(map[string]any{"id": "1", "type": 2, "data": map[string]any{"id": "9", "name": v.Command, "options": leaf}})
 		var in discordgo.Interaction
-		if json.Unmarshal([]byte(raw), &in) != nil {
+		if err := json.Unmarshal(payload, &in); err != nil {
+			t.Fatalf("%s: discordgo refused the payload it should read: %v", v.key(), err)
+		}
+		group, sub, vals := leafCommand(in.ApplicationCommandData())
+		if group != v.Group || sub != v.Sub {
+			t.Fatalf("%s: walk found %q/%q", v.key(), group, sub)
+		}
+		for name, want := range sent {
+			if vals[name] != want {
+				t.Fatalf("%s: option %s came back as %q, sent %q", v.key(), name, vals[name], want)
+			}
+		}
+		if got := byKey[in.ApplicationCommandData().Name+"/"+group+"/"+sub]; got != v {
+			t.Fatalf("%s: the walk's key finds another verb", v.key())
+		}
+		if out, err := v.text(vals); err != nil {
+			if !errors.Is(err, errOption) {
+				t.Fatalf("%s: unexpected error %v", v.key(), err)
+			}
+		} else if !strings.HasPrefix(out, v.Prefix) {
+			t.Fatalf("%s: %q does not start with %q", v.key(), out, v.Prefix)
+		}
+
+		// A button: its custom_id round-trips when it is one of warroom's (an action
+		// without ':').
+		id := customID(bot.Button{Action: action, Value: value})
+		payload, _ = json.Marshal(map[string]any{"id": "2", "type": 3, "data": map[string]any{"custom_id": id, "component_type": 2}})
+		var press discordgo.Interaction
+		if err := json.Unmarshal(payload, &press); err != nil {
+			t.Fatalf("button payload refused: %v", err)
+		}
+		a, val, ok := parseCustomID(press.MessageComponentData().CustomID)
+		switch {
+		case action == "":
+			if ok {
+				t.Fatalf("custom_id %q without an action accepted", id)
+			}
+		case !strings.Contains(action, ":"): // warroom's actions ("page.ack") never hold one
+			if !ok || a != action || val != value {
+				t.Fatalf("custom_id %q parsed as %q %q %v", id, a, val, ok)
+			}
+		}
+
+		// Whatever arrives raw must not panic.
+		var any discordgo.Interaction
+		if json.Unmarshal([]byte(raw), &any) != nil {
 			return
 		}
-		switch in.Type {
+		switch any.Type {
 		case discordgo.InteractionApplicationCommand:
-			if _, ok := in.Data.(discordgo.ApplicationCommandInteractionData); !ok {
-				return
-			}
-			data := in.ApplicationCommandData()
-			group, sub, vals := leafCommand(data)
-			if v := byKey[data.Name+"/"+group+"/"+sub]; v != nil {
-				_, _ = v.text(vals)
+			if d, ok := any.Data.(discordgo.ApplicationCommandInteractionData); ok {
+				g, s, vals := leafCommand(d)
+				if v := byKey[d.Name+"/"+g+"/"+s]; v != nil {
+					_, _ = v.text(vals)
+				}
 			}
 		case discordgo.InteractionMessageComponent:
-			if d, ok := in.Data.(discordgo.MessageComponentInteractionData); ok {
+			if d, ok := any.Data.(discordgo.MessageComponentInteractionData); ok {
 				parseCustomID(d.CustomID)
 			}
 		}
