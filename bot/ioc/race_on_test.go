@@ -2,6 +2,6 @@
 
 package ioc
 
-// raceEnabled: the race detector slows everything ten-fold or more, so the timing test
-// uses smaller inputs under it.
+// raceEnabled: the race detector distorts timings, so the timing test measures in a
+// build without it.
 const raceEnabled = true
