@@ -19,6 +19,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -87,7 +88,14 @@ func num(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
+// check compares a figure with its target. Every figure is a time, a size, a rate or a
+// count, so a negative value is a measurement that failed (rssKB's -1): that is a failure,
+// never a figure under its limit.
 func check(v float64, less bool, limit float64) *bool {
+	if v < 0 || math.IsNaN(v) {
+		f := false
+		return &f
+	}
 	ok := v < limit
 	if !less {
 		ok = v >= limit
@@ -107,6 +115,9 @@ func printTable(figs []figure) {
 			if !*f.ok {
 				mark = "MISSED"
 			}
+		}
+		if f.value < 0 {
+			mark = "FAILED: not measured"
 		}
 		fmt.Printf("%-34s %12s %-6s %-10s %s\n", f.name, num(f.value), f.unit, f.target, mark)
 	}

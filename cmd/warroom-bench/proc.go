@@ -100,7 +100,7 @@ func runTimed(ctx context.Context, bin string, args ...string) (time.Duration, f
 		return took, 0, fmt.Errorf("%v: %s", err, out.String())
 	}
 	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var maxrss float64
+	maxrss := -1.0 // not measured: check fails it
 	if ru != nil {
 		maxrss = float64(ru.Maxrss) // KiB on Linux
 	}

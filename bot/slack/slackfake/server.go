@@ -34,6 +34,8 @@ type config struct {
 	pingInterval       time.Duration
 	now                func() time.Time
 	outageMode         OutageMode
+	scopes             []string // WithScopes
+	checkScopes        bool
 }
 
 // Option configures a Server.
@@ -99,8 +101,9 @@ type Server struct {
 	lastTS    tsMicros
 	idSeq     int
 
-	requests []RequestRecord
-	counts   map[string]int
+	requests   []RequestRecord
+	counts     map[string]int
+	usedScopes map[string]bool // scopes calls needed and had (scopes.go)
 
 	faults faultState
 	sm     socketState

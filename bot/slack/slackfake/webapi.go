@@ -138,7 +138,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case !s.tokenOK(spec, token):
 		rep = failure("invalid_auth")
 	default:
-		rep = spec.fn(s, p)
+		if rep = s.scopeCheckLocked(method, p); rep == nil {
+			rep = spec.fn(s, p)
+		}
 		// Applied; the answer may still be lost on its way back.
 		v = s.loseVerdictLocked(method)
 	}

@@ -16,6 +16,10 @@ func (s *Server) postTargetLocked(arg string) (*channel, string) {
 		if (c.private || c.im || c.mpim) && !c.isMember(s.cfg.botUserID) {
 			return nil, "not_in_channel"
 		}
+		// A public channel the bot has not joined takes posts only with chat:write.public.
+		if !c.isMember(s.cfg.botUserID) && !s.canPostPublicLocked() {
+			return nil, "not_in_channel"
+		}
 		if c.archived {
 			return nil, "is_archived"
 		}
@@ -58,7 +62,7 @@ func jsonArrayParam(p params, key string, max int) (json.RawMessage, bool) {
 	}
 	if key == "blocks" {
 		for _, it := range items {
-			if t, _ := it["type"].(string); t == "" {
+			if !validBlock(it) {
 				return nil, false
 			}
 		}
@@ -68,6 +72,47 @@ func jsonArrayParam(p params, key string, max int) (json.RawMessage, bool) {
 		return nil, false
 	}
 	return buf.Bytes(), true
+}
+
+// Block Kit limits Slack enforces (an over-long block makes the whole message invalid_blocks):
+// a section's text at most 3,000 characters, a header's 150, at most 25 elements in an
+// actions block; at most 50 blocks in all (jsonArrayParam's max).
+const (
+	maxSectionText   = 3000
+	maxHeaderText    = 150
+	maxActionElems   = 25
+	maxButtonTextLen = 75
+)
+
+// validBlock checks one block's type and the limits above.
+func validBlock(b map[string]any) bool {
+	t, _ := b["type"].(string)
+	textLen := func() int {
+		txt, _ := b["text"].(map[string]any)
+		v, _ := txt["text"].(string)
+		return utf8.RuneCountInString(v)
+	}
+	switch t {
+	case "":
+		return false
+	case "section":
+		return textLen() <= maxSectionText
+	case "header":
+		return textLen() <= maxHeaderText
+	case "actions":
+		els, _ := b["elements"].([]any)
+		if len(els) > maxActionElems {
+			return false
+		}
+		for _, e := range els {
+			em, _ := e.(map[string]any)
+			txt, _ := em["text"].(map[string]any)
+			if v, _ := txt["text"].(string); utf8.RuneCountInString(v) > maxButtonTextLen {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // content is the text/blocks/attachments triple every chat method takes.
