@@ -76,10 +76,23 @@ type testAdapter struct {
 	clock *clockwork.FakeClock
 }
 
-// newTestAdapter starts an adapter on a fresh fake; mutate adjusts the config first.
-func newTestAdapter(t *testing.T, mutate func(*Config)) *testAdapter {
+// manifestScopes are the bot scopes of the shipped manifest (both manifests ask for the
+// same; TestManifests checks that). Every adapter test runs with exactly these, so a call the
+// manifest does not cover fails the test with missing_scope.
+func manifestScopes(t testing.TB) []string {
 	t.Helper()
-	fake := slackfake.New(t)
+	scopes, err := slackfake.ManifestScopes("../../docs/slack/manifest-socket-mode.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scopes
+}
+
+// newTestAdapter starts an adapter on a fresh fake with the manifest's scopes (plus extra);
+// mutate adjusts the config first.
+func newTestAdapter(t *testing.T, mutate func(*Config), extra ...string) *testAdapter {
+	t.Helper()
+	fake := slackfake.New(t, slackfake.WithScopes(append(manifestScopes(t), extra...)...))
 	stub := newStub("ok")
 	clock := clockwork.NewFakeClockAt(time.Now())
 	cfg := Config{BotToken: fake.BotToken(), SigningSecret: fake.SigningSecret(), APIURL: fake.APIURL(),

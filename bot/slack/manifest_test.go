@@ -1,12 +1,15 @@
 package slack
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"slices"
 	"testing"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/warroom/warroom/bot"
 )
 
 // The manifests in docs/slack are what users install; keep them in step with the code.
@@ -51,9 +54,11 @@ func readManifest(t *testing.T, name string) manifest {
 }
 
 func TestManifests(t *testing.T) {
-	// Every scope a Web API call of the adapter needs; nothing beyond.
-	want := []string{"channels:history", "channels:read", "chat:write", "commands", "files:write", "groups:history",
-		"groups:read", "groups:write", "im:history", "im:write", "pins:write", "reactions:read"}
+	// The scopes are not a list written here: they are what the adapter's calls need,
+	// measured against the fake Slack (which answers missing_scope outside the manifest),
+	// plus the two that only subscribe to something (commands, the reaction_added event).
+	want := append(scopesTheAdapterUses(t), "commands", "reactions:read")
+	slices.Sort(want)
 	sm, hm := readManifest(t, "manifest-socket-mode.yaml"), readManifest(t, "manifest-http.yaml")
 	for name, m := range map[string]manifest{"socket": sm, "http": hm} {
 		got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot))
@@ -92,4 +97,51 @@ func path(t *testing.T, raw string) string {
 		return ""
 	}
 	return u.Path
+}
+
+// scopesTheAdapterUses drives every Web API call the adapter makes — each bot.Platform
+// method, the lookups after a lost answer, resolving a #name, reading a reacted message —
+// against a fake holding the manifest's scopes, and returns the scopes those calls needed.
+// Any call outside the manifest fails here with missing_scope.
+func scopesTheAdapterUses(t *testing.T) []string {
+	t.Helper()
+	ta := newTestAdapter(t, nil)
+	ctx := context.Background()
+	retry := bot.WithDelivery(ctx, bot.Delivery{Key: "1", MaybeDone: true})
+	ta.fake.AddUser("U0ALICE", "alice")
+	general := ta.fake.AddChannel("general", false, ta.fake.BotUserID(), "U0ALICE")
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	ch, err := ta.CreateChannel(ctx, "inc-1-scopes", true, "Scopes · sev3")
+	must("create", err)
+	_, err = ta.CreateChannel(retry, "inc-1-scopes", true, "Scopes · sev3") // name_taken: adopted
+	must("create after a lost answer", err)
+	must("invite", ta.Invite(ctx, ch.ID, []string{"U0ALICE"}))
+	id, err := ta.Post(retry, ch.ID, bot.Message{Text: "card", Buttons: []bot.Button{{Action: "a", Label: "A", Value: "1"}}})
+	must("post after a lost answer (private history)", err)
+	_, err = ta.Post(retry, "#general", bot.Message{Text: "announce"})
+	must("post by #name after a lost answer (public history, list)", err)
+	must("update", ta.Update(ctx, ch.ID, id, bot.Message{Text: "card v2"}))
+	must("ephemeral", ta.Ephemeral(ctx, ch.ID, "U0ALICE", bot.Message{Text: "psst"}))
+	_, err = ta.DM(retry, "U0ALICE", bot.Message{Text: "page"})
+	must("DM after a lost answer (im history)", err)
+	must("topic", ta.SetTopic(ctx, ch.ID, "new topic"))
+	must("pin", ta.Pin(ctx, ch.ID, id))
+	must("upload", ta.Upload(ctx, ch.ID, bot.File{Name: "r.md", Data: []byte("# report")}))
+	must("remove", ta.Remove(ctx, ch.ID, "U0ALICE"))
+	ts := ta.fake.PostAsUser(general, "U0ALICE", "a line worth keeping")
+	if _, ok := ta.fetchMessage(ctx, general, ts); !ok {
+		t.Fatal("reading a reacted message")
+	}
+	must("archive", ta.Archive(ctx, ch.ID))
+	for _, r := range ta.fake.Requests() {
+		if r.Err == "missing_scope" {
+			t.Errorf("%s answered missing_scope: the manifest lacks what it needs", r.Method)
+		}
+	}
+	return ta.fake.UsedScopes()
 }

@@ -23,11 +23,16 @@ func TestCreateChannelPrivateWithSuffixAndTopic(t *testing.T) {
 	if !ok || ch.Name != "inc-1-phishing-2" || got.Name != ch.Name || !got.IsPrivate || got.Topic != "Phishing · sev3 medium" {
 		t.Fatalf("created %+v, fake has %+v", ch, got)
 	}
-	pub, err := ta.CreateChannel(ctx, "inc-2-x", false, "")
+	// Public incident channels need the optional channels:manage (docs/slack §6).
+	if _, err := ta.CreateChannel(ctx, "inc-2-x", false, ""); !errors.Is(err, bot.ErrPermanent) || !strings.Contains(err.Error(), "missing_scope") {
+		t.Fatalf("a public channel with the manifest's scopes: %v, want missing_scope", err)
+	}
+	withManage := newTestAdapter(t, nil, "channels:manage")
+	pub, err := withManage.CreateChannel(ctx, "inc-2-x", false, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := ta.fake.Channel(pub.ID); got.IsPrivate {
+	if got, _ := withManage.fake.Channel(pub.ID); got.IsPrivate {
 		t.Fatal("private=false made a private channel")
 	}
 }

@@ -116,7 +116,13 @@ func newSlackE2E(t *testing.T, o e2eOptions) *slackE2E {
 	t.Helper()
 	fake := o.fake
 	if fake == nil {
-		fake = slackfake.New(t)
+		// The token has exactly the shipped manifest's scopes: a call outside them answers
+		// missing_scope, and the outbox's "giving up" fails the test (stop, below).
+		scopes, err := slackfake.ManifestScopes("../../docs/slack/manifest-socket-mode.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fake = slackfake.New(t, slackfake.WithScopes(scopes...))
 		fake.AddUser(uAlice, "alice")
 		fake.AddUser(uBob, "bob")
 		fake.AddUser(uCarol, "carol")

@@ -82,19 +82,8 @@ func (s *Server) neededScopeLocked(method string, p params) string {
 	case "conversations.history", "conversations.replies":
 		return kindScope(ch(), "history")
 	case "conversations.list":
-		types := splitList(p.Get("types"))
-		if len(types) == 0 {
-			types = []string{"public_channel"}
-		}
-		need := map[string]string{"public_channel": "channels:read", "private_channel": "groups:read", "im": "im:read", "mpim": "mpim:read"}
-		for _, t := range types {
-			if sc := need[t]; sc != "" && !s.hasScopeLocked(sc) {
-				return sc
-			}
-		}
-		if len(types) > 0 {
-			return need[types[0]]
-		}
+		// One scope per conversation type asked for; all are needed (see listScopes).
+		return strings.Join(listScopes(p), ",")
 	case "conversations.open":
 		if len(splitList(p.Get("users"))) > 1 {
 			return "mpim:write"
@@ -112,6 +101,22 @@ func (s *Server) neededScopeLocked(method string, p params) string {
 	return ""
 }
 
+// listScopes are the scopes conversations.list needs for the types it asks for.
+func listScopes(p params) []string {
+	types := splitList(p.Get("types"))
+	if len(types) == 0 {
+		types = []string{"public_channel"}
+	}
+	need := map[string]string{"public_channel": "channels:read", "private_channel": "groups:read", "im": "im:read", "mpim": "mpim:read"}
+	var out []string
+	for _, t := range types {
+		if sc := need[t]; sc != "" {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
 func (s *Server) hasScopeLocked(scope string) bool {
 	return !s.cfg.checkScopes || slices.Contains(s.cfg.scopes, scope)
 }
@@ -123,16 +128,21 @@ func (s *Server) scopeCheckLocked(method string, p params) reply {
 	if need == "" {
 		return nil
 	}
-	if !s.hasScopeLocked(need) {
-		r := failure("missing_scope")
-		r["needed"] = need
-		r["provided"] = strings.Join(s.cfg.scopes, ",")
-		return r
+	needs := strings.Split(need, ",")
+	for _, n := range needs {
+		if !s.hasScopeLocked(n) {
+			r := failure("missing_scope")
+			r["needed"] = n
+			r["provided"] = strings.Join(s.cfg.scopes, ",")
+			return r
+		}
 	}
 	if s.usedScopes == nil {
 		s.usedScopes = map[string]bool{}
 	}
-	s.usedScopes[need] = true
+	for _, n := range needs {
+		s.usedScopes[n] = true
+	}
 	return nil
 }
 
