@@ -22,10 +22,13 @@ const (
 )
 
 type reportKey struct {
-	n      int64
-	seq    int64
-	hash   string
-	person string // what a person sees differs: withheld titles, linked incidents
+	n    int64
+	seq  int64
+	hash string
+	// view is what differs between people who may see the incident: the name they see
+	// it under and how its linked incidents are named to them. People who see the same
+	// share one report, so a change costs one rebuild, not one per viewer.
+	view string
 }
 
 type cachedReport struct {
@@ -59,7 +62,7 @@ func (c *reportCache) put(k reportKey, rep *report.Report) {
 	now := c.clock.Now()
 	if len(c.m) >= reportCacheMax {
 		for key, e := range c.m {
-			if now.Sub(e.at) >= reportCacheTTL || key.n == k.n && key.person == k.person {
+			if now.Sub(e.at) >= reportCacheTTL || key.n == k.n && key.view == k.view {
 				delete(c.m, key)
 			}
 		}

@@ -58,7 +58,11 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		if err != nil {
 			return err
 		}
-		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, person: sess.Person}
+		view, err := s.viewKey(rd, shown, n, sess.Person)
+		if err != nil {
+			return err
+		}
+		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, view: view}
 		rep := s.cache.get(key)
 		if rep == nil {
 			d, err := s.loadReport(rd, inc, shown, sess.Person, now)

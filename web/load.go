@@ -83,6 +83,27 @@ func (s *Server) loadReport(rd Reader, inc *bot.Incident, shown, person string, 
 	return d, nil
 }
 
+// viewKey names what person's view of incident n depends on beyond the incident itself:
+// the name they see it under and what they see of each linked incident.
+func (s *Server) viewKey(rd Reader, shown string, n int64, person string) (string, error) {
+	links, err := rd.Links(n)
+	if err != nil {
+		return "", err
+	}
+	key := shown
+	for _, other := range links {
+		_, title, err := s.visible(rd, other, person)
+		switch {
+		case errors.Is(err, bot.ErrNotFound):
+			title = "\x00hidden"
+		case err != nil:
+			return "", err
+		}
+		key += "\x00" + strconv.FormatInt(other, 10) + "=" + title
+	}
+	return key, nil
+}
+
 // readIn records the session's first view of incident n (the access log the report
 // lists). A view that cannot be recorded is not served.
 func (s *Server) readIn(ctx context.Context, sess *session, n int64) error {
