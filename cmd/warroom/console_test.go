@@ -206,3 +206,36 @@ func TestReportLeavesOwnDomainsOut(t *testing.T) {
 		}
 	}
 }
+
+// A drill's timed injects print in the console at their offset while nobody types.
+func TestConsolePrintsDrillInjectsWithoutInput(t *testing.T) {
+	tpl := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(tpl, "drills"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	scenario := `title: "Quick drill"
+severity: 3
+type: phishing
+brief: A two-inject drill for the test.
+injects:
+  - offset: 0m
+    phase: identification
+    text: First inject, at the start.
+  - offset: 2s
+    phase: identification
+    text: Second inject, two seconds in.
+`
+	if err := os.WriteFile(filepath.Join(tpl, "drills", "quick.yaml"), []byte(scenario), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lc := startConsole(t, "--db", filepath.Join(t.TempDir(), "w.db"), "--templates", tpl)
+	lc.typeLine("/incident drill quick")
+	started := lc.waitFor("First inject, at the start.", 10*time.Second)
+	at := lc.waitFor("Second inject, two seconds in.", 10*time.Second)
+	if took := at.Sub(started); took < time.Second || took > 6*time.Second {
+		t.Errorf("inject due 2s in printed after %v", took)
+	}
+	if c := lc.end(); c != 0 {
+		t.Fatalf("exit %d: %s", c, lc.errb.String())
+	}
+}
