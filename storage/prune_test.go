@@ -42,12 +42,12 @@ func count(t *testing.T, db *DB, table string) int {
 	return n
 }
 
-// 10,000 delivered messages and 10,000 events leave under 320 KiB in use once pruned (the
+// 10,000 delivered messages and 10,000 events leave under 512 KiB in use once pruned (the
 // empty schema, every feature's tables and indexes, is about 260 KiB of that; the rows
 // before pruning are megabytes), and the file does not grow past its first high-water mark
 // however many days follow.
 func TestPruneBoundsGrowth(t *testing.T) {
-	const limit = 320 << 10
+	const limit = 512 << 10
 	ctx := context.Background()
 	db := openTest(t)
 	newIncident(t, db)
