@@ -51,6 +51,7 @@ type discordE2E struct {
 	general   string // #general in the served guild
 	elsewhere string // #general in the other guild
 	stop      func()
+	engine    *commands.Engine
 	sched     *bot.Scheduler // with discordOptions.scheduler
 	fired     chan int64     // timers the scheduler fired, after FireTimer returned
 }
@@ -143,6 +144,7 @@ channels: {announce: "#security-status"}
 	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
 		Hooks: hooks, Platforms: []string{"discord"}})
+	h.engine = engine
 	if o.scheduler {
 		h.fired = make(chan int64, 256)
 		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {

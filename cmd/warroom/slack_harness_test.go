@@ -83,6 +83,7 @@ type slackE2E struct {
 	general   string // #general: everyone and the bot
 	status    string // #security-status: the announce channel
 	stop      func()
+	engine    *commands.Engine
 	sched     *bot.Scheduler // with e2eOptions.scheduler
 	fired     chan int64     // timers the scheduler fired, after FireTimer returned
 }
@@ -191,6 +192,7 @@ channels: {announce: "#security-status"}
 	}
 	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
 		Hooks: hooks, Platforms: []string{"slack"}, WebURL: o.webURL})
+	h.engine = engine
 	if o.scheduler {
 		h.fired = make(chan int64, 256)
 		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
