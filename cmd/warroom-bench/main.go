@@ -39,7 +39,8 @@ func main() {
 	notes := flag.Int("notes", 6400, "note commands in the flat-out run")
 	decls := flag.Int("declarations", 256, "declarations")
 	pins := flag.Int("pins", 5000, "📌 events for the ingest measurement")
-	only := flag.String("only", "slack,ingest,report,idle,web", "which measurements to run (comma-separated)")
+	alertN := flag.Int("alerts", 5000, "alerts for the alerts-in measurement")
+	only := flag.String("only", "slack,ingest,alerts,report,idle,web", "which measurements to run (comma-separated)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
@@ -67,6 +68,9 @@ func main() {
 	}
 	if want("ingest") {
 		add(benchIngest(dir, *pins)...)
+	}
+	if want("alerts") {
+		add(benchAlerts(dir, *alertN)...)
 	}
 	if want("report") {
 		add(benchReport(abs, dir)...)
