@@ -7,8 +7,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
+	"net"
+	"path/filepath"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -226,5 +229,57 @@ func TestDiscordAlertsEndToEnd(t *testing.T) {
 	var inc2 *bot.Incident
 	if err := h.db.View(t.Context(), func(tx *storage.Tx) (err error) { inc2, err = tx.Incident(2); return }); err != nil || inc2.DeclaredBy != "bob" {
 		t.Fatalf("INC-2: %+v %v", inc2, err)
+	}
+}
+
+// `warroom run` with only the console starts the --http listener for alerts.sources, and
+// refuses to start without --http or without a source's secret, naming the config key.
+func TestRunServesAlertsWithTheConsole(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "warroom.yaml")
+	writeFile(t, cfgPath, "leads: [alice]\nroster:\n  - {name: alice}\n  - {name: bob}\n"+e2eAlertsYAML)
+	dbPath := filepath.Join(dir, "w.db")
+	env := map[string]string{"WARROOM_ALERTS_SIEM_SECRET": e2eAlertSecret, "USER": "alice", "WARROOM_FILES": dir}
+
+	code, _, stderr := runCLI(t, "", env, "run", "--db", dbPath, "--config", cfgPath)
+	if code == 0 || !strings.Contains(stderr, "warroom.yaml:6: alerts.sources is set but --http") {
+		t.Fatalf("without --http: %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", map[string]string{"USER": "alice"}, "run", "--db", dbPath, "--config", cfgPath, "--http", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(stderr, "warroom.yaml:7: alerts.sources.siem.secret_env: WARROOM_ALERTS_SIEM_SECRET is not set in the environment") {
+		t.Fatalf("without the secret: %d %s", code, stderr)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	stdin, feed := io.Pipe()
+	var out, errb lockedBuffer
+	ready := make(chan struct{})
+	m := &Main{Stdin: stdin, Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Ready: func() { close(ready) }}
+	done := make(chan int, 1)
+	go func() { done <- m.Run(context.Background(), []string{"run", "--db", dbPath, "--config", cfgPath, "--http", addr}) }()
+	select {
+	case <-ready:
+	case code := <-done:
+		t.Fatalf("run exited %d: %s", code, errb.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("run never became ready")
+	}
+	send := &alertSender{t: t, url: "http://" + addr + "/hooks/alerts/siem"}
+	send.key, _ = stdwebhook.ParseSecret(e2eAlertSecret)
+	code2, ans := send.send(`{"summary":"Beacon from db1","severity":"critical","dedup_key":"db1"}`, time.Now())
+	feed.Close()
+	if c := <-done; c != 0 {
+		t.Fatalf("run exited %d: %s", c, errb.String())
+	}
+	if code2 != 202 || ans["incident"] != "INC-1" || ans["new"] != true {
+		t.Fatalf("alert to the console's run: %d %v", code2, ans)
+	}
+	if code, stdout, _ := runCLI(t, "", nil, "incidents", "--db", dbPath, "--json"); code != 0 || !strings.Contains(stdout, `"title": "Beacon from db1"`) {
+		t.Fatalf("incidents: %d %s", code, stdout)
 	}
 }
