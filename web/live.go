@@ -224,6 +224,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 		s.notFound(w, r)
 		return
 	}
+	if err == nil {
+		// The stream replays the timeline: a view like the page, so it is a read-in too.
+		err = s.readIn(r.Context(), sess, n)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
