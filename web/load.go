@@ -42,14 +42,31 @@ func (s *Server) visible(rd Reader, n int64, person string) (*bot.Incident, stri
 }
 
 // scrubber hides a withheld title (codename naming, a lead who is not a member) wherever
-// the timeline repeats it; otherwise it changes nothing.
+// the timeline repeats it; otherwise it changes nothing. Where a text repeats the title
+// exactly, the codename replaces it. A text that still holds the title another way is
+// withheld whole: an alert's summary becomes the title folded to one line and cut to
+// MaxTitleLen runes, while the alert's entry keeps the whole summary, so the exact title
+// is not in it (and the cut part is the rest of the title).
 func scrubber(inc *bot.Incident, shown string) func(string) string {
 	if shown == inc.Title || strings.TrimSpace(inc.Title) == "" {
 		return func(s string) string { return s }
 	}
 	title := inc.Title
-	return func(s string) string { return strings.ReplaceAll(s, title, shown) }
+	core := foldSpace(strings.TrimSuffix(title, "…"))
+	return func(s string) string {
+		s = strings.ReplaceAll(s, title, shown)
+		if core != "" && strings.Contains(foldSpace(s), core) {
+			return withheldText
+		}
+		return s
+	}
 }
+
+// withheldText stands for a text that names a withheld title.
+const withheldText = "(withheld: the text names the incident's title)"
+
+// foldSpace makes every run of white space one space, as a title is folded.
+func foldSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // loadReport reads incident inc's report data as person may see it: a withheld title
 // replaced by the codename, and linked incidents' titles shown only as the person may see
@@ -67,6 +84,11 @@ func (s *Server) loadReport(rd Reader, inc *bot.Incident, shown, person string, 
 			d.Entries[i].Text = scrub(d.Entries[i].Text)
 		}
 		d.Incident.Resolution = scrub(d.Incident.Resolution)
+		// An alert group's summary is the title of the incident it declared.
+		for i := range d.Alerts {
+			d.Alerts[i].Summary = scrub(d.Alerts[i].Summary)
+			d.Alerts[i].Key = scrub(d.Alerts[i].Key)
+		}
 	}
 	for i := range d.Related {
 		rel := &d.Related[i]

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/storage"
 )
 
@@ -52,5 +53,90 @@ func TestSecLiveStreamReplayIsARecordedReadIn(t *testing.T) {
 	}
 	if len(reads) != 1 || reads[0].Person != "dave" {
 		t.Errorf("dave read the timeline through /events; read-ins recorded: %+v (want one, dave)", reads)
+	}
+}
+
+// With channels.naming: codename a lead outside an incident sees its codename, never its
+// title. The web view hides the title by replacing the exact title string in entry texts;
+// an alert-declared incident's title is the alert summary cut to 120 runes (and with its
+// whitespace folded), while entry 1 keeps the whole summary, so the replacement never
+// matches and the title is shown in full on the page, the downloads and the stream.
+func TestSecCodenameTitleLeaksThroughTheAlertEntry(t *testing.T) {
+	s := newSite(t, `channels: {naming: codename}
+alerts:
+  sources:
+    siem: {format: generic, secret_env: SIEM_SECRET}
+  routes:
+    - match: {}
+      action: declare
+      invite: [alice]
+`)
+	summary := "Payroll fraud at ACME: wire transfers to account 4411 approved by the CFO's assistant " +
+		"outside business hours, see finance ticket FIN-2231 and the bank's call"
+	res, err := s.eng.IngestAlert(s.ctx, alert.Alert{Source: "siem", Key: "payroll-1", Status: alert.StatusFiring, Summary: summary, ObservedAt: t0})
+	if err != nil || !res.New {
+		t.Fatalf("ingest: %+v %v", res, err)
+	}
+	if err := s.del.Flush(s.ctx); err != nil {
+		t.Fatal(err)
+	}
+	dave := s.signIn("dave") // a lead, not a member
+	for _, p := range []string{"/incidents/INC-1", "/incidents/INC-1/report.md", "/incidents/INC-1/report.json",
+		"/incidents/INC-1/timeline.json", "/incidents/INC-1/timeline.csv"} {
+		resp := s.get(dave, p)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		if strings.Contains(resp.body, "Payroll fraud") {
+			t.Errorf("%s shows the codenamed title to a lead outside the incident", p)
+		}
+	}
+	// Only the text is withheld: the lead still sees the entry, and a member all of it.
+	if resp := s.get(dave, "/incidents/INC-1/timeline.json"); !strings.Contains(resp.body, "(withheld: the text names the incident's title)") {
+		t.Errorf("the alert entry is not shown withheld to the lead: %s", resp.body)
+	}
+	if resp := s.get(s.signIn("alice"), "/incidents/INC-1/timeline.json"); !strings.Contains(resp.body, "the bank's call") {
+		t.Errorf("a member does not see the whole alert summary: %s", resp.body)
+	}
+}
+
+const codenameAlertSite = `channels: {naming: codename}
+alerts:
+  sources:
+    siem: {format: generic, secret_env: SIEM_SECRET}
+  routes:
+    - match: {}
+      action: declare
+      invite: [alice]
+`
+
+func (s *site) sendAlert(a alert.Alert) {
+	s.t.Helper()
+	if a.Source == "" {
+		a.Source, a.Status, a.ObservedAt = "siem", alert.StatusFiring, t0
+	}
+	if _, err := s.eng.IngestAlert(s.ctx, a); err != nil {
+		s.t.Fatalf("ingest: %v", err)
+	}
+	if err := s.del.Flush(s.ctx); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// Even a short alert summary leaks: the report's alerts section lists each group's summary,
+// which is the incident's title, and loadReport scrubs the entries and the resolution but
+// not d.Alerts.
+func TestSecCodenameTitleLeaksThroughTheReportAlertsSection(t *testing.T) {
+	s := newSite(t, codenameAlertSite)
+	s.sendAlert(alert.Alert{Key: "payroll-1", Summary: "Payroll fraud at ACME"})
+	dave := s.signIn("dave") // a lead, not a member
+	for _, p := range []string{"/incidents/INC-1", "/incidents/INC-1/report.md", "/incidents/INC-1/report.html", "/incidents/INC-1/report.json"} {
+		resp := s.get(dave, p)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		if strings.Contains(resp.body, "Payroll fraud") {
+			t.Errorf("%s shows the codenamed title to a lead outside the incident (alerts section)", p)
+		}
 	}
 }
