@@ -5,6 +5,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -139,4 +140,41 @@ func TestSecCodenameTitleLeaksThroughTheReportAlertsSection(t *testing.T) {
 			t.Errorf("%s shows the codenamed title to a lead outside the incident (alerts section)", p)
 		}
 	}
+}
+
+// A lead outside a codenamed incident gets timeline.json with the title replaced by the
+// codename — and each entry's salt and text_commit, the commitment to the real text. A
+// guess at the title is then checked offline: text_commit = SHA-256(salt ‖ text with the
+// guess put back). Titles are short and guessable ("Payroll fraud", "Ransomware on
+// finance file server"), so the codename protects nothing against a patient lead.
+func TestSecCodenameTimelineExportConfirmsTitleGuesses(t *testing.T) {
+	s := newSite(t, "channels: {naming: codename}")
+	s.declare("alice", "Payroll fraud")
+	resp := s.get(s.signIn("dave"), "/incidents/INC-1/timeline.json")
+	var entries []struct {
+		Kind, Text, Salt string
+		Commit           string `json:"text_commit"`
+	}
+	if err := json.Unmarshal([]byte(resp.body), &entries); err != nil {
+		t.Fatalf("%v: %s", err, resp.body)
+	}
+	var inc *bot.Incident
+	if err := s.db.View(s.ctx, func(tx *storage.Tx) (err error) { inc, err = tx.Incident(1); return err }); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Kind != bot.KindDeclared {
+			continue
+		}
+		if e.Salt == "" {
+			return // scrubbed entries carry no salt: nothing to check a guess against
+		}
+		for _, guess := range []string{"Phishing wave", "Ransomware", "Payroll fraud"} {
+			if bot.TextCommit(e.Salt, strings.ReplaceAll(e.Text, inc.ChannelName, guess)) == e.Commit {
+				t.Errorf("the export lets a lead outside the incident confirm the codenamed title %q offline", guess)
+			}
+		}
+		return
+	}
+	t.Fatalf("no declared entry in the export: %s", resp.body)
 }
