@@ -132,6 +132,11 @@ func TestSlackRedactionEditsAndTellsTheAuthor(t *testing.T) {
 	if _, ok := h.fake.Message(ch, ts); !ok {
 		t.Error("the author's own message is gone, though Slack does not let the bot delete it")
 	}
+	// While the bot runs (a closing process would checkpoint the WAL anyway): the database
+	// file and its WAL hold neither secret, as bytes.
+	if found := countSecrets(t, []string{secretNote, secretThird}, h.dbPath, h.dbPath+"-wal"); len(found) != 0 {
+		t.Errorf("the running bot's database still holds: %v", found)
+	}
 	if v, err := h.db.Verify(context.Background(), 1); err != nil || !v.OK {
 		t.Fatalf("verify: %+v %v", v, err)
 	}
