@@ -46,6 +46,10 @@ type Config struct {
 	// KeepSecrets stores what looks like a credential in incoming text as written instead
 	// of masking it (docs/chain.md); the reply then offers to redact the entry.
 	KeepSecrets bool `yaml:"keep_secrets"`
+	// TLP is the label a new incident gets (config_report.go); Organisation is who files
+	// the regulators' notifications.
+	TLP          string       `yaml:"tlp"`
+	Organisation Organisation `yaml:"organisation"`
 
 	Location *time.Location `yaml:"-"`
 	own      *ioc.Own
@@ -166,6 +170,9 @@ func (c *Config) applyDefaults() {
 		n.LessonsReviewWithin = duration.Duration(14 * 24 * time.Hour)
 	}
 	c.Alerts.Normalize()
+	if c.TLP == "" {
+		c.TLP = DefaultTLP.Name()
+	}
 	if c.Location == nil {
 		c.Location, _ = time.LoadLocation(c.Timezone)
 		if c.Location == nil {

@@ -256,6 +256,7 @@ func (c *Config) validate(data []byte) error {
 			bad("$.templates", "templates", "%s is not a directory", c.Templates)
 		}
 	}
+	c.validateReport(bad)
 	known := func(person string) bool { return names[person] }
 	for _, fe := range c.OnCall.Validate(known) {
 		badAt(lineNear(data, "$."+fe.Path), fe.Path, "%s", fe.Msg)

@@ -39,6 +39,19 @@ type ChatMessage struct {
 	Text      string
 	At        time.Time
 	Permalink string
+	// Files are the message's attachments as the adapter fetched and hashed them through
+	// the platform's API — only for a 🧾 (receipt) reaction, which makes them evidence.
+	Files []FileReceipt
+}
+
+// FileReceipt is one attached file as warroom read it: the SHA-256 and size of the bytes
+// the platform served. Err says why it could not be read (then there is no hash).
+type FileReceipt struct {
+	ID     string
+	Name   string
+	Size   int64
+	SHA256 string
+	Err    string
 }
 
 // Reaction is an emoji added to a message. Emoji is the platform-neutral name

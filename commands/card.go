@@ -22,7 +22,11 @@ func (c *call) cardAndTopic() (card, topic string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
+	facts, err := c.facts()
+	if err != nil {
+		return "", "", err
+	}
+	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + factCardLines(facts) + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
 }
 
 func sevLabel(cfg *bot.Config, sev int) string {

@@ -78,7 +78,8 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 		text += " from " + d.origin
 	}
 	text += ": " + d.title
-	decl := bot.Data{"severity": d.severity, "type": d.typ, "drill": d.drill, "platform": inc.Platform, "by": c.who}
+	decl := bot.Data{"severity": d.severity, "type": d.typ, "drill": d.drill, "platform": inc.Platform, "by": c.who,
+		"tlp": c.e.cfg.IncidentTLP().Name()}
 	if err := c.record(bot.KindDeclared, text, decl); err != nil {
 		return nil, err
 	}
@@ -210,8 +211,12 @@ func (c *call) checklistText(phase bot.Phase) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	missing, err := c.missingFactsLine()
+	if err != nil {
+		return "", err
+	}
 	if len(items) == 0 {
-		return "No exit criteria for " + string(phase) + ".", nil
+		return strings.TrimSpace("No exit criteria for " + string(phase) + ".\n" + missing), nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Exit criteria for %s* (tick with /incident check <n>):", phase)
@@ -224,6 +229,9 @@ func (c *call) checklistText(phase bot.Phase) (string, error) {
 		if it.CheckedAt != nil {
 			fmt.Fprintf(&b, " — %s", it.CheckedBy)
 		}
+	}
+	if missing != "" {
+		b.WriteString("\n" + missing)
 	}
 	return b.String(), nil
 }

@@ -107,6 +107,7 @@ func New(d Deps) *Engine {
 		"rotating_light": declareFromReaction,
 		"pushpin":        pinToTimeline,
 		"x":              redactByReaction,
+		"receipt":        evidenceFromUpload,
 	}
 	e.timers = map[string]timerHandler{}
 	registerNudges(e)

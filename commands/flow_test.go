@@ -137,7 +137,7 @@ func TestWholeIncident(t *testing.T) {
 		}
 	}
 	announce := channelLines(transcript, "security-status")
-	if strings.Count(announce, "warroom: INC-1 · sev2 (high)") != 5 || strings.Contains(announce, "payroll") {
+	if strings.Count(announce, "warroom: TLP:GREEN · INC-1 · sev2 (high)") != 5 || strings.Contains(announce, "payroll") {
 		t.Errorf("announce channel:\n%s", announce)
 	}
 	if !strings.Contains(transcript, "[@bob ") || !strings.Contains(transcript, "[@carol ") || !strings.Contains(transcript, "[@dave ") {

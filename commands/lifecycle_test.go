@@ -633,7 +633,7 @@ func TestHelp(t *testing.T) {
 
 	cases := []struct{ text, want, not string }{
 		{"help close", "/incident close <true-positive|false-positive|benign|duplicate INC-n> [resolution] — close the incident with its class and resolution\n(commander, acting commander, scribe or a lead only)", ""},
-		{"help note", "/incident note <text> — add a note to the timeline", "commander"},
+		{"help note", "/incident note [--tlp <level>] <text> — add a note to the timeline", "commander"},
 		{"HELP Declare", "/incident declare <title> [sev1..sev4] — declare an incident", ""},
 		{"help task", "/incident task add <text> [@owner] [due <duration>] — add an action item", ""},
 		{"help task done", "/incident task done <n> — mark a task done", ""},

@@ -80,8 +80,15 @@ func forLine(to []addressee) string {
 
 // nudgeData is the part of every reminder's template data that describes the incident.
 func (c *call) nudgeData(to []addressee) templates.NudgeData {
-	return templates.NudgeData{ID: c.inc.ID(), Title: TitleOutside(c.e.cfg, c.inc), Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
+	d := templates.NudgeData{ID: c.inc.ID(), Title: TitleOutside(c.e.cfg, c.inc), Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
 		Phase: string(c.inc.Phase), Drill: c.inc.Drill, Open: c.inc.Open(), For: forLine(to)}
+	// A reminder goes out even if the facts cannot be read; it then just does not ask.
+	if f, err := c.facts(); err != nil {
+		c.e.log.Warn("reading the facts for a reminder", "incident", c.inc.ID(), "err", err)
+	} else {
+		d.Missing = missingFacts(f)
+	}
+	return d
 }
 
 // renderNudge renders nudges/<name>.md.tmpl; a broken override is logged and a plain line

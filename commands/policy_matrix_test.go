@@ -133,6 +133,17 @@ var matrixCases = []matrixCase{
 	{action: "incident clock", kind: "cmd", text: "clock {at}"},
 	{action: "incident clock (start)", kind: "cmd", text: "clock {at}nis2"},
 	{action: "incident clock (done)", kind: "cmd", text: "clock {at}done gdpr"},
+	{action: "incident summary", kind: "cmd", text: "summary probe"},
+	{action: "incident impact", kind: "cmd", text: "impact people 3 probe"},
+	{action: "incident rootcause", kind: "cmd", text: "rootcause probe"},
+	{action: "incident detected", kind: "cmd", text: "detected 2026-01-01T00:00:00Z probe"},
+	{action: "incident assess", kind: "cmd", text: "assess malicious yes probe"},
+	{action: "incident delay", kind: "cmd", text: "delay gdpr probe"},
+	{action: "incident tlp", kind: "cmd", text: "tlp red"},
+	{action: "incident evidence", kind: "cmd", text: "evidence"},
+	{action: "incident evidence add", kind: "cmd", text: "evidence add probe"},
+	{action: "incident evidence transfer", kind: "cmd", text: "evidence transfer 1 @erin probe"},
+	{action: "incident evidence list", kind: "cmd", text: "evidence list {at}"},
 	{action: "press role.claim", kind: "press", text: "role.claim {n}:forensics"},
 	{action: "press join.approve", kind: "press", text: "join.approve {n}:lou"},
 	{action: "press page.ack", kind: "press", text: "page.ack {p}"},
@@ -143,6 +154,7 @@ var matrixCases = []matrixCase{
 	{action: "react rotating_light", kind: "react", text: "rotating_light"},
 	{action: "react pushpin", kind: "react", text: "pushpin"},
 	{action: "react x", kind: "react", text: "x"},
+	{action: "react receipt", kind: "react", text: "receipt"},
 	{action: "react white_check_mark", kind: "react", text: "white_check_mark"},
 	{action: "page", kind: "slash", text: "/page secops probe"},
 	{action: "page list", kind: "slash", text: "/page list"},
@@ -179,6 +191,7 @@ func TestPolicyMatrix(t *testing.T) {
 		}
 		h.mustSay(steward, ch, "remove @frank", "frank removed")
 		h.mustSay(steward, ch, "task add probe task", "Task 1 added")
+		h.mustSay(steward, ch, "evidence add probe item", "Evidence 1 recorded")
 		h.mustSay(steward, ch, "clock gdpr", "gdpr clock started")
 		h.mustSay("lou", "general", "join INC-"+strconv.FormatInt(n, 10), "Asked to join")
 		m := pageRe.FindStringSubmatch(h.do(console.Name, steward, ch, "/page secops probe page"))
@@ -279,7 +292,7 @@ func TestPolicyMatrix(t *testing.T) {
 						t.Errorf("%s: allowed by the policy but forbidden: %s", what, reply)
 					}
 					// "task" alone only ever answers with its usage.
-					if outcome == "error" || outcome == "ok" || mc.action == "incident task" && strings.HasPrefix(reply, "Usage:") {
+					if outcome == "error" || outcome == "ok" || (mc.action == "incident task" || mc.action == "incident evidence") && strings.HasPrefix(reply, "Usage:") {
 						succeeded[mc.action+" "+mc.text] = true
 					}
 				}
@@ -426,6 +439,9 @@ func runMatrixCase(h *harness, mc matrixCase, who, channel, sit string, inc, twi
 			id = matrixPageMsg[inc] // the incident's page post
 		}
 		msg := &bot.ChatMessage{ID: id, Channel: channel, Author: bot.User{ID: "bob"}, Text: "a message worth keeping", At: t0}
+		if text == "receipt" {
+			msg.Files = []bot.FileReceipt{{ID: "F1", Name: "probe.txt", Size: 5, SHA256: strings.Repeat("ab", 32)}}
+		}
 		return h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: msg.ID, Emoji: text, Message: msg}).Text
 	case "slash":
 		name, rest, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")

@@ -34,7 +34,7 @@ func TestREADMEPermissionTable(t *testing.T) {
 func TestPolicyCoversEveryAction(t *testing.T) {
 	h := newHarness(t)
 	want := map[string]bool{}
-	for _, v := range append(h.eng.Verbs(), verbTaskUsage) {
+	for _, v := range append(h.eng.Verbs(), verbTaskUsage, verbEvidenceUsage) {
 		want[verbAction(v)] = true
 	}
 	for a := range h.eng.buttons {

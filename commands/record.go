@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -10,32 +9,45 @@ import (
 )
 
 var verbNote = &Verb{
-	Name: "note", Usage: "note <text>", Scope: InIncident, Summary: "add a note to the timeline",
+	Name: "note", Usage: "note [--tlp <level>] <text>", Scope: InIncident, Summary: "add a note to the timeline (--tlp red: label it)",
 	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		if c.rest == "" {
+		tlp, text, err := takeTLP(c.rest)
+		if err != nil {
+			return err
+		}
+		if text == "" {
 			return c.usage()
 		}
-		if err := c.record(bot.KindNote, c.rest, bot.Data{}); err != nil {
+		if err := c.record(bot.KindNote, text, tlpData(tlp)); err != nil {
 			return err
 		}
-		if err := c.postEntry(c.lastSeq, bot.Message{Text: "📝 " + c.who + ": " + c.rest}); err != nil {
+		post := "📝 " + c.who + ": " + text
+		if tlp != bot.TLPUnset {
+			post = "📝 " + c.who + " [" + tlp.String() + "]: " + text
+		}
+		if err := c.postEntry(c.lastSeq, bot.Message{Text: post}); err != nil {
 			return err
 		}
-		c.say("Noted on %s as entry %d.", c.inc.ID(), c.lastSeq)
+		c.say("Noted on %s as entry %d%s.", c.inc.ID(), c.lastSeq, tlpNote(tlp))
 		return nil
 	},
 }
 
 var verbUpdate = &Verb{
-	Name: "update", Usage: "update <text>", Scope: InIncident,
+	Name: "update", Usage: "update [--tlp <level>] <text>", Scope: InIncident,
 	Summary: "post a status update (channel, card and announce channel)",
 	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		if c.rest == "" {
+		tlp, text, err := takeTLP(c.rest)
+		if err != nil {
+			return err
+		}
+		if text == "" {
 			return c.usage()
 		}
-		if err := c.record(bot.KindUpdate, c.rest, bot.Data{}); err != nil {
+		c.rest = text
+		if err := c.record(bot.KindUpdate, c.rest, tlpData(tlp)); err != nil {
 			return err
 		}
 		seq := c.lastSeq
@@ -45,21 +57,11 @@ var verbUpdate = &Verb{
 		if err := c.postEntry(seq, bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, c.rest)}); err != nil {
 			return err
 		}
-		if ch := c.e.cfg.Channels.Announce; ch != "" {
-			// Sanitised: no title or details leave the private channel, only where it stands.
-			label := c.inc.ID()
-			if c.e.cfg.Channels.Naming == "codename" {
-				label = c.inc.ChannelName
-			}
-			text := fmt.Sprintf("%s · %s · phase %s · updated %s", label, sevLabel(c.e.cfg, c.inc.Severity), c.inc.Phase, bot.ChatTime(c.now))
-			if next, ok := c.e.cfg.Nudges.StatusUpdate["sev"+strconv.Itoa(c.inc.Severity)]; ok {
-				text += " · next update by " + bot.ChatTime(c.now.Add(next.Std()))
-			}
-			if err := c.postTo(c.inc.Platform, ch, bot.Message{Text: drillMark(c.inc, text)}); err != nil {
-				return err
-			}
+		withheld, err := c.announce()
+		if err != nil {
+			return err
 		}
-		c.say("Status update posted on %s as entry %d.", c.inc.ID(), seq)
+		c.say("Status update posted on %s as entry %d%s.", c.inc.ID(), seq, withheld)
 		return nil
 	},
 }

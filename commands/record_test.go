@@ -27,8 +27,8 @@ func TestNote(t *testing.T) {
 	wantContains(t, "continuation", h.flush(), "📝 alice: first line\n  second line\n")
 
 	h.unchanged(1, func() {
-		wantContains(t, "empty", h.cmd("alice", ch, "note"), "Usage: /incident note <text>")
-		wantContains(t, "blank", h.cmd("alice", ch, "note    "), "Usage: /incident note <text>")
+		wantContains(t, "empty", h.cmd("alice", ch, "note"), "Usage: /incident note [--tlp <level>] <text>")
+		wantContains(t, "blank", h.cmd("alice", ch, "note    "), "Usage: /incident note [--tlp <level>] <text>")
 		wantContains(t, "non-member", h.cmd("bob", ch, "note hi"), "You are not a member of INC-1.")
 		wantContains(t, "outside", h.cmd("alice", "general", "note hi"), "/incident note works in an incident's channel. Open incidents: #inc-1-phishing-wave.")
 		wantContains(t, "control characters", h.cmd("alice", ch, "note \x1b]0;owned\x07"), "control characters")
@@ -48,7 +48,7 @@ func TestUpdate(t *testing.T) {
 		out := h.flush()
 		wantContains(t, "incident channel", channelLines(out, ch), "warroom: *Status update* from alice: Contained: payroll mailbox purged")
 		announce := channelLines(out, "security-status")
-		want := "[#security-status 1] warroom: INC-1 · sev3 (medium) · phase identification · updated 2026-03-02 09:00 UTC · next update by 2026-03-02 13:00 UTC\n"
+		want := "[#security-status 1] warroom: TLP:GREEN · INC-1 · sev3 (medium) · phase identification · updated 2026-03-02 09:00 UTC · next update by 2026-03-02 13:00 UTC\n"
 		if announce != want {
 			t.Errorf("announce channel:\n%s\nwant:\n%s", announce, want)
 		}
@@ -64,7 +64,7 @@ func TestUpdate(t *testing.T) {
 		h.flush()
 		h.mustSay("alice", ch, "update sev raised", "Status update posted")
 		announce := channelLines(h.flush(), "security-status")
-		wantContains(t, "announce", announce, "warroom: "+ch+" · sev3 (medium) · phase identification")
+		wantContains(t, "announce", announce, "warroom: TLP:GREEN · "+ch+" · sev3 (medium) · phase identification")
 		wantNot(t, "announce", announce, "INC-1", "Phishing", "payroll")
 	})
 
@@ -77,7 +77,7 @@ func TestUpdate(t *testing.T) {
 		wantNot(t, "console", out, "security-status")
 		wantContains(t, "console", out, "*Status update* from alice: all quiet")
 		h.unchanged(1, func() {
-			wantContains(t, "empty", h.cmd("alice", ch, "update"), "Usage: /incident update <text>")
+			wantContains(t, "empty", h.cmd("alice", ch, "update"), "Usage: /incident update [--tlp <level>] <text>")
 		})
 	})
 }

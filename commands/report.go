@@ -11,22 +11,21 @@ import (
 	"github.com/warroom/warroom/bot/report"
 )
 
-// ReportFormats are the report's formats, the default first.
-var ReportFormats = []string{"md", "html", "json"}
+// ReportFormats are the report's formats, the default first, then the regulators'
+// notification drafts.
+var ReportFormats = []string{"md", "html", "json", "gdpr", "nis2", "sec"}
 
 var verbReport = &Verb{
-	Name: "report", Usage: "report [md|html|json]", Scope: InIncident,
-	Summary: "upload the lessons-learned report (marked DRAFT while the incident is open)",
-	Args:    []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats, Help: "md (default), html or json"}},
+	Name: "report", Usage: "report [md|html|json|gdpr|nis2|sec] [tlp:<level>]", Scope: InIncident,
+	Summary: "upload the lessons-learned report (DRAFT while open), or a regulator's notification draft",
+	Args: []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats, Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
+		{Name: "audience", Kind: ArgChoice, Choices: audienceChoices(), Help: "leave out what is labelled above this level"}},
 	Run: func(c *call) error {
-		format := strings.ToLower(strings.TrimSpace(c.rest))
-		if format == "" || format == "markdown" {
-			format = "md"
+		format, audience, err := parseReportArgs(c.rest)
+		if err != nil {
+			return err
 		}
-		if !slices.Contains(ReportFormats, format) {
-			return refuse("Unknown report format %q. Formats: %s.", format, validList(ReportFormats))
-		}
-		r, err := c.buildReport()
+		r, err := c.buildReportFor(audience)
 		if err != nil {
 			return err
 		}
@@ -38,14 +37,70 @@ var verbReport = &Verb{
 		if r.Incident.Report.Draft {
 			what = "DRAFT report (the incident is still open)"
 		}
-		c.say("Uploading the %s %s to #%s: %s, %d bytes.", c.inc.ID(), what, c.inc.ChannelName, r.FileName(format), size)
+		if report.IsRegime(format) {
+			d, _ := r.Notification(format)
+			what = format + " notification draft (" + gapsLine(d) + ")"
+		}
+		c.say("Uploading the %s %s, %s, to #%s: %s, %d bytes.", c.inc.ID(), what, r.Classification.TLP, c.inc.ChannelName, uploadName(r, format), size)
 		return nil
 	},
+}
+
+// parseReportArgs reads "[format] [tlp:<level>]" in either order.
+func parseReportArgs(s string) (format string, audience bot.TLP, err error) {
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		switch {
+		case strings.HasPrefix(w, "tlp:"):
+			t, ok := bot.ParseTLP(w)
+			if !ok || audience != bot.TLPUnset {
+				return "", 0, refuse("%q is not an audience: use one of %s.", w, validList(audienceChoices()))
+			}
+			audience = t
+		case w == "markdown" && format == "":
+			format = "md"
+		case slices.Contains(ReportFormats, w) && format == "":
+			format = w
+		default:
+			return "", 0, refuse("Unknown report format %q. Formats: %s; an audience as tlp:green.", w, validList(ReportFormats))
+		}
+	}
+	if format == "" {
+		format = "md"
+	}
+	return format, audience, nil
+}
+
+// audienceChoices are the audiences a report may be cut for.
+func audienceChoices() []string {
+	out := make([]string, 0, len(bot.TLPNames))
+	for _, n := range bot.TLPNames {
+		out = append(out, "tlp:"+n)
+	}
+	return out
+}
+
+// gapsLine counts a draft's gaps for the reply.
+func gapsLine(d *report.Draft) string {
+	if len(d.Gaps) == 0 {
+		return "Gaps: none"
+	}
+	return fmt.Sprintf("%d gaps, listed at the top", len(d.Gaps))
+}
+
+// uploadName is the file name of a format's upload.
+func uploadName(r *report.Report, format string) string {
+	if report.IsRegime(format) {
+		return r.NotificationFileName(format)
+	}
+	return r.FileName(format)
 }
 
 // RenderReport writes r in format (md, html or json). A *report.FallbackError means the
 // report was written with the built-in template because an override is broken.
 func RenderReport(r *report.Report, format string, w io.Writer) error {
+	if report.IsRegime(format) {
+		return r.WriteNotification(format, w)
+	}
 	switch format {
 	case "html":
 		return r.HTML(w)
@@ -56,8 +111,11 @@ func RenderReport(r *report.Report, format string, w io.Writer) error {
 }
 
 // buildReport builds the incident's report as it stands in this transaction.
-func (c *call) buildReport() (*report.Report, error) {
-	d, err := LoadReport(c.tx, c.inc.Number, ReportOptions{Config: c.e.cfg, Templates: c.e.tpl, Now: c.now, PublicKey: c.e.PublicKey()})
+func (c *call) buildReport() (*report.Report, error) { return c.buildReportFor(bot.TLPUnset) }
+
+// buildReportFor builds it for an audience (TLPUnset: everything).
+func (c *call) buildReportFor(audience bot.TLP) (*report.Report, error) {
+	d, err := LoadReport(c.tx, c.inc.Number, ReportOptions{Config: c.e.cfg, Templates: c.e.tpl, Now: c.now, Audience: audience, PublicKey: c.e.PublicKey()})
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +135,14 @@ func (c *call) uploadReport(r *report.Report, format string) (int, error) {
 		c.e.log.Warn("report template override is broken; used the built-in one", "incident", c.inc.ID(), "format", format, "err", err)
 		c.say("(The report template override is broken, so the built-in one was used: %v)", err)
 	}
-	title := fmt.Sprintf("%s lessons-learned report, version %d", c.inc.ID(), r.Incident.Report.Version)
+	title := fmt.Sprintf("%s lessons-learned report, version %d, %s", c.inc.ID(), r.Incident.Report.Version, r.Classification.TLP)
 	if r.Incident.Report.Draft {
 		title = "DRAFT " + title
 	}
-	file := &bot.File{Name: r.FileName(format), Title: drillMark(c.inc, title), Data: buf.Bytes()}
+	if report.IsRegime(format) {
+		title = fmt.Sprintf("DRAFT %s notification for %s, %s", strings.ToUpper(format), c.inc.ID(), r.Classification.TLP)
+	}
+	file := &bot.File{Name: uploadName(r, format), Title: drillMark(c.inc, title), Data: buf.Bytes()}
 	if err := c.channelOp(bot.OpUpload, bot.Payload{File: file}); err != nil {
 		return 0, err
 	}

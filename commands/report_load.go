@@ -55,6 +55,8 @@ type ReportOptions struct {
 	Now time.Time
 	// PublicKey checks the checkpoints' signatures (nil: not checked, and the report says so).
 	PublicKey ed25519.PublicKey
+	// Audience, when set, leaves out what is labelled above it (`--audience tlp:green`).
+	Audience bot.TLP
 }
 
 // LoadReport reads everything incident n's report is built from, in one transaction so
@@ -69,7 +71,8 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 		return report.Data{}, err
 	}
 	d := report.Data{Incident: *inc, Location: cfg.Location, Severities: cfg.Severities, Generator: o.Generator,
-		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates, Own: cfg.OwnIndicators()}
+		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates, Own: cfg.OwnIndicators(),
+		DefaultTLP: cfg.IncidentTLP(), Audience: o.Audience, Organisation: cfg.Organisation}
 	if d.Roles, err = src.RoleHistory(n); err != nil {
 		return d, err
 	}

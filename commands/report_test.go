@@ -146,7 +146,7 @@ func TestReportVerb(t *testing.T) {
 	}
 	// The report is read-only: it adds nothing to the timeline.
 	h.unchanged(1, func() {
-		wantContains(t, "bad format", h.cmd("carol", ch, "report pdf"), `Unknown report format "pdf". Formats: md, html, json.`)
+		wantContains(t, "bad format", h.cmd("carol", ch, "report pdf"), `Unknown report format "pdf". Formats: md, html, json, gdpr, nis2, sec; an audience as tlp:green.`)
 	})
 	// Named from elsewhere, by a member.
 	wantContains(t, "from general", h.cmd("bob", "general", "report INC-1 md"), "report-INC-1-draft.md")

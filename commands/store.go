@@ -106,4 +106,6 @@ type Tx interface {
 
 	// web view (issue 17): the hash of a one-time sign-in link
 	CreateWebToken(hash, person string, now, expires time.Time) error
+	// facts (issue 20): the fact entries alone, for the card and evidence numbers
+	EachEntryOfKind(n int64, kinds []string, fn func(bot.Entry) error) error
 }

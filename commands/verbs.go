@@ -58,6 +58,8 @@ func allVerbs() []*Verb {
 		verbRole, verbRoles, verbInvite, verbRemove, verbJoin,
 		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact,
 		verbReview, verbRemind, verbClock, verbDrill, verbReport, verbWeb, verbAlerts,
+		verbSummary, verbImpact, verbRootCause, verbDetected, verbAssess, verbDelay, verbTLP,
+		verbEvidenceAdd, verbEvidenceTransfer, verbEvidenceList,
 	}
 }
 
@@ -71,16 +73,19 @@ func splitVerb(text string) (verb, rest string) {
 	return strings.ToLower(text[:i]), strings.TrimSpace(text[i+1:])
 }
 
-// findVerb resolves a verb name, including two-word verbs ("task add").
+// groupUsage answers a two-word verb's first word alone, or with an unknown second word.
+var groupUsage = map[string]*Verb{"task": verbTaskUsage, "evidence": verbEvidenceUsage}
+
+// findVerb resolves a verb name, including two-word verbs ("task add", "evidence list").
 func (e *Engine) findVerb(name, rest string) (*Verb, string) {
-	if name == "task" {
+	if usage, ok := groupUsage[name]; ok {
 		sub, more := splitVerb(rest)
 		for _, v := range e.verbs {
-			if v.Name == "task "+sub {
+			if v.Name == name+" "+sub {
 				return v, more
 			}
 		}
-		return verbTaskUsage, rest
+		return usage, rest
 	}
 	for _, v := range e.verbs {
 		if v.Name == name {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"strings"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -107,6 +108,35 @@ func (t *Tx) Entries(n int64) ([]bot.Entry, error) {
 // EachEntry streams the timeline in seq order without holding it all in memory.
 func (t *Tx) EachEntry(n int64, fn func(bot.Entry) error) error {
 	rows, err := t.query(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? ORDER BY seq`, n)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// EachEntryOfKind streams the incident's entries of the given kinds in seq order: the
+// facts (bot.FoldFacts) are read this way for the card and for a new evidence number,
+// without reading the whole timeline.
+func (t *Tx) EachEntryOfKind(n int64, kinds []string, fn func(bot.Entry) error) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	args := []any{n}
+	marks := strings.Repeat("?, ", len(kinds))
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	rows, err := t.query(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND kind IN (`+marks[:len(marks)-2]+`) ORDER BY seq`, args...)
 	if err != nil {
 		return err
 	}

@@ -196,6 +196,7 @@ func TestNoStrayEmbeddedFiles(t *testing.T) {
 	}
 	want["report/report.md.tmpl"] = true
 	want["report/report.html.tmpl"] = true
+	want["report/notification.md.tmpl"] = true
 	for name := range want {
 		if !Default().Exists(name) {
 			t.Errorf("missing embedded file %s", name)

@@ -42,8 +42,11 @@ type NudgeData struct {
 	Age          string // how long since then: "35m", "2h", "1d4h"
 	Every        string // the configured interval for this severity: "30m", "2h"
 	Tasks        []NudgeTask
-	Review       NudgeReview
-	Clock        NudgeClock
+	// Missing are the report's facts still to record, each with its verb ("summary
+	// (/incident summary <text>)"); phase-dwell and status-update ask for them.
+	Missing []string
+	Review  NudgeReview
+	Clock   NudgeClock
 }
 
 // NudgeTask is one overdue task in a reminder.

@@ -10,7 +10,7 @@ import (
 )
 
 var emojiNames = map[string]string{
-	"📌": "pushpin", "🚨": "rotating_light", "✅": "white_check_mark", "👍": "+1", "👀": "eyes", "❌": "x",
+	"📌": "pushpin", "🚨": "rotating_light", "✅": "white_check_mark", "👍": "+1", "👀": "eyes", "❌": "x", "🧾": "receipt",
 }
 
 // react handles "+<emoji> [n]".
@@ -42,6 +42,9 @@ func (s *Shell) react(ctx context.Context, arg string) {
 	}
 	cm := &bot.ChatMessage{ID: msgID(ch, m.n), Channel: ch.name, Author: bot.User{ID: m.author, Name: m.author},
 		Text: m.text, At: m.at, Permalink: "console:" + ch.label() + "/" + strconv.Itoa(m.n)}
+	if emoji == "receipt" {
+		cm.Files = receipts(m.files) // only a 🧾 reads the files: it makes them evidence
+	}
 	s.c.print(fmt.Sprintf("[%s %d] * ", ch.label(), m.n), s.user+" reacted :"+emoji+":")
 	s.c.mu.Unlock()
 	src := s.source()

@@ -30,6 +30,7 @@ type message struct {
 	text    string
 	at      time.Time
 	buttons []bot.Button
+	files   []upload // what a person uploaded with !upload
 }
 
 type channel struct {

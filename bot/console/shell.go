@@ -174,7 +174,7 @@ body:
 		s.quit = true
 	case text == "/" || text == "/help":
 		s.reply(s.handler.HandleCommand(ctx, s.command("incident", "help")).Text)
-		s.notice("channels: " + strings.Join(s.c.channelNames(), " ") + " · switch with #name (#new:name creates one), speaker with @name · react with +📌 <n> · press buttons with !press <n> <button> · leave with /quit or Ctrl-D")
+		s.notice("channels: " + strings.Join(s.c.channelNames(), " ") + " · switch with #name (#new:name creates one), speaker with @name · react with +📌 <n> · press buttons with !press <n> <button> · post a file with !upload <path> · leave with /quit or Ctrl-D")
 	case strings.HasPrefix(text, "/"):
 		name, args, _ := strings.Cut(text[1:], " ")
 		if s.Echo {
@@ -187,6 +187,8 @@ body:
 		s.react(ctx, text[1:])
 	case strings.HasPrefix(text, "!press"):
 		s.press(ctx, strings.TrimSpace(strings.TrimPrefix(text, "!press")))
+	case strings.HasPrefix(text, "!upload"):
+		s.upload(ctx, strings.TrimSpace(strings.TrimPrefix(text, "!upload")))
 	default:
 		s.say(text)
 	}

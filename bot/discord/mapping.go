@@ -36,7 +36,8 @@ const (
 const maxPerLevel = 25
 
 // moreVerbs are the /incident verbs registered under /incident-more.
-var moreVerbs = []string{"review", "remind", "clock", "drill", "report"}
+var moreVerbs = []string{"review", "remind", "clock", "drill", "report",
+	"summary", "impact", "rootcause", "detected", "assess", "delay", "tlp", "evidence add", "evidence transfer", "evidence list"}
 
 // verbDef is one Discord sub-command and how it turns back into the text grammar.
 type verbDef struct {

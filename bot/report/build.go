@@ -14,6 +14,9 @@ import (
 // Build derives the report from its data. It never fails: what is missing is reported as
 // missing ("none recorded", a null metric), because a partial report beats none at close.
 func Build(d Data) Report {
+	incTLP := incidentTLP(&d)
+	all := d.Entries
+	d, class, labels := filterAudience(d, incTLP)
 	inc := d.Incident
 	loc := d.Location
 	if loc == nil {
@@ -28,7 +31,7 @@ func Build(d Data) Report {
 	if !inc.Open() && inc.ClosedAt != nil {
 		end = inc.ClosedAt.UTC()
 	}
-	r := Report{loc: loc, tpl: tpl}
+	r := Report{loc: loc, tpl: tpl, org: d.Organisation, Classification: class, labels: labels}
 	r.Timeline = make([]Entry, len(d.Entries))
 	r.IOCs = scanEntries(d.Entries, r.Timeline, d.Own)
 	if red := redactions(r.Timeline); len(red) > 0 {
@@ -38,10 +41,21 @@ func Build(d Data) Report {
 			}
 		}
 	}
+	facts := bot.FoldFacts(d.Entries)
+	if d.Audience != bot.TLPUnset {
+		r.recorded = bot.FoldFacts(all) // to tell "withheld from this edition" from "missing"
+	} else {
+		r.recorded = facts
+	}
+	r.Facts, r.Evidence = buildFacts(facts), buildEvidence(facts.Evidence)
 	r.Incident = buildIncident(d, r.Timeline, now, loc)
 	r.Roles = buildRoles(inc, d.Roles, end)
 	r.Phases = buildPhases(d.Phases, end)
-	r.Metrics = Measure(inc, d.Roles, d.Phases, d.Pages, end)
+	r.Metrics = measureFrom(inc, facts.Detected, d, end)
+	if det := facts.Detected; det != nil {
+		r.Incident.Detection.DetectedAt, r.Incident.Detection.Source = atPtr(&det.DetectedAt), mask(det.Text)
+		r.detectedSeq = det.Seq
+	}
 	r.Tasks = buildTasks(d.Tasks, end)
 	r.Lessons = buildLessons(d.Lessons)
 	r.Clocks = buildClocks(d.Clocks, now)
@@ -55,7 +69,24 @@ func Build(d Data) Report {
 	if r.IOCs == nil {
 		r.IOCs = []IOC{}
 	}
+	r.Executive = r.executiveSummary()
 	return r
+}
+
+// measureFrom computes the headline figures from the detection time when one was
+// recorded (and lies before the declaration), else from the declaration.
+func measureFrom(inc bot.Incident, det *bot.DetectionFact, d Data, end time.Time) Metrics {
+	if det == nil || !det.DetectedAt.Before(inc.DeclaredAt) {
+		m := Measure(inc, d.Roles, d.Phases, d.Pages, end)
+		m.CountedFrom = "declaration"
+		return m
+	}
+	from := inc
+	from.DeclaredAt = det.DetectedAt
+	m := Measure(from, d.Roles, d.Phases, d.Pages, end)
+	m.CountedFrom = "detection"
+	m.TimeToDeclare = secsPtr(inc.DeclaredAt.Sub(det.DetectedAt))
+	return m
 }
 
 // asOf is the report's time: the caller's, else the latest thing known, so Build stays a
@@ -284,6 +315,8 @@ func buildClocks(clocks []Clock, now time.Time) []ClockResult {
 		}
 		if r.Status != "open" {
 			r.Met = &met
+		} else {
+			r.LeftSeconds = secsPtr(c.Deadline.Sub(now))
 		}
 		out = append(out, r)
 	}

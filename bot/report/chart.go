@@ -22,6 +22,7 @@ const (
 	chartRow    = 28.0
 	chartBar    = 18.0
 	chartAxis   = 36.0 // below the rows: the axis and its labels
+	chartLegend = 24.0 // below the axis: what the colours and outlines mean
 	chartMinBar = 2.0  // a span too short to see still shows
 )
 
@@ -49,7 +50,7 @@ func (r *Report) chart() htmltemplate.HTML {
 		return chartLabel + plot*min(max(f, 0), 1)
 	}
 	rows := len(bot.IncidentPhases)
-	height := chartTop + float64(rows)*chartRow + chartAxis
+	height := chartTop + float64(rows)*chartRow + chartAxis + chartLegend
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-label="Phases of %s over time">`,
 		chartWidth, height, chartWidth, height, esc(r.Incident.ID))
@@ -94,9 +95,25 @@ func (r *Report) chart() htmltemplate.HTML {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" font-size="10" fill="#555">%s</text>`, tx, axisY+16, anchor, esc(t.UTC().Format("01-02 15:04")))
 	}
 	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="10" fill="#555">UTC</text>`, chartLabel-8, axisY+16)
+	legend(&b, axisY+chartAxis-4)
 	b.WriteString(`</svg>`)
 	// Every value above is a number or passed through esc.
 	return htmltemplate.HTML(b.String())
+}
+
+// legend explains the chart: a swatch per phase, the dashed outline of a phase entered
+// with --force, and the bar that runs to the right edge while a phase is ongoing.
+func legend(b *strings.Builder, y float64) {
+	x := 10.0
+	b.WriteString(`<g class="legend">`)
+	for _, p := range bot.IncidentPhases {
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="%s"/>`, x, y-9, phaseColours[p])
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="10" fill="#333">%s</text>`, x+14, y, esc(string(p)))
+		x += 14 + 6.2*float64(len(p)) + 14
+	}
+	fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="#fff" stroke="#222" stroke-dasharray="3 2"/>`, x, y-9)
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="10" fill="#333">entered with --force</text>`, x+14, y)
+	b.WriteString(`</g>`)
 }
 
 func esc(s string) string { return htmltemplate.HTMLEscapeString(s) }

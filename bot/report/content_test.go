@@ -12,7 +12,7 @@ import (
 )
 
 // The JSON contract: exactly these top-level fields, in this order.
-var topLevel = []string{"incident", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "alerts", "integrity", "read_in"}
+var topLevel = []string{"classification", "executive_summary", "incident", "facts", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "alerts", "evidence", "integrity", "read_in"}
 
 func TestJSONShape(t *testing.T) {
 	for _, d := range []Data{seededData(), minimalData()} {
@@ -54,7 +54,7 @@ func TestJSONShape(t *testing.T) {
 		}
 		// Arrays are never null, so consumers need no special case.
 		m := streamed.(map[string]any)
-		for _, k := range []string{"roles", "phases", "timeline", "tasks", "lessons", "iocs", "clocks"} {
+		for _, k := range []string{"executive_summary", "roles", "phases", "timeline", "tasks", "lessons", "iocs", "clocks", "evidence"} {
 			if _, ok := m[k].([]any); !ok {
 				t.Errorf("%s is %T, want an array", k, m[k])
 			}
@@ -186,11 +186,17 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}
 	}
-	check("time to commander", m.TimeToCommander, 5*time.Minute)
-	check("time to containment", m.TimeToContainment, 2*time.Hour+5*time.Minute)
-	check("time to eradication", m.TimeToEradication, 3*time.Hour)
-	check("time to recovery", m.TimeToRecovery, 4*time.Hour)
-	if m.Total != 6*3600 {
+	// The headline times count from the detection recorded with /incident detected (the
+	// mail gateway alert at 08:40), not from the declaration at 09:00.
+	if m.CountedFrom != "detection" {
+		t.Errorf("counted from %q", m.CountedFrom)
+	}
+	check("time to declare", m.TimeToDeclare, 20*time.Minute)
+	check("time to commander", m.TimeToCommander, 25*time.Minute)
+	check("time to containment", m.TimeToContainment, 2*time.Hour+25*time.Minute)
+	check("time to eradication", m.TimeToEradication, 3*time.Hour+20*time.Minute)
+	check("time to recovery", m.TimeToRecovery, 4*time.Hour+20*time.Minute)
+	if m.Total != 6*3600+20*60 {
 		t.Errorf("total %d", m.Total)
 	}
 	check("median ack", m.Acks.MedianSeconds, 4*time.Minute)

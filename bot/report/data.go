@@ -63,6 +63,13 @@ type Data struct {
 	Draft bool
 	// Templates are the layouts to render with; nil means the embedded ones.
 	Templates *templates.Set
+
+	// DefaultTLP is the configured label of an incident never labelled (bot.DefaultTLP
+	// when unset). Audience, when set, leaves out everything above its level.
+	DefaultTLP bot.TLP
+	Audience   bot.TLP
+	// Organisation is who files the regulators' notifications.
+	Organisation bot.Organisation
 }
 
 // Related is an incident linked to this one.

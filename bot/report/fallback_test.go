@@ -68,7 +68,7 @@ func TestOverrideUsed(t *testing.T) {
 	d.Templates = set
 	r := Build(d)
 	out := render(t, &r, "md")
-	if !strings.HasPrefix(out, "Custom report for INC-7 (32 entries)\n| 1 | ") || !strings.HasSuffix(out, "\nEnd of INC-7.\n") {
+	if !strings.HasPrefix(out, "Custom report for INC-7 (43 entries)\n| 1 | ") || !strings.HasSuffix(out, "\nEnd of INC-7.\n") {
 		t.Errorf("override not used as written:\n%s", out)
 	}
 	if strings.Contains(out, "WARROOM-CHRONOLOGY") {

@@ -54,7 +54,7 @@ func (r *Report) localText(t time.Time) string {
 	return t.In(r.loc).Format(localLayout)
 }
 
-// when is "2026-03-02 09:00:05 UTC (10:00:05 CET)" — both zones, as DESIGN.md asks of
+// when is "2026-03-02 09:00:05 UTC (10:00:05 CET)" — both zones, as the README promises of
 // reports; the local date is repeated only when it differs.
 func (r *Report) when(t time.Time) string {
 	s := utcText(t)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/warroom/warroom/bot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -38,28 +40,62 @@ func render(t testing.TB, r *Report, ext string) string {
 	return ""
 }
 
-// TestGolden renders the seeded incident in every format and compares with
-// testdata/INC-7.{md,html,json}; go test -update rewrites them.
+// goldenFormats are the report's formats and the regulators' drafts.
+var goldenFormats = []string{"md", "html", "json", "gdpr", "nis2", "sec"}
+
+// goldenAudiences: the full report and the TLP:GREEN edition.
+var goldenAudiences = []struct {
+	name     string
+	audience bot.TLP
+}{{"", bot.TLPUnset}, {"tlp-green", bot.TLPGreen}}
+
+// renderAny renders a report format or a regulator's draft.
+func renderAny(t testing.TB, r *Report, format string) string {
+	t.Helper()
+	if IsRegime(format) {
+		var buf bytes.Buffer
+		if err := r.WriteNotification(format, &buf); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		return buf.String()
+	}
+	return render(t, r, format)
+}
+
+// TestGolden renders the seeded incident in every format for every audience and compares
+// with testdata/INC-7[.<audience>].<format>[.md]; go test -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, f := range renderers {
-		t.Run(f.ext, func(t *testing.T) {
-			r := Build(seededData())
-			got := render(t, &r, f.ext)
-			path := filepath.Join("testdata", "INC-7."+f.ext)
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
+	for _, a := range goldenAudiences {
+		for _, format := range goldenFormats {
+			name := "INC-7"
+			if a.name != "" {
+				name += "." + a.name
+			}
+			name += "." + format
+			if IsRegime(format) {
+				name += ".md"
+			}
+			t.Run(name, func(t *testing.T) {
+				d := seededData()
+				d.Audience = a.audience
+				r := Build(d)
+				got := renderAny(t, &r, format)
+				path := filepath.Join("testdata", name)
+				if *update {
+					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
 				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the golden file (go test -update after checking the change):\n%s", path, firstDiff(string(want), got))
-			}
-		})
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				if got != string(want) {
+					t.Errorf("%s differs from the golden file (go test -update after checking the change):\n%s", path, firstDiff(string(want), got))
+				}
+			})
+		}
 	}
 }
 

@@ -22,8 +22,23 @@ func (r *Report) HTML(w io.Writer) error {
 	marker := newMarker()
 	v.Chronology = htmltemplate.HTML(marker)
 	v.Chart = r.chart()
+	v.PrintCSS = r.printCSS()
 	out, terr := r.tpl.RenderHTML(HTMLTemplate, htmlFuncs, v)
 	return stream(w, out, terr, marker, r.htmlRows)
+}
+
+// printCSS is the printed page: A4, the classification at the top and bottom of every
+// page, page numbers. Built here rather than in the template because html/template does
+// not follow nested @page rules; both values are warroom's own (a TLP marking, "INC-n").
+func (r *Report) printCSS() htmltemplate.CSS {
+	mark, id := r.Classification.TLP, r.Incident.ID
+	return htmltemplate.CSS(`@page {
+  size: A4;
+  margin: 18mm 14mm 20mm 14mm;
+  @top-center { content: "` + mark + `"; font: 700 10pt monospace; }
+  @bottom-left { content: "` + id + ` · ` + mark + `"; font: 9pt sans-serif; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif; }
+}`)
 }
 
 // htmlRows writes the chronology's table rows, escaping as html/template would for
@@ -53,7 +68,7 @@ func (r *Report) htmlRows(w *bufio.Writer) error {
 			buf = append(buf, `</em>`...)
 		} else {
 			buf = append(buf, `</td><td>`...)
-			buf = appendHTML(buf, e.Text)
+			buf = appendHTML(buf, readable(e.Text))
 		}
 		if recordedLater(e) {
 			buf = append(buf, ` <span class="rec">(recorded `...)

@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-// JSON writes the report as one JSON object with the twelve top-level fields in a fixed
+// JSON writes the report as one JSON object with the sixteen top-level fields in a fixed
 // order. It decodes to exactly what json.Marshal(report) would give; it is written by
 // hand only to stream the timeline, one entry per line, instead of building a document of
 // 100,000 entries in memory. HTML characters are not escaped (as in `timeline --json`).
@@ -38,7 +38,8 @@ func (r *Report) JSON(w io.Writer) error {
 	for _, s := range []struct {
 		name string
 		v    any
-	}{{"incident", r.Incident}, {"roles", r.Roles}, {"phases", r.Phases}, {"metrics", r.Metrics}} {
+	}{{"classification", r.Classification}, {"executive_summary", r.Executive}, {"incident", r.Incident}, {"facts", r.Facts},
+		{"roles", r.Roles}, {"phases", r.Phases}, {"metrics", r.Metrics}} {
 		if err := section(s.name, s.v, false); err != nil {
 			return err
 		}
@@ -64,8 +65,8 @@ func (r *Report) JSON(w io.Writer) error {
 	for i, s := range []struct {
 		name string
 		v    any
-	}{{"tasks", r.Tasks}, {"lessons", r.Lessons}, {"iocs", r.IOCs}, {"clocks", r.Clocks}, {"alerts", r.Alerts}, {"integrity", r.Integrity}, {"read_in", r.ReadIn}} {
-		if err := section(s.name, s.v, i == 6); err != nil {
+	}{{"tasks", r.Tasks}, {"lessons", r.Lessons}, {"iocs", r.IOCs}, {"clocks", r.Clocks}, {"alerts", r.Alerts}, {"evidence", r.Evidence}, {"integrity", r.Integrity}, {"read_in", r.ReadIn}} {
+		if err := section(s.name, s.v, i == 7); err != nil {
 			return err
 		}
 	}

@@ -43,7 +43,7 @@ func (r *Report) markdownRows(w *bufio.Writer) error {
 			buf = appendMD(buf, entryText(e))
 			buf = append(buf, '*')
 		} else {
-			buf = appendMD(buf, e.Text)
+			buf = appendMD(buf, readable(e.Text))
 		}
 		if recordedLater(e) {
 			buf = append(buf, " *(recorded "...)

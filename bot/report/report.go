@@ -8,28 +8,39 @@ import (
 )
 
 // Report is the built report. Its exported fields, with their JSON names, are the JSON
-// format's contract: eleven top-level fields (incident, roles, phases, metrics, timeline,
-// tasks, lessons, iocs, clocks, integrity, read_in), snake_case inside, arrays never null,
+// format's contract: sixteen top-level fields (classification, executive_summary,
+// incident, facts, roles, phases, metrics, timeline, tasks, lessons, iocs, clocks,
+// alerts, evidence, integrity, read_in), snake_case inside, arrays never null,
 // durations in whole seconds (null when the moment has not come), times RFC 3339 UTC with
 // nanoseconds as `warroom timeline --json` writes them. Text from chat has secrets masked
 // but is otherwise as written: escaping is the Markdown and HTML renderers' business.
 type Report struct {
-	Incident  Incident      `json:"incident"`
-	Roles     []Role        `json:"roles"`
-	Phases    []Phase       `json:"phases"`
-	Metrics   Metrics       `json:"metrics"`
-	Timeline  []Entry       `json:"timeline"`
-	Tasks     []Task        `json:"tasks"`
-	Lessons   []Lesson      `json:"lessons"`
-	IOCs      []IOC         `json:"iocs"`
-	Clocks    []ClockResult `json:"clocks"`
-	Alerts    []AlertResult `json:"alerts"`
-	Integrity Integrity     `json:"integrity"`
-	ReadIn    []ReadIn      `json:"read_in"`
+	Classification Classification `json:"classification"`
+	// Executive is the executive summary: plain sentences built from the facts.
+	Executive []ExecLine     `json:"executive_summary"`
+	Incident  Incident       `json:"incident"`
+	Facts     Facts          `json:"facts"`
+	Roles     []Role         `json:"roles"`
+	Phases    []Phase        `json:"phases"`
+	Metrics   Metrics        `json:"metrics"`
+	Timeline  []Entry        `json:"timeline"`
+	Tasks     []Task         `json:"tasks"`
+	Lessons   []Lesson       `json:"lessons"`
+	IOCs      []IOC          `json:"iocs"`
+	Clocks    []ClockResult  `json:"clocks"`
+	Alerts    []AlertResult  `json:"alerts"`
+	Evidence  []EvidenceItem `json:"evidence"`
+	Integrity Integrity      `json:"integrity"`
+	ReadIn    []ReadIn       `json:"read_in"`
 
-	loc       *time.Location
-	tpl       *templates.Set
-	unchecked bool // Data held no verdict
+	org    bot.Organisation
+	labels labels
+	// detectedSeq is the entry that recorded the detection time (0: none).
+	detectedSeq int64
+	recorded    bot.Facts // the facts as recorded, before an audience's edition left any out
+	loc         *time.Location
+	tpl         *templates.Set
+	unchecked   bool // Data held no verdict
 }
 
 // Incident is the summary: what it was, how bad, how it ended, who found it.
@@ -81,6 +92,10 @@ type Detection struct {
 	Origin string `json:"origin"` // the permalink (or message) it was declared from, if any
 	// Earlier are the pinned messages that happened before the declaration.
 	Earlier []Entry `json:"earlier"`
+	// DetectedAt is the detection time recorded with /incident detected (an EDR alert
+	// before anyone declared), Source what detected it; null when none was recorded.
+	DetectedAt *Time  `json:"detected_at"`
+	Source     string `json:"source"`
 }
 
 // RelatedRef is a linked incident.
@@ -132,8 +147,12 @@ type Phase struct {
 	Ongoing         bool   `json:"ongoing"`
 }
 
-// Metrics are the headline figures, all from the declaration.
+// Metrics are the headline figures, all from CountedFrom: the detection time when one was
+// recorded, else the declaration.
 type Metrics struct {
+	CountedFrom string `json:"counted_from"` // "detection" | "declaration"
+	// TimeToDeclare: from the detection to the declaration (null without a detection time).
+	TimeToDeclare *int64 `json:"time_to_declare_seconds"`
 	// TimeToCommander: until someone other than the acting declarer took the role (or the
 	// declarer took it explicitly).
 	TimeToCommander *int64 `json:"time_to_commander_seconds"`
@@ -239,6 +258,8 @@ type ClockResult struct {
 	// past it), open (not filed, still time).
 	Status string `json:"status"`
 	Met    *bool  `json:"met"` // null while open
+	// LeftSeconds is the time to the deadline while open (negative once missed).
+	LeftSeconds *int64 `json:"left_seconds"`
 }
 
 // Integrity is the hash chain's state when the report was built.

@@ -42,6 +42,20 @@ func (b *timelineBuilder) addAt(at, occurred time.Time, actor, kind, text string
 	return &b.entries[len(b.entries)-1]
 }
 
+// with sets the data of the entry just added (and reseals it: data is part of a version 2
+// digest, and the seeded chain stays one that verifies).
+func (b *timelineBuilder) with(data string) *timelineBuilder {
+	e := &b.entries[len(b.entries)-1]
+	e.Data, e.V = []byte(data), 2
+	prev := bot.GenesisHash
+	if len(b.entries) > 1 {
+		prev = b.entries[len(b.entries)-2].Hash
+	}
+	bot.Seal(e, prev)
+	b.prev = e.Hash
+	return b
+}
+
 // redact drops entry seq's text the way storage.Redact does: digest and hash stay.
 func (b *timelineBuilder) redact(seq int64) {
 	b.entries[seq-1].Text, b.entries[seq-1].Redacted = "", true
@@ -60,6 +74,7 @@ func seededData() Data {
 	m := time.Minute
 	b := &timelineBuilder{id: "INC-7"}
 	b.add(0, "alice", bot.KindDeclared, "alice declared: Phishing wave against finance (sev3 (medium)) from https://acme.slack.com/archives/C0GEN/p1772441700000100")
+	b.with(`{"by":"alice","drill":false,"platform":"slack","severity":3,"tlp":"amber","type":""}`)
 	b.add(0, "alice", bot.KindPhase, "entered identification")
 	// carol saw it first, fifteen minutes before the declaration; pinned later.
 	b.addAt(seedAt(2*m), seedAt(-15*m), "carol", bot.KindPin,
@@ -75,18 +90,41 @@ func seededData() Data {
 	b.add(30*m, "carol", bot.KindPin, "carol: found token xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx in the phished user's notes (https://acme.slack.com/archives/C0INC7/p1772443800000300)")
 	b.add(35*m, "carol", bot.KindNote, "oops, pasted the admin password here: hunter2-Summer2026")
 	b.add(40*m, "bob", bot.KindRedaction, "redacted entry 13: pasted a live password")
-	b.add(45*m, "bob", bot.KindTask, "added task 1: reset passwords for the 2 forwarding mailboxes @carol")
+	b.add(41*m, "carol", bot.KindDetected, "detected at 2026-03-02 08:40:00 UTC: mail gateway alert on the first invoice mail")
+	b.with(`{"detected_at":"2026-03-02T08:40:00.000000000Z","tlp":"green"}`)
+	b.add(42*m, "bob", bot.KindSummary, "summary: A phishing campaign posing as a supplier's invoices reached 43 finance staff; two mailboxes were compromised and set to forward mail externally.")
+	b.with(`{"tlp":"green"}`)
+	b.add(43*m, "bob", bot.KindImpact, "impact on people (43): finance staff who received the mail")
+	b.with(`{"count":43,"dimension":"people","tlp":"green"}`)
+	b.add(44*m, "bob", bot.KindImpact, "impact on data (1800): invoices and supplier bank details in the two forwarded mailboxes")
+	b.with(`{"count":1800,"dimension":"data"}`)
+	b.add(44*m, "carol", bot.KindNote, "the CFO's assistant clicked first and typed her password twice")
+	b.with(`{"tlp":"red"}`)
+	b.add(44*m, "bob", bot.KindEvidence, "evidence 1 added: mail gateway export of the 43 messages")
+	b.with(`{"action":"add","evidence":1,"location":"s3://acme-forensics/inc-7/gateway-export.zip","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}`)
+	b.add(45*m, "bob", bot.KindTask, "added task 1 (owner carol): reset passwords for the 2 forwarding mailboxes")
+	b.with(`{"action":"add","owner":"carol","task":1,"tlp":"green"}`)
 	b.add(50*m, "bob", bot.KindTask, "added task 2: block evil-invoices.example at the proxy")
+	b.with(`{"action":"add","task":2}`)
 	b.add(1*h, "bob", bot.KindCheck, "identification criterion 1 done: Scope written down")
 	b.add(1*h+5*m, "bob", bot.KindPhase, "identification → containment")
 	b.add(1*h+10*m, "bob", bot.KindClock, "gdpr clock set: GDPR Art. 33 notification to the supervisory authority, counting from 2026-03-02T09:00:00.000000000Z, deadline 2026-03-05T09:00:00.000000000Z")
 	b.add(1*h+30*m, "carol", bot.KindUpdate, "Forwarding rules removed; blocked evil-invoices.example and 203.0.113.45 at the edge")
+	b.add(1*h+35*m, "bob", bot.KindEvidence, "evidence 2 received: forwarding-rules.csv")
+	b.with(`{"action":"add","channel":"C0INC7","evidence":2,"message":"1772445300.000400","sha256":"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae","size":2048,"source":"upload","uploaded_at":"2026-03-02T10:34:00.000000000Z","uploader":"carol"}`)
+	b.add(1*h+50*m, "bob", bot.KindEvidence, "evidence 1 to dave: legal hold for the insurer")
+	b.with(`{"action":"transfer","evidence":1,"from":"bob","to":"dave"}`)
 	b.add(1*h+40*m, "mallory", bot.KindNote, "<script>alert(1)</script> [click me](javascript:alert(1)) | a | b | @everyone <!channel> `rm -rf` # not a heading")
 	b.add(2*h, "carol", bot.KindTask, "done task 1: reset passwords for the 2 forwarding mailboxes")
 	b.add(2*h+5*m, "bob", bot.KindOverride, "forced containment → eradication with 1 open exit criteria: Affected accounts disabled")
 	b.add(2*h+5*m, "bob", bot.KindPhase, "containment → eradication")
 	b.add(3*h, "bob", bot.KindPhase, "eradication → recovery")
 	b.add(4*h, "bob", bot.KindPhase, "recovery → lessons-learned")
+	b.add(4*h+5*m, "bob", bot.KindRootCause, "root cause: no DMARC enforcement on the supplier look-alike domain, and the mail gateway did not flag newly registered domains")
+	b.add(4*h+6*m, "alice", bot.KindAssessment, "assessed malicious as yes: a targeted credential-phishing campaign")
+	b.with(`{"answer":"yes","question":"malicious"}`)
+	b.add(4*h+7*m, "alice", bot.KindAssessment, "assessed cross-border as no: only the Berlin office was targeted")
+	b.with(`{"answer":"no","question":"cross-border"}`)
 	b.add(4*h+10*m, "carol", bot.KindLesson, "good: the mail gateway search took minutes")
 	b.add(4*h+12*m, "bob", bot.KindLesson, "bad: nobody knew who owns the proxy blocklist")
 	b.add(4*h+14*m, "alice", bot.KindLesson, "idea: a canned search for forwarding rules")
@@ -150,8 +188,10 @@ func seededData() Data {
 			{Source: "siem", Key: "phish-kit|login.example.com", Summary: "Phishing kit <live> on login.example.com", Status: "resolved", Count: 3,
 				FirstSeen: seedAt(-10 * m), LastSeen: seedAt(2 * h), SourceURL: "https://siem.internal/alerts/77?a=1&b=2"},
 		},
-		Integrity:   bot.Verdict{Incident: "INC-7", Entries: int64(len(b.entries)), HeadHash: b.prev, OK: true},
-		Generator:   "warroom test",
+		Integrity: bot.Verdict{Incident: "INC-7", Entries: int64(len(b.entries)), HeadHash: b.prev, OK: true},
+		Generator: "warroom test",
+		Organisation: bot.Organisation{Name: "Acme Finance GmbH", DPO: "Dana Roe, dpo@acme.example, +49 30 1234567",
+			Address: "Hauptstraße 1, 10115 Berlin, Germany", CSIRTContact: "csirt@acme.example, +49 30 7654321"},
 		GeneratedAt: seedAt(6*h + time.Second),
 	}
 }

@@ -22,6 +22,7 @@ type view struct {
 	TimeZone     string // the configured zone's name
 	LocalZone    string // the chronology's local-time column; "" when the zone is UTC
 
+	viewFacts
 	Summary      []field
 	Detection    viewDetection
 	Roles        []viewRole
@@ -41,8 +42,9 @@ type view struct {
 	Integrity    viewIntegrity
 	ReadIns      []viewReadIn
 	Entries      int
-	// Chart is the SVG of the phases over time (HTML only).
-	Chart any
+	// Chart is the SVG of the phases over time (HTML only); PrintCSS the @page rules.
+	Chart    any
+	PrintCSS any
 	// Chronology stands where the chronology's rows go; the renderer writes them there
 	// itself, streaming, rather than through the template (100,000 rows).
 	Chronology any
@@ -97,6 +99,7 @@ type viewIOC struct {
 type viewClock struct {
 	Name, Label, Start, Deadline, Filed, FiledBy, Note, Status string
 	Met                                                        bool
+	Highlight                                                  bool // open, missed or late
 }
 
 type viewRelated struct{ ID, Title, Status string }
@@ -143,6 +146,7 @@ func (r *Report) view(f textFormat) *view {
 	if !r.utcOnly() {
 		v.LocalZone = t(r.loc.String())
 	}
+	v.viewFacts = r.viewFacts(f)
 	v.Summary = r.summaryFields(f)
 	d := inc.Detection
 	v.Detection = viewDetection{ReportedAt: r.when(d.ReportedAt.Time), ReportedBy: t(d.ReportedBy), Method: t(d.Method), Origin: t(d.Origin)}
@@ -202,8 +206,9 @@ func (r *Report) view(f textFormat) *view {
 		v.IOCs = append(v.IOCs, viewIOC{Kind: x.Kind, Value: f.code(x.Defanged), Seq: x.Seq})
 	}
 	for _, c := range r.Clocks {
+		status, highlight := r.clockShown(c)
 		v.Clocks = append(v.Clocks, viewClock{Name: t(c.Name), Label: t(c.Label), Start: r.when(c.Start.Time), Deadline: r.when(c.Deadline.Time),
-			Filed: r.whenPtr(c.DoneAt), FiledBy: t(c.DoneBy), Note: t(c.Note), Status: c.Status, Met: c.Met != nil && *c.Met})
+			Filed: r.whenPtr(c.DoneAt), FiledBy: t(c.DoneBy), Note: t(c.Note), Status: t(status), Met: c.Met != nil && *c.Met, Highlight: highlight})
 	}
 	for _, rel := range inc.Related {
 		status := rel.Status
@@ -241,7 +246,7 @@ func (r *Report) view(f textFormat) *view {
 
 func (r *Report) viewEntry(f textFormat, e *Entry) viewEntry {
 	return viewEntry{Seq: e.Seq, When: r.when(e.OccurredAt.Time), Local: r.localText(e.OccurredAt.Time), Actor: f.text(e.Actor),
-		Kind: e.Kind, Text: f.text(entryText(e))}
+		Kind: e.Kind, Text: f.text(readable(entryText(e)))}
 }
 
 // entryText is what the report shows for an entry: a redacted one says by whom and why.
@@ -340,13 +345,21 @@ func (r *Report) figures() []field {
 			acks += "; median " + Duration(*m.Acks.MedianSeconds) + ", longest " + Duration(*m.Acks.MaxSeconds)
 		}
 	}
+	from := "the declaration"
+	if m.CountedFrom == "detection" {
+		from = "the detection time (" + r.when(r.Incident.Detection.DetectedAt.Time) + ")"
+	}
 	out := []field{
+		{"Counted from", from},
 		{"Time to commander", cmdr},
 		{"Time to containment", durationPtr(m.TimeToContainment, not)},
 		{"Time to eradication", durationPtr(m.TimeToEradication, not)},
 		{"Time to recovery", durationPtr(m.TimeToRecovery, not)},
 		{"Total", total},
 		{"Time to acknowledge pages", acks},
+	}
+	if m.TimeToDeclare != nil {
+		out = append(out[:1], append([]field{{"Time to declare", Duration(*m.TimeToDeclare)}}, out[1:]...)...)
 	}
 	for _, p := range m.TimeInPhase {
 		if p.Seconds > 0 || r.visited(p.Phase) {

@@ -42,6 +42,7 @@ type options struct {
 	json      bool
 	all       bool
 	format    string
+	audience  string
 	out       string
 	since     string
 	user      string
@@ -70,7 +71,7 @@ Usage: warroom [flags] COMMAND [arguments and flags]
   warroom shell                                 the console workspace (interactive, or scripted on stdin)
   warroom incidents [--json] [--all]            open incidents (all with --all)
   warroom timeline INC-n [--json | --format text|json|csv]
-  warroom report INC-n [--format md|html|json] [-o FILE]
+  warroom report INC-n [--format md|html|json|gdpr|nis2|sec] [--audience tlp:LEVEL] [-o FILE]
   warroom verify INC-n | --all [--checkpoints FILE]   exit 0 intact, 1 tampered, 2 error
   warroom verify --export FILE --pubkey KEY     verify an export offline, no database
   warroom export INC-n [-o FILE]                the verifiable timeline document

@@ -86,7 +86,7 @@ func TestDiscordEndToEnd(t *testing.T) {
 		for _, o := range more.Options {
 			moreNames = append(moreNames, o.Name)
 		}
-		if !slices.Equal(moreNames, []string{"review", "remind", "clock", "drill", "report"}) {
+		if !slices.Equal(moreNames, []string{"review", "remind", "clock", "drill", "report", "summary", "impact", "rootcause", "detected", "assess", "delay", "tlp", "evidence"}) {
 			t.Errorf("/incident-more holds %v", moreNames)
 		}
 	})

@@ -40,6 +40,7 @@ var flagDefs = []flagDef{
 	{name: "checkpoints", value: "FILE", help: "checkpoints kept elsewhere, checked against the chain", target: func(o *options) any { return &o.checkpoints }},
 	{name: "export", value: "FILE", help: "an exported timeline to verify offline (with --pubkey)", target: func(o *options) any { return &o.export }},
 	{name: "pubkey", value: "KEY", help: "public key: ed25519:<base64>, or a file holding it", target: func(o *options) any { return &o.pubkey }},
+	{name: "audience", value: "TLP", help: "report: leave out what is labelled above this TLP level (tlp:green, tlp:amber …)", target: func(o *options) any { return &o.audience }},
 	{name: "since", value: "DATE", help: "only incidents declared on or after DATE", target: func(o *options) any { return &o.since }},
 }
 
@@ -60,7 +61,7 @@ var subcommands = map[string]subcommand{
 	"shell":      {usage: "warroom shell [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log"}, common: true},
 	"incidents":  {usage: "warroom incidents [--json] [--all]", flags: []string{"json", "all"}, common: true},
 	"timeline":   {usage: "warroom timeline INC-n [--json | --format text|json|csv]", flags: []string{"json", "format"}, common: true, check: jsonOrFormat},
-	"report":     {usage: "warroom report INC-n [--format md|html|json] [-o FILE]", flags: []string{"format", "output"}, common: true},
+	"report":     {usage: "warroom report INC-n [--format md|html|json|gdpr|nis2|sec] [--audience tlp:LEVEL] [-o FILE]", flags: []string{"format", "audience", "output"}, common: true},
 	"verify":     {usage: "warroom verify INC-n | --all [--checkpoints FILE] | --export FILE --pubkey KEY", flags: []string{"all", "checkpoints", "export", "pubkey", "key"}, common: true},
 	"export":     {usage: "warroom export INC-n [-o FILE]", flags: []string{"output", "key", "pubkey"}, common: true},
 	"key":        {usage: "warroom key", flags: []string{"key"}, common: true},

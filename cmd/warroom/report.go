@@ -34,7 +34,15 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 		format = "md"
 	}
 	if !slices.Contains(commands.ReportFormats, format) {
-		return m.failUsage("report", fmt.Errorf("--format must be md, html or json, not %q", format))
+		return m.failUsage("report", fmt.Errorf("--format must be md, html or json (the report) or gdpr, nis2 or sec (a notification draft), not %q", format))
+	}
+	audience := bot.TLPUnset
+	if o.audience != "" {
+		t, ok := bot.ParseTLP(o.audience)
+		if !ok {
+			return m.failUsage("report", fmt.Errorf("--audience must be a TLP level (tlp:clear, tlp:green, tlp:amber, tlp:amber+strict or tlp:red), not %q", o.audience))
+		}
+		audience = t
 	}
 	cfg, tpl, err := m.loadConfig(o)
 	if err != nil {
@@ -55,7 +63,7 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	var d report.Data
 	err = db.View(ctx, func(tx *storage.Tx) (err error) {
 		d, err = commands.LoadReport(tx, n, commands.ReportOptions{Config: cfg, Templates: tpl,
-			Generator: "warroom " + buildVersion(), Now: time.Now(), PublicKey: pub})
+			Generator: "warroom " + buildVersion(), Now: time.Now(), PublicKey: pub, Audience: audience})
 		return err
 	})
 	if errors.Is(err, storage.ErrNotFound) {
@@ -79,7 +87,11 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 		return m.fail("%v", err)
 	}
 	if o.out != "" {
-		fmt.Fprintf(m.Stderr, "Wrote the %s report to %s\n", r.Incident.ID, o.out)
+		what := "report"
+		if report.IsRegime(format) {
+			what = format + " notification draft"
+		}
+		fmt.Fprintf(m.Stderr, "Wrote the %s %s (%s) to %s\n", r.Incident.ID, what, r.Classification.TLP, o.out)
 	}
 	return exitOK
 }

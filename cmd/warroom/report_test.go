@@ -64,12 +64,12 @@ func TestReportCLI(t *testing.T) {
 	for k := range doc {
 		keys = append(keys, k)
 	}
-	for _, k := range []string{"incident", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "alerts", "integrity", "read_in"} {
+	for _, k := range []string{"classification", "executive_summary", "incident", "facts", "roles", "phases", "metrics", "timeline", "tasks", "lessons", "iocs", "clocks", "alerts", "evidence", "integrity", "read_in"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("json lacks %q (has %v)", k, keys)
 		}
 	}
-	if len(doc) != 12 {
+	if len(doc) != 16 {
 		t.Errorf("json has %d top-level fields: %v", len(doc), keys)
 	}
 
@@ -81,7 +81,7 @@ func TestReportCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, out, errOut := runCLI(t, "", nil, "report", "INC-1", "--format", format, "-o", path, "--db", db)
-		if code != 0 || out != "" || !strings.Contains(errOut, "Wrote the INC-1 report to "+path) {
+		if code != 0 || out != "" || !strings.Contains(errOut, "Wrote the INC-1 report (TLP:AMBER) to "+path) {
 			t.Errorf("%s -o: exit %d stdout %q stderr %q", format, code, out, errOut)
 		}
 		st, err := os.Stat(path)
@@ -102,7 +102,8 @@ func TestReportCLI(t *testing.T) {
 		want string
 	}{
 		{[]string{"report", "INC-9"}, "there is no INC-9"},
-		{[]string{"report", "INC-1", "--format", "pdf"}, `must be md, html or json, not "pdf"`},
+		{[]string{"report", "INC-1", "--format", "pdf"}, `must be md, html or json (the report) or gdpr, nis2 or sec (a notification draft), not "pdf"`},
+		{[]string{"report", "INC-1", "--audience", "tlp:white"}, `--audience must be a TLP level`},
 		{[]string{"report"}, "usage: warroom report INC-n"},
 		{[]string{"report", "INC-1", "-o", filepath.Join(dir, "no", "such", "dir.md")}, "no such file or directory"},
 	} {

@@ -380,7 +380,7 @@ func TestSlackRateLimitAndOutageLoseAndDuplicateNothing(t *testing.T) {
 		t.Fatalf("%d announcements, want 6", len(announced))
 	}
 	for i := 1; i < len(announced); i++ {
-		if announced[i].TS <= announced[i-1].TS || !strings.HasPrefix(announced[i].Text, "INC-1 · sev2") {
+		if announced[i].TS <= announced[i-1].TS || !strings.HasPrefix(announced[i].Text, "TLP:GREEN · INC-1 · sev2") {
 			t.Fatalf("announcements out of order or wrong: %+v", announced)
 		}
 	}

@@ -1,0 +1,241 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// The structured facts the report and the regulators' drafts are built from: each verb
+// records one timeline entry (numbers, enums and times in its data, what people wrote in
+// its text) and the latest entry of each kind is the fact (bot.FoldFacts). They may be
+// recorded after the close too: a final report to a regulator is due weeks later.
+
+var verbSummary = &Verb{
+	Name: "summary", Usage: "summary [--tlp <level>] <text>", Scope: InIncident,
+	Summary: "what happened, in plain language (opens the report)",
+	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		return c.textFact(bot.KindSummary, "summary", "Summary")
+	},
+}
+
+var verbRootCause = &Verb{
+	Name: "rootcause", Usage: "rootcause [--tlp <level>] <text>", Scope: InIncident,
+	Summary: "the root cause, or the type of threat",
+	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		return c.textFact(bot.KindRootCause, "root cause", "Root cause")
+	},
+}
+
+// textFact records a fact that is free text only.
+func (c *call) textFact(kind, label, reply string) error {
+	tlp, text, err := takeTLP(c.rest)
+	if err != nil {
+		return err
+	}
+	if text == "" {
+		return c.usage()
+	}
+	seq, late, err := c.recordFact(kind, label+": "+text, bot.Data{}, tlp)
+	if err != nil {
+		return err
+	}
+	c.say("%s recorded on %s as entry %d%s.", reply, c.inc.ID(), seq, late)
+	return nil
+}
+
+var verbImpact = &Verb{
+	Name: "impact", Usage: "impact [--tlp <level>] <systems|data|people|cost|consequences> <number and/or text>", Scope: InIncident,
+	Summary: "the impact so far: systems, data records, people, cost, likely consequences",
+	Args: []Arg{{Name: "dimension", Kind: ArgChoice, Required: true, Choices: bot.ImpactDimensions},
+		{Name: "value", Kind: ArgText, Required: true, Help: "a number (people, records, systems, cost) and/or a description"}},
+	Run: func(c *call) error {
+		tlp, rest, err := takeTLP(c.rest)
+		if err != nil {
+			return err
+		}
+		a, err := parseImpact(rest)
+		if err == errUsage {
+			return c.usage()
+		}
+		if err != nil {
+			return err
+		}
+		d := bot.Data{"dimension": a.dimension}
+		text := "impact on " + a.dimension
+		if a.hasCount {
+			d["count"] = a.count
+			text += " (" + strconv.FormatInt(a.count, 10) + ")"
+		}
+		if a.text != "" {
+			text += ": " + a.text
+		}
+		seq, late, err := c.recordFact(bot.KindImpact, text, d, tlp)
+		if err != nil {
+			return err
+		}
+		c.say("Impact on %s recorded on %s as entry %d%s.", a.dimension, c.inc.ID(), seq, late)
+		return nil
+	},
+}
+
+var verbDetected = &Verb{
+	Name: "detected", Usage: "detected <time> [source]", Scope: InIncident,
+	Summary: "when it was first detected (headline times count from it)",
+	Args: []Arg{{Name: "time", Kind: ArgWord, Required: true, Help: "2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago"},
+		{Name: "source", Kind: ArgText, Help: "what detected it, e.g. EDR alert on FS01"}},
+	Run: func(c *call) error {
+		tlp, rest, err := takeTLP(c.rest)
+		if err != nil {
+			return err
+		}
+		at, source, err := parseDetected(rest, c.now, c.e.cfg.Location)
+		if err == errUsage {
+			return c.usage()
+		}
+		if err != nil {
+			return err
+		}
+		if at.After(c.inc.DeclaredAt) {
+			return refuse("%s is after %s was declared (%s): the detection time is when it was first noticed, at or before the declaration.",
+				bot.FormatTime(at), c.inc.ID(), bot.FormatTime(c.inc.DeclaredAt))
+		}
+		text := "detected at " + at.Format("2006-01-02 15:04:05") + " UTC"
+		if source != "" {
+			text += ": " + source
+		}
+		seq, late, err := c.recordFact(bot.KindDetected, text, bot.Data{"detected_at": at}, tlp)
+		if err != nil {
+			return err
+		}
+		c.say("Detection time %s recorded on %s as entry %d%s; the headline times now count from it.", bot.ChatTime(at), c.inc.ID(), seq, late)
+		return nil
+	},
+}
+
+var verbAssess = &Verb{
+	Name: "assess", Usage: "assess <malicious|cross-border|material> <answer> [reasoning]", Scope: InIncident,
+	Summary: "a regulator's question: malicious (yes|suspected|no), cross-border (yes|possible|no), material (yes|no)",
+	Args: []Arg{{Name: "question", Kind: ArgChoice, Required: true, Choices: bot.AssessmentNames},
+		{Name: "answer", Kind: ArgWord, Required: true}, {Name: "reasoning", Kind: ArgText}},
+	Run: func(c *call) error {
+		tlp, rest, err := takeTLP(c.rest)
+		if err != nil {
+			return err
+		}
+		a, err := parseAssess(rest)
+		if err == errUsage {
+			return c.usage()
+		}
+		if err != nil {
+			return err
+		}
+		text := "assessed " + a.question + " as " + a.answer
+		if a.text != "" {
+			text += ": " + a.text
+		}
+		seq, late, err := c.recordFact(bot.KindAssessment, text, bot.Data{"question": a.question, "answer": a.answer}, tlp)
+		if err != nil {
+			return err
+		}
+		c.say("Assessment %s: %s recorded on %s as entry %d%s.", a.question, a.answer, c.inc.ID(), seq, late)
+		return nil
+	},
+}
+
+var verbDelay = &Verb{
+	Name: "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
+	Summary: "why a notification is later than its deadline (GDPR Art. 33(1))",
+	Args: []Arg{{Name: "regime", Kind: ArgChoice, Required: true, Choices: bot.DelayRegimes},
+		{Name: "reasons", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		tlp, rest, err := takeTLP(c.rest)
+		if err != nil {
+			return err
+		}
+		regime, reasons := splitVerb(rest)
+		if regime == "" || reasons == "" {
+			return c.usage()
+		}
+		if !slices.Contains(bot.DelayRegimes, regime) {
+			return refuse("Unknown notification %q: use %s.", regime, validList(bot.DelayRegimes))
+		}
+		seq, late, err := c.recordFact(bot.KindDelay, "delay of "+regime+" notification: "+reasons, bot.Data{"regime": regime}, tlp)
+		if err != nil {
+			return err
+		}
+		c.say("Reasons for the %s delay recorded on %s as entry %d%s; the draft notification carries them.", regime, c.inc.ID(), seq, late)
+		return nil
+	},
+}
+
+var verbTLP = &Verb{
+	Name: "tlp", Usage: "tlp <clear|green|amber|amber+strict|red>", Scope: InIncident,
+	Summary: "the incident's TLP 2.0 label (report, card; entries without their own carry it)",
+	Args:    []Arg{{Name: "level", Kind: ArgChoice, Required: true, Choices: bot.TLPNames}},
+	Run: func(c *call) error {
+		f, err := c.facts()
+		if err != nil {
+			return err
+		}
+		if c.rest == "" {
+			c.say("%s is %s. Change it with /incident tlp <%s>.", c.inc.ID(), f.TLP, strings.Join(bot.TLPNames, "|"))
+			return nil
+		}
+		to, ok := bot.ParseTLP(c.rest)
+		if !ok {
+			return refuse("%q is not a TLP level: use %s.", c.rest, validList(bot.TLPNames))
+		}
+		if to == f.TLP {
+			return refuse("%s is already %s.", c.inc.ID(), to)
+		}
+		d := bot.Data{"from": f.TLP.Name(), "to": to.Name()}
+		late, err := c.afterClose(d)
+		if err != nil {
+			return err
+		}
+		if err := c.record(bot.KindTLP, fmt.Sprintf("%s → %s", f.TLP, to), d); err != nil {
+			return err
+		}
+		c.dirty = true
+		if err := c.post(bot.Message{Text: fmt.Sprintf("%s labelled %s %s (was %s): entries without their own label carry it.", c.who, c.inc.ID(), to, f.TLP)}); err != nil {
+			return err
+		}
+		c.say("%s is now %s (entry %d)%s.", c.inc.ID(), to, c.lastSeq, late)
+		return nil
+	},
+}
+
+// recordFact appends a fact entry with its TLP label (when given), marks the card for a
+// refresh and, after the close, bumps the report version. It returns the entry's seq and
+// the after-close note for the reply.
+func (c *call) recordFact(kind, text string, d bot.Data, tlp bot.TLP) (int64, string, error) {
+	if tlp != bot.TLPUnset {
+		d["tlp"] = tlp.Name()
+	}
+	late, err := c.afterClose(d)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := c.record(kind, text, d); err != nil {
+		return 0, "", err
+	}
+	c.dirty = true
+	return c.lastSeq, late, nil
+}
+
+// facts folds the incident's fact entries; an incident never labelled has the configured
+// default TLP.
+func (c *call) facts() (bot.Facts, error) {
+	var f bot.Facts
+	err := c.tx.EachEntryOfKind(c.inc.Number, bot.FactKinds, func(e bot.Entry) error { f.Apply(e); return nil })
+	if f.TLP == bot.TLPUnset {
+		f.TLP = c.e.cfg.IncidentTLP()
+	}
+	return f, err
+}

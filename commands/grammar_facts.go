@@ -1,0 +1,217 @@
+package commands
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/duration"
+)
+
+// The grammar of the fact verbs (summary, impact, rootcause, detected, assess, evidence)
+// and of the --tlp label. Pure functions, each fuzzed (grammar_facts_fuzz_test.go).
+
+// takeTLP reads a leading "--tlp <level>" (or "--tlp=<level>"): the label of the entry the
+// verb records. An unknown level is refused with the valid list.
+func takeTLP(s string) (bot.TLP, string, error) {
+	s = strings.TrimSpace(s)
+	first, rest := splitVerb(s)
+	var level string
+	switch {
+	case first == "--tlp":
+		level, rest = splitVerb(rest)
+		if level == "" {
+			return 0, "", refuse("--tlp needs a level: %s.", strings.Join(bot.TLPNames, ", "))
+		}
+	case strings.HasPrefix(first, "--tlp="):
+		level = strings.TrimPrefix(first, "--tlp=")
+	default:
+		return bot.TLPUnset, s, nil
+	}
+	t, ok := bot.ParseTLP(level)
+	if !ok {
+		return 0, "", refuse("%q is not a TLP level: use %s.", level, strings.Join(bot.TLPNames, ", "))
+	}
+	return t, rest, nil
+}
+
+// countRe is a whole number as people write one: 1200, 1,200, 1.200 or ~1200 (about).
+var countRe = regexp.MustCompile(`^~?[0-9]{1,3}(?:[,.' ]?[0-9]{3})*$|^~?[0-9]+$`)
+
+// maxCount bounds impact numbers (ten trillion: more than any cost or population).
+const maxCount = 10_000_000_000_000
+
+// impactArgs is a parsed "impact <dimension> [number] [text]".
+type impactArgs struct {
+	dimension string
+	count     int64
+	hasCount  bool
+	text      string
+}
+
+// parseImpact reads "<dimension> [number] [text]": a leading whole number is the count
+// (people, records, systems, or the cost in the currency the text names), the rest the
+// description. consequences takes text only.
+func parseImpact(s string) (impactArgs, error) {
+	dim, rest := splitVerb(s)
+	a := impactArgs{dimension: dim}
+	if dim == "" {
+		return a, errUsage
+	}
+	if !slices.Contains(bot.ImpactDimensions, dim) {
+		return a, refuse("Unknown impact %q: use %s.", dim, validList(bot.ImpactDimensions))
+	}
+	first, more := splitVerb(rest)
+	if dim != "consequences" && countRe.MatchString(first) {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, first)
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil || n > maxCount {
+			return a, refuse("%s is too large a number for an impact (at most %d).", first, int64(maxCount))
+		}
+		a.count, a.hasCount, rest = n, true, more
+	}
+	a.text = strings.TrimSpace(rest)
+	if !a.hasCount && a.text == "" {
+		return a, errUsage
+	}
+	return a, nil
+}
+
+// detectedLayouts are the absolute forms /incident detected reads, in the configured time
+// zone unless they carry their own.
+var detectedLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"}
+
+// maxDetectedAge bounds how far back a detection may lie: a year, like a task's due.
+const maxDetectedAge = 365 * 24 * time.Hour
+
+// parseDetected reads "<time> [source]" where time is RFC 3339 (2026-03-02T08:10:00Z), a
+// date and time in the configured zone (2026-03-02 08:10), a time of day today in it
+// (08:10), or how long ago (45m ago, -2h). It never lies after now or more than a year
+// before it.
+func parseDetected(s string, now time.Time, loc *time.Location) (time.Time, string, error) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return time.Time{}, "", errUsage
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	var at time.Time
+	used := 0
+	switch {
+	case len(f) >= 2 && parses(f[0]+" "+f[1], loc, &at):
+		used = 2
+	case parses(f[0], loc, &at):
+		used = 1
+	case clockToday(f[0], now, loc, &at):
+		used = 1
+	case strings.HasPrefix(f[0], "-") || (len(f) >= 2 && strings.EqualFold(f[1], "ago")):
+		d, err := duration.Parse(strings.TrimPrefix(f[0], "-"))
+		if err != nil || d <= 0 {
+			return time.Time{}, "", refuse("%q is not a time warroom reads: use 2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago.", f[0])
+		}
+		at, used = now.Add(-d), 1
+		if len(f) >= 2 && strings.EqualFold(f[1], "ago") {
+			used = 2
+		}
+	default:
+		return time.Time{}, "", refuse("%q is not a time warroom reads: use 2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago.", f[0])
+	}
+	if at.After(now) {
+		return time.Time{}, "", refuse("%s is in the future; the detection time is when it was first noticed.", bot.FormatTime(at))
+	}
+	if now.Sub(at) > maxDetectedAge {
+		return time.Time{}, "", refuse("%s is more than a year ago; check the date.", bot.FormatTime(at))
+	}
+	return at.UTC(), strings.Join(f[used:], " "), nil
+}
+
+// parses reads one absolute time form into at.
+func parses(s string, loc *time.Location, at *time.Time) bool {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		*at = t
+		return true
+	}
+	for _, l := range detectedLayouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			*at = t
+			return true
+		}
+	}
+	return false
+}
+
+// clockToday reads "08:10" as the last time the clock in loc showed it: today, or
+// yesterday when that is still to come.
+func clockToday(s string, now time.Time, loc *time.Location, at *time.Time) bool {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return false
+	}
+	l := now.In(loc)
+	*at = time.Date(l.Year(), l.Month(), l.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+	if at.After(now) {
+		*at = at.AddDate(0, 0, -1)
+	}
+	return true
+}
+
+// assessArgs is a parsed "assess <question> <answer> [reasoning]".
+type assessArgs struct{ question, answer, text string }
+
+func parseAssess(s string) (assessArgs, error) {
+	q, rest := splitVerb(s)
+	ans, text := splitVerb(rest)
+	a := assessArgs{question: q, answer: ans, text: text}
+	answers, ok := bot.Assessments[q]
+	switch {
+	case q == "":
+		return a, errUsage
+	case !ok:
+		return a, refuse("Unknown assessment %q: use %s.", q, validList(bot.AssessmentNames))
+	case !slices.Contains(answers, ans):
+		return a, refuse("Answer %s with one of: %s.", q, validList(answers))
+	}
+	return a, nil
+}
+
+// sha256Re is a SHA-256 in hex.
+var sha256Re = regexp.MustCompile(`^(?i)(?:sha256:)?[0-9a-f]{64}$`)
+
+// locationRe is a place evidence is kept, as one token: a URI (s3://…, smb://…, https://…)
+// or a path (/cases/…, \\server\share\…, C:\…).
+var locationRe = regexp.MustCompile(`^(?:[a-zA-Z][a-zA-Z0-9+.-]*://\S+|/\S*|\\\\\S+|[A-Za-z]:\\\S*)$`)
+
+// evidenceArgs is a parsed "evidence add <description> [sha256] [location]".
+type evidenceArgs struct{ description, sha256, location string }
+
+// parseEvidenceAdd takes the hash and the location from the end: the last token is the
+// location when it is a URI or path, the one before it (or the last) the hash when it is
+// 64 hex digits; the rest is the description.
+func parseEvidenceAdd(s string) (evidenceArgs, error) {
+	f := strings.Fields(s)
+	var a evidenceArgs
+	if n := len(f); n > 1 && locationRe.MatchString(f[n-1]) {
+		a.location, f = f[n-1], f[:n-1]
+	}
+	if n := len(f); n > 1 && sha256Re.MatchString(f[n-1]) {
+		a.sha256 = strings.ToLower(strings.TrimPrefix(strings.ToLower(f[n-1]), "sha256:"))
+		f = f[:n-1]
+	}
+	a.description = strings.Join(f, " ")
+	if a.description == "" {
+		return a, errUsage
+	}
+	if len(a.location) > 256 {
+		return a, refuse("That location is %d characters; at most 256.", len(a.location))
+	}
+	return a, nil
+}
