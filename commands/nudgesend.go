@@ -41,6 +41,12 @@ func (c *call) holders(roles ...string) ([]addressee, error) {
 			role := "commander"
 			if acting {
 				role = "acting commander"
+				// The declarer acts as commander only while still in the incident.
+				if in, err := c.tx.IsMember(c.inc.Number, cmdr); err != nil {
+					return nil, err
+				} else if !in {
+					continue
+				}
 			}
 			out = append(out, addressee{cmdr, role})
 			continue

@@ -189,6 +189,12 @@ func (c *call) stewardsOnly(what string) error {
 	who := "the commander (" + cmdr
 	if acting {
 		who += ", acting"
+		// The declarer acts as commander only while still in the incident.
+		if in, err := c.tx.IsMember(c.inc.Number, cmdr); err != nil {
+			return err
+		} else if !in {
+			who = "the commander (none: " + cmdr + ", who declared it, was removed"
+		}
 	}
 	who += ")"
 	if s, ok := roles["scribe"]; ok {

@@ -288,3 +288,30 @@ func TestRemovedMemberIsNotReAddedByTheChannel(t *testing.T) {
 	wantContains(t, "invite again", slack("alice", "invite @bob"), "bob added")
 	wantContains(t, "back", slack("bob", "note back"), "Noted")
 }
+
+// A declarer removed from the incident loses the acting commander's powers, and refusals
+// say so rather than naming them.
+func TestRemovedDeclarerIsNoLongerActingCommander(t *testing.T) {
+	h, ch := holesRig(t)
+	h.mustSay("dave", ch, "remove @alice", "alice removed")
+	h.mustSay("dave", ch, "invite @alice", "alice added")
+	h.mustSay("dave", ch, "remove @alice", "alice removed")
+	h.unchanged(1, func() {
+		wantContains(t, "member", h.cmd("bob", ch, "sev 1"), "Only the commander (none: alice, who declared it, was removed)")
+		wantContains(t, "former declarer", h.cmd("alice", ch, "sev 1"), "You are not a member of INC-1")
+	})
+}
+
+// Nor is a removed declarer sent the incident's reminders or its unassigned overdue tasks.
+func TestRemovedDeclarerGetsNoReminders(t *testing.T) {
+	r := newNgRig(t)
+	ch := r.h.declare("alice", "Phishing wave sev1")
+	r.must("dave", ch, "task add rotate the leaked key AKIA123 due 1h", "Task 1 added")
+	r.must("dave", ch, "remove @alice", "alice removed")
+	r.h.flush() // what she got while she was in
+	out := r.at(3 * time.Hour)
+	if dm := ngDM(out, "alice"); dm != "" {
+		t.Errorf("the removed declarer was sent:\n%s", dm)
+	}
+	wantContains(t, "the channel still sees it", channelLines(out, ch), "AKIA123")
+}

@@ -187,7 +187,10 @@ func fireNoCommander(c *call, _ bot.Timer) error {
 		return err
 	}
 	if acting && c.working() {
-		to := []addressee{{c.inc.DeclaredBy, "acting commander"}}
+		to, err := c.holders("commander") // the declarer, unless removed
+		if err != nil {
+			return err
+		}
 		for _, l := range c.e.cfg.Leads {
 			to = append(to, addressee{l, "lead"})
 		}

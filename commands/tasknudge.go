@@ -55,6 +55,9 @@ func fireTasks(c *call, _ bot.Timer) error {
 		if owner == "" || !slices.Contains(members, owner) {
 			owner, role = cmdr, "commander, for unassigned tasks"
 		}
+		if !slices.Contains(members, owner) {
+			continue // a removed declarer is no acting commander: the channel still sees it
+		}
 		if !slices.Contains(owners, owner) {
 			owners = append(owners, owner)
 			to = append(to, addressee{owner, role})
