@@ -4,6 +4,7 @@ package commands
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/warroom/warroom/bot/alert"
@@ -26,5 +27,22 @@ func TestSecAlertTextCannotCarryAMaskedLink(t *testing.T) {
 		if masked.MatchString(text) {
 			t.Errorf("the %s carries a masked link from the alert's text: %q", name, text)
 		}
+	}
+}
+
+// With channels.naming: codename a title never leaves its channel: `status INC-n` run
+// elsewhere shows the codename (shownTitle). `alerts INC-n` lists each alert group's
+// summary — for an alert-declared incident, its title — wherever it is run.
+func TestSecAlertsVerbElsewhereShowsTheCodenamedTitle(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML), withYAML("channels: {naming: codename}"))
+	if r := h.alert(alert.Alert{Key: "pay", Summary: "Payroll fraud at ACME", Severity: 1}); r.Incident != "INC-1" {
+		t.Fatalf("alert: %+v", r)
+	}
+	h.flush()
+	if r := h.cmd("alice", "general", "status INC-1"); strings.Contains(r, "Payroll") {
+		t.Fatalf("status elsewhere shows the title (the baseline is broken): %s", r)
+	}
+	if r := h.cmd("alice", "general", "alerts INC-1"); strings.Contains(r, "Payroll") {
+		t.Errorf("`alerts INC-1` in #general shows the codenamed title: %s", r)
 	}
 }
