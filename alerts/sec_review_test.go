@@ -1,0 +1,29 @@
+package alerts_test
+
+// Security review (branch sec): holes found in the alert endpoint, each a failing test.
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/warroom/warroom/alerts"
+	"github.com/warroom/warroom/bot"
+)
+
+// A bearer token must be at least 16 characters, but a Standard Webhooks secret of one
+// byte is taken: an HMAC key that short is found offline from a single captured request
+// (all of id, timestamp, body and signature travel together), after which the attacker
+// signs anything. The Standard Webhooks spec asks for 24–64 random bytes.
+func TestSecShortSigningSecretsAreRefused(t *testing.T) {
+	cfg, err := bot.ParseConfig("test.yaml", []byte(fmt.Sprintf(fixtureConfig, 10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"x", "hunter2", "whsec_eA=="} {
+		env := map[string]string{"SIEM_SECRET": secret, "PROM_TOKEN": promToken}
+		_, err := alerts.New(alerts.Options{Config: cfg.Alerts, Getenv: func(k string) string { return env[k] }})
+		if err == nil {
+			t.Errorf("a %d-character signing secret (%q) was accepted", len(secret), secret)
+		}
+	}
+}
