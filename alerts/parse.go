@@ -93,10 +93,30 @@ func ParseGeneric(source string, body []byte) (alert.Alert, error) {
 	}
 	a.Key = g.DedupKey
 	if a.Key == "" {
-		sum := sha256.Sum256([]byte(source + a.Summary))
-		a.Key = hex.EncodeToString(sum[:])
+		a.Key = defaultKey(source, a.Summary, a.Labels)
 	}
 	return a, check(a)
+}
+
+// defaultKey is the dedup key of an alert sent without one: the SHA-256 of its source,
+// summary and sorted labels, so that alerts alike but for their labels (one per team, one
+// per host) are not one group. Each part is length-prefixed, so no two alerts' parts run
+// together into the same text.
+func defaultKey(source, summary string, labels map[string]string) string {
+	h := sha256.New()
+	part := func(s string) { fmt.Fprintf(h, "%d:%s;", len(s), s) }
+	part(source)
+	part(summary)
+	names := make([]string, 0, len(labels))
+	for k := range labels {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		part(k)
+		part(labels[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // amBody is Alertmanager's webhook payload, version 4 (notify/webhook: template.Data plus

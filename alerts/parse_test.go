@@ -25,9 +25,10 @@ func TestParseGeneric(t *testing.T) {
 		!a.ObservedAt.Equal(want.ObservedAt) || a.SourceURL != want.SourceURL || a.Labels["team"] != "security" {
 		t.Fatalf("parsed %+v", a)
 	}
-	// The defaults: firing, no severity, the key is SHA-256 of source followed by summary.
+	// The defaults: firing, no severity, the key is SHA-256 of source, summary and sorted
+	// labels, each length-prefixed.
 	a, err = ParseGeneric("siem", []byte(`{"summary":"Disk full","severity":1}`))
-	sum := sha256.Sum256([]byte("siemDisk full"))
+	sum := sha256.Sum256([]byte("4:siem;9:Disk full;"))
 	if err != nil || a.Status != "firing" || a.Severity != 1 || a.Key != hex.EncodeToString(sum[:]) || !a.ObservedAt.IsZero() {
 		t.Fatalf("defaults: %+v %v", a, err)
 	}

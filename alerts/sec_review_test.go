@@ -27,3 +27,26 @@ func TestSecShortSigningSecretsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// Ported from web/sec_review_test.go (branch sec, 0273280): the default dedup key was
+// SHA-256(source + summary), so two teams' "Disk full" were one group. Labels are in it now
+// (sorted, so their order in the payload does not matter).
+func TestSecDefaultDedupKeyIncludesTheLabels(t *testing.T) {
+	key := func(body string) string {
+		a, err := alerts.ParseGeneric("siem", []byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Key
+	}
+	pay := key(`{"summary":"Disk full","labels":{"team":"payments","host":"db1"}}`)
+	if sec := key(`{"summary":"Disk full","labels":{"team":"security","host":"db1"}}`); pay == sec {
+		t.Error("two alerts differing only in a label have one default key")
+	}
+	if again := key(`{"summary":"Disk full","labels":{"host":"db1","team":"payments"}}`); again != pay {
+		t.Error("the default key depends on the order of the labels")
+	}
+	if none := key(`{"summary":"Disk full"}`); none == pay {
+		t.Error("an alert without labels has the key of one with labels")
+	}
+}

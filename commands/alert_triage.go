@@ -24,7 +24,7 @@ func registerAlerts(e *Engine) {
 
 // triageAlert opens a triage post for a.
 func (c *call) triageAlert(a alert.Alert, route alert.Route) (alert.Result, error) {
-	g := &alert.Group{Source: a.Source, Key: a.Key, State: alert.StateTriage, Platform: c.src.Platform, Channel: route.Channel,
+	g := &alert.Group{Source: a.Source, Route: route.ID(), Key: a.Key, State: alert.StateTriage, Platform: c.src.Platform, Channel: route.Channel,
 		Summary: alertTitle(a.Summary), Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
 	if err := c.tx.CreateAlertGroup(g); err != nil {
 		return alert.Result{}, err

@@ -96,7 +96,14 @@ func (c *call) ingestAlert(a alert.Alert) (alert.Result, error) {
 		a.ObservedAt = c.now
 	}
 	a = c.e.maskAlert(a)
-	g, err := c.tx.OpenAlertGroup(a.Source, a.Key, c.now.Add(-cfg.GroupWindow.Std()))
+	// Route first, then group within the route: a group belongs to the route that placed
+	// it, so an alert never joins a group (a triage post, an incident) its own route would
+	// not reach because another team's alert had the same key.
+	route, ok := cfg.Route(a)
+	if !ok || route.Action == alert.ActionDrop {
+		return alert.Result{Dropped: true}, nil
+	}
+	g, err := c.tx.OpenAlertGroup(a.Source, route.ID(), a.Key, c.now.Add(-cfg.GroupWindow.Std()))
 	if err == nil {
 		return c.joinGroup(g, a)
 	}
@@ -105,10 +112,6 @@ func (c *call) ingestAlert(a alert.Alert) (alert.Result, error) {
 	}
 	if a.Status == alert.StatusResolved {
 		// Nothing open to resolve: a resolution never opens anything.
-		return alert.Result{Dropped: true}, nil
-	}
-	route, ok := cfg.Route(a)
-	if !ok || route.Action == alert.ActionDrop {
 		return alert.Result{Dropped: true}, nil
 	}
 	platform := route.Platform
@@ -162,7 +165,7 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
 func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, error) {
 	inc, err := c.declare(declaration{title: alertTitle(a.Summary), severity: alertSeverity(c.e.cfg, route, a.Severity),
 		typ: route.Type, origin: a.SourceURL, before: func(inc *bot.Incident) error {
-			g := &alert.Group{Source: a.Source, Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
+			g := &alert.Group{Source: a.Source, Route: route.ID(), Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
 				Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
 			if err := c.tx.CreateAlertGroup(g); err != nil {
 				return err
@@ -258,8 +261,9 @@ func alertTitle(summary string) string {
 
 // maskAlert masks what looks like a credential in the alert's text, labels and
 // annotations before anything of it is stored (unless keep_secrets is set): an alert
-// cannot be refused for carrying one, only recorded without it. The dedup key is left as
-// sent, so that alerts still group.
+// cannot be refused for carrying one, only recorded without it. The dedup key is masked
+// too (it is shown and stored like the text); masking is deterministic, so alerts of one
+// key still group.
 func (e *Engine) maskAlert(a alert.Alert) alert.Alert {
 	mask := func(s string) string { out, _ := e.maskSecrets(s); return out }
 	maskMap := func(m map[string]string) map[string]string {
@@ -272,7 +276,7 @@ func (e *Engine) maskAlert(a alert.Alert) alert.Alert {
 		}
 		return out
 	}
-	a.Summary, a.Details, a.SourceURL = mask(a.Summary), mask(a.Details), mask(a.SourceURL)
+	a.Key, a.Summary, a.Details, a.SourceURL = mask(a.Key), mask(a.Summary), mask(a.Details), mask(a.SourceURL)
 	a.Labels = maskMap(a.Labels)
 	members := make([]alert.Member, len(a.Members))
 	for i, m := range a.Members {

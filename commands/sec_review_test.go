@@ -46,3 +46,89 @@ func TestSecAlertsVerbElsewhereShowsTheCodenamedTitle(t *testing.T) {
 		t.Errorf("`alerts INC-1` in #general shows the codenamed title: %s", r)
 	}
 }
+
+// Ported from web/sec_review_test.go (branch sec, commit 0273280) to the engine: routes split
+// one source by label, and two teams' alerts share a dedup key. Grouping came before routing,
+// so the security team's critical alert joined the payments team's triage post and no
+// incident was declared. A group now belongs to its route: an alert joins only a group its
+// own route would reach.
+func TestSecDedupKeyDoesNotGroupAcrossRoutes(t *testing.T) {
+	h := newHarness(t, withYAML(`alerts:
+  sources:
+    siem: {format: generic, secret_env: SIEM_SECRET}
+  routes:
+    - match: {source: siem, labels: {team: security}}
+      action: declare
+      invite: [alice]
+    - match: {source: siem, labels: {team: payments}}
+      action: triage
+      channel: "#payments-triage"
+`))
+	if r := h.alert(alert.Alert{Key: "disk", Summary: "Disk full", Labels: map[string]string{"team": "payments"}}); r.Triage == "" {
+		t.Fatalf("the payments alert: %+v, want a triage post", r)
+	}
+	r := h.alert(alert.Alert{Key: "disk", Summary: "Disk full", Severity: 1, Details: "vault-1: /var filled by the HSM backups",
+		Labels: map[string]string{"team": "security"}})
+	if r.Incident == "" || !r.New {
+		t.Fatalf("the security team's alert was answered %+v: it joined the payments triage post instead of declaring", r)
+	}
+	// And the other way: payments' next alert stays on its own post, not the security incident.
+	if r := h.alert(alert.Alert{Key: "disk", Summary: "Disk full", Labels: map[string]string{"team": "payments"}}); r.Triage != "TRI-1" {
+		t.Errorf("the payments repeat: %+v, want it counted on TRI-1", r)
+	}
+	if r := h.alert(alert.Alert{Key: "disk", Summary: "Disk full", Labels: map[string]string{"team": "security"}}); r.Incident != "INC-1" || r.New {
+		t.Errorf("the security repeat: %+v, want it on INC-1", r)
+	}
+}
+
+// Ported from web/sec_review_test.go (41352b1): a token in the dedup key is masked like the
+// rest of the alert's text before anything is stored, and alerts with that key still group.
+func TestSecTokenInTheDedupKeyIsMasked(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML))
+	key := "leak xoxb-1234567890-abcdefghijklmnop"
+	h.alert(alert.Alert{Key: key, Summary: "Token found in a public repo", Severity: 1})
+	if r := h.alert(alert.Alert{Key: key, Summary: "Token found in a public repo", Severity: 1}); r.Incident != "INC-1" || r.New {
+		t.Errorf("a repeat of the masked key: %+v, want it on INC-1", r)
+	}
+	h.flush()
+	dump, err := h.db.Dump(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(dump, "abcdefghijklmnop") {
+		t.Error("the database holds the token of the dedup key")
+	}
+	if r := h.cmd("alice", h.incident(1).ChannelID, "alerts"); strings.Contains(r, "abcdefghijklmnop") {
+		t.Errorf("`alerts` shows the token of the dedup key: %s", r)
+	}
+}
+
+// With keep_secrets the key is kept as sent, like the text.
+func TestSecKeepSecretsKeepsTheDedupKey(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML), withYAML("keep_secrets: true"))
+	h.alert(alert.Alert{Key: "leak xoxb-1234567890-abcdefghijklmnop", Summary: "Token found", Severity: 1})
+	if g := h.group(1); g.Key != "leak xoxb-1234567890-abcdefghijklmnop" {
+		t.Errorf("keep_secrets: the key is %q", g.Key)
+	}
+}
+
+// Ported from web/sec_review_test.go (41352b1): redacting the alert entry removes the text
+// from everywhere, its dedup key included (alert_groups.dedup_key and the entry's data).
+func TestSecRedactedAlertKeyIsGone(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML))
+	h.alert(alert.Alert{Key: "vpn login with password Tr0ub4dor-and-3", Summary: "Suspicious VPN login", Severity: 1})
+	ch := h.incident(1).ChannelID
+	h.flush()
+	wantContains(t, "redact", h.cmd("dave", ch, "redact 1 password in the alert"), "redacted")
+	dump, err := h.db.Dump(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(dump, "Tr0ub4dor-and-3") {
+		t.Error("the database still holds the redacted dedup key")
+	}
+	if r := h.cmd("alice", ch, "alerts"); strings.Contains(r, "Tr0ub4dor-and-3") {
+		t.Errorf("`alerts` still shows the redacted text: %s", r)
+	}
+	h.verify(1)
+}

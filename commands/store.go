@@ -88,7 +88,7 @@ type Tx interface {
 	SaveReview(r bot.Review) error
 
 	// alerts in (issue 15)
-	OpenAlertGroup(source, key string, since time.Time) (*alert.Group, error)
+	OpenAlertGroup(source, route, key string, since time.Time) (*alert.Group, error)
 	CreateAlertGroup(g *alert.Group) error
 	AlertGroup(id int64) (*alert.Group, error)
 	AlertGroups(incident int64) ([]alert.Group, error)

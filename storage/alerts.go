@@ -15,14 +15,14 @@ import (
 const DeliveryRetention = 24 * time.Hour
 
 const groupColumns = `id, source, dedup_key, state, COALESCE(incident, 0), platform, channel, summary, severity,
-	status, source_url, first_at, last_at, count, decided_by, decided_at`
+	status, source_url, first_at, last_at, count, decided_by, decided_at, route`
 
 func scanGroup(sc interface{ Scan(...any) error }) (*alert.Group, error) {
 	var g alert.Group
 	var first, last string
 	var decided sql.NullString
 	err := sc.Scan(&g.ID, &g.Source, &g.Key, &g.State, &g.Incident, &g.Platform, &g.Channel, &g.Summary, &g.Severity,
-		&g.Status, &g.SourceURL, &first, &last, &g.Count, &g.DecidedBy, &decided)
+		&g.Status, &g.SourceURL, &first, &last, &g.Count, &g.DecidedBy, &decided, &g.Route)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -33,15 +33,15 @@ func scanGroup(sc interface{ Scan(...any) error }) (*alert.Group, error) {
 	return &g, nil
 }
 
-// OpenAlertGroup finds the group an alert of source and key joins: one on an open incident
+// OpenAlertGroup finds the group an alert of source, route and key joins: one on an open incident
 // that is not a drill (drills never receive alerts), or a triage post — undecided or
 // dismissed — whose last alert arrived at or after since. ErrNotFound when there is none.
-func (t *Tx) OpenAlertGroup(source, key string, since time.Time) (*alert.Group, error) {
+func (t *Tx) OpenAlertGroup(source, route, key string, since time.Time) (*alert.Group, error) {
 	return scanGroup(t.row(`SELECT `+groupColumns+` FROM alert_groups g
-		WHERE g.source = ? AND g.dedup_key = ? AND (
+		WHERE g.source = ? AND g.route = ? AND g.dedup_key = ? AND (
 			(g.state = 'incident' AND EXISTS (SELECT 1 FROM incidents i WHERE i.number = g.incident AND i.status = 'open' AND i.drill = 0))
 			OR (g.state IN ('triage', 'dismissed') AND g.last_at >= ?))
-		ORDER BY g.id DESC LIMIT 1`, source, key, ts(since)))
+		ORDER BY g.id DESC LIMIT 1`, source, route, key, ts(since)))
 }
 
 // CreateAlertGroup stores a new group (count 0: AddAlert counts) and sets its ID.
@@ -50,8 +50,8 @@ func (t *Tx) CreateAlertGroup(g *alert.Group) error {
 	if g.Incident != 0 {
 		inc = g.Incident
 	}
-	res, err := t.exec(`INSERT INTO alert_groups (source, dedup_key, state, incident, platform, channel, summary, severity, status, source_url, first_at, last_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.Source, g.Key, g.State, inc, g.Platform, g.Channel, g.Summary, g.Severity,
+	res, err := t.exec(`INSERT INTO alert_groups (source, route, dedup_key, state, incident, platform, channel, summary, severity, status, source_url, first_at, last_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.Source, g.Route, g.Key, g.State, inc, g.Platform, g.Channel, g.Summary, g.Severity,
 		g.Status, g.SourceURL, ts(g.FirstAt), ts(g.LastAt))
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func openGroup(t *testing.T, db *DB, source, key string, since time.Time) (*aler
 	var g *alert.Group
 	err := db.View(context.Background(), func(tx *Tx) error {
 		var err error
-		g, err = tx.OpenAlertGroup(source, key, since)
+		g, err = tx.OpenAlertGroup(source, "r1", key, since)
 		return err
 	})
 	return g, err
@@ -37,7 +37,7 @@ func TestAlertGroupsJoinOpenIncidentsAndRecentTriage(t *testing.T) {
 	inc := newIncident(t, db)
 	fire := alert.Alert{Source: "siem", Key: "k1", Status: alert.StatusFiring, Summary: "Beacon", ObservedAt: t0,
 		Labels: map[string]string{"host": "db1"}, Members: []alert.Member{{Status: "firing", Fingerprint: "abc"}}}
-	addGroup(t, db, &alert.Group{Source: "siem", Key: "k1", State: alert.StateIncident, Incident: inc.Number, Summary: "Beacon",
+	addGroup(t, db, &alert.Group{Source: "siem", Route: "r1", Key: "k1", State: alert.StateIncident, Incident: inc.Number, Summary: "Beacon",
 		Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}, fire, t0)
 	// An open incident's group is open however long ago its last alert came.
 	if g, err := openGroup(t, db, "siem", "k1", t0.Add(48*time.Hour)); err != nil || g.Incident != inc.Number || g.Count != 1 {
@@ -46,8 +46,14 @@ func TestAlertGroupsJoinOpenIncidentsAndRecentTriage(t *testing.T) {
 	if _, err := openGroup(t, db, "edr", "k1", t0); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("another source's key matched: %v", err)
 	}
+	if err := db.View(context.Background(), func(tx *Tx) error {
+		_, err := tx.OpenAlertGroup("siem", "r2", "k1", t0)
+		return err
+	}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("another route's group matched: %v", err)
+	}
 	// A triage post is open within the window only.
-	addGroup(t, db, &alert.Group{Source: "siem", Key: "k2", State: alert.StateTriage, Platform: "console", Channel: "#soc",
+	addGroup(t, db, &alert.Group{Source: "siem", Route: "r1", Key: "k2", State: alert.StateTriage, Platform: "console", Channel: "#soc",
 		Summary: "Scan", Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}, alert.Alert{Source: "siem", Key: "k2", Status: "firing", Summary: "Scan", ObservedAt: t0}, t0)
 	if g, err := openGroup(t, db, "siem", "k2", t0.Add(-time.Hour)); err != nil || g.State != alert.StateTriage {
 		t.Fatalf("triage group in window: %+v %v", g, err)

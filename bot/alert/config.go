@@ -1,6 +1,9 @@
 package alert
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -103,6 +106,14 @@ func (c Config) Route(a Alert) (Route, bool) {
 		}
 	}
 	return Route{}, false
+}
+
+// ID is the route's fingerprint: the SHA-256 of its settings, so it names the route across
+// restarts and reorderings, and an edited route is a new one (its alerts start new groups).
+func (r Route) ID() string {
+	b, _ := json.Marshal(r) // a struct of strings, ints, slices and string maps: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
 
 func (m Match) matches(a Alert) bool {

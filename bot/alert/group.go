@@ -12,8 +12,11 @@ const (
 // Group is the alerts of one dedup key (and source) that went to one place: an incident,
 // or a triage post (whose id is TriageID(ID)).
 type Group struct {
-	ID       int64
-	Source   string
+	ID     int64
+	Source string
+	// Route is the fingerprint (Route.ID) of the route that placed the group: only alerts
+	// that route the same way join it.
+	Route    string
 	Key      string
 	State    string
 	Incident int64 // when State is StateIncident
