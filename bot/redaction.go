@@ -35,6 +35,15 @@ func RedactableTexts(e Entry) []string {
 		free := FreeText(e.Text)
 		for _, line := range strings.Split(free, "\n") {
 			add(line)
+			// The key line is "key <dedup key>[ · <source link>]": the key alone is what
+			// alert_groups holds, so it is removed too (with and without what follows the
+			// first " · ", which may be part of the key).
+			if k, ok := strings.CutPrefix(line, "key "); ok {
+				add(k)
+				if i := strings.Index(k, " · "); i > 0 {
+					add(k[:i])
+				}
+			}
 		}
 		add(free)
 	case KindPin:

@@ -2,8 +2,6 @@ package commands
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -185,7 +183,7 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, err
 }
 
 // recordAlert stores rec (unless it already is) and puts it on inc's timeline: by its
-// source, at its own time, its fields as the entry's data.
+// source, at its own time, its ids and state as the entry's data.
 func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record) error {
 	if rec.ID == 0 {
 		if err := c.tx.AddAlert(rec); err != nil {
@@ -194,21 +192,14 @@ func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record) error {
 	}
 	a := rec.Alert
 	e := &bot.Entry{At: c.now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: alertEntryText(a)}
-	d := bot.Data{"alert": rec.ID, "group": rec.Group, "source": a.Source, "key": dataKey(a.Key), "status": a.Status, "severity": a.Severity}
+	// The data names the group, not the key: data is in the entry's digest and stays after
+	// a redaction, while the key is text (in the entry text and alert_groups) that a
+	// redaction must be able to remove.
+	d := bot.Data{"alert": rec.ID, "group": rec.Group, "source": a.Source, "status": a.Status, "severity": a.Severity}
 	if _, err := c.appendEntry(inc.Number, e, d, ""); err != nil {
 		return err
 	}
 	return c.tx.SetAlertSeq(rec.ID, e.Seq)
-}
-
-// dataKey is a dedup key as entry data holds it: as is when it is short and one line,
-// else its SHA-256 (data holds ids, not text).
-func dataKey(k string) string {
-	if len(k) <= 128 && !strings.ContainsAny(k, "\n\r") {
-		return k
-	}
-	sum := sha256.Sum256([]byte(k))
-	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // alertSeverity is the route's severity, else the alert's, else the default.

@@ -29,6 +29,7 @@ var derivedText = []struct{ table, column, where string }{
 	{"incidents", "resolution", "number = ?"},
 	{"timers", "payload", "incident = ?"},
 	{"alert_groups", "summary", "incident = ?"},
+	{"alert_groups", "dedup_key", "incident = ?"},
 	{"alert_groups", "source_url", "incident = ?"},
 	{"alerts", "summary", alertsOfIncident},
 	{"alerts", "details", alertsOfIncident},
