@@ -82,9 +82,11 @@ func triageStatusText(g *alert.Group, a alert.Alert) string {
 }
 
 // inert cleans outside text for chat: control characters go, and the tokens the adapters
-// turn into mentions or dates (<@U…>, <t:…:f>, slack:U…) are broken with a zero-width space.
+// turn into mentions or dates (<@U…>, <t:…:f>, slack:U…) are broken with a zero-width space,
+// as is "](", so a Markdown link [text](url) — which Discord shows as a masked link, the
+// text standing for any address — stays visible text.
 func inert(s string) string {
-	return strings.NewReplacer("<@", "<\u200b@", "<t:", "<\u200bt:", "<#", "<\u200b#", "<!", "<\u200b!",
+	return strings.NewReplacer("](", "]\u200b(", "<@", "<\u200b@", "<t:", "<\u200bt:", "<#", "<\u200b#", "<!", "<\u200b!",
 		"slack:", "slack\u200b:", "discord:", "discord\u200b:", "@everyone", "@\u200beveryone", "@here", "@\u200bhere").Replace(plainText(s))
 }
 
@@ -111,16 +113,29 @@ var verbAlerts = &Verb{
 			c.say("%s has received no alerts.", c.inc.ID())
 			return nil
 		}
-		c.say("%s", alertsListText(c.inc, groups))
+		// Outside the incident's channel a codenamed incident is named as `status` names it
+		// (shownTitle): a group's summary is often the title itself, and its key and link
+		// can say as much, so they are withheld there.
+		c.say("%s", alertsListText(c.inc, groups, c.shownTitle(c.inc)))
 		return nil
 	},
 }
 
-// alertsListText lists an incident's alert groups.
-func alertsListText(inc *bot.Incident, groups []alert.Group) string {
+// alertsListText lists an incident's alert groups where it is named shown; when that is not
+// its title (a codename), what could name it — each group's key, summary and link — is left
+// out.
+func alertsListText(inc *bot.Incident, groups []alert.Group, shown string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Alerts on %s*", inc.ID())
+	withheld := shown != inc.Title
+	if withheld {
+		fmt.Fprintf(&b, " (%s; keys and summaries are shown in its channel only)", inert(shown))
+	}
 	for _, g := range groups {
+		if withheld {
+			fmt.Fprintf(&b, "\n• %s [%s] — %d alert(s), first %s, last %s", g.Source, g.Status, g.Count, bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
+			continue
+		}
 		fmt.Fprintf(&b, "\n• %s [%s, %s]: %s — %d alert(s), first %s, last %s", g.Source, inert(g.Key), g.Status, inert(g.Summary), g.Count,
 			bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
 		if g.SourceURL != "" {

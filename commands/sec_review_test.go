@@ -132,3 +132,22 @@ func TestSecRedactedAlertKeyIsGone(t *testing.T) {
 	}
 	h.verify(1)
 }
+
+// In its own channel `alerts` still shows the groups' keys and summaries.
+func TestSecAlertsVerbInTheChannelShowsTheSummaries(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML), withYAML("channels: {naming: codename}"))
+	h.alert(alert.Alert{Key: "pay", Summary: "Payroll fraud at ACME", Severity: 1})
+	h.flush()
+	wantContains(t, "alerts in the channel", h.cmd("alice", h.incident(1).ChannelID, "alerts"), "[pay, firing]: Payroll fraud at ACME")
+	if r := h.cmd("alice", "general", "alerts INC-1"); !strings.Contains(r, "1 alert(s)") || strings.Contains(r, "pay,") {
+		t.Errorf("`alerts INC-1` elsewhere: %s", r)
+	}
+}
+
+// The link's text and address both stay readable: only the Markdown is broken.
+func TestSecInertKeepsTheLinkReadable(t *testing.T) {
+	got := inert("see [the case](https://evil.example/x)")
+	if !strings.Contains(got, "[the case]") || !strings.Contains(got, "(https://evil.example/x)") {
+		t.Errorf("inert: %q", got)
+	}
+}
