@@ -41,7 +41,7 @@ func TestAlertDeclaresThenAppendsThenResolves(t *testing.T) {
 		!strings.Contains(es[0].Text, "beacon-db1") || es[1].Kind != bot.KindDeclared {
 		t.Fatalf("first entries: %+v", es[:2])
 	}
-	if d := string(es[0].Data); d != `{"alert":1,"group":1,"key":"beacon-db1","severity":2,"source":"siem","status":"firing"}` {
+	if d := string(es[0].Data); d != `{"alert":1,"group":1,"severity":2,"source":"siem","status":"firing"}` {
 		t.Errorf("entry 1 data %s", d)
 	}
 	var members []string

@@ -48,24 +48,31 @@ var (
 // Key is a decoded signing key.
 type Key []byte
 
+// MinKeyLen is the shortest signing key taken, in bytes. One captured request carries the
+// id, timestamp, body and signature, so a short key is found offline and then signs
+// anything; the spec asks for 24 to 64 random bytes, and bearer tokens need 16 characters.
+const MinKeyLen = 16
+
 // ParseSecret reads a secret as the spec writes it: "whsec_" followed by the base64 key
-// bytes, or any other string taken as the raw key bytes. An empty key, or a whsec_ secret
-// that is not base64, is an error (naming neither the secret nor its bytes).
+// bytes, or any other string taken as the raw key bytes. An empty key, a key shorter than
+// MinKeyLen, or a whsec_ secret that is not base64, is an error (naming neither the secret
+// nor its bytes).
 func ParseSecret(s string) (Key, error) {
+	k := Key(s)
 	if rest, ok := strings.CutPrefix(s, secretPrefix); ok {
 		b, err := base64.StdEncoding.DecodeString(rest)
 		if err != nil {
 			return nil, errors.New("a secret starting with whsec_ must continue in standard base64")
 		}
-		if len(b) == 0 {
-			return nil, errors.New("the secret is empty")
-		}
-		return Key(b), nil
+		k = Key(b)
 	}
-	if s == "" {
+	switch {
+	case len(k) == 0:
 		return nil, errors.New("the secret is empty")
+	case len(k) < MinKeyLen:
+		return nil, fmt.Errorf("the secret's key is %d bytes; use at least %d (24 to 64 random bytes, as the Standard Webhooks spec asks)", len(k), MinKeyLen)
 	}
-	return Key(s), nil
+	return k, nil
 }
 
 // Sign returns the "v1,<base64>" signature of body sent as id at ts.

@@ -88,14 +88,19 @@ func TestVerifyRefuses(t *testing.T) {
 }
 
 func TestParseSecret(t *testing.T) {
-	raw, err := ParseSecret("correct horse")
-	if err != nil || string(raw) != "correct horse" {
+	raw, err := ParseSecret("correct horse battery staple")
+	if err != nil || string(raw) != "correct horse battery staple" {
 		t.Fatalf("raw secret = %q, %v", raw, err)
 	}
-	for _, bad := range []string{"", "whsec_", "whsec_not*base64"} {
+	for _, bad := range []string{"", "whsec_", "whsec_not*base64", "hunter2", "fifteen-bytes!!", "whsec_eA=="} {
 		if _, err := ParseSecret(bad); err == nil {
 			t.Errorf("ParseSecret(%q) accepted", bad)
+		} else if len(bad) > 6 && strings.Contains(err.Error(), bad) {
+			t.Errorf("the error shows the secret: %v", err)
 		}
+	}
+	if _, err := ParseSecret("sixteen-bytes!!!"); err != nil {
+		t.Errorf("a 16-byte secret: %v", err)
 	}
 	if s := vectorKey(t).String(); strings.Contains(s, "MfKQ") {
 		t.Errorf("String shows the key: %s", s)
@@ -103,14 +108,14 @@ func TestParseSecret(t *testing.T) {
 }
 
 func TestSetHeadersRoundTrip(t *testing.T) {
-	k, _ := ParseSecret("raw-secret")
+	k, _ := ParseSecret("raw-secret-of-16-bytes")
 	h := http.Header{}
 	now := time.Unix(1_800_000_000, 0)
 	k.SetHeaders(h, "msg_1", now, []byte("body"))
 	if id, err := k.Verify(h, []byte("body"), now.Add(time.Minute)); err != nil || id != "msg_1" {
 		t.Fatalf("round trip: %q %v", id, err)
 	}
-	other, _ := ParseSecret("other-secret")
+	other, _ := ParseSecret("other-secret-of-16-bytes")
 	if _, err := other.Verify(h, []byte("body"), now); !errors.Is(err, ErrNoMatch) {
 		t.Fatalf("another key verified: %v", err)
 	}
