@@ -10,11 +10,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
-	"path/filepath"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -261,7 +261,9 @@ func TestRunServesAlertsWithTheConsole(t *testing.T) {
 	ready := make(chan struct{})
 	m := &Main{Stdin: stdin, Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Ready: func() { close(ready) }}
 	done := make(chan int, 1)
-	go func() { done <- m.Run(context.Background(), []string{"run", "--db", dbPath, "--config", cfgPath, "--http", addr}) }()
+	go func() {
+		done <- m.Run(context.Background(), []string{"run", "--db", dbPath, "--config", cfgPath, "--http", addr})
+	}()
 	select {
 	case <-ready:
 	case code := <-done:
