@@ -62,7 +62,14 @@ type Payload struct {
 	Notify string `json:"notify,omitempty"`
 	// MessageID is the message an edit or delete acts on.
 	MessageID string `json:"message_id,omitempty"`
+	// Secret marks a message that holds a credential (a sign-in link): storage replaces its
+	// text with SecretRemoved in the transaction that marks it delivered or failed, so the
+	// database holds it only while it is pending.
+	Secret bool `json:"secret,omitempty"`
 }
+
+// SecretRemoved is what a delivered secret message's text becomes in the outbox.
+const SecretRemoved = "(removed once delivered: it held a secret)"
 
 // OutboxStore is what the deliverer needs from storage.
 type OutboxStore interface {

@@ -205,16 +205,26 @@ func (c *call) postTo(platform, channel string, m bot.Message) error {
 // dm queues a direct message to a person; people without an id on the platform are skipped
 // (and the caller told).
 func (c *call) dm(person string, m bot.Message) error {
+	return c.dmPayload(person, bot.Payload{Message: m})
+}
+
+// secretDM is a DM whose text the outbox removes once it is delivered (a sign-in link).
+func (c *call) secretDM(person string, m bot.Message) error {
+	return c.dmPayload(person, bot.Payload{Message: m, Secret: true})
+}
+
+func (c *call) dmPayload(person string, p bot.Payload) error {
 	id, ok := c.e.cfg.PlatformID(c.src.Platform, person)
 	if c.inc != nil {
 		id, ok = c.e.cfg.PlatformID(c.inc.Platform, person)
-		m.Text = drillMark(c.inc, m.Text)
+		p.Message.Text = drillMark(c.inc, p.Message.Text)
 	}
 	if !ok {
 		c.say("(%s has no %s id in the roster, so they were not sent a direct message.)", person, c.platform())
 		return nil
 	}
-	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.platform() + ":" + id, Platform: c.platform(), Op: bot.OpDM, Payload: bot.Payload{User: id, Message: m}}, c.now)
+	p.User = id
+	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.platform() + ":" + id, Platform: c.platform(), Op: bot.OpDM, Payload: p}, c.now)
 }
 
 func (c *call) platform() string {

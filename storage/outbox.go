@@ -52,13 +52,14 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 }
 
 // CompleteOutbound marks an operation delivered and applies what it created to the
-// incident (the channel id of create_channel, the card's message id) in one transaction.
+// incident (the channel id of create_channel, the card's message id) in one transaction;
+// a secret message loses its text in it.
 // The message id of an operation with a Ref is recorded against it (see MessageRef).
 func (db *DB) CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		var op, platform, ref string
+		var op, platform, ref, payload string
 		var incident int64
-		if err := tx.row(`SELECT op, incident, platform, ref FROM outbox WHERE id = ?`, id).Scan(&op, &incident, &platform, &ref); err != nil {
+		if err := tx.row(`SELECT op, incident, platform, ref, payload FROM outbox WHERE id = ?`, id).Scan(&op, &incident, &platform, &ref, &payload); err != nil {
 			return err
 		}
 		if ref != "" && result != "" {
@@ -78,9 +79,25 @@ func (db *DB) CompleteOutbound(ctx context.Context, id int64, result string, at 
 				return err
 			}
 		}
-		_, err := tx.exec(`UPDATE outbox SET state = 'done', done_at = ?, result = ?, attempts = attempts + 1 WHERE id = ?`, ts(at), result, id)
+		_, err := tx.exec(`UPDATE outbox SET state = 'done', done_at = ?, result = ?, attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ?`,
+			ts(at), result, withoutSecret(payload), id)
 		return err
 	})
+}
+
+// withoutSecret is the payload of a finished operation marked Secret with its text
+// replaced by bot.SecretRemoved; nil (keep the payload) for any other.
+func withoutSecret(payload string) any {
+	var p bot.Payload
+	if json.Unmarshal([]byte(payload), &p) != nil || !p.Secret {
+		return nil
+	}
+	p.Message = bot.Message{Text: bot.SecretRemoved}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil
+	}
+	return string(b)
 }
 
 // RetryOutbound records a failed attempt and when to try again.
@@ -92,10 +109,15 @@ func (db *DB) RetryOutbound(ctx context.Context, id int64, next time.Time, reaso
 }
 
 // FailOutbound gives up on an operation (a permanent platform error); it stays in the table
-// with its reason for the operator.
+// with its reason for the operator (a secret message without its text).
 func (db *DB) FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ? WHERE id = ?`, ts(at), reason, id)
+		var payload string
+		if err := tx.row(`SELECT payload FROM outbox WHERE id = ?`, id).Scan(&payload); err != nil {
+			return err
+		}
+		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ?, payload = COALESCE(?, payload) WHERE id = ?`,
+			ts(at), reason, withoutSecret(payload), id)
 		return err
 	})
 }

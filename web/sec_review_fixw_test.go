@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -177,4 +178,42 @@ func TestSecCodenameTimelineExportConfirmsTitleGuesses(t *testing.T) {
 		return
 	}
 	t.Fatalf("no declared entry in the export: %s", resp.body)
+}
+
+// webauth promises that links are "stored only as their SHA-256, so someone who reads the
+// database cannot sign in with what they find". The DM carrying the link is an outbox row,
+// kept (delivered) for retention.outbox, 7 days by default: whoever can read the database
+// — or a backup of it — takes a fresh link from the outbox and signs in as its person
+// before they do (the person's own click then fails as "already used").
+func TestSecSignInLinkIsReadableFromTheOutbox(t *testing.T) {
+	s := newSite(t, "")
+	if r := s.cmd("dave", "general", "web"); !strings.Contains(r, "direct message") {
+		t.Fatalf("web: %s", r)
+	}
+	var payloads []string
+	rows, err := s.raw().Query(`SELECT payload FROM outbox`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			t.Fatal(err)
+		}
+		payloads = append(payloads, p)
+	}
+	rows.Close()
+	// The person got the link, and the outbox row of that DM is still there, without it.
+	if !strings.Contains(s.out.String(), "token=") || !strings.Contains(strings.Join(payloads, "\n"), bot.SecretRemoved) {
+		t.Fatalf("the sign-in DM was not delivered, or its row is gone: console %q, outbox %q", s.out.String(), payloads)
+	}
+	m := regexp.MustCompile(`token=([A-Za-z0-9_-]{43})`).FindStringSubmatch(strings.Join(payloads, "\n"))
+	if m == nil {
+		return // the link is not kept in the database: what the test wants
+	}
+	c := s.client()
+	resp := s.post(c, "/login", "token="+m[1])
+	if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/" {
+		t.Errorf("a database reader signed in as the lead dave with the link found in the outbox")
+	}
 }
