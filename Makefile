@@ -20,7 +20,7 @@ test: vet deps-check
 vet:
 	$(GO) vet ./...
 
-# DESIGN.md §2: commands never import slack-go, discordgo, go-sqlite3 or an adapter;
+# The dependency rules (README: "Layout and dependency rules"): commands never import slack-go, discordgo, go-sqlite3 or an adapter;
 # storage never imports commands or an adapter; adapters never import commands.
 deps-check:
 	@./.ci/deps-check

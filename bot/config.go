@@ -15,7 +15,7 @@ import (
 	"github.com/warroom/warroom/bot/oncall"
 )
 
-// Config is warroom's optional YAML configuration (DESIGN.md §4b). Everything has a default;
+// Config is warroom's optional YAML configuration (README: "Configuration"). Everything has a default;
 // see DefaultConfig.
 type Config struct {
 	Timezone   string         `yaml:"timezone"`

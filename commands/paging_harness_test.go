@@ -26,7 +26,7 @@ import (
 var pgT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // pgConfig: secops rotates weekly (bob, then carol) at 09:00 Berlin (08:00 UTC in March),
-// so bob is on call at pgT0; its policy is the DESIGN.md §4b example. netops rotates daily
+// so bob is on call at pgT0; its policy is the README's on-call example. netops rotates daily
 // at 09:00 UTC, erin first, and has the default policy.
 // The nudges are pushed out of the way so the DM channels hold only what paging sends.
 const pgConfig = `

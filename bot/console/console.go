@@ -1,6 +1,6 @@
 // Package console is warroom's local chat workspace on a terminal: the same engine,
 // commands and database as Slack and Discord, for trying warroom out, drills and scripted
-// tests (DESIGN.md §6).
+// tests (README: "A console walk-through").
 package console
 
 import (

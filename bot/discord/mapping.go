@@ -10,7 +10,7 @@ import (
 
 // The mapping from warroom's verbs to Discord application commands. Discord allows at most 25
 // sub-commands (and sub-command groups) per command, and /incident has more verbs than that
-// (DESIGN.md §5), so:
+// (README: "The chat grammar"), so:
 //
 //   - /incident holds the verbs used while responding: lifecycle, people and record verbs,
 //     with declare first. Two-word verbs become sub-command groups (/incident task add).
@@ -168,7 +168,7 @@ func fromSpec(s bot.CommandSpec) *verbDef {
 	return v
 }
 
-// pagingVerbs rebuild DESIGN.md §5's paging grammar: /page <team|@user> <message>,
+// pagingVerbs rebuild the paging grammar (README: "On-call paging"): /page <team|@user> <message>,
 // /page list, /page ack [id], /oncall [team], /oncall me, /oncall override <team> @user
 // <duration>. A sub-command cannot be left out on Discord, so "/oncall [team]" is
 // /oncall show and "/page <team|@user>" is /page team or /page user.

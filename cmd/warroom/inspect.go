@@ -14,7 +14,7 @@ import (
 	"github.com/warroom/warroom/storage"
 )
 
-// incidentJSON is the contract of `incidents --json` (DESIGN.md §3).
+// incidentJSON is the contract of `incidents --json` (README: "Command line").
 type incidentJSON struct {
 	ID         string  `json:"id"`
 	Number     int64   `json:"number"`

@@ -360,7 +360,10 @@ func TestSlackRateLimitAndOutageLoseAndDuplicateNothing(t *testing.T) {
 	h.fake.Outage(false)
 	// Recovery on a bad network: the first calls land, but their answers are lost.
 	h.fake.LoseAnswers("*", 3)
-	h.deliver(2 * time.Minute)
+	// Fake time is free: after the outage each operation's backoff sits near MaxBackoff
+	// (1 min, jittered in its upper half), and up to three lost answers can fall one after
+	// another on the same lane, so allow five minutes rather than a bound jitter can beat.
+	h.deliver(5 * time.Minute)
 	if n := h.fake.LostAnswers("*"); n != 3 {
 		t.Fatalf("%d answers lost after the outage, want 3", n)
 	}

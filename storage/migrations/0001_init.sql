@@ -96,7 +96,7 @@ CREATE TABLE links (
     PRIMARY KEY (incident, other)
 );
 
--- The timeline: append-only, hash-chained per incident (DESIGN.md §3). ref is an optional
+-- The timeline: append-only, hash-chained per incident (docs/chain.md). ref is an optional
 -- natural key (a pinned message) so the same thing is recorded once however often it arrives.
 CREATE TABLE timeline (
     incident     INTEGER NOT NULL REFERENCES incidents (number),
