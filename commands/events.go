@@ -22,6 +22,7 @@ func (e *Engine) HandleReaction(ctx context.Context, r bot.Reaction) bot.Reply {
 		if err := h(c, r); err != nil {
 			return err
 		}
+		c.sayEntries()
 		return c.secretNotice()
 	})
 }
@@ -32,7 +33,13 @@ func (e *Engine) HandlePress(ctx context.Context, p bot.Press) bot.Reply {
 	if !ok {
 		return bot.Reply{Text: "That button is no longer handled by this version of warroom."}
 	}
-	return e.runAs(ctx, "press "+p.Action, p.Source, func(c *call) error { return h(c, p.Value) })
+	return e.runAs(ctx, "press "+p.Action, p.Source, func(c *call) error {
+		if err := h(c, p.Value); err != nil {
+			return err
+		}
+		c.sayEntries()
+		return nil
+	})
 }
 
 // declareFromReaction declares an incident from the reacted message: its first line is the

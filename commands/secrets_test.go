@@ -15,7 +15,9 @@ func TestSecretsAreMaskedAtIngest(t *testing.T) {
 	wantContains(t, "note", h.cmd("alice", ch, "note "+pasted), "warroom masked 2 secret(s) in what you wrote before storing it")
 	wantContains(t, "task", h.cmd("alice", ch, "task add rotate token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "masked 1 secret(s)")
 	m := &bot.ChatMessage{ID: "console:#" + h.incident(1).ChannelName + "/1", Channel: ch, Author: bot.User{ID: "bob"}, Text: "found it: " + pasted}
-	wantContains(t, "pin", h.react("alice", "pushpin", m), "masked 2 secret(s)")
+	pin := h.react("alice", "pushpin", m)
+	wantContains(t, "pin", pin, "masked 2 secret(s)")
+	wantContains(t, "pin names its entry", pin, "Recorded on INC-1 as entry 5.")
 	out := h.flush()
 	for _, e := range h.entries(1) {
 		for _, s := range []string{"hunter2", "AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghij"} {
