@@ -50,6 +50,11 @@ type Config struct {
 	// the regulators' notifications.
 	TLP          string       `yaml:"tlp"`
 	Organisation Organisation `yaml:"organisation"`
+	// Playbooks, Actions and Egress: pre-configured responses and the calls they may make
+	// (docs/playbooks.md).
+	Playbooks map[string]Playbook `yaml:"playbooks"`
+	Actions   map[string]Action   `yaml:"actions"`
+	Egress    Egress              `yaml:"egress"`
 
 	Location *time.Location `yaml:"-"`
 	own      *ioc.Own
@@ -157,6 +162,7 @@ func (c *Config) applyDefaults() {
 	if c.Retention.Outbox == 0 {
 		c.Retention.Outbox = duration.Duration(7 * 24 * time.Hour)
 	}
+	c.applyActionDefaults()
 	n := &c.Nudges
 	if n.NoCommander == 0 {
 		n.NoCommander = duration.Duration(5 * time.Minute)

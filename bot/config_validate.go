@@ -258,6 +258,8 @@ func (c *Config) validate(data []byte) error {
 	}
 	c.validateReport(bad)
 	known := func(person string) bool { return names[person] }
+	c.validateActions(data, bad)
+	c.validatePlaybooks(bad)
 	for _, fe := range c.OnCall.Validate(known) {
 		badAt(lineNear(data, "$."+fe.Path), fe.Path, "%s", fe.Msg)
 	}

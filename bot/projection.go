@@ -19,6 +19,8 @@ type Record struct {
 	Lessons  []Lesson
 	Clocks   []Clock
 	Pages    []Page // pages sent from the incident
+	// Playbook and PlaybookVersion: the playbook last applied ("" when none).
+	Playbook, PlaybookVersion string
 }
 
 // RedactedText is what a derived row holds in place of free text whose entry was redacted.
@@ -139,6 +141,8 @@ func (p *Projection) Apply(e Entry) {
 		case "done":
 			p.set(k+" filed", "yes", e)
 		}
+	case KindPlaybook:
+		p.set("playbook applied", d.Str("playbook")+"@"+d.Str("version"), e)
 	case KindPage:
 		if d.Str("action") == "sent" {
 			k := "page " + itoa(d.Int("page"))
@@ -182,6 +186,9 @@ func stored(r Record) map[string]string {
 		if c.DoneAt != nil {
 			out[k+" filed"] = "yes"
 		}
+	}
+	if r.Playbook != "" {
+		out["playbook applied"] = r.Playbook + "@" + r.PlaybookVersion
 	}
 	for _, pg := range r.Pages {
 		k := "page " + itoa(pg.ID)

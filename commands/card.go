@@ -26,7 +26,7 @@ func (c *call) cardAndTopic() (card, topic string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + factCardLines(facts) + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
+	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + factCardLines(facts) + c.playbookCardLine() + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
 }
 
 func sevLabel(cfg *bot.Config, sev int) string {

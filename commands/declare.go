@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -132,20 +131,14 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 	if err := c.happen(Happening{Kind: HappenPhase, Phase: bot.PhaseIdentification}); err != nil {
 		return nil, err
 	}
+	if err := c.applyPlaybook(); err != nil {
+		return nil, err
+	}
 	return inc, nil
 }
 
 // claimButtons offer the open roles to whoever reads the welcome message.
-func (c *call) claimButtons() []bot.Button {
-	var bs []bot.Button
-	for _, r := range c.e.cfg.Roles {
-		if r == "commander" || r == "scribe" {
-			continue // they carry the † powers: given by the commander, not claimed
-		}
-		bs = append(bs, bot.Button{Action: "role.claim", Label: "I'm " + r, Value: strconv.FormatInt(c.inc.Number, 10) + ":" + r})
-	}
-	return bs
-}
+func (c *call) claimButtons() []bot.Button { return c.roleButtons(c.e.cfg.Roles) }
 
 // announcePhase posts the phase guide and checklist in the channel and sends each role
 // holder their part privately.

@@ -174,6 +174,9 @@ func (c *call) enterPhase(to bot.Phase, forced bool) error {
 	if err := c.tx.AddChecklist(c.inc.Number, to, items); err != nil {
 		return err
 	}
+	if err := c.enterPlaybookPhase(to); err != nil {
+		return err
+	}
 	if err := c.record(bot.KindPhase, fmt.Sprintf("%s → %s", from, to), bot.Data{"from": string(from), "to": string(to), "forced": forced}); err != nil {
 		return err
 	}
@@ -266,7 +269,7 @@ var verbType = &Verb{
 		}
 		c.dirty = true
 		c.say("%s %s.", c.inc.ID(), text)
-		return nil
+		return c.applyPlaybook()
 	},
 }
 

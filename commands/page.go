@@ -59,16 +59,7 @@ func (c *call) sendPage(target, message string) error {
 			return err
 		}
 	}
-	if err := c.tx.CreatePage(p); err != nil {
-		return err
-	}
-	if p.Incident != 0 {
-		if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s by %s: %s", p.ID, p.Target, c.who, p.Message),
-			bot.Data{"page": p.ID, "action": "sent", "target": p.Target}); err != nil {
-			return err
-		}
-	}
-	run, err := c.escalate(p, 0)
+	run, err := c.startPage(p)
 	if err != nil {
 		return err
 	}
@@ -76,16 +67,36 @@ func (c *call) sendPage(target, message string) error {
 		// Refusing rolls the page back: nothing half-done.
 		return refuse("Nobody can be paged for %s right now: %s. See /oncall %s.", p.Target, strings.Join(run.skipped, "; "), p.Team)
 	}
-	if p.Incident != 0 {
-		// The post carries the page's ref too: a ✅ on it in the channel acknowledges.
-		if err := c.tx.Enqueue(bot.Outbound{Lane: laneOf(c.inc), Platform: c.inc.Platform, Op: bot.OpPost, Incident: c.inc.Number,
-			Ref: pageRef(p.ID), Payload: bot.Payload{Message: bot.Message{Text: c.pageSentText(p, run)}}}, c.now); err != nil {
-			return err
-		}
+	if err := c.postPageSent(p, run); err != nil {
+		return err
 	}
 	c.say("Page %d sent to %s: %s notified. It escalates in %s unless acknowledged; /page list shows open pages.",
 		p.ID, p.Target, strings.Join(run.notified, ", "), fmtDuration(run.wait))
 	return nil
+}
+
+// startPage records page p (on its incident's timeline too) and runs its first step.
+func (c *call) startPage(p *bot.Page) (stepRun, error) {
+	if err := c.tx.CreatePage(p); err != nil {
+		return stepRun{}, err
+	}
+	if p.Incident != 0 {
+		if err := c.record(bot.KindPage, fmt.Sprintf("page %d to %s by %s: %s", p.ID, p.Target, c.who, p.Message),
+			bot.Data{"page": p.ID, "action": "sent", "target": p.Target}); err != nil {
+			return stepRun{}, err
+		}
+	}
+	return c.escalate(p, 0)
+}
+
+// postPageSent tells the incident's channel whom a page notified. The post carries the
+// page's ref too: a ✅ on it in the channel acknowledges.
+func (c *call) postPageSent(p *bot.Page, run stepRun) error {
+	if p.Incident == 0 {
+		return nil
+	}
+	return c.tx.Enqueue(bot.Outbound{Lane: laneOf(c.inc), Platform: c.inc.Platform, Op: bot.OpPost, Incident: c.inc.Number,
+		Ref: pageRef(p.ID), Payload: bot.Payload{Message: bot.Message{Text: c.pageSentText(p, run)}}}, c.now)
 }
 
 // pageablePerson resolves @user for a direct page: someone in the roster (or an on-call

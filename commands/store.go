@@ -104,6 +104,10 @@ type Tx interface {
 	Phases(n int64) ([]bot.PhaseSpan, error)
 	EachEntry(n int64, fn func(bot.Entry) error) error
 
+	// playbooks (issue 16)
+	SetPlaybook(n int64, name, version string, at time.Time) error
+	Playbook(n int64) (name, version string, err error)
+
 	// web view (issue 17): the hash of a one-time sign-in link
 	CreateWebToken(hash, person string, now, expires time.Time) error
 	// facts (issue 20): the fact entries alone, for the card and evidence numbers

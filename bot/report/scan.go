@@ -15,7 +15,7 @@ import (
 var decisionKinds = map[string]bool{
 	bot.KindPhase: true, bot.KindOverride: true, bot.KindSeverity: true, bot.KindType: true,
 	bot.KindRole: true, bot.KindLink: true, bot.KindRedaction: true, bot.KindClose: true,
-	bot.KindReopen: true, bot.KindClock: true, bot.KindPage: true,
+	bot.KindReopen: true, bot.KindClock: true, bot.KindPage: true, bot.KindPlaybook: true, bot.KindAction: true,
 }
 
 // iocKinds are the entries whose text people wrote about the attack: notes, status updates

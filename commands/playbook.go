@@ -1,0 +1,265 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Playbooks (docs/playbooks.md): applied on declare and whenever the type is set. Applying
+// is one "playbook" entry naming the playbook and its version, followed by the entries of
+// what it did (tasks, clocks, pages), all in the transaction of the declare or type change.
+
+// applyPlaybook applies the playbook matching the incident's type and severity. A
+// playbook already applied at the same version is not applied twice.
+func (c *call) applyPlaybook() error {
+	name := c.e.cfg.PlaybookFor(c.inc.Type, c.inc.Severity)
+	if name == "" {
+		return nil
+	}
+	pb := c.e.cfg.Playbooks[name]
+	version := bot.PlaybookVersion(pb)
+	cur, curVersion, err := c.tx.Playbook(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	if cur == name && curVersion == version {
+		return nil
+	}
+	summary := fmt.Sprintf("applied playbook %s (version %s) for type %s: %d tasks", name, version, c.inc.Type, len(pb.Tasks))
+	if len(pb.Clocks) > 0 {
+		summary += ", clocks " + strings.Join(pb.Clocks, ", ")
+	}
+	if len(pb.Page) > 0 {
+		summary += ", pages " + strings.Join(pb.Page, ", ")
+	}
+	if len(pb.Actions) > 0 {
+		summary += ", actions " + strings.Join(pb.Actions, ", ")
+	}
+	if err := c.record(bot.KindPlaybook, summary, bot.Data{"playbook": name, "version": version, "type": c.inc.Type}); err != nil {
+		return err
+	}
+	if err := c.tx.SetPlaybook(c.inc.Number, name, version, c.now); err != nil {
+		return err
+	}
+	var lines []string
+	for _, t := range pb.Tasks {
+		line, err := c.addPlaybookTask(name, t)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line)
+	}
+	if err := c.addPlaybookChecklist(c.inc.Phase, pb); err != nil {
+		return err
+	}
+	post := fmt.Sprintf("📘 Playbook *%s* (version %s) applied.", name, version)
+	if len(lines) > 0 {
+		post += "\n" + strings.Join(lines, "\n")
+	}
+	if wanted := c.wantedRoles(pb); len(wanted) > 0 {
+		post += "\nWanted first: " + strings.Join(wanted, ", ") + "."
+	}
+	if len(pb.Actions) > 0 {
+		post += "\nResponse actions: " + strings.Join(pb.Actions, ", ") + " (/incident actions)."
+	}
+	if err := c.post(bot.Message{Text: post, Buttons: c.roleButtons(c.wantedRoles(pb))}); err != nil {
+		return err
+	}
+	if err := c.startPlaybookClocks(pb); err != nil {
+		return err
+	}
+	for _, team := range pb.Page {
+		if err := c.pagePlaybookTeam(name, team); err != nil {
+			return err
+		}
+	}
+	c.dirty = true
+	c.say("Playbook %s (version %s) applied: %d tasks added.", name, version, len(pb.Tasks))
+	return nil
+}
+
+// addPlaybookTask adds one of the playbook's tasks, owned by the holder of its role (the
+// acting commander counts for commander); unassigned while the role is free.
+func (c *call) addPlaybookTask(playbook string, t bot.PlaybookTask) (string, error) {
+	owner := ""
+	if t.Role != "" {
+		who, err := c.holders(t.Role)
+		if err != nil {
+			return "", err
+		}
+		if len(who) > 0 {
+			owner = who[0].person
+		}
+	}
+	task := bot.Task{Text: t.Text, Owner: owner, CreatedBy: c.who, CreatedAt: c.now}
+	if t.Due > 0 {
+		at := c.now.Add(t.Due.Std())
+		task.Due = &at
+	}
+	k, err := c.tx.AddTask(c.inc.Number, task)
+	if err != nil {
+		return "", err
+	}
+	summary := fmt.Sprintf("added task %d from playbook %s", k, playbook)
+	d := bot.Data{"task": k, "action": "add", "playbook": playbook}
+	line := fmt.Sprintf("• task %d: %s", k, t.Text)
+	if owner != "" {
+		summary += " (owner " + owner + ")"
+		d["owner"] = owner
+		line += " — " + owner
+	} else if t.Role != "" {
+		line += " — for the " + t.Role + " (unassigned)"
+	}
+	if t.Role != "" {
+		d["role"] = t.Role
+	}
+	if t.Phase != "" {
+		d["phase"] = t.Phase
+		line += " [" + t.Phase + "]"
+	}
+	if task.Due != nil {
+		summary += ", due " + bot.FormatTime(*task.Due)
+		d["due"] = *task.Due
+		line += ", due " + bot.ChatTime(*task.Due)
+	}
+	if err := c.record(bot.KindTask, summary+": "+t.Text, d); err != nil {
+		return "", err
+	}
+	task.N = k
+	return line, c.happen(Happening{Kind: HappenTaskAdded, Who: owner, Task: &task})
+}
+
+// addPlaybookChecklist appends the playbook's exit criteria for phase to the phase's
+// checklist (items already there are kept, and not added twice).
+func (c *call) addPlaybookChecklist(phase bot.Phase, pb bot.Playbook) error {
+	extra := pb.Checklist[string(phase)]
+	if len(extra) == 0 {
+		return nil
+	}
+	have, err := c.tx.Checklist(c.inc.Number, phase)
+	if err != nil {
+		return err
+	}
+	var all []string
+	for _, it := range have {
+		all = append(all, it.Text)
+	}
+	for _, it := range extra {
+		if !slices.Contains(all, it) {
+			all = append(all, it)
+		}
+	}
+	return c.tx.AddChecklist(c.inc.Number, phase, all)
+}
+
+// playbookOf is the playbook applied to the incident, if it is still configured.
+func (c *call) playbookOf(inc *bot.Incident) (string, bot.Playbook, bool, error) {
+	name, _, err := c.tx.Playbook(inc.Number)
+	if err != nil || name == "" {
+		return "", bot.Playbook{}, false, err
+	}
+	pb, ok := c.e.cfg.Playbooks[name]
+	return name, pb, ok, nil
+}
+
+// enterPlaybookPhase adds the applied playbook's exit criteria of a phase being entered.
+func (c *call) enterPlaybookPhase(phase bot.Phase) error {
+	_, pb, ok, err := c.playbookOf(c.inc)
+	if err != nil || !ok {
+		return err
+	}
+	return c.addPlaybookChecklist(phase, pb)
+}
+
+// wantedRoles are the playbook's roles nobody holds yet, in the playbook's order.
+func (c *call) wantedRoles(pb bot.Playbook) []string {
+	current, err := c.tx.CurrentRoles(c.inc.Number)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, r := range pb.Roles {
+		if _, held := current[r]; !held && r != "commander" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// roleButtons offer roles to claim (commander and scribe are given, not claimed).
+func (c *call) roleButtons(roles []string) []bot.Button {
+	var bs []bot.Button
+	for _, r := range roles {
+		if r == "commander" || r == "scribe" {
+			continue
+		}
+		bs = append(bs, bot.Button{Action: "role.claim", Label: "I'm " + r, Value: strconv.FormatInt(c.inc.Number, 10) + ":" + r})
+	}
+	return bs
+}
+
+// startPlaybookClocks starts the playbook's regulatory clocks that are not running yet.
+func (c *call) startPlaybookClocks(pb bot.Playbook) error {
+	existing, err := c.tx.Clocks(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	for _, regime := range pb.Clocks {
+		started := false
+		for _, r := range regimeRules[regime] {
+			if _, ok := findClock(existing, r.name); ok {
+				started = true
+			}
+		}
+		if started {
+			continue
+		}
+		if err := c.startClock([]string{regime}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pagePlaybookTeam pages a team the playbook names. In a drill nobody is paged (the
+// channel is told who would have been); a team nobody can be reached on is said, not
+// refused: the declaration stands.
+func (c *call) pagePlaybookTeam(playbook, team string) error {
+	policy, err := c.e.cfg.OnCall.Escalation(team)
+	if err != nil {
+		return err
+	}
+	p := &bot.Page{Message: fmt.Sprintf("%s (%s): playbook %s pages %s", c.inc.ID(), TitleOutside(c.e.cfg, c.inc), playbook, team),
+		PagedBy: c.who, Team: team, Target: team, Policy: policy, Platform: c.inc.Platform, Channel: c.inc.ChannelID, Incident: c.inc.Number, CreatedAt: c.now}
+	if c.inc.Drill {
+		p.Incident = 0
+		return c.drillPage(p)
+	}
+	run, err := c.startPage(p)
+	if err != nil {
+		return err
+	}
+	if len(run.notified) == 0 {
+		c.say("Playbook %s could not page %s: %s.", playbook, team, strings.Join(run.skipped, "; "))
+		return c.post(bot.Message{Text: fmt.Sprintf("📟 Playbook %s could not page %s: %s. Page someone with /page.", playbook, team, strings.Join(run.skipped, "; "))})
+	}
+	return c.postPageSent(p, run)
+}
+
+// playbookCardLine names the applied playbook on the card, with the roles it wants that
+// nobody holds yet — those first.
+func (c *call) playbookCardLine() string {
+	name, pb, ok, err := c.playbookOf(c.inc)
+	if err != nil || !ok {
+		return ""
+	}
+	line := "\nPlaybook: " + name
+	if wanted := c.wantedRoles(pb); len(wanted) > 0 && c.inc.Open() {
+		line += " · wanted first: " + strings.Join(wanted, ", ")
+	}
+	return line
+}

@@ -1,0 +1,203 @@
+package commands
+
+import (
+	"database/sql"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage"
+)
+
+// playbookYAML is the ransomware playbook of docs/playbooks.md, without actions.
+const playbookYAML = `
+oncall:
+  teams:
+    secops:
+      rotations:
+        - {name: primary, members: [bob, carol], length: 1w, handoff: "09:00", start: 2026-03-02}
+playbooks:
+  ransomware:
+    match: {type: ransomware}
+    roles: [commander, analyst, legal, comms]
+    page: [secops]
+    clocks: [gdpr, nis2]
+    tasks:
+      - {text: "Isolate the affected hosts", role: analyst, due: 30m}
+      - {text: "Call the cyber insurer", role: legal, due: 24h, phase: containment}
+      - {text: "Decide on the ransom policy line", role: commander}
+    checklist:
+      identification: ["Scope of encryption known"]
+      containment: ["Backups verified offline before restore"]
+  ransomware-critical:
+    match: {type: ransomware, severity: [2]}
+    tasks:
+      - {text: "Call the CEO", role: commander}
+`
+
+func TestPlaybookAppliedWhenTypeIsSet(t *testing.T) {
+	h := newHarness(t, withYAML(playbookYAML))
+	ch := h.declare("alice", "files encrypted on the file server")
+	h.flush()
+	r := h.mustSay("alice", ch, "type ransomware", "Playbook ransomware")
+	pb := h.cfg.Playbooks["ransomware"]
+	version := bot.PlaybookVersion(pb)
+	wantContains(t, "reply", r, version, "3 tasks added")
+	e := h.lastOf(1, bot.KindPlaybook)
+	d, _ := bot.DecodeData(e.Data)
+	if d.Str("playbook") != "ransomware" || d.Str("version") != version || e.Actor != "alice" {
+		t.Fatalf("playbook entry: %+v %v", e, d)
+	}
+	tasks := h.tasks(1)
+	if len(tasks) != 3 {
+		t.Fatalf("tasks: %+v", tasks)
+	}
+	// The analyst role is free: unassigned; the commander's task goes to the acting commander.
+	if tasks[0].Owner != "" || tasks[0].Due == nil || !tasks[0].Due.Equal(t0.Add(30*60e9)) || tasks[2].Owner != "alice" {
+		t.Fatalf("task owners/due: %+v", tasks)
+	}
+	var clocks []bot.Clock
+	var pages []bot.Page
+	h.view(func(tx *storage.Tx) (err error) {
+		if clocks, err = tx.Clocks(1); err != nil {
+			return err
+		}
+		pages, err = tx.IncidentPages(1)
+		return err
+	})
+	if len(clocks) != 3 {
+		t.Fatalf("clocks gdpr + nis2 (two deadlines): %+v", clocks)
+	}
+	if len(pages) != 1 || pages[0].Team != "secops" {
+		t.Fatalf("pages: %+v", pages)
+	}
+	items := h.checklist(1, bot.PhaseIdentification)
+	if items[len(items)-1].Text != "Scope of encryption known" {
+		t.Fatalf("identification checklist: %+v", items)
+	}
+	out := h.flush()
+	wantContains(t, "channel", out, "Playbook *ransomware*", "Wanted first: analyst, legal, comms", "Playbook: ransomware · wanted first: analyst, legal, comms", "secops")
+	// Later phases get the playbook's exit criteria when they begin.
+	h.tickAll("alice", ch, 1)
+	h.mustSay("alice", ch, "phase next", "containment")
+	items = h.checklist(1, bot.PhaseContainment)
+	if items[len(items)-1].Text != "Backups verified offline before restore" {
+		t.Fatalf("containment checklist: %+v", items)
+	}
+	if v := h.verify(1); !v.OK {
+		t.Fatalf("verify: %+v", v)
+	}
+	// Setting the same type again is refused; the playbook is not applied twice.
+	h.cmd("alice", ch, "type ransomware")
+	if n := len(h.tasks(1)); n != 3 {
+		t.Fatalf("tasks after repeated type: %d", n)
+	}
+}
+
+func TestPlaybookBySeverityWinsAndAppliesOnDeclare(t *testing.T) {
+	h := newHarness(t, withYAML(playbookYAML))
+	if got := h.cfg.PlaybookFor("ransomware", 2); got != "ransomware-critical" {
+		t.Fatalf("sev2: %s", got)
+	}
+	if got := h.cfg.PlaybookFor("ransomware", 1); got != "ransomware" {
+		t.Fatalf("sev1: %s", got)
+	}
+	if got := h.cfg.PlaybookFor("phishing", 1); got != "" {
+		t.Fatalf("phishing: %s", got)
+	}
+	// A drill of the ransomware scenario declares with its type: the playbook applies on
+	// declare, and the team it pages is not paged.
+	r := h.cmd("bob", "general", "drill ransomware")
+	wantContains(t, "drill reply", r, "Playbook ransomware", "nobody was paged")
+	var pages []bot.Page
+	h.view(func(tx *storage.Tx) (err error) { pages, err = tx.IncidentPages(1); return err })
+	if len(pages) != 0 {
+		t.Fatalf("a drill paged: %+v", pages)
+	}
+	if _, ok := findEntry(h.entries(1), bot.KindPage, "DRILL: would page secops"); !ok {
+		t.Fatal("no DRILL page entry")
+	}
+	if v := h.verify(1); !v.OK {
+		t.Fatalf("verify: %+v", v)
+	}
+}
+
+func TestPlaybookVersionIsItsConfig(t *testing.T) {
+	h := newHarness(t, withYAML(playbookYAML))
+	a := h.cfg.Playbooks["ransomware"]
+	b := a
+	b.Tasks = append([]bot.PlaybookTask(nil), a.Tasks...)
+	b.Tasks[0].Text = "Isolate the hosts"
+	if bot.PlaybookVersion(a) == bot.PlaybookVersion(b) || bot.PlaybookVersion(a) != bot.PlaybookVersion(h.cfg.Playbooks["ransomware"]) {
+		t.Fatal("version does not follow the config")
+	}
+}
+
+// An insider with write access to the database who rewrites which playbook was followed
+// is caught by verify: the row is a projection of the playbook entry.
+func TestPlaybookRowForgedIsCaughtByVerify(t *testing.T) {
+	h := newHarness(t, withYAML(playbookYAML))
+	ch := h.declare("alice", "files encrypted")
+	h.cmd("alice", ch, "type ransomware")
+	db, err := sql.Open("sqlite3", "file:"+h.db.Path()+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE incident_playbooks SET name = 'ransomware-critical' WHERE incident = 1`); err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.db.Verify(h.ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.OK || !strings.Contains(v.Problem, "playbook applied") {
+		t.Fatalf("verify passed a forged playbook row: %+v", v)
+	}
+}
+
+// The regimes a playbook may name (checked at start-up) are the clocks this package starts.
+func TestPlaybookClockRegimesAreTheBuiltInClocks(t *testing.T) {
+	if len(bot.ClockRegimes) != len(regimeRules) {
+		t.Fatalf("bot.ClockRegimes %v vs regimeRules", bot.ClockRegimes)
+	}
+	for _, r := range bot.ClockRegimes {
+		if _, ok := regimeRules[r]; !ok {
+			t.Fatalf("%s is no built-in clock", r)
+		}
+	}
+}
+
+// The report says which playbook, at which version, was followed.
+func TestPlaybookInReport(t *testing.T) {
+	h, rec := repHarness(t, withYAML(playbookYAML))
+	ch := h.declare("alice", "files encrypted")
+	h.mustSay("alice", ch, "type ransomware", "Playbook ransomware")
+	h.mustSay("alice", ch, "close true-positive restored", "closed")
+	h.flush()
+	md := string(rec.last(t).Data)
+	wantContains(t, "report", md, "applied playbook ransomware (version "+bot.PlaybookVersion(h.cfg.Playbooks["ransomware"])+")")
+}
+
+// The playbooks docs/playbooks.md offers are a configuration warroom accepts.
+func TestPlaybooksDocParses(t *testing.T) {
+	doc, err := os.ReadFile("../docs/playbooks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(doc), "```yaml\n")
+	if len(blocks) < 2 {
+		t.Fatal("no yaml block")
+	}
+	y := strings.SplitN(blocks[1], "```", 2)[0]
+	cfg, err := bot.ParseConfig("playbooks.md", []byte(testRoster+playbookYAML[:strings.Index(playbookYAML, "playbooks:")]+y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ransomware", "phishing", "account-compromise"} {
+		if cfg.PlaybookFor(name, 3) != name {
+			t.Errorf("no %s playbook", name)
+		}
+	}
+}
