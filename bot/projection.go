@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -19,6 +20,7 @@ type Record struct {
 	Lessons  []Lesson
 	Clocks   []Clock
 	Pages    []Page // pages sent from the incident
+	Runs     []Run  // response action runs
 	// Playbook and PlaybookVersion: the playbook last applied ("" when none).
 	Playbook, PlaybookVersion string
 }
@@ -141,6 +143,23 @@ func (p *Projection) Apply(e Entry) {
 		case "done":
 			p.set(k+" filed", "yes", e)
 		}
+	case KindAction:
+		k := "run " + itoa(d.Int("run"))
+		switch ev := d.Str("event"); ev {
+		case "request":
+			p.set(k+" action", d.Str("name"), e)
+			p.set(k+" params", d.Str("params"), e)
+			p.set(k+" requester", e.Actor, e)
+			p.set(k+" approvers", "", e)
+			p.set(k+" state", d.Str("state"), e)
+		case "approve":
+			p.set(k+" approvers", strings.Join(d.Strs("approvers"), ","), e)
+			p.set(k+" state", d.Str("state"), e)
+		default:
+			if st := d.Str("state"); st != "" {
+				p.set(k+" state", st, e)
+			}
+		}
 	case KindPlaybook:
 		p.set("playbook applied", d.Str("playbook")+"@"+d.Str("version"), e)
 	case KindPage:
@@ -186,6 +205,12 @@ func stored(r Record) map[string]string {
 		if c.DoneAt != nil {
 			out[k+" filed"] = "yes"
 		}
+	}
+	for _, run := range r.Runs {
+		k := "run " + itoa(run.N)
+		params, _ := json.Marshal(run.Params)
+		out[k+" action"], out[k+" params"], out[k+" requester"] = run.Action, string(params), run.Requester
+		out[k+" approvers"], out[k+" state"] = strings.Join(run.Approvers, ","), run.State
 	}
 	if r.Playbook != "" {
 		out["playbook applied"] = r.Playbook + "@" + r.PlaybookVersion

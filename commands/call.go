@@ -33,8 +33,10 @@ type call struct {
 	pgCover  string // the person covering an override being cancelled
 	redacted bool   // a redaction committed: the WAL is truncated after the commit
 	masked   int    // secrets masked in the command (negative: kept, keep_secrets)
-	firstSeq int64  // the first entry this call appended to incident seqOf
-	seqOf    int64
+	// runQueued: a response action run was queued; the worker is woken after commit.
+	runQueued bool
+	firstSeq  int64 // the first entry this call appended to incident seqOf
+	seqOf     int64
 }
 
 // say adds a line to the caller's reply.

@@ -53,6 +53,8 @@ type Hooks struct {
 	// pushpin", "press page.ack", "timer"), its outcome (ok, refused, error, duplicate) and
 	// how long it took — for metrics.
 	Observe func(what, outcome string, took time.Duration)
+	// ActionQueued wakes the actions worker after a commit that queued a run.
+	ActionQueued func()
 }
 
 // Deps are what the engine needs.
@@ -102,6 +104,8 @@ func New(d Deps) *Engine {
 		"join.approve":    approveJoin,
 		"role.claim":      claimRole,
 		actionRedactEntry: redactEntryButton,
+		"action.approve":  pressApprove,
+		"action.deny":     pressDeny,
 	}
 	e.reactions = map[string]reactionHandler{
 		"rotating_light": declareFromReaction,
@@ -113,6 +117,7 @@ func New(d Deps) *Engine {
 	registerNudges(e)
 	registerPaging(e)
 	registerAlerts(e)
+	e.timers[kindActionExpire] = expireRun
 	return e
 }
 
@@ -226,6 +231,9 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		}
 		if c.redacted && e.hooks.Redacted != nil {
 			e.hooks.Redacted()
+		}
+		if c.runQueued && e.hooks.ActionQueued != nil {
+			e.hooks.ActionQueued()
 		}
 		if c.timersChanged && e.hooks.TimersChanged != nil {
 			e.hooks.TimersChanged()

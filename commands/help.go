@@ -10,8 +10,36 @@ var verbHelp = &Verb{
 	Args: []Arg{{Name: "verb", Kind: ArgWord}},
 	Run: func(c *call) error {
 		c.say("%s", c.e.helpText(strings.TrimSpace(c.rest)))
+		if strings.TrimSpace(c.rest) == "" {
+			return c.helpActions()
+		}
 		return nil
 	},
+}
+
+// helpActions adds, in an incident's channel and for those who may see it, the response
+// actions its playbook allows with their parameters.
+func (c *call) helpActions() error {
+	inc, err := c.tx.IncidentByChannel(c.src.Platform, c.src.Channel)
+	if err != nil || inc == nil {
+		if isNotFound(err) {
+			err = nil
+		}
+		return err
+	}
+	if ok, err := MaySee(c.tx, c.e.cfg, c.who, inc.Number); err != nil || !ok {
+		return err
+	}
+	c.inc = inc
+	names, err := c.incidentActions()
+	if err != nil || len(names) == 0 {
+		return err
+	}
+	c.say("Response actions of %s (/incident run <action> <params…>):", inc.ID())
+	for _, n := range names {
+		c.say("%s", actionLine(n, c.e.cfg.Actions[n]))
+	}
+	return nil
 }
 
 // helpText lists every verb, or explains one.

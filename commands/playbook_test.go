@@ -140,11 +140,7 @@ func TestPlaybookRowForgedIsCaughtByVerify(t *testing.T) {
 	h := newHarness(t, withYAML(playbookYAML))
 	ch := h.declare("alice", "files encrypted")
 	h.cmd("alice", ch, "type ransomware")
-	db, err := sql.Open("sqlite3", "file:"+h.db.Path()+"?_busy_timeout=10000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openRW(t, h.db.Path())
 	if _, err := db.Exec(`UPDATE incident_playbooks SET name = 'ransomware-critical' WHERE incident = 1`); err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +165,17 @@ func TestPlaybookClockRegimesAreTheBuiltInClocks(t *testing.T) {
 	}
 }
 
+// openRW opens the database file for writing behind warroom's back (the insider).
+func openRW(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // The report says which playbook, at which version, was followed.
 func TestPlaybookInReport(t *testing.T) {
 	h, rec := repHarness(t, withYAML(playbookYAML))
@@ -190,10 +197,13 @@ func TestPlaybooksDocParses(t *testing.T) {
 	if len(blocks) < 2 {
 		t.Fatal("no yaml block")
 	}
-	y := strings.SplitN(blocks[1], "```", 2)[0]
+	y := strings.SplitN(blocks[1], "```", 2)[0] + strings.SplitN(blocks[2], "```", 2)[0]
 	cfg, err := bot.ParseConfig("playbooks.md", []byte(testRoster+playbookYAML[:strings.Index(playbookYAML, "playbooks:")]+y))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(cfg.Actions) != 4 || cfg.Actions["isolate-host"].Approval.Quorum != 2 {
+		t.Errorf("actions: %+v", cfg.Actions)
 	}
 	for _, name := range []string{"ransomware", "phishing", "account-compromise"} {
 		if cfg.PlaybookFor(name, 3) != name {

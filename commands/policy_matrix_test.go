@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/actions"
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/bot/console"
@@ -42,6 +43,26 @@ roster:
   - {name: zoe}
 roles: [commander, analyst, researcher, comms, scribe, legal, forensics]
 nudges: {no_commander: 1w}
+egress: {allow_urls: ["https://soar.example/hooks/"]}
+actions:
+  probe-undo:
+    params: {ip: ip}
+    request: {method: POST, url: https://soar.example/hooks/block}
+    secret_env: PROBE_SECRET
+    undo: probe-unblock
+  probe-unblock:
+    params: {ip: ip}
+    request: {method: POST, url: https://soar.example/hooks/unblock}
+    secret_env: PROBE_SECRET
+  probe-approve:
+    params: {ip: ip}
+    request: {method: POST, url: https://soar.example/hooks/approve}
+    secret_env: PROBE_SECRET
+    approval: {roles: [commander]}
+playbooks:
+  probe:
+    match: {type: other}
+    actions: [probe-undo, probe-approve]
 oncall:
   teams:
     secops:
@@ -144,6 +165,13 @@ var matrixCases = []matrixCase{
 	{action: "incident evidence add", kind: "cmd", text: "evidence add probe"},
 	{action: "incident evidence transfer", kind: "cmd", text: "evidence transfer 1 @erin probe"},
 	{action: "incident evidence list", kind: "cmd", text: "evidence list {at}"},
+	{action: "incident actions", kind: "cmd", text: "actions {at}"},
+	{action: "incident run", kind: "cmd", text: "run probe-undo 203.0.113.10"},
+	{action: "incident undo", kind: "cmd", text: "undo 1"},
+	{action: "incident approve", kind: "cmd", text: "approve 2"},
+	{action: "incident deny", kind: "cmd", text: "deny 2 not now"},
+	{action: "press action.approve", kind: "press", text: "action.approve {n}:2"},
+	{action: "press action.deny", kind: "press", text: "action.deny {n}:2"},
 	{action: "press role.claim", kind: "press", text: "role.claim {n}:forensics"},
 	{action: "press join.approve", kind: "press", text: "join.approve {n}:lou"},
 	{action: "press page.ack", kind: "press", text: "page.ack {p}"},
@@ -193,6 +221,17 @@ func TestPolicyMatrix(t *testing.T) {
 		h.mustSay(steward, ch, "task add probe task", "Task 1 added")
 		h.mustSay(steward, ch, "evidence add probe item", "Evidence 1 recorded")
 		h.mustSay(steward, ch, "clock gdpr", "gdpr clock started")
+		h.mustSay(steward, ch, "type other", "Playbook probe")
+		// Run 1 done (its answer recorded as the deliverer would), run 2 waiting for approval.
+		h.mustSay(steward, ch, "run probe-undo 203.0.113.9", "Run 1 of probe-undo queued")
+		calls, err := h.eng.ClaimCalls(h.ctx, 10)
+		if err != nil || len(calls) != 1 {
+			t.Fatalf("setup run: %v %v", calls, err)
+		}
+		if err := h.eng.FinishCall(h.ctx, calls[0], actions.Result{Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+		h.mustSay(steward, ch, "run probe-approve 203.0.113.8", "Run 2 of probe-approve is waiting")
 		h.mustSay("lou", "general", "join INC-"+strconv.FormatInt(n, 10), "Asked to join")
 		m := pageRe.FindStringSubmatch(h.do(console.Name, steward, ch, "/page secops probe page"))
 		if m == nil {

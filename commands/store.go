@@ -108,6 +108,14 @@ type Tx interface {
 	SetPlaybook(n int64, name, version string, at time.Time) error
 	Playbook(n int64) (name, version string, err error)
 
+	// response actions (issue 16)
+	CreateRun(r *bot.Run) error
+	SaveRun(r bot.Run) error
+	Run(n, k int64) (bot.Run, error)
+	Runs(n int64) ([]bot.Run, error)
+	DueRuns(now time.Time, limit int) ([]bot.Run, error)
+	NextRunAt() (*time.Time, error)
+
 	// web view (issue 17): the hash of a one-time sign-in link
 	CreateWebToken(hash, person string, now, expires time.Time) error
 	// facts (issue 20): the fact entries alone, for the card and evidence numbers

@@ -60,6 +60,7 @@ func allVerbs() []*Verb {
 		verbReview, verbRemind, verbClock, verbDrill, verbReport, verbWeb, verbAlerts,
 		verbSummary, verbImpact, verbRootCause, verbDetected, verbAssess, verbDelay, verbTLP,
 		verbEvidenceAdd, verbEvidenceTransfer, verbEvidenceList,
+		verbActions, verbRun, verbApprove, verbDeny, verbUndo,
 	}
 }
 

@@ -117,6 +117,9 @@ func (t *Tx) Record(inc *bot.Incident) (bot.Record, error) {
 	if rec.Clocks, err = t.Clocks(inc.Number); err != nil {
 		return rec, err
 	}
+	if rec.Runs, err = t.Runs(inc.Number); err != nil {
+		return rec, err
+	}
 	if rec.Playbook, rec.PlaybookVersion, err = t.Playbook(inc.Number); err != nil {
 		return rec, err
 	}

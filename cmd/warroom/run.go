@@ -62,7 +62,12 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		return m.fail("%v", err)
 	}
 	defer wv.close()
-	hooks := commands.Hooks{TimersChanged: refresh, Observe: wv.observing(tel.observe), Redacted: truncateWAL(ctx, db, log)}
+	signers, err := actionSigners(cfg, m.Getenv)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	acts := &actionRunner{}
+	hooks := commands.Hooks{TimersChanged: refresh, Observe: wv.observing(tel.observe), Redacted: truncateWAL(ctx, db, log), ActionQueued: acts.kick}
 	if o.checkpointLog != "" {
 		hooks.Checkpointed = (&checkpointLog{path: o.checkpointLog, log: log}).append
 	}
@@ -79,6 +84,8 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		return m.fail("%v", err)
 	}
 	defer sched.Stop()
+	acts.start(ctx, cfg, signers, engine, clock, log)
+	defer acts.close() // before the database closes
 	pruneCtx, stopPruning := context.WithCancel(ctx)
 	pruned := make(chan struct{})
 	go func() { defer close(pruned); prune(pruneCtx, db, clock, cfg.Retention.Outbox.Std(), log) }()
