@@ -25,6 +25,12 @@ type liveConsole struct {
 
 func startConsole(t *testing.T, args ...string) *liveConsole {
 	t.Helper()
+	return startConsoleEnv(t, nil, args...)
+}
+
+// startConsoleEnv is startConsole with more environment variables.
+func startConsoleEnv(t *testing.T, env map[string]string, args ...string) *liveConsole {
+	t.Helper()
 	r, w := io.Pipe()
 	lc := &liveConsole{t: t, in: w, out: &lockedBuffer{}, errb: &lockedBuffer{}, code: make(chan int, 1)}
 	files := t.TempDir()
@@ -36,7 +42,7 @@ func startConsole(t *testing.T, args ...string) *liveConsole {
 		case "WARROOM_FILES":
 			return files
 		}
-		return ""
+		return env[k]
 	}}
 	go func() { lc.code <- m.Run(context.Background(), append([]string{"shell"}, args...)) }()
 	select {
