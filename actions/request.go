@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -95,7 +96,7 @@ type Result struct {
 // answer refused by the egress guard is final.
 func (r Result) Retryable() bool {
 	if r.Err != nil {
-		return !strings.Contains(r.Err.Error(), ErrPrivate.Error())
+		return !errors.Is(r.Err, ErrPrivate)
 	}
 	return r.Status == 408 || r.Status == 429 || r.Status >= 500
 }
