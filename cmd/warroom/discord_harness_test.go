@@ -54,7 +54,6 @@ type discordE2E struct {
 	engine    *commands.Engine
 	sched     *bot.Scheduler // with discordOptions.scheduler
 	fired     chan int64     // timers the scheduler fired, after FireTimer returned
-	engine    *commands.Engine
 }
 
 // discordOptions add to the standard rig (newDiscordE2EWith).

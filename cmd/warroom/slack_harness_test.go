@@ -86,7 +86,6 @@ type slackE2E struct {
 	engine    *commands.Engine
 	sched     *bot.Scheduler // with e2eOptions.scheduler
 	fired     chan int64     // timers the scheduler fired, after FireTimer returned
-	engine    *commands.Engine
 }
 
 // trackingHandler tells the test when the engine has finished with an event (reactions
