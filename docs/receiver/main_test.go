@@ -28,7 +28,7 @@ func TestReceiverVerifiesAndAppliesOnce(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	other, _ := stdwebhook.ParseSecret("another-secret")
+	other, _ := stdwebhook.ParseSecret("another-secret-of-enough-length")
 	if s := send(other, "warroom-INC-1-run-1", `{"ip":"203.0.113.7"}`); s != 401 {
 		t.Fatalf("wrong key: %d", s)
 	}
