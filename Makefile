@@ -4,7 +4,7 @@ BIN     := bin/warroom
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 export CGO_ENABLED := 1
 
-.PHONY: run build test deps-check vet fuzz bench gobench faults screenshots clean
+.PHONY: run build test test-deps deps-check vet fuzz bench gobench faults screenshots clean
 
 # The bot: every platform configured in the environment, the console when none.
 run: build
@@ -14,8 +14,12 @@ build:
 	@$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/warroom
 
 # Everything CI runs: vet, the dependency rules, and every test with the race detector.
-test: vet deps-check
+# test-deps installs python3 and Chromium from Debian's packages when they are missing.
+test: test-deps vet deps-check
 	$(GO) test -race -count=1 ./...
+
+test-deps:
+	@./scripts/test-deps
 
 vet:
 	$(GO) vet ./...
