@@ -57,7 +57,7 @@ faults: build
 
 # The web view's pages in docs/screenshots/, taken by headless Chromium (web/browser).
 screenshots: build
-	WARROOM_BIN=$(CURDIR)/$(BIN) WARROOM_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' -v ./web/browser/
+	WARROOM_BIN=$(CURDIR)/$(BIN) WARROOM_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags screenshots -count=1 -run '^TestScreenshots$$' -v ./web/browser/
 
 clean:
 	rm -rf bin

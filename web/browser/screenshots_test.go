@@ -1,3 +1,5 @@
+//go:build screenshots
+
 package browser
 
 import (
@@ -10,13 +12,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestScreenshots regenerates docs/screenshots/ (make screenshots sets
+// TestScreenshots (build tag screenshots, so it is not part of make test) regenerates docs/screenshots/ (make screenshots sets
 // WARROOM_SCREENSHOTS to the directory): the pages of a small, realistic session, on a
 // laptop and on a phone.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("WARROOM_SCREENSHOTS")
 	if dir == "" {
-		t.Skip("screenshots are written only by `make screenshots` (WARROOM_SCREENSHOTS=dir)")
+		t.Fatal("WARROOM_SCREENSHOTS must name the directory the screenshots go to (make screenshots sets it)")
 	}
 	ctx := browser(t)
 	b := startBot(t)
