@@ -65,7 +65,6 @@ func shownFact(f bot.Fact) string {
 	return shorten(f.Text, cardFactText)
 }
 
-
 // missingFacts names the facts not yet recorded, with the verb that records each.
 func missingFacts(f bot.Facts) []string {
 	var out []string
