@@ -5,9 +5,9 @@ package commands
 // tests see both the caller's reply and what the bot printed in the channels.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"github.com/warroom/warroom/internal/testutil"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -45,23 +45,8 @@ func (s storeAdapter) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
 }
 
-// lockedBuffer is a bytes.Buffer safe for the deliverer's parallel lanes and the logger.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is safe for concurrent writers and a reader in the test.
+type lockedBuffer = testutil.LockedBuffer
 
 type harness struct {
 	t     testing.TB

@@ -5,10 +5,10 @@ package web_test
 // (httptest). Browser tests use the real binary instead (browser_test.go).
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"github.com/warroom/warroom/internal/testutil"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,7 +18,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -45,22 +44,8 @@ roster:
   - {name: dave}
 `
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is safe for concurrent writers and a reader in the test.
+type lockedBuffer = testutil.LockedBuffer
 
 type engineStore struct{ db *storage.DB }
 

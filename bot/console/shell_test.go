@@ -1,8 +1,8 @@
 package console
 
 import (
-	"bytes"
 	"context"
+	"github.com/warroom/warroom/internal/testutil"
 	"io"
 	"os"
 	"path/filepath"
@@ -31,22 +31,8 @@ func (h *echoHandler) HandleCommand(_ context.Context, c bot.Command) bot.Reply 
 func (h *echoHandler) HandleReaction(context.Context, bot.Reaction) bot.Reply { return bot.Reply{} }
 func (h *echoHandler) HandlePress(context.Context, bot.Press) bot.Reply       { return bot.Reply{} }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is safe for concurrent writers and a reader in the test.
+type syncBuffer = testutil.LockedBuffer
 
 func newTestShell(t *testing.T) (*Shell, *Console, *syncBuffer, *echoHandler) {
 	t.Helper()

@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/warroom/warroom/internal/testutil"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,23 +18,8 @@ import (
 	"github.com/warroom/warroom/commands"
 )
 
-// lockedBuffer is Stderr for a Main that logs from many goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is safe for concurrent writers and a reader in the test.
+type lockedBuffer = testutil.LockedBuffer
 
 // `warroom run` with Discord in the environment: it logs in, registers the commands,
 // serves a slash command through the real outbox, stops on cancel, and never logs the token.
