@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 const (

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 )
 
 const (

@@ -33,7 +33,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 // warroomBin is the binary under test: $WARROOM_BIN (make faults sets it to bin/warroom,

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/discord/discordfake"
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 const (

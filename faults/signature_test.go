@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 // TestSignatureAbuse: forged, stale, replayed, truncated, oversized and unsigned requests

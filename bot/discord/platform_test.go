@@ -12,7 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 )
 
 // These tests drive the bot.Platform half of the adapter against the fake Discord through

@@ -18,7 +18,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 // Everything here reads untrusted input: it may refuse, never panic.

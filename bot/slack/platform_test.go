@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 func TestCreateChannelPrivateWithSuffixAndTopic(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 func socketAdapter(t *testing.T, mutate func(*Config)) *testAdapter {

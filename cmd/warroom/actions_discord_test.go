@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/actions"
-	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/stdwebhook"
 )
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/actions"
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/stdwebhook"
 )
 

@@ -22,9 +22,9 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/discord/discordfake"
-	"github.com/warroom/warroom/bot/slack/slackfake"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/stdwebhook"
 	"github.com/warroom/warroom/storage"
 )

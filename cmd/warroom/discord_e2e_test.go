@@ -12,7 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 )
 
 // TestDiscordEndToEnd drives warroom through the real discordgo client against the fake

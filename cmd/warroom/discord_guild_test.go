@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/storage"
 )
 

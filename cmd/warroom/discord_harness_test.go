@@ -2,7 +2,7 @@ package main
 
 // The harness for the Discord end-to-end tests: the real engine, SQLite storage, outbox
 // deliverer and Discord adapter — started through startDiscord, as `warroom run` starts it —
-// with the real discordgo client talking to the in-repo fake Discord (bot/discord/discordfake).
+// with the real discordgo client talking to the in-repo fake Discord (internal/fakes/discordfake).
 //
 // Delivery is driven by the test: the outbox runs on a fake clock and deliver() flushes it,
 // moving the fake clock on while operations wait for a retry, so a backoff or a Retry-After
@@ -24,8 +24,8 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/discord"
-	"github.com/warroom/warroom/bot/discord/discordfake"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/storage"
 )
 

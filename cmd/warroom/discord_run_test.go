@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot/discord"
-	"github.com/warroom/warroom/bot/discord/discordfake"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 )
 
 // lockedBuffer is safe for concurrent writers and a reader in the test.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/discord/discordfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/storage"
 )
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/discord/discordfake"
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 // Redaction on the real platforms' wire formats, against the fakes: warroom's own posts are

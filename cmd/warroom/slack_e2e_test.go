@@ -1,7 +1,7 @@
 package main
 
 // End-to-end tests of warroom on Slack: the real slack-go client in the adapter, the real
-// engine and SQLite storage, against the fake Slack in bot/slack/slackfake. Behaviours that
+// engine and SQLite storage, against the fake Slack in internal/fakes/slackfake. Behaviours that
 // involve a transport run over both Socket Mode and HTTP. No test sleeps: waits end on the
 // fake's change notifications or the engine's, and time that must pass (Retry-After, a
 // 30-second outage) passes on the outbox's fake clock.
@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 func ackText(t *testing.T, raw []byte) string {

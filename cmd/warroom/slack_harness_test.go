@@ -2,7 +2,7 @@ package main
 
 // The harness for the Slack end-to-end tests: the real engine, SQLite storage, outbox
 // deliverer and Slack adapter — wired as run.go wires them — with the real slack-go client
-// talking to the in-repo fake Slack (bot/slack/slackfake).
+// talking to the in-repo fake Slack (internal/fakes/slackfake).
 //
 // Delivery is driven by the test: the outbox runs on a fake clock and the test calls
 // deliver(), which flushes and, when operations wait for a retry, moves the fake clock on.
@@ -24,8 +24,8 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/slack/slackfake"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
 )

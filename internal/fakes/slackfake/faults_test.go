@@ -9,7 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 func TestRateLimit(t *testing.T) {

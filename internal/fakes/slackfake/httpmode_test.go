@@ -10,7 +10,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
-	"github.com/warroom/warroom/bot/slack/slackfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 func TestSignerVerifiesWithSlackGo(t *testing.T) {
