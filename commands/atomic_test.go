@@ -219,13 +219,23 @@ func TestLinkIsAtomicAcrossIncidents(t *testing.T) {
 func TestStorageProblemsAreNamed(t *testing.T) {
 	h, fs := newFailingHarness(t)
 	ch := h.declare("alice", "Phishing wave")
-	for _, tc := range []struct{ err, want string }{
-		{"database or disk is full", "the database disk is full."},
-		{"attempt to write a readonly database", "the database is read-only."},
-		{"database is locked", "the database is busy."},
-		{"secret internal detail /var/lib/x.db", "an internal error occurred (logged)."},
+	// The store marks each failure with its kind; the engine reads the kind, never the text
+	// (which here says nothing it could match).
+	for _, tc := range []struct {
+		kind error
+		err  string
+		want string
+	}{
+		{bot.ErrDiskFull, "write /var/lib/x.db: no space", "the database disk is full."},
+		{bot.ErrReadOnly, "open /var/lib/x.db: EROFS", "the database is read-only."},
+		{bot.ErrBusy, "sqlite3: code 5", "the database is busy."},
+		{nil, "database or disk is full at /var/lib/x.db", "an internal error occurred (logged)."},
 	} {
-		fs.arm("Append", 1, errors.New(tc.err))
+		var injected error = errors.New(tc.err)
+		if tc.kind != nil {
+			injected = &bot.StoreError{Kind: tc.kind, Err: injected}
+		}
+		fs.arm("Append", 1, injected)
 		r := h.cmd("alice", ch, "note hi")
 		if r != "warroom could not do that: "+tc.want+" Nothing was changed; try again." {
 			t.Errorf("%s: reply %q", tc.err, r)
@@ -233,6 +243,10 @@ func TestStorageProblemsAreNamed(t *testing.T) {
 		if strings.Contains(r, "/var/lib") {
 			t.Error("the reply leaks the error text")
 		}
+	}
+	// The log keeps the detail for the operator, and names the verb that failed.
+	if l := h.logs.String(); !strings.Contains(l, `verb="incident note"`) || !strings.Contains(l, "no space") {
+		t.Errorf("the error log line lacks the verb or the cause:\n%s", l)
 	}
 	fs.disarm()
 	h.verify(1)

@@ -7,6 +7,7 @@ package commands
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -198,10 +199,7 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		if e.hooks.Observe == nil {
 			return
 		}
-		if what == "" && c != nil && c.verb != nil {
-			what = "incident " + c.verb.Name
-		}
-		e.hooks.Observe(what, outcome, time.Since(start))
+		e.hooks.Observe(verbOf(what, c), outcome, time.Since(start))
 	}()
 	err := e.store.Update(ctx, func(tx Tx) error {
 		c = &call{e: e, tx: tx, src: src, now: e.clock.Now().UTC()}
@@ -251,20 +249,28 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		}
 		return bot.Reply{Text: err.Error()}
 	default:
-		e.log.Error("command failed", "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)
+		e.log.Error("command failed", "verb", verbOf(what, c), "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)
 		return bot.Reply{Text: "warroom could not do that: " + storageProblem(err) + " Nothing was changed; try again."}
 	}
 }
 
-// storageProblem names a storage failure without exposing internals.
+// verbOf names what ran, for metrics and logs: the name runAs was given, else the verb.
+func verbOf(what string, c *call) string {
+	if what == "" && c != nil && c.verb != nil {
+		return "incident " + c.verb.Name
+	}
+	return what
+}
+
+// storageProblem names a storage failure by its kind (the store marks it with a bot
+// sentinel), never by its text, which may hold paths or internals.
 func storageProblem(err error) string {
-	s := err.Error()
 	switch {
-	case strings.Contains(s, "disk full") || strings.Contains(s, "database or disk is full"):
+	case errors.Is(err, bot.ErrDiskFull):
 		return "the database disk is full."
-	case strings.Contains(s, "readonly") || strings.Contains(s, "cannot be written"):
+	case errors.Is(err, bot.ErrReadOnly):
 		return "the database is read-only."
-	case strings.Contains(s, "locked") || strings.Contains(s, "busy"):
+	case errors.Is(err, bot.ErrBusy):
 		return "the database is busy."
 	}
 	return "an internal error occurred (logged)."

@@ -18,6 +18,8 @@ import (
 	"syscall"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/warroom/warroom/bot"
 )
 
 //go:embed migrations/*.sql
@@ -157,26 +159,53 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-// describe turns SQLite's terse errors into something an operator can act on.
+// describe turns SQLite's terse errors into something an operator can act on, marked with
+// the kind of failure (bot.ErrDiskFull, bot.ErrReadOnly …) for the engine.
 func describe(path string, err error) error {
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code {
 		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-			return fmt.Errorf("database %s is damaged or not a warroom database: %w", path, err)
+			return kind(bot.ErrCorrupt, fmt.Errorf("database %s is damaged or not a warroom database: %w", path, err))
 		case sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrPerm:
 			if onReadOnlyFS(path) {
 				// SQLite's own words here are "unable to open database file: no such file
 				// or directory" (it could not create the -shm file), which sends an
 				// operator looking for a file that is there.
-				return readOnly(fmt.Errorf("database %s cannot be written: its file system is mounted read-only (remount it read-write): %w", path, err))
+				return kind(bot.ErrReadOnly, fmt.Errorf("database %s cannot be written: its file system is mounted read-only (remount it read-write): %w", path, err))
 			}
-			return readOnly(fmt.Errorf("database %s cannot be written (check the path and its permissions): %w", path, err))
+			return kind(bot.ErrReadOnly, fmt.Errorf("database %s cannot be written (check the path and its permissions): %w", path, err))
 		case sqlite3.ErrFull:
-			return fmt.Errorf("database %s: disk full: %w", path, err)
+			return kind(bot.ErrDiskFull, fmt.Errorf("database %s: disk full: %w", path, err))
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return kind(bot.ErrBusy, fmt.Errorf("database %s is locked by another process: %w", path, err))
 		}
 	}
+	if sk := storeKind(err); sk != nil {
+		return err
+	}
 	return fmt.Errorf("database %s: %w", path, err)
+}
+
+// classify marks a driver error returned from inside a transaction with its kind, leaving
+// every other error (refusals, not found) as it is.
+func classify(path string, err error) error {
+	var se sqlite3.Error
+	if err == nil || storeKind(err) != nil || !errors.As(err, &se) {
+		return err
+	}
+	return describe(path, err)
+}
+
+func kind(k, err error) error { return &bot.StoreError{Kind: k, Err: err} }
+
+// storeKind is the failure kind err already carries, or nil.
+func storeKind(err error) error {
+	var e *bot.StoreError
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return nil
 }
 
 // onReadOnlyFS reports whether path exists on a file system mounted read-only (opening
@@ -191,14 +220,7 @@ func onReadOnlyFS(path string) bool {
 }
 
 // ErrReadOnly marks errors from a database that cannot be written.
-var ErrReadOnly = errors.New("database is read-only")
-
-type readOnlyError struct{ err error }
-
-func (e readOnlyError) Error() string   { return e.err.Error() }
-func (e readOnlyError) Unwrap() []error { return []error{ErrReadOnly, e.err} }
-
-func readOnly(err error) error { return readOnlyError{err} }
+var ErrReadOnly = bot.ErrReadOnly
 
 // SchemaVersion is the newest migration this binary knows.
 func SchemaVersion() int {

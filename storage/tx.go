@@ -25,7 +25,7 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 		return describe(db.path, err)
 	}
 	defer tx.Rollback()
-	return fn(&Tx{ctx: ctx, tx: tx})
+	return classify(db.path, fn(&Tx{ctx: ctx, tx: tx}))
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {

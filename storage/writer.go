@@ -44,7 +44,7 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	// Once queued, wait for the outcome even if ctx ends: the caller must learn whether
 	// its work was committed.
-	return <-req.done
+	return classify(db.path, <-req.done)
 }
 
 func (db *DB) writeLoop() {
