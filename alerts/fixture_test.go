@@ -56,12 +56,6 @@ alerts:
   rate: {per_source: 60/m, burst: %d}
 `
 
-type storeAdapter struct{ db *storage.DB }
-
-func (s storeAdapter) Update(ctx context.Context, fn func(commands.Tx) error) error {
-	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-}
-
 type fixture struct {
 	t      testing.TB
 	path   string
@@ -108,7 +102,7 @@ func (f *fixture) start() {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	eng := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: f.clk})
+	eng := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Clock: f.clk})
 	env := map[string]string{"SIEM_SECRET": f.secret, "PROM_TOKEN": promToken}
 	h, err := alerts.New(alerts.Options{Config: cfg.Alerts, Getenv: func(k string) string { return env[k] }, Ingest: eng, Clock: f.clk})
 	if err != nil {

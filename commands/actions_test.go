@@ -364,7 +364,7 @@ func TestActionSurvivesRestartBetweenApprovalAndCall(t *testing.T) {
 	h.mustSay("alice", ch, "run block-ip 203.0.113.7", "waiting")
 	h.mustSay("bob", ch, "approve 1", "queued")
 	// "Restart": a new engine and worker on the same database; nothing in memory survives.
-	h.eng = New(Deps{Store: storeAdapter{h.db}, Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
+	h.eng = New(Deps{Store: StoreOf[*storage.Tx](h.db), Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
 	h.w = h.worker()
 	h.step()
 	if ids := h.rc.ids(); len(ids) != 1 || ids["warroom-INC-1-run-1"] != 1 {
@@ -377,7 +377,7 @@ func TestActionSurvivesRestartBetweenApprovalAndCall(t *testing.T) {
 		t.Fatalf("%v %v", calls, err)
 	}
 	actions.Do(h.ctx, actions.NewClient(true), calls[0].Request, calls[0].ID, testKey, h.clock.Now(), time.Second)
-	h.eng = New(Deps{Store: storeAdapter{h.db}, Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
+	h.eng = New(Deps{Store: StoreOf[*storage.Tx](h.db), Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
 	h.w = h.worker()
 	if h.step() != 0 {
 		t.Fatal("resent before the lease ran out")

@@ -38,13 +38,6 @@ roster:
   - {name: dave, slack: U0DAVE}
 `
 
-// storeAdapter is cmd/warroom's adapter: storage.Tx satisfies Tx.
-type storeAdapter struct{ db *storage.DB }
-
-func (s storeAdapter) Update(ctx context.Context, fn func(Tx) error) error {
-	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-}
-
 // lockedBuffer is safe for concurrent writers and a reader in the test.
 type lockedBuffer = testutil.LockedBuffer
 
@@ -126,7 +119,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h.con = console.New(h.out, h.clock, cfg.Location)
 	h.del = bot.NewDeliverer(db, h.clock, log, h.con)
-	var store Store = storeAdapter{db}
+	var store Store = StoreOf[*storage.Tx](db)
 	if hc.wrap != nil {
 		store = hc.wrap(store)
 	}

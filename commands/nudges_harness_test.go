@@ -72,7 +72,7 @@ func (r *ngRig) restart(down time.Duration) {
 	}
 	r.stopScheduler()
 	r.h.clock.Advance(down)
-	r.h.eng = New(Deps{Store: storeAdapter{r.h.db}, Config: r.h.cfg, Clock: r.h.clock,
+	r.h.eng = New(Deps{Store: StoreOf[*storage.Tx](r.h.db), Config: r.h.cfg, Clock: r.h.clock,
 		Log: slog.New(slog.NewTextHandler(r.h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), Kick: r.h.del.Kick})
 	r.startScheduler()
 }

@@ -99,7 +99,7 @@ func (r *pgRig) open() {
 	r.db, r.out, r.mark = db, &lockedBuffer{}, 0
 	con := console.New(r.out, r.clock, r.cfg.Location)
 	r.del = bot.NewDeliverer(db, r.clock, log, con)
-	r.eng = New(Deps{Store: storeAdapter{db}, Config: r.cfg, Clock: r.clock, Log: log, Kick: r.del.Kick, Platforms: []string{console.Name}})
+	r.eng = New(Deps{Store: StoreOf[*storage.Tx](db), Config: r.cfg, Clock: r.clock, Log: log, Kick: r.del.Kick, Platforms: []string{console.Name}})
 	if err := r.eng.ArmHandoffs(r.ctx); err != nil {
 		r.t.Fatal(err)
 	}

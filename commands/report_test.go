@@ -17,6 +17,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
+	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -188,7 +189,7 @@ func TestCloseWithBrokenReportTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, rec := repHarness(t)
-	h.eng = New(Deps{Store: storeAdapter{h.db}, Config: h.cfg, Templates: set, Clock: h.clock,
+	h.eng = New(Deps{Store: StoreOf[*storage.Tx](h.db), Config: h.cfg, Templates: set, Clock: h.clock,
 		Log: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), Kick: h.del.Kick})
 	ch := h.declare("alice", "Odd login")
 	r := h.cmd("alice", ch, "close true-positive")

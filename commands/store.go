@@ -8,11 +8,26 @@ import (
 	"github.com/warroom/warroom/bot/alert"
 )
 
-// Store is the persistence the commands need. storage.DB satisfies it through a thin
-// adapter in cmd/ (commands never import storage or SQLite).
+// Store is the persistence the commands need (commands never import storage or SQLite).
+// A store whose transactions have their own concrete type is adapted with StoreOf.
 type Store interface {
 	// Update runs fn in one write transaction: all of a command's effects or none.
 	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// Updater is a store with its own transaction type T, such as *storage.DB with *storage.Tx.
+type Updater[T Tx] interface {
+	Update(ctx context.Context, fn func(T) error) error
+}
+
+// StoreOf adapts such a store to Store: the one adapter, for every store and test
+// (Go cannot use func(*storage.Tx) where func(Tx) is asked, so this converts).
+func StoreOf[T Tx](u Updater[T]) Store { return storeOf[T]{u} }
+
+type storeOf[T Tx] struct{ u Updater[T] }
+
+func (s storeOf[T]) Update(ctx context.Context, fn func(Tx) error) error {
+	return s.u.Update(ctx, func(t T) error { return fn(t) })
 }
 
 // Tx is one transaction's view of the data.

@@ -47,12 +47,6 @@ roster:
 // lockedBuffer is safe for concurrent writers and a reader in the test.
 type lockedBuffer = testutil.LockedBuffer
 
-type engineStore struct{ db *storage.DB }
-
-func (s engineStore) Update(ctx context.Context, fn func(commands.Tx) error) error {
-	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-}
-
 type site struct {
 	t     testing.TB
 	ctx   context.Context
@@ -95,7 +89,7 @@ func newSite(t testing.TB, extraYAML string) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.eng = commands.New(commands.Deps{Store: engineStore{db}, Config: cfg, Clock: s.clock, Log: log, Kick: s.del.Kick, WebURL: base, Key: key,
+	s.eng = commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Clock: s.clock, Log: log, Kick: s.del.Kick, WebURL: base, Key: key,
 		Hooks: commands.Hooks{Observe: func(string, string, time.Duration) { s.srv.Changed() }}})
 	s.http.Config.Handler = s.srv.Handler()
 	s.http.Start()

@@ -41,7 +41,7 @@ func benchAlerts(dir string, n int) []figure {
 	if err != nil {
 		fatal(err)
 	}
-	engine := commands.New(commands.Deps{Store: store{db}, Config: cfg})
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg})
 	secret := "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 	h, err := alerts.New(alerts.Options{Config: cfg.Alerts, Getenv: func(string) string { return secret }, Ingest: engine})
 	if err != nil {

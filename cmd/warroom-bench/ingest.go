@@ -13,13 +13,6 @@ import (
 	"github.com/warroom/warroom/storage"
 )
 
-// store adapts storage to the engine, as cmd/warroom does.
-type store struct{ db *storage.DB }
-
-func (s store) Update(ctx context.Context, fn func(commands.Tx) error) error {
-	return s.db.Update(ctx, func(tx *storage.Tx) error { return fn(tx) })
-}
-
 // benchIngest compares 📌 ingest through the engine (one transaction per event: dedup
 // check, incident lookup, membership, hash-chained append) with bare single-row SQLite
 // transactions on the same kind of database, in the same run.
@@ -30,7 +23,7 @@ func benchIngest(dir string, n int) []figure {
 		fatal(err)
 	}
 	defer db.Close()
-	engine := commands.New(commands.Deps{Store: store{db}})
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db)})
 	src := bot.Source{Platform: "console", Channel: "general", User: bot.User{ID: "alice"}}
 	engine.HandleCommand(ctx, bot.Command{Source: src, Name: "incident", Text: "declare Ingest bench"})
 	ch := "inc-1-ingest-bench"

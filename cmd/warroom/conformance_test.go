@@ -214,7 +214,7 @@ func newConsoleDriver(t *testing.T) chatDriver {
 	con := &memberConsole{Console: console.New(out, clock, time.UTC), members: map[string]map[string]bool{}}
 	d := bot.NewDeliverer(db, clock, slog.New(slog.DiscardHandler))
 	d.AddPlatform(con)
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Clock: clock, Kick: d.Kick})
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Clock: clock, Kick: d.Kick})
 	return &consoleDriver{t: t, out: out, sh: console.NewShell(con.Console, engine, d.Flush, "alice"), con: con, flush: d.Flush, db: db}
 }
 

@@ -142,7 +142,7 @@ channels: {announce: "#security-status"}
 			}
 		}
 	}
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
 		Hooks: hooks, Platforms: []string{"discord"}})
 	h.engine = engine
 	if o.scheduler {

@@ -71,7 +71,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	if o.checkpointLog != "" {
 		hooks.Checkpointed = (&checkpointLog{path: o.checkpointLog, log: log}).append
 	}
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
 		Hooks: hooks, Platforms: livePlatforms(m.Getenv, platformsWanted), Key: key, WebURL: wv.base})
 	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
 	if err != nil {

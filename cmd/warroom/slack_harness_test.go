@@ -190,7 +190,7 @@ channels: {announce: "#security-status"}
 			}
 		}
 	}
-	engine := commands.New(commands.Deps{Store: storeAdapter{db}, Config: cfg, Templates: tpl, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Templates: tpl, Clock: h.clock, Log: log, Kick: h.deliverer.Kick,
 		Hooks: hooks, Platforms: []string{"slack"}, WebURL: o.webURL})
 	h.engine = engine
 	if o.scheduler {
