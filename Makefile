@@ -38,10 +38,16 @@ fuzz:
 	  done; \
 	done
 
-# The figures of issue 8 on this machine: Slack HTTP path, ingest, report, idle memory.
-bench: build
+# The figures of issues 8 and 18 on this machine: warroom side by side with a Bolt-JS peer
+# (bench/peer, installed here with npm ci from its lock file), the Slack HTTP path, ingest,
+# report, idle memory, the web view. BENCH_ARGS passes flags (-only versus, -offered 20000).
+bench: build bench/peer/node_modules/.package-lock.json
 	@$(GO) build -o bin/warroom-bench ./cmd/warroom-bench
-	@./bin/warroom-bench -bin $(BIN)
+	@./bin/warroom-bench -bin $(BIN) -peer bench/peer $(BENCH_ARGS)
+
+# The peer's dependencies, exactly as pinned (npm ci refuses a lock file out of step).
+bench/peer/node_modules/.package-lock.json: bench/peer/package.json bench/peer/package-lock.json
+	cd bench/peer && npm ci --no-audit --no-fund
 
 # The Go micro-benchmarks (report of 100,000 entries, IOC extraction …).
 gobench:

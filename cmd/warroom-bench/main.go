@@ -1,6 +1,10 @@
-// Command warroom-bench measures warroom on this machine and prints the figures issue 8
-// asks for, as "name value unit" lines followed by a table against the targets:
+// Command warroom-bench measures warroom on this machine and prints the figures issues 8
+// and 18 ask for, as "name value unit" lines followed by a table against the targets:
 //
+//   - side by side with a Slack Bolt-JS app that only acknowledges (bench/peer), on the same
+//     fake Slack in the same run, alternating A-B-B-A (versus.go): ack p50/p99 of signed
+//     /incident note commands at 1,000/s and acks per second at saturation, from an
+//     open-loop generator (openloop.go), each with the peer's figure and the ratio;
 //   - the Slack HTTP path: signed /incident note commands from 64 concurrent clients against
 //     a running warroom (the real binary) with the in-repo fake Slack — acks per second and
 //     ack latency p50/p99, flat out and paced at 500 commands/s; the same for declarations,
@@ -24,6 +28,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 type figure struct {
@@ -32,6 +37,9 @@ type figure struct {
 	unit   string
 	target string // e.g. "< 50"; "" when informational
 	ok     *bool
+	// peer is the Bolt-JS peer's figure of the same run, when hasPeer.
+	peer    float64
+	hasPeer bool
 }
 
 func main() {
@@ -40,7 +48,10 @@ func main() {
 	decls := flag.Int("declarations", 256, "declarations")
 	pins := flag.Int("pins", 5000, "📌 events for the ingest measurement")
 	alertN := flag.Int("alerts", 5000, "alerts for the alerts-in measurement")
-	only := flag.String("only", "slack,ingest,alerts,report,idle,web", "which measurements to run (comma-separated)")
+	peerDir := flag.String("peer", "bench/peer", "the Bolt-JS peer's directory (its node_modules installed by npm ci)")
+	pacedRate := flag.Int("paced-rate", 1000, "commands/s of the side-by-side tail-latency measurement")
+	offered := flag.Int("offered", 20000, "commands/s offered in the side-by-side saturation measurement")
+	only := flag.String("only", "versus,slack,ingest,alerts,report,idle,web", "which measurements to run (comma-separated)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
@@ -58,11 +69,23 @@ func main() {
 	var figs []figure
 	add := func(f ...figure) {
 		for _, x := range f {
+			if x.hasPeer {
+				fmt.Printf("%s %s %s (peer %s, ratio %s)\n", x.name, num(x.value), x.unit, num(x.peer), ratio(x))
+				continue
+			}
 			fmt.Printf("%s %s %s\n", x.name, num(x.value), x.unit)
 		}
 		figs = append(figs, f...)
 	}
 	want := func(name string) bool { return strings.Contains(","+*only+",", ","+name+",") }
+	if want("versus") {
+		pd, err := filepath.Abs(*peerDir)
+		if err != nil {
+			fatal(err)
+		}
+		add(benchVersus(abs, dir, versusConfig{pacedRate: *pacedRate, pacedDur: 5 * time.Second, offered: *offered, satDur: 3 * time.Second,
+			peerDir: pd, minPause: time.Second, quietFor: 500 * time.Millisecond, maxPause: 60 * time.Second, satTarget: 2, tailTarget: 1.5})...)
+	}
 	if want("slack") {
 		add(benchSlack(abs, dir, *notes, *decls)...)
 	}
@@ -110,21 +133,52 @@ func check(v float64, less bool, limit float64) *bool {
 func printTable(figs []figure) {
 	host, _ := os.Hostname()
 	fmt.Printf("\nmachine: %s, %d CPUs, %s/%s, %s\n", host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, cpuModel())
+	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Printf("load average (1, 5, 15 min) at the end: %s\n", strings.Join(strings.Fields(string(load))[:3], ", "))
+	}
+	var side, rest []figure
+	for _, f := range figs {
+		if f.hasPeer {
+			side = append(side, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	if len(side) > 0 {
+		fmt.Printf("\nside by side with the Bolt-JS peer (acks only), same run, A-B-B-A:\n")
+		fmt.Printf("%-30s %10s %10s %8s %-6s %-18s %s\n", "figure", "warroom", "peer", "ratio", "unit", "target", "")
+		fmt.Println(strings.Repeat("-", 96))
+		for _, f := range side {
+			fmt.Printf("%-30s %10s %10s %8s %-6s %-18s %s\n", f.name, num(f.value), num(f.peer), ratio(f), f.unit, f.target, mark(f))
+		}
+		fmt.Println()
+	}
 	fmt.Printf("%-34s %12s %-6s %-10s %s\n", "figure", "value", "unit", "target", "")
 	fmt.Println(strings.Repeat("-", 72))
-	for _, f := range figs {
-		mark := ""
-		if f.ok != nil {
-			mark = "ok"
-			if !*f.ok {
-				mark = "MISSED"
-			}
-		}
-		if f.value < 0 {
-			mark = "FAILED: not measured"
-		}
-		fmt.Printf("%-34s %12s %-6s %-10s %s\n", f.name, num(f.value), f.unit, f.target, mark)
+	for _, f := range rest {
+		fmt.Printf("%-34s %12s %-6s %-10s %s\n", f.name, num(f.value), f.unit, f.target, mark(f))
 	}
+}
+
+func mark(f figure) string {
+	if f.value < 0 {
+		return "FAILED: not measured"
+	}
+	if f.ok == nil {
+		return ""
+	}
+	if !*f.ok {
+		return "MISSED"
+	}
+	return "ok"
+}
+
+// ratio is warroom's figure over the peer's ("-" when the peer's is zero).
+func ratio(f figure) string {
+	if f.peer == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", f.value/f.peer)
 }
 
 func cpuModel() string {
