@@ -30,8 +30,23 @@ func (s storeOf[T]) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.u.Update(ctx, func(t T) error { return fn(t) })
 }
 
-// Tx is one transaction's view of the data.
+// Tx is one transaction's view of the data: the per-feature stores below, composed so a
+// command's effects across features commit together or not at all.
 type Tx interface {
+	IncidentStore
+	TimelineStore
+	OutboxStore
+	TimerStore
+	PagingStore
+	NudgeStore
+	AlertStore
+	ReportStore
+	ActionStore
+	WebStore
+}
+
+// IncidentStore: incidents, their members, roles, phases, checklists, tasks and lessons.
+type IncidentStore interface {
 	MarkSeen(key string, at time.Time) (bool, error)
 
 	CreateIncident(inc *bot.Incident) error
@@ -62,22 +77,35 @@ type Tx interface {
 	Lessons(n int64) ([]bot.Lesson, error)
 	AddLink(a, b int64) (bool, error)
 	Links(n int64) ([]int64, error)
+}
 
+// TimelineStore: the hash-chained timeline, redaction and checkpoints.
+type TimelineStore interface {
 	Append(n int64, e *bot.Entry, ref string) (bool, error)
 	Redact(n, seq int64) (bot.Entry, error)
 	Scrub(n int64, secrets []string) (bot.Scrubbed, error)
 	Entry(n, seq int64) (bot.Entry, error)
 	AddCheckpoint(n int64, c bot.Checkpoint) error
+	// the fact entries alone (issue 20), for the card and evidence numbers
+	EachEntryOfKind(n int64, kinds []string, fn func(bot.Entry) error) error
+}
 
+// OutboxStore: everything the bot says goes out through the transactional outbox.
+type OutboxStore interface {
 	Enqueue(o bot.Outbound, at time.Time) error
+}
 
+// TimerStore: durable timers (nudges, reminders, escalation steps), claimed once.
+type TimerStore interface {
 	SetTimer(t bot.Timer) error
 	CancelTimer(key string) (bool, error)
 	CancelIncidentTimers(n int64, keep ...string) (int, error)
 	Timer(key string) (bot.Timer, error)
 	ClaimTimer(id int64, now time.Time) (bot.Timer, bool, error)
+}
 
-	// paging (issue 6)
+// PagingStore: pages, their notifications, on-call overrides and message references.
+type PagingStore interface {
 	CreatePage(p *bot.Page) error
 	Page(id int64) (*bot.Page, error)
 	PagesSince(since time.Time) ([]bot.Page, error)
@@ -93,16 +121,20 @@ type Tx interface {
 	Overrides(since time.Time) ([]bot.Override, error)
 	CancelOverride(id int64, by string, at time.Time) (bool, error)
 	MessageRef(platform, messageID string) (string, error)
+}
 
-	// nudges (issue 5)
+// NudgeStore: nudge state, clocks and the post-incident review.
+type NudgeStore interface {
 	NudgeState(n int64) (bot.NudgeState, error)
 	SaveNudgeState(s bot.NudgeState) error
 	SetClock(c bot.Clock) error
 	Clocks(n int64) ([]bot.Clock, error)
 	Review(n int64) (bot.Review, error)
 	SaveReview(r bot.Review) error
+}
 
-	// alerts in (issue 15)
+// AlertStore: alert groups (dedup and grouping), alerts and their deliveries.
+type AlertStore interface {
 	OpenAlertGroup(source, route, key string, since time.Time) (*alert.Group, error)
 	CreateAlertGroup(g *alert.Group) error
 	AlertGroup(id int64) (*alert.Group, error)
@@ -113,26 +145,29 @@ type Tx interface {
 	Alerts(group int64) ([]alert.Record, error)
 	AlertDelivery(source, id string) (string, error)
 	RecordAlertDelivery(source, id, answer string, at time.Time) error
+}
 
-	// report (issue 7)
+// ReportStore: what the lessons-learned report reads beyond the incident itself.
+type ReportStore interface {
 	RoleHistory(n int64) ([]bot.RoleAssignment, error)
 	Phases(n int64) ([]bot.PhaseSpan, error)
 	EachEntry(n int64, fn func(bot.Entry) error) error
+}
 
-	// playbooks (issue 16)
+// ActionStore: playbooks applied and response-action runs.
+type ActionStore interface {
 	SetPlaybook(n int64, name, version string, at time.Time) error
 	Playbook(n int64) (name, version string, err error)
 
-	// response actions (issue 16)
 	CreateRun(r *bot.Run) error
 	SaveRun(r bot.Run) error
 	Run(n, k int64) (bot.Run, error)
 	Runs(n int64) ([]bot.Run, error)
 	DueRuns(now time.Time, limit int) ([]bot.Run, error)
 	NextRunAt() (*time.Time, error)
+}
 
-	// web view (issue 17): the hash of a one-time sign-in link
+// WebStore: the web view's one-time sign-in links (stored hashed).
+type WebStore interface {
 	CreateWebToken(hash, person string, now, expires time.Time) error
-	// facts (issue 20): the fact entries alone, for the card and evidence numbers
-	EachEntryOfKind(n int64, kinds []string, fn func(bot.Entry) error) error
 }
