@@ -11,7 +11,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // KindAction is a response action's timeline entry: requested, approved, denied, expired,

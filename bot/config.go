@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot/alert"
-	"github.com/warroom/warroom/bot/duration"
 	"github.com/warroom/warroom/bot/ioc"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/oncall"
 )
 
 // Config is warroom's optional YAML configuration (README: "Configuration"). Everything has a default;
@@ -30,7 +30,7 @@ type Config struct {
 	Discord         DiscordCfg   `yaml:"discord"`
 	Channels        ChannelsCfg  `yaml:"channels"`
 	Nudges          NudgesConfig `yaml:"nudges"`
-	// OnCall is the on-call schedules and escalation policies (bot/oncall), validated with
+	// OnCall is the on-call schedules and escalation policies (oncall/), validated with
 	// the rest of the file so a bad rotation stops start-up with its key and line.
 	OnCall oncall.Config `yaml:"oncall"`
 	// Alerts are the alert sources served on --http and their routing rules.

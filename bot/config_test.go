@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/oncall"
 )
 
 const oncallRoster = `roster:

@@ -3,7 +3,7 @@ package bot
 import (
 	"time"
 
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/oncall"
 )
 
 // KindPage is the timeline kind of everything about a page: sent, a responder notified, an

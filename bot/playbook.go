@@ -8,7 +8,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // KindPlaybook is the timeline entry that records a playbook applied to an incident: its

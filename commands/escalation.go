@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/oncall"
 )
 
 // An open page has one pending timer, "page:<id>", due when its next step runs. The step

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // The smaller verbs' argument parsers, pure like those in grammar.go and fuzzed with them.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // The grammar of the fact verbs (summary, impact, rootcause, detected, assess, evidence)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/oncall"
 )
 
 // Each team has one pending timer, "oncall.handoff:<team>", due at its next handoff to a

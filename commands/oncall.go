@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/oncall"
 )
 
 const oncallUsage = "Usage: /oncall [team] · /oncall me · /oncall override <team> @user <duration> · /oncall override cancel <id>"

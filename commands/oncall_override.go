@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/oncall"
 )
 
 // maxOverride bounds an override: longer cover belongs in the rotation itself.

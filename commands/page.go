@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/oncall"
 )
 
 // Paging a person directly (/page @bob …) has no team policy; it uses this one: notify

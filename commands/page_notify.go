@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/oncall"
 )
 
 // pageRef names a page in Outbound.Ref, so a ✅ on its DM finds it again.

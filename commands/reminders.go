@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 var zeroTime time.Time

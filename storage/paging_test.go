@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/duration"
-	"github.com/warroom/warroom/bot/oncall"
+	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/oncall"
 )
 
 func update(t *testing.T, db *DB, fn func(tx *Tx) error) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // Scenario is a drill: a practice incident and the injects that arrive during it, read from

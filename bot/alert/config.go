@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // Config is the `alerts:` section of the configuration.

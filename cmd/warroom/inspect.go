@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/export"
+	"github.com/warroom/warroom/export"
 	"github.com/warroom/warroom/storage"
 )
 
@@ -115,7 +115,7 @@ func (m *Main) writeJSON(v any) int {
 }
 
 // entryJSON is the contract of `timeline --json` (docs/chain.md), shared with the web
-// view's download (bot/export).
+// view's download (export/).
 type entryJSON = export.EntryJSON
 
 func toEntryJSON(e bot.Entry) entryJSON { return export.ToEntryJSON(e) }

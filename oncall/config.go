@@ -39,7 +39,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // Notify kinds of an escalation step.

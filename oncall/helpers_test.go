@@ -5,7 +5,7 @@ import (
 	"time"
 	_ "time/tzdata" // tests must not depend on the host's zoneinfo
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 func utc(s string) time.Time {

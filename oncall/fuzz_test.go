@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 var fuzzZones = []string{"", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Apia",

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/bot/duration"
+	"github.com/warroom/warroom/internal/duration"
 )
 
 // DefaultPolicy is the escalation policy of a team without one: notify
