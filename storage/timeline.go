@@ -107,7 +107,12 @@ func (t *Tx) Entries(n int64) ([]bot.Entry, error) {
 
 // EachEntry streams the timeline in seq order without holding it all in memory.
 func (t *Tx) EachEntry(n int64, fn func(bot.Entry) error) error {
-	rows, err := t.query(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? ORDER BY seq`, n)
+	return t.eachEntry(fn, `SELECT `+entryColumns+` FROM timeline WHERE incident = ? ORDER BY seq`, n)
+}
+
+// eachEntry runs a query of timeline rows (entryColumns) and hands each entry to fn.
+func (t *Tx) eachEntry(fn func(bot.Entry) error, q string, args ...any) error {
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return err
 	}
@@ -136,19 +141,5 @@ func (t *Tx) EachEntryOfKind(n int64, kinds []string, fn func(bot.Entry) error) 
 	for _, k := range kinds {
 		args = append(args, k)
 	}
-	rows, err := t.query(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND kind IN (`+marks[:len(marks)-2]+`) ORDER BY seq`, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return t.eachEntry(fn, `SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND kind IN (`+marks[:len(marks)-2]+`) ORDER BY seq`, args...)
 }

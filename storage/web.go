@@ -141,21 +141,7 @@ func (t *Tx) ReadIns(n int64) ([]bot.ReadIn, error) {
 // EntriesAfter streams incident n's entries with seq > after, in order (the web view's
 // live updates).
 func (t *Tx) EntriesAfter(n, after int64, fn func(bot.Entry) error) error {
-	rows, err := t.query(`SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND seq > ? ORDER BY seq`, n, after)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return t.eachEntry(fn, `SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND seq > ? ORDER BY seq`, n, after)
 }
 
 // HeadSeq is incident n's latest entry number (0 for none); ErrNotFound if there is no n.
