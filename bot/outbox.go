@@ -102,13 +102,13 @@ type Deliverer struct {
 	// handles an input line, so what a line caused prints with that line (a scripted
 	// transcript keeps its order) and timed messages print between lines, as they come due.
 	Gate sync.Locker
-	// Concurrency is how many lanes a round delivers at once (0 means 8). The console uses
-	// 1: its lanes cost nothing to deliver, and one at a time in queue order makes a
-	// scripted transcript the same on every run.
+	// Concurrency is how many lanes are delivered at once (0 means DefaultConcurrency). The
+	// console uses 1: its lanes cost nothing to deliver, and one at a time in queue order
+	// makes a scripted transcript the same on every run.
 	Concurrency int
-	// rounds runs one round at a time: Run in the background and a Flush never both take
-	// the same lane head, which would deliver it twice.
-	rounds sync.Mutex
+	// lanes tracks the lanes being delivered (outbox_lanes.go), so no lane head is taken
+	// twice and no lane waits for another.
+	lanes laneSet
 	// started is when this deliverer began: an operation queued before it may have been
 	// under way when the previous process stopped.
 	started time.Time
@@ -117,7 +117,7 @@ type Deliverer struct {
 // NewDeliverer returns a deliverer for the given platforms (by Name()).
 func NewDeliverer(store OutboxStore, clock clockwork.Clock, log *slog.Logger, platforms ...Platform) *Deliverer {
 	d := &Deliverer{store: store, platforms: map[string]Platform{}, clock: clock, log: log,
-		wake: make(chan struct{}, 1), MaxBackoff: time.Minute, started: clock.Now()}
+		wake: make(chan struct{}, 1), MaxBackoff: time.Minute, started: clock.Now(), lanes: newLaneSet()}
 	for _, p := range platforms {
 		d.platforms[p.Name()] = p
 	}
@@ -133,78 +133,6 @@ func (d *Deliverer) Kick() {
 	case d.wake <- struct{}{}:
 	default:
 	}
-}
-
-// Run delivers until ctx ends, waking on Kick and at least every poll interval (retries
-// that come due are found by the poll).
-func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
-	for {
-		n, err := d.gatedRound(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.log.Error("outbox round failed", "err", err)
-		}
-		if n > 0 && err == nil {
-			// A lane's next message may be due right now: go again rather than wait
-			// for the poll (one message per poll would pace a channel at 1/s).
-			if ctx.Err() != nil {
-				return
-			}
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.wake:
-		case <-d.clock.After(poll):
-		}
-	}
-}
-
-func (d *Deliverer) gatedRound(ctx context.Context) (int, error) {
-	if d.Gate != nil {
-		d.Gate.Lock()
-		defer d.Gate.Unlock()
-	}
-	return d.Round(ctx)
-}
-
-// Flush delivers until no operation is due now. The console calls it after every line (with
-// the Gate held) so a scripted session prints in order; shutdown calls it to drain within
-// the grace period.
-func (d *Deliverer) Flush(ctx context.Context) error {
-	for {
-		n, err := d.Round(ctx)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
-}
-
-// Round delivers the head of every due lane once, lanes in parallel, and returns how many
-// operations it attempted.
-func (d *Deliverer) Round(ctx context.Context) (int, error) {
-	d.rounds.Lock()
-	defer d.rounds.Unlock()
-	due, err := d.store.DueOutbound(ctx, d.clock.Now(), 256)
-	if err != nil || len(due) == 0 {
-		return 0, err
-	}
-	n := d.Concurrency
-	if n <= 0 {
-		n = 8
-	}
-	sem := make(chan struct{}, n)
-	var wg sync.WaitGroup
-	for _, o := range due {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(o Outbound) {
-			defer func() { <-sem; wg.Done() }()
-			d.deliver(ctx, o)
-		}(o)
-	}
-	wg.Wait()
-	return len(due), nil
 }
 
 func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
