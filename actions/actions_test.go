@@ -49,23 +49,49 @@ func TestValidateByType(t *testing.T) {
 var blockIP = bot.Action{Params: map[string]string{"ip": "ip", "reason": "text"}, ParamOrder: []string{"ip", "reason"}}
 
 func TestParseParams(t *testing.T) {
-	p, err := ParseParams("block-ip", blockIP, []string{"203.0.113.7", "reason=beacon"})
+	p, err := ParseParams("block-ip", blockIP, "203.0.113.7 reason=beacon")
 	if err != nil || p["ip"] != "203.0.113.7" || p["reason"] != "beacon" {
 		t.Fatalf("%v %v", p, err)
 	}
-	p, err = ParseParams("block-ip", blockIP, []string{"reason=x", "203.0.113.7"})
+	p, err = ParseParams("block-ip", blockIP, "reason=x 203.0.113.7")
 	if err != nil || p["ip"] != "203.0.113.7" {
 		t.Fatalf("named first: %v %v", p, err)
 	}
 	for args, want := range map[string]string{
-		"nope x":          "ip: \"nope\" is not an IP address",
-		"203.0.113.7":     "reason is missing",
-		"203.0.113.7 a b": "one too many",
+		"nope x":                        "ip: \"nope\" is not an IP address",
+		"203.0.113.7":                   "reason is missing",
+		"203.0.113.7 reason=a b":        `"b" is one too many (reason takes the rest of the line when given last, without reason=)`,
+		"203.0.113.7 tab\there":         "reason: \"tab\\there\" is not one line of text of at most 500 characters (expected type text)",
+		"203.0.113.7 " + long(501):      "reason: ",
+		"ip=203.0.113.7 ip=203.0.113.8": "ip is given twice",
 	} {
-		_, err := ParseParams("block-ip", blockIP, strings.Fields(args))
+		_, err := ParseParams("block-ip", blockIP, args)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %s", args, err, want)
 		}
+	}
+}
+
+func long(n int) string { return strings.Repeat("x", n) }
+
+// A text parameter last in the order, given positionally, takes the rest of the line; a
+// parameter of any other type, or one not last, takes one word.
+func TestLastTextParamTakesTheRestOfTheLine(t *testing.T) {
+	p, err := ParseParams("block-ip", blockIP, "203.0.113.7  beacon to a known C2, see case 7 ")
+	if err != nil || p["ip"] != "203.0.113.7" || p["reason"] != "beacon to a known C2, see case 7" {
+		t.Fatalf("%q %v", p, err)
+	}
+	p, err = ParseParams("block-ip", blockIP, "reason=seen 203.0.113.7")
+	if err != nil || p["reason"] != "seen" || p["ip"] != "203.0.113.7" {
+		t.Fatalf("named text then ip: %q %v", p, err)
+	}
+	p, err = ParseParams("block-ip", blockIP, "ip=203.0.113.7 two words")
+	if err != nil || p["reason"] != "two words" {
+		t.Fatalf("ip named, reason positional: %q %v", p, err)
+	}
+	notLast := bot.Action{Params: map[string]string{"note": "text", "ip": "ip"}, ParamOrder: []string{"note", "ip"}}
+	if _, err := ParseParams("tag", notLast, "two words 203.0.113.7"); err == nil || !strings.Contains(err.Error(), `ip: "words" is not an IP address`) {
+		t.Fatalf("text not last takes one word: %v", err)
 	}
 }
 

@@ -93,13 +93,17 @@ func Validate(typ, value string) (string, error) {
 	return "", fmt.Errorf("unknown parameter type %q", typ)
 }
 
-// ParseParams reads a run's arguments: positional in the action's parameter order, or
-// name=value. Every parameter is required; each is validated by its type, and nothing is
-// returned unless all are valid.
-func ParseParams(name string, a bot.Action, args []string) (map[string]string, error) {
+// ParseParams reads a run's arguments (the rest of the command line after the action's
+// name): positional in the action's parameter order, or name=value. A text parameter last
+// in the order, given positionally, takes the rest of the line ("<ip> <reason:text>" reads
+// "203.0.113.7 beacon to a known C2" as one reason). Every parameter is required; each is
+// validated by its type, and nothing is returned unless all are valid.
+func ParseParams(name string, a bot.Action, line string) (map[string]string, error) {
 	out := map[string]string{}
 	pos := 0
-	for _, arg := range args {
+	for rest := strings.TrimSpace(line); rest != ""; {
+		arg, after, _ := strings.Cut(rest, " ")
+		rest = strings.TrimSpace(after)
 		key, val, named := strings.Cut(arg, "=")
 		if named && slices.Contains(a.ParamOrder, key) {
 			if _, dup := out[key]; dup {
@@ -110,9 +114,12 @@ func ParseParams(name string, a bot.Action, args []string) (map[string]string, e
 				pos++
 			}
 			if pos >= len(a.ParamOrder) {
-				return nil, fmt.Errorf("%s takes %s; %q is one too many", name, Usage(a), arg)
+				return nil, fmt.Errorf("%s takes %s; %q is one too many%s", name, Usage(a), arg, restHint(a))
 			}
 			key, val = a.ParamOrder[pos], arg
+			if pos == len(a.ParamOrder)-1 && a.Params[key] == "text" && rest != "" {
+				val, rest = arg+" "+rest, ""
+			}
 		}
 		v, err := Validate(a.Params[key], val)
 		if err != nil {
@@ -126,6 +133,15 @@ func ParseParams(name string, a bot.Action, args []string) (map[string]string, e
 		}
 	}
 	return out, nil
+}
+
+// restHint says how to give several words to a text parameter that takes the rest of the
+// line, for the refusal of one word too many.
+func restHint(a bot.Action) string {
+	if n := len(a.ParamOrder); n > 0 && a.Params[a.ParamOrder[n-1]] == "text" {
+		return fmt.Sprintf(" (%s takes the rest of the line when given last, without %s=)", a.ParamOrder[n-1], a.ParamOrder[n-1])
+	}
+	return ""
 }
 
 // Usage is an action's parameters as help shows them: "<ip:ip> <reason:text>".

@@ -62,7 +62,7 @@ func actionLine(name string, a bot.Action) string {
 var verbRun = &Verb{
 	Name: "run", Usage: "run <action> <params…>", Scope: InIncident,
 	Summary: "run a response action of this incident's playbook (approved first where it says so)",
-	Args:    []Arg{{Name: "action", Kind: ArgWord, Required: true}, {Name: "params", Kind: ArgText, Help: "in the order /incident actions lists them, or name=value"}},
+	Args:    []Arg{{Name: "action", Kind: ArgWord, Required: true}, {Name: "params", Kind: ArgText, Help: "in the order /incident actions lists them, or name=value; a text parameter given last takes the rest of the line"}},
 	Run: func(c *call) error {
 		f := strings.Fields(c.rest)
 		if len(f) == 0 {
@@ -80,7 +80,8 @@ var verbRun = &Verb{
 			return refuse("%s may not run %q. Its actions: %s.", c.inc.ID(), name, validList(allowed))
 		}
 		a := c.e.cfg.Actions[name]
-		params, err := actions.ParseParams(name, a, f[1:])
+		line := strings.TrimPrefix(strings.TrimSpace(c.rest), f[0])
+		params, err := actions.ParseParams(name, a, line)
 		if err != nil {
 			return refuse("Nothing was queued: %v. Usage: /incident run %s %s", err, name, actions.Usage(a))
 		}
@@ -275,15 +276,45 @@ func expireRun(c *call, t bot.Timer) error {
 		}
 		return err
 	}
+	return c.endPending(r, "", "expired without enough approvals; it will not run. Ask again with /incident run")
+}
+
+// expirePendingRuns ends, at close, every run still waiting for approval: a closed
+// incident's request can never be approved later (reopening does not revive it).
+func (c *call) expirePendingRuns() error {
+	runs, err := c.tx.Runs(c.inc.Number)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.State != bot.RunPending {
+			continue
+		}
+		if err := c.cancelTimer(runKey(r)); err != nil {
+			return err
+		}
+		if err := c.endPending(r, "closed", "expired: "+c.inc.ID()+" was closed before it was approved; it will not run"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// endPending records a pending run as expired (why "closed": at close) and tells the
+// channel and the requester.
+func (c *call) endPending(r bot.Run, why, told string) error {
 	r.State = bot.RunExpired
 	if err := c.tx.SaveRun(r); err != nil {
 		return err
 	}
-	if err := c.record(bot.KindAction, fmt.Sprintf("run %d of %s expired unapproved%s", r.N, r.Action, approversText(r.Approvers)),
-		bot.Data{"run": r.N, "event": "expire", "state": bot.RunExpired}); err != nil {
+	d, how := bot.Data{"run": r.N, "event": "expire", "state": bot.RunExpired}, "unapproved"
+	if why != "" {
+		d["why"], how = why, "unapproved at close"
+	}
+	if err := c.record(bot.KindAction, fmt.Sprintf("run %d of %s expired %s%s", r.N, r.Action, how, approversText(r.Approvers)), d); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("⌛ Run %d of %s (%s) expired without enough approvals; it will not run. Ask again with /incident run.", r.N, r.Action, paramText(r.Params))
+	msg := fmt.Sprintf("⌛ Run %d of %s (%s) %s.", r.N, r.Action, paramText(r.Params), told)
 	if err := c.post(bot.Message{Text: msg}); err != nil {
 		return err
 	}

@@ -44,6 +44,9 @@ var verbClose = &Verb{
 		if err := c.tx.LeavePhase(c.inc.Number, c.now); err != nil {
 			return err
 		}
+		if err := c.expirePendingRuns(); err != nil {
+			return err
+		}
 		text := fmt.Sprintf("closed as %s from %s", class, from)
 		if c.inc.DuplicateOf != 0 {
 			text += " (duplicate of " + bot.FormatID(c.inc.DuplicateOf) + ")"

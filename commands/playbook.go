@@ -29,7 +29,11 @@ func (c *call) applyPlaybook() error {
 	if cur == name && curVersion == version {
 		return nil
 	}
-	summary := fmt.Sprintf("applied playbook %s (version %s) for type %s: %d tasks", name, version, c.inc.Type, len(pb.Tasks))
+	now, later := c.splitPlaybookTasks(pb)
+	summary := fmt.Sprintf("applied playbook %s (version %s) for type %s: %d tasks", name, version, c.inc.Type, len(now))
+	if len(later) > 0 {
+		summary += fmt.Sprintf(" (%d more when their phase begins)", len(later))
+	}
 	if len(pb.Clocks) > 0 {
 		summary += ", clocks " + strings.Join(pb.Clocks, ", ")
 	}
@@ -46,12 +50,15 @@ func (c *call) applyPlaybook() error {
 		return err
 	}
 	var lines []string
-	for _, t := range pb.Tasks {
-		line, err := c.addPlaybookTask(name, t)
+	for _, i := range now {
+		line, err := c.addPlaybookTask(name, version, i, pb.Tasks[i])
 		if err != nil {
 			return err
 		}
 		lines = append(lines, line)
+	}
+	for _, i := range later {
+		lines = append(lines, fmt.Sprintf("• when %s begins: %s", pb.Tasks[i].Phase, pb.Tasks[i].Text))
 	}
 	if err := c.addPlaybookChecklist(c.inc.Phase, pb); err != nil {
 		return err
@@ -78,13 +85,29 @@ func (c *call) applyPlaybook() error {
 		}
 	}
 	c.dirty = true
-	c.say("Playbook %s (version %s) applied: %d tasks added.", name, version, len(pb.Tasks))
+	c.say("Playbook %s (version %s) applied: %d tasks added.", name, version, len(now))
 	return nil
+}
+
+// splitPlaybookTasks divides the playbook's tasks (by index) into those added now — no
+// phase, or a phase the incident has already reached — and those added when their phase
+// begins (enterPlaybookPhase).
+func (c *call) splitPlaybookTasks(pb bot.Playbook) (now, later []int) {
+	for i, t := range pb.Tasks {
+		ph, ok := bot.ParsePhase(t.Phase)
+		if t.Phase == "" || !ok || ph.Index() <= c.inc.Phase.Index() {
+			now = append(now, i)
+		} else {
+			later = append(later, i)
+		}
+	}
+	return now, later
 }
 
 // addPlaybookTask adds one of the playbook's tasks, owned by the holder of its role (the
 // acting commander counts for commander); unassigned while the role is free.
-func (c *call) addPlaybookTask(playbook string, t bot.PlaybookTask) (string, error) {
+// Its entry names the playbook, version and task index, so a phase task is added once.
+func (c *call) addPlaybookTask(playbook, version string, index int, t bot.PlaybookTask) (string, error) {
 	owner := ""
 	if t.Role != "" {
 		who, err := c.holders(t.Role)
@@ -105,7 +128,7 @@ func (c *call) addPlaybookTask(playbook string, t bot.PlaybookTask) (string, err
 		return "", err
 	}
 	summary := fmt.Sprintf("added task %d from playbook %s", k, playbook)
-	d := bot.Data{"task": k, "action": "add", "playbook": playbook}
+	d := bot.Data{"task": k, "action": "add", "playbook": playbook, "version": version, "playbook_task": index}
 	line := fmt.Sprintf("• task %d: %s", k, t.Text)
 	if owner != "" {
 		summary += " (owner " + owner + ")"
@@ -166,13 +189,52 @@ func (c *call) playbookOf(inc *bot.Incident) (string, bot.Playbook, bool, error)
 	return name, pb, ok, nil
 }
 
-// enterPlaybookPhase adds the applied playbook's exit criteria of a phase being entered.
+// enterPlaybookPhase adds the applied playbook's exit criteria and tasks of a phase being
+// entered. A task is added the first time its phase begins: entering the phase again (after
+// moving back, or after a restart) finds its entry and adds nothing.
 func (c *call) enterPlaybookPhase(phase bot.Phase) error {
-	_, pb, ok, err := c.playbookOf(c.inc)
+	name, pb, ok, err := c.playbookOf(c.inc)
 	if err != nil || !ok {
 		return err
 	}
-	return c.addPlaybookChecklist(phase, pb)
+	if err := c.addPlaybookChecklist(phase, pb); err != nil {
+		return err
+	}
+	version := bot.PlaybookVersion(pb)
+	added, err := c.playbookTasksAdded(name, version)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for i, t := range pb.Tasks {
+		if ph, ok := bot.ParsePhase(t.Phase); !ok || ph != phase || added[i] {
+			continue
+		}
+		line, err := c.addPlaybookTask(name, version, i, t)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return c.post(bot.Message{Text: fmt.Sprintf("📘 Playbook *%s*, %s begins:\n%s", name, phase, strings.Join(lines, "\n"))})
+}
+
+// playbookTasksAdded are the indexes of the tasks of this playbook version already added.
+func (c *call) playbookTasksAdded(name, version string) (map[int]bool, error) {
+	added := map[int]bool{}
+	err := c.tx.EachEntryOfKind(c.inc.Number, []string{bot.KindTask}, func(e bot.Entry) error {
+		d, err := bot.DecodeData(e.Data)
+		if err == nil && d.Str("action") == "add" && d.Str("playbook") == name && d.Str("version") == version {
+			if _, ok := d["playbook_task"]; ok {
+				added[int(d.Int("playbook_task"))] = true
+			}
+		}
+		return nil
+	})
+	return added, err
 }
 
 // wantedRoles are the playbook's roles nobody holds yet, in the playbook's order.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/storage"
@@ -43,18 +44,18 @@ func TestPlaybookAppliedWhenTypeIsSet(t *testing.T) {
 	r := h.mustSay("alice", ch, "type ransomware", "Playbook ransomware")
 	pb := h.cfg.Playbooks["ransomware"]
 	version := bot.PlaybookVersion(pb)
-	wantContains(t, "reply", r, version, "3 tasks added")
+	wantContains(t, "reply", r, version, "2 tasks added")
 	e := h.lastOf(1, bot.KindPlaybook)
 	d, _ := bot.DecodeData(e.Data)
 	if d.Str("playbook") != "ransomware" || d.Str("version") != version || e.Actor != "alice" {
 		t.Fatalf("playbook entry: %+v %v", e, d)
 	}
 	tasks := h.tasks(1)
-	if len(tasks) != 3 {
-		t.Fatalf("tasks: %+v", tasks)
+	if len(tasks) != 2 {
+		t.Fatalf("tasks (the containment task waits for its phase): %+v", tasks)
 	}
 	// The analyst role is free: unassigned; the commander's task goes to the acting commander.
-	if tasks[0].Owner != "" || tasks[0].Due == nil || !tasks[0].Due.Equal(t0.Add(30*60e9)) || tasks[2].Owner != "alice" {
+	if tasks[0].Owner != "" || tasks[0].Due == nil || !tasks[0].Due.Equal(t0.Add(30*60e9)) || tasks[1].Owner != "alice" {
 		t.Fatalf("task owners/due: %+v", tasks)
 	}
 	var clocks []bot.Clock
@@ -93,6 +94,72 @@ func TestPlaybookAppliedWhenTypeIsSet(t *testing.T) {
 	if n := len(h.tasks(1)); n != 3 {
 		t.Fatalf("tasks after repeated type: %d", n)
 	}
+}
+
+// A task with phase: is added when that phase begins — one task entry, on phase entry —
+// and only the first time: moving back and forth, or restarting, adds it no second time.
+func TestPlaybookPhaseTaskAddedWhenItsPhaseBegins(t *testing.T) {
+	h := newHarness(t, withYAML(playbookYAML))
+	ch := h.declare("alice", "files encrypted on the file server")
+	h.mustSay("alice", ch, "type ransomware", "Playbook ransomware")
+	const insurer = "Call the cyber insurer"
+	insurerTasks := func() []bot.Task {
+		var out []bot.Task
+		for _, tk := range h.tasks(1) {
+			if tk.Text == insurer {
+				out = append(out, tk)
+			}
+		}
+		return out
+	}
+	if got := insurerTasks(); len(got) != 0 {
+		t.Fatalf("the containment task was added in identification: %+v", got)
+	}
+	wantContains(t, "playbook post", h.flush(), "• when containment begins: "+insurer)
+	if e := h.lastOf(1, bot.KindPlaybook); !strings.Contains(e.Text, "2 tasks (1 more when their phase begins)") {
+		t.Fatalf("playbook entry: %s", e.Text)
+	}
+	h.clock.Advance(time.Hour)
+	h.mustSay("alice", ch, "phase next --force", "containment")
+	got := insurerTasks()
+	if len(got) != 1 || got[0].Due == nil || !got[0].Due.Equal(t0.Add(time.Hour+24*time.Hour)) {
+		t.Fatalf("on entering containment, one task due 24h after: %+v", got)
+	}
+	var added []bot.Entry
+	for _, e := range h.entries(1) {
+		if e.Kind == bot.KindTask && strings.HasSuffix(e.Text, ": "+insurer) {
+			added = append(added, e)
+		}
+	}
+	if len(added) != 1 {
+		t.Fatalf("task entries for the phase task: %d", len(added))
+	}
+	d, _ := bot.DecodeData(added[0].Data)
+	if d.Str("playbook") != "ransomware" || d.Int("playbook_task") != 1 || d.Str("phase") != "containment" {
+		t.Fatalf("task entry data: %v", d)
+	}
+	phaseEntry := h.lastOf(1, bot.KindPhase)
+	if added[0].Seq > phaseEntry.Seq || added[0].Seq < phaseEntry.Seq-3 {
+		t.Fatalf("the task entry %d is not part of the phase change %d", added[0].Seq, phaseEntry.Seq)
+	}
+	wantContains(t, "channel", h.flush(), "Playbook *ransomware*, containment begins:", insurer)
+	// Back to identification and into containment again, then a restart and once more.
+	h.mustSay("alice", ch, "phase identification", "identification")
+	h.mustSay("alice", ch, "phase containment --force", "containment")
+	h.eng = New(Deps{Store: storeAdapter{h.db}, Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
+	h.mustSay("alice", ch, "phase identification", "identification")
+	h.mustSay("alice", ch, "phase containment --force", "containment")
+	if got := insurerTasks(); len(got) != 1 {
+		t.Fatalf("the phase task was added %d times", len(got))
+	}
+	if v := h.verify(1); !v.OK {
+		t.Fatalf("verify: %+v", v)
+	}
+	// Declared straight into a later phase's playbook (the type set while in containment):
+	// the task of a phase already begun is added at once.
+	ch2 := h.declare("bob", "second outbreak")
+	h.mustSay("bob", ch2, "phase next --force", "containment")
+	h.mustSay("bob", ch2, "type ransomware", "3 tasks added")
 }
 
 func TestPlaybookBySeverityWinsAndAppliesOnDeclare(t *testing.T) {
