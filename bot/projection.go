@@ -148,7 +148,9 @@ func (p *Projection) Apply(e Entry) {
 		switch ev := d.Str("event"); ev {
 		case "request":
 			p.set(k+" action", d.Str("name"), e)
-			p.set(k+" params", d.Str("params"), e)
+			params, _ := RunParamsOfEntry(e, d)
+			pj, _ := json.Marshal(params)
+			p.set(k+" params", string(pj), e)
 			p.set(k+" requester", e.Actor, e)
 			p.set(k+" approvers", "", e)
 			p.set(k+" state", d.Str("state"), e)

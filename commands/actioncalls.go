@@ -86,7 +86,8 @@ func (c *call) claimRun(n, k int64) (*actions.Call, error) {
 	if r.State == bot.RunQueued {
 		r.State = bot.RunSending
 		if err := c.record(bot.KindAction, fmt.Sprintf("run %d of %s: calling %s %s (body sha256 %s, webhook-id %s)", r.N, r.Action, req.Method, req.URL, req.BodySHA256(), r.ID()),
-			bot.Data{"run": r.N, "event": "call", "state": bot.RunSending, "method": req.Method, "url": req.URL, "body_sha256": req.BodySHA256()}); err != nil {
+			// The URL and the body's hash are derived from the parameters: free text (redactable), not data.
+			bot.Data{"run": r.N, "event": "call", "state": bot.RunSending, "method": req.Method}); err != nil {
 			return nil, err
 		}
 	}
@@ -125,9 +126,10 @@ func (e *Engine) FinishCall(ctx context.Context, done actions.Call, res actions.
 			if err := c.tx.SaveRun(r); err != nil {
 				return err
 			}
-			// The answer's head is free text (after the first ": "): it can be redacted.
+			// The answer's hash and head are free text (after the first ": "): they can be
+			// redacted with the run (an answer may echo the parameters).
 			if err := c.record(bot.KindAction, fmt.Sprintf("run %d of %s result: HTTP %d, answer sha256 %s: %s", r.N, r.Action, res.Status, res.BodySHA, res.Head),
-				bot.Data{"run": r.N, "event": "result", "state": bot.RunDone, "status": res.Status, "answer_sha256": res.BodySHA, "attempts": r.Attempts}); err != nil {
+				bot.Data{"run": r.N, "event": "result", "state": bot.RunDone, "status": res.Status, "attempts": r.Attempts}); err != nil {
 				return err
 			}
 			msg := fmt.Sprintf("⚡ Run %d of %s (%s) done: HTTP %d after %d attempt(s).", r.N, r.Action, paramText(r.Params), res.Status, r.Attempts)

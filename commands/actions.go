@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -105,6 +104,9 @@ var verbUndo = &Verb{
 		if r.State != bot.RunDone && r.State != bot.RunDrill {
 			return refuse("Run %d is %s: only a completed run can be undone.", r.N, r.State)
 		}
+		if bot.ParamsRedacted(r.Params) {
+			return refuse("Run %d's parameters were redacted: run %s again with them instead.", r.N, a.Undo)
+		}
 		params := map[string]string{}
 		for p := range c.e.cfg.Actions[a.Undo].Params {
 			params[p] = r.Params[p]
@@ -135,17 +137,13 @@ func (c *call) requestRun(name string, params map[string]string, undoOf int64) e
 	if err := c.tx.CreateRun(r); err != nil {
 		return err
 	}
-	pj, err := json.Marshal(params)
-	if err != nil {
-		return err
-	}
-	d := bot.Data{"run": r.N, "event": "request", "name": name, "params": string(pj), "state": r.State}
-	what := fmt.Sprintf("run %d requested by %s: %s %s", r.N, c.who, name, paramText(params))
+	// The parameters are free text of the entry, not data: a redaction removes them
+	// (bot/actionparams.go).
+	d := bot.Data{"run": r.N, "event": "request", "name": name, "param_names": bot.ParamNames(params), "state": r.State}
 	if undoOf != 0 {
 		d["undo_of"] = undoOf
-		what += fmt.Sprintf(" (undoes run %d)", undoOf)
 	}
-	if err := c.record(bot.KindAction, what, d); err != nil {
+	if err := c.record(bot.KindAction, bot.RunRequestText(r.N, name, undoOf, params), d); err != nil {
 		return err
 	}
 	if a.Approval == nil {
@@ -185,8 +183,9 @@ func (c *call) queueRun(r *bot.Run) error {
 			return err
 		}
 		line := fmt.Sprintf("DRILL: would call %s %s", req.Method, req.URL)
-		if err := c.record(bot.KindAction, fmt.Sprintf("run %d: %s (body sha256 %s), not sent", r.N, line, req.BodySHA256()),
-			bot.Data{"run": r.N, "event": "drill", "state": bot.RunDrill, "method": req.Method, "url": req.URL, "body_sha256": req.BodySHA256()}); err != nil {
+		// The URL and the body's hash are derived from the parameters: free text, not data.
+		if err := c.record(bot.KindAction, fmt.Sprintf("run %d of %s drill: %s (body sha256 %s), not sent", r.N, r.Action, line, req.BodySHA256()),
+			bot.Data{"run": r.N, "event": "drill", "state": bot.RunDrill, "method": req.Method}); err != nil {
 			return err
 		}
 		c.say("%s (run %d; a drill never calls out).", line, r.N)

@@ -207,7 +207,7 @@ func TestActionApprovedByCommanderIsCalledOnceSigned(t *testing.T) {
 		t.Fatalf("run after call: %+v", got)
 	}
 	es := h.entries(1)
-	for _, want := range []string{"run 1 requested by carol: block-ip ip=203.0.113.7", "run 1 of block-ip approved by bob (1 of 1): looks right",
+	for _, want := range []string{`run 1 of block-ip requested: {"ip":"203.0.113.7"}`, "run 1 of block-ip approved by bob (1 of 1): looks right",
 		"run 1 of block-ip: calling POST " + h.rc.srv.URL + "/hooks/block-ip (body sha256 ", "run 1 of block-ip result: HTTP 200, answer sha256 "} {
 		if _, ok := findEntry(es, bot.KindAction, want); !ok {
 			t.Errorf("no entry %q", want)
@@ -228,7 +228,7 @@ func TestActionApprovedByCommanderIsCalledOnceSigned(t *testing.T) {
 	h.mustSay("bob", ch, "close true-positive blocked", "closed")
 	h.flush()
 	md := string(h.rec.last(t).Data)
-	wantContains(t, "report", md, "run 1 requested by carol: block-ip ip=203.0.113.7", "run 1 of block-ip approved by bob (1 of 1)",
+	wantContains(t, "report", md, `run 1 of block-ip requested: {"ip":"203.0.113.7"}`, "run 1 of block-ip approved by bob (1 of 1)",
 		"run 1 of block-ip result: HTTP 200", "applied playbook ransomware")
 	h.verify(1)
 }

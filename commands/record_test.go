@@ -272,7 +272,7 @@ func TestRedact(t *testing.T) {
 			"Only the commander (alice, acting), the scribe (none yet) or a lead (dave) can run /incident redact on INC-1.")
 		wantContains(t, "unknown seq", h.cmd("alice", ch, "redact 99 oops"), "INC-1 has no timeline entry 99.")
 		for _, bad := range []string{"redact", fmt.Sprintf("redact %d", secret.Seq), "redact 0 reason", "redact -1 reason"} {
-			wantContains(t, bad, h.cmd("alice", ch, bad), "Usage: /incident redact <seq|last|message link> <reason>")
+			wantContains(t, bad, h.cmd("alice", ch, bad), "Usage: /incident redact <seq|last|run N|message link> <reason>")
 		}
 		wantContains(t, "no such message", h.cmd("alice", ch, "redact four reason"), `No entry of INC-1 records the message "four"`)
 	})

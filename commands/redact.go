@@ -10,13 +10,17 @@ import (
 )
 
 var verbRedact = &Verb{
-	Name: "redact", Usage: "redact <seq|last|message link> <reason>", Scope: InIncident,
+	Name: "redact", Usage: "redact <seq|last|run N|message link> <reason>", Scope: InIncident,
 	Summary: "remove an entry's text from everywhere warroom keeps it (e.g. a pasted password); the chain still verifies",
 	Args:    []Arg{{Name: "entry", Kind: ArgWord, Required: true, Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
 		// Not splitVerb: a message link keeps its case (Slack channel ids).
 		which, reason, _ := strings.Cut(strings.TrimSpace(c.rest), " ")
 		reason = strings.TrimSpace(reason)
+		if strings.EqualFold(which, "run") {
+			which, reason, _ = strings.Cut(reason, " ")
+			which, reason = "run:"+which, strings.TrimSpace(reason)
+		}
 		if which == "" || reason == "" {
 			return c.usage()
 		}
@@ -31,6 +35,9 @@ var verbRedact = &Verb{
 // redactTarget finds the entry a redaction names: its number, "last" (the latest entry
 // holding what a person wrote), or a link to (or the id of) the message it records.
 func (c *call) redactTarget(which string) (bot.Entry, error) {
+	if k, ok := strings.CutPrefix(which, "run:"); ok {
+		return c.runRequestEntry(k)
+	}
 	if seq, err := strconv.ParseInt(which, 10, 64); err == nil {
 		if seq <= 0 {
 			return bot.Entry{}, c.usage()
@@ -102,12 +109,15 @@ func (c *call) redact(e bot.Entry, reason string) error {
 	if e.Kind == bot.KindRedaction {
 		return refuse("Entry %d records a redaction; it cannot itself be redacted.", e.Seq)
 	}
-	secrets := bot.RedactableTexts(e)
-	scrub, err := c.tx.Scrub(c.inc.Number, secrets)
+	scrub, seqs, runs, err := c.redactionScope(e)
 	if err != nil {
 		return err
 	}
-	seqs := append([]int64{e.Seq}, without(scrub.Entries, e.Seq)...)
+	for _, k := range runs {
+		if err := c.tx.RedactRunParams(c.inc.Number, k); err != nil {
+			return err
+		}
+	}
 	var records []string
 	for _, seq := range seqs {
 		if _, err := c.tx.Redact(c.inc.Number, seq); err != nil {
@@ -150,6 +160,9 @@ func (c *call) redact(e bot.Entry, reason string) error {
 	}
 	if n := len(scrub.Posted); n > 0 {
 		c.say("%d message(s) warroom posted with it are being edited to %s.", n, edited)
+	}
+	if said := redactRunsSaid(runs); said != "" {
+		c.say("%s", said)
 	}
 	if original != "" {
 		c.say("%s", original)

@@ -161,6 +161,7 @@ type ActionStore interface {
 
 	CreateRun(r *bot.Run) error
 	SaveRun(r bot.Run) error
+	RedactRunParams(n, k int64) error
 	Run(n, k int64) (bot.Run, error)
 	Runs(n int64) ([]bot.Run, error)
 	DueRuns(now time.Time, limit int) ([]bot.Run, error)

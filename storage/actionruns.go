@@ -105,3 +105,19 @@ func (t *Tx) runs(where string, args ...any) ([]bot.Run, error) {
 	}
 	return out, rows.Err()
 }
+
+// RedactRunParams replaces every parameter value of run k of incident n with
+// bot.RedactedText, as its redacted request entry says (bot.RedactedParams).
+func (t *Tx) RedactRunParams(n, k int64) error {
+	r, err := t.Run(n, k)
+	if err != nil {
+		return err
+	}
+	r.Params = bot.RedactedParams(bot.ParamNames(r.Params))
+	params, err := json.Marshal(r.Params)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE action_runs SET params = ? WHERE incident = ? AND n = ?`, string(params), n, k)
+	return err
+}

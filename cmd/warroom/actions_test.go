@@ -100,7 +100,7 @@ func TestConsoleRansomwareActionEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("timeline: %d %s", code, errs)
 	}
-	wantAll(t, out, "applied playbook ransomware", "run 1 requested by alice", "approved by bob", "calling POST "+rc.srv.URL+"/hooks/block-ip", "result: HTTP 200")
+	wantAll(t, out, "applied playbook ransomware", "run 1 of block-ip requested", "approved by bob", "calling POST "+rc.srv.URL+"/hooks/block-ip", "result: HTTP 200")
 	if code, out, _ := runCLI(t, "", nil, "--db", db, "verify", "INC-1"); code != 0 {
 		t.Fatalf("verify: %s", out)
 	}
