@@ -146,7 +146,7 @@ func TestPlaybookPhaseTaskAddedWhenItsPhaseBegins(t *testing.T) {
 	// Back to identification and into containment again, then a restart and once more.
 	h.mustSay("alice", ch, "phase identification", "identification")
 	h.mustSay("alice", ch, "phase containment --force", "containment")
-	h.eng = New(Deps{Store: storeAdapter{h.db}, Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
+	h.eng = New(Deps{Store: StoreOf[*storage.Tx](h.db), Config: h.cfg, Clock: h.clock, Kick: h.del.Kick})
 	h.mustSay("alice", ch, "phase identification", "identification")
 	h.mustSay("alice", ch, "phase containment --force", "containment")
 	if got := insurerTasks(); len(got) != 1 {
