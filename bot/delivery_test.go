@@ -30,7 +30,7 @@ func (s *oneRowStore) DueOutbound(context.Context, time.Time, int) ([]Outbound, 
 	}
 	return []Outbound{s.row}, nil
 }
-func (s *oneRowStore) CompleteOutbound(context.Context, int64, string, time.Time) error {
+func (s *oneRowStore) CompleteOutbound(context.Context, int64, Delivered, time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done = true

@@ -75,10 +75,10 @@ const SecretRemoved = "(removed once delivered: it held a secret)"
 type OutboxStore interface {
 	// DueOutbound returns the head of every lane whose head is due at now.
 	DueOutbound(ctx context.Context, now time.Time, limit int) ([]Outbound, error)
-	// CompleteOutbound marks the operation done; result is the platform's id for what was
-	// created (channel id, message id), applied to the incident in the same transaction
-	// (and, for an operation with a Ref, recorded against it).
-	CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error
+	// CompleteOutbound marks the operation done; what the platform created (the channel,
+	// the card's message) is applied to the incident in the same transaction (and, for an
+	// operation with a Ref, the message id is recorded against it).
+	CompleteOutbound(ctx context.Context, id int64, res Delivered, at time.Time) error
 	RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error
 	FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error
 	Enqueue(ctx context.Context, o Outbound, at time.Time) error
@@ -185,7 +185,7 @@ func (d *Deliverer) deliver(ctx context.Context, o Outbound) {
 // full disk). Only shutdown ends the wait; after the restart the row counts as possibly
 // delivered (it was queued before that deliverer started), so the adapter finds the message
 // instead of sending it again (see Delivery).
-func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o Outbound, result string, at time.Time) {
+func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o Outbound, result Delivered, at time.Time) {
 	wait := 100 * time.Millisecond
 	for {
 		cerr := d.store.CompleteOutbound(ctx, o.ID, result, at)
@@ -234,16 +234,25 @@ func (d *Deliverer) backoff(attempts int) time.Duration {
 	return wait
 }
 
-func (d *Deliverer) perform(ctx context.Context, p Platform, o Outbound) (string, error) {
+// Delivered is what the platform answered for a delivered operation: the id of the message
+// it posted (post, card, DM) or of the channel it created, with that channel's name.
+type Delivered struct {
+	ID          string
+	ChannelName string // create_channel only
+}
+
+func message(id string, err error) (Delivered, error) { return Delivered{ID: id}, err }
+
+func (d *Deliverer) perform(ctx context.Context, p Platform, o Outbound) (Delivered, error) {
 	target := o.Target
 	var card string
 	if o.Incident != 0 && target == "" && o.Op != OpCreateChannel {
 		ch, ref, err := d.store.IncidentChannel(ctx, o.Incident)
 		if err != nil {
-			return "", err
+			return Delivered{}, err
 		}
 		if ch == "" {
-			return "", errors.New("incident channel not created yet")
+			return Delivered{}, errors.New("incident channel not created yet")
 		}
 		target, card = ch, ref
 	}
@@ -252,51 +261,51 @@ func (d *Deliverer) perform(ctx context.Context, p Platform, o Outbound) (string
 	case OpCreateChannel:
 		ch, err := p.CreateChannel(ctx, pl.Name, pl.Private, pl.Topic)
 		if err != nil {
-			return "", err
+			return Delivered{}, err
 		}
-		return ch.ID + "\x00" + ch.Name, nil
+		return Delivered{ID: ch.ID, ChannelName: ch.Name}, nil
 	case OpPost:
-		return p.Post(ctx, target, pl.Message)
+		return message(p.Post(ctx, target, pl.Message))
 	case OpCard:
 		if card != "" {
-			return card, p.Update(ctx, target, card, pl.Message)
+			return Delivered{ID: card}, p.Update(ctx, target, card, pl.Message)
 		}
 		id, err := p.Post(ctx, target, pl.Message)
 		if err != nil {
-			return "", err
+			return Delivered{}, err
 		}
 		// A failed pin is not worth re-posting the card for.
 		if perr := p.Pin(ctx, target, id); perr != nil {
 			d.log.Warn("outbox: pinning the incident card failed", "err", perr)
 		}
-		return id, nil
+		return Delivered{ID: id}, nil
 	case OpEphemeral:
-		return "", p.Ephemeral(ctx, target, pl.User, pl.Message)
+		return Delivered{}, p.Ephemeral(ctx, target, pl.User, pl.Message)
 	case OpDM:
-		return p.DM(ctx, pl.User, pl.Message)
+		return message(p.DM(ctx, pl.User, pl.Message))
 	case OpInvite:
-		return "", p.Invite(ctx, target, pl.Users)
+		return Delivered{}, p.Invite(ctx, target, pl.Users)
 	case OpRemove:
-		return "", p.Remove(ctx, target, pl.User)
+		return Delivered{}, p.Remove(ctx, target, pl.User)
 	case OpTopic:
-		return "", p.SetTopic(ctx, target, pl.Topic)
+		return Delivered{}, p.SetTopic(ctx, target, pl.Topic)
 	case OpUpload:
 		if pl.File == nil {
-			return "", Permanent(errors.New("upload without a file"))
+			return Delivered{}, Permanent(errors.New("upload without a file"))
 		}
-		return "", p.Upload(ctx, target, *pl.File)
+		return Delivered{}, p.Upload(ctx, target, *pl.File)
 	case OpEdit:
-		return "", p.Update(ctx, target, pl.MessageID, pl.Message)
+		return Delivered{}, p.Update(ctx, target, pl.MessageID, pl.Message)
 	case OpDelete:
 		if dl, ok := p.(Deleter); ok {
-			return "", dl.Delete(ctx, target, pl.MessageID)
+			return Delivered{}, dl.Delete(ctx, target, pl.MessageID)
 		}
-		return "", nil
+		return Delivered{}, nil
 	case OpArchive:
 		if a, ok := p.(Archiver); ok {
-			return "", a.Archive(ctx, target)
+			return Delivered{}, a.Archive(ctx, target)
 		}
-		return "", nil
+		return Delivered{}, nil
 	}
-	return "", Permanent(errors.New("unknown outbox operation " + o.Op))
+	return Delivered{}, Permanent(errors.New("unknown outbox operation " + o.Op))
 }

@@ -49,7 +49,7 @@ func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]
 
 func (s *laneStore) row(id int64) *laneRow { return &s.rows[id-1] }
 
-func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ string, _ time.Time) error {
+func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ Delivered, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.row(id).done = true
@@ -65,7 +65,7 @@ func (s *laneStore) RetryOutbound(_ context.Context, id int64, next time.Time, _
 }
 
 func (s *laneStore) FailOutbound(_ context.Context, id int64, _ string, _ time.Time) error {
-	return s.CompleteOutbound(context.Background(), id, "", time.Time{})
+	return s.CompleteOutbound(context.Background(), id, Delivered{}, time.Time{})
 }
 func (s *laneStore) Enqueue(context.Context, Outbound, time.Time) error { return nil }
 func (s *laneStore) IncidentChannel(context.Context, int64) (string, string, error) {

@@ -29,7 +29,7 @@ func (s *recordFailingStore) DueOutbound(ctx context.Context, now time.Time, lim
 	return []Outbound{{ID: 1, Lane: "C1", Platform: "fake", Op: OpPost, Target: "C1", Payload: Payload{Message: Message{Text: "hello"}}}}, nil
 }
 
-func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error {
+func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, result Delivered, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.attempts++

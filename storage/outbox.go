@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -55,7 +54,8 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 // incident (the channel id of create_channel, the card's message id) in one transaction;
 // a secret message loses its text in it.
 // The message id of an operation with a Ref is recorded against it (see MessageRef).
-func (db *DB) CompleteOutbound(ctx context.Context, id int64, result string, at time.Time) error {
+func (db *DB) CompleteOutbound(ctx context.Context, id int64, res bot.Delivered, at time.Time) error {
+	result := res.ID
 	return db.Update(ctx, func(tx *Tx) error {
 		var op, platform, ref, payload string
 		var incident int64
@@ -69,11 +69,9 @@ func (db *DB) CompleteOutbound(ctx context.Context, id int64, result string, at 
 		}
 		switch op {
 		case bot.OpCreateChannel:
-			chID, name, _ := strings.Cut(result, "\x00")
-			if err := tx.SetIncidentChannel(incident, chID, name); err != nil {
+			if err := tx.SetIncidentChannel(incident, res.ID, res.ChannelName); err != nil {
 				return err
 			}
-			result = chID
 		case bot.OpCard:
 			if err := tx.SetCardRef(incident, result); err != nil {
 				return err
