@@ -60,6 +60,7 @@ func Build(d Data) Report {
 	r.Lessons = buildLessons(d.Lessons)
 	r.Clocks = buildClocks(d.Clocks, now)
 	r.Alerts = buildAlerts(d.Alerts)
+	r.runs = buildRuns(d.Entries)
 	r.Integrity = buildIntegrity(d)
 	r.unchecked = d.Integrity.Incident == ""
 	r.ReadIn = []ReadIn{}

@@ -35,6 +35,7 @@ type Report struct {
 
 	org    bot.Organisation
 	labels labels
+	runs   []run // response action runs (Markdown and HTML; runs.go)
 	// detectedSeq is the entry that recorded the detection time (0: none).
 	detectedSeq int64
 	recorded    bot.Facts // the facts as recorded, before an audience's edition left any out

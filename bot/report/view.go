@@ -31,6 +31,7 @@ type view struct {
 	Figures      []field
 	Pages        []viewPage
 	Alerts       []viewAlert
+	Runs         []viewRun
 	Actions      []viewEntry
 	Tasks        []viewTask
 	ExitCriteria []viewCriteria
@@ -179,6 +180,7 @@ func (r *Report) view(f textFormat) *view {
 			State: p.State, AckedBy: t(p.AckedBy), Acked: acked, ToAck: durationPtr(p.TimeToAckSecs, "–")})
 	}
 	v.Alerts = r.viewAlerts(f)
+	v.Runs = r.viewRuns(f)
 	for i := range r.Timeline {
 		if r.Timeline[i].Decision {
 			v.Actions = append(v.Actions, r.viewEntry(f, &r.Timeline[i]))
