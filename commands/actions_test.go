@@ -229,7 +229,8 @@ func TestActionApprovedByCommanderIsCalledOnceSigned(t *testing.T) {
 	h.flush()
 	md := string(h.rec.last(t).Data)
 	wantContains(t, "report", md, `run 1 of block-ip requested: {"ip":"203.0.113.7"}`, "run 1 of block-ip approved by bob (1 of 1)",
-		"run 1 of block-ip result: HTTP 200", "applied playbook ransomware")
+		"run 1 of block-ip result: HTTP 200", "applied playbook ransomware",
+		"## Response actions", "| 1 | block-ip | `ip=203.0.113.7` | carol | bob | done (HTTP 200) |", "undone by run 2 |", "| 2 | unblock-ip | `ip=203.0.113.7` | carol | – | done (HTTP 200) |")
 	h.verify(1)
 }
 
