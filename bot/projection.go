@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -41,6 +42,12 @@ type Projection struct {
 	facts   map[string]fact
 	order   []string
 	lessons int
+}
+
+// Clone is an independent copy: applying entries to it leaves p as it was (a replay kept
+// between views of a long timeline and extended by the entries appended since).
+func (p *Projection) Clone() Projection {
+	return Projection{facts: maps.Clone(p.facts), order: slices.Clone(p.order), lessons: p.lessons}
 }
 
 func (p *Projection) set(field, value string, e Entry) {

@@ -57,6 +57,10 @@ type ReportOptions struct {
 	PublicKey ed25519.PublicKey
 	// Audience, when set, leaves out what is labelled above it (`--audience tlp:green`).
 	Audience bot.TLP
+	// Timeline, when set, is in and out: in, the timeline as an earlier load of the same
+	// incident left it (zero: none), extended instead of read again; out, as this load
+	// left it. nil: every entry is read and checked.
+	Timeline *ReportTimeline
 }
 
 // LoadReport reads everything incident n's report is built from, in one transaction so
@@ -82,11 +86,11 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 	if d.Phases, err = src.Phases(n); err != nil {
 		return d, err
 	}
-	// The timeline is the one large input: sized from the recorded head, it is allocated once.
-	d.Entries = make([]bot.Entry, 0, inc.HeadSeq)
-	if err := src.EachEntry(n, func(e bot.Entry) error { d.Entries = append(d.Entries, e); return nil }); err != nil {
+	tl, err := CheckTimeline(src, inc, o.Timeline)
+	if err != nil {
 		return d, err
 	}
+	d.Entries = tl.Entries
 	if d.Tasks, err = src.Tasks(n); err != nil {
 		return d, err
 	}
@@ -135,25 +139,23 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 				Count: g.Count, FirstSeen: g.FirstAt, LastSeen: g.LastAt, SourceURL: g.SourceURL})
 		}
 	}
-	return d, verifyForReport(src, &d, o.PublicKey)
+	if err := verifyForReport(src, &d, tl, o.PublicKey); err != nil {
+		return d, err
+	}
+	if o.Timeline != nil {
+		*o.Timeline = *tl
+	}
+	return d, nil
 }
 
-// verifyForReport checks what the report shows, on the entries just read in the same
-// transaction (a 100,000-entry timeline is read once): the chain, the signed checkpoints,
-// and that the incident, roles, members, tasks, lessons, clocks and pages are what the
-// entries say — so a forged summary never sits next to "Verification: passed".
-func verifyForReport(src ReportSource, d *report.Data, pub ed25519.PublicKey) error {
+// verifyForReport checks what the report shows, on the entries read in the same
+// transaction (a 100,000-entry timeline is read once; tl has checked and replayed them):
+// the chain, the signed checkpoints, and that the incident, roles, members, tasks,
+// lessons, clocks and pages are what the entries say — so a forged summary never sits
+// next to "Verification: passed". The record is read and compared on every load.
+func verifyForReport(src ReportSource, d *report.Data, tl *ReportTimeline, pub ed25519.PublicKey) error {
 	inc := d.Incident
-	var proj bot.Projection
-	d.Integrity, _ = bot.VerifyChain(inc.ID(), inc.HeadSeq, inc.HeadHash, func(fn func(bot.Entry) error) error {
-		for _, e := range d.Entries {
-			proj.Apply(e)
-			if err := fn(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	d.Integrity = tl.Chain.Verdict(inc.HeadSeq, inc.HeadHash)
 	d.PublicKey = pub
 	if cs, ok := src.(reportCheckpoints); ok {
 		cps, err := cs.Checkpoints(inc.Number)
@@ -188,7 +190,7 @@ func verifyForReport(src ReportSource, d *report.Data, pub ed25519.PublicKey) er
 			return err
 		}
 	}
-	bot.CheckRecord(&d.Integrity, &proj, rec)
+	bot.CheckRecord(&d.Integrity, &tl.Proj, rec)
 	return nil
 }
 

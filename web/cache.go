@@ -9,12 +9,12 @@ import (
 	"github.com/warroom/warroom/bot/report"
 )
 
-// The incident page of a long incident is dominated by reading, verifying and scanning
-// its whole timeline (10,000 entries: about 100 ms on two cores). Every change to an
-// incident appends to its timeline and moves its head (seq and hash), so a report built
-// for one head is that incident's state until the head moves; it is reused for a few
-// seconds, which bounds how stale the durations it measures to "now" can be. Access is
-// still decided on every request, and the read-in is read fresh.
+// Building the incident page's report scans the whole timeline (indicators, facts, TLP
+// labels) even when only its new entries are read and checked (verified.go). Every change
+// to an incident appends to its timeline and moves its head (seq and hash), so a report
+// built for one head is that incident's state until the head moves; it is reused for a
+// few seconds, which bounds how stale the durations it measures to "now" can be. Access
+// is still decided on every request, and the read-in is read fresh.
 
 const (
 	reportCacheTTL = 10 * time.Second
@@ -29,11 +29,20 @@ type reportKey struct {
 	// it under and how its linked incidents are named to them. People who see the same
 	// share one report, so a change costs one rebuild, not one per viewer.
 	view string
+	// gen is the kept timeline's generation (verified.go): a check from scratch since the
+	// report was built may have found what the report says verified.
+	gen int64
+}
+
+// builtReport is a report and what its integrity verdict covers.
+type builtReport struct {
+	rep   *report.Report
+	scope checkScope
 }
 
 type cachedReport struct {
-	rep *report.Report
-	at  time.Time
+	builtReport
+	at time.Time
 }
 
 type reportCache struct {
@@ -46,17 +55,17 @@ func newReportCache(clock clockwork.Clock) *reportCache {
 	return &reportCache{clock: clock, m: map[reportKey]cachedReport{}}
 }
 
-func (c *reportCache) get(k reportKey) *report.Report {
+func (c *reportCache) get(k reportKey) (builtReport, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
 	if !ok || c.clock.Since(e.at) >= reportCacheTTL {
-		return nil
+		return builtReport{}, false
 	}
-	return e.rep
+	return e.builtReport, true
 }
 
-func (c *reportCache) put(k reportKey, rep *report.Report) {
+func (c *reportCache) put(k reportKey, b builtReport) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.clock.Now()
@@ -73,7 +82,7 @@ func (c *reportCache) put(k reportKey, rep *report.Report) {
 			delete(c.m, key)
 		}
 	}
-	c.m[k] = cachedReport{rep: rep, at: now}
+	c.m[k] = cachedReport{builtReport: b, at: now}
 }
 
 // seenReads remembers, per session, the incidents whose read-in is already recorded, so

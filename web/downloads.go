@@ -57,7 +57,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, sess *session)
 			}
 			return export.TimelineJSON(&body, each)
 		}
-		d, err := s.loadReport(rd, inc, shown, sess.Person, now)
+		d, err := s.loadReport(rd, inc, shown, sess.Person, now, nil)
 		if err != nil {
 			return err
 		}

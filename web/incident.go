@@ -11,6 +11,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/commands"
 )
 
 // incidentView is the incident page: the report's content, as of now, with the timeline
@@ -29,6 +30,7 @@ type incidentView struct {
 	Head        int64
 	ReadIn      []report.ReadIn // read fresh: the cached report's may be older
 	Checkpoints checkpointsView
+	Scope       checkScope // what the integrity verdict covers
 }
 
 type clockView struct {
@@ -62,17 +64,30 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		if err != nil {
 			return err
 		}
-		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, view: view}
-		rep := s.cache.get(key)
-		if rep == nil {
-			d, err := s.loadReport(rd, inc, shown, sess.Person, now)
+		if f.FullCheck {
+			// Every entry, from scratch, now (coalesced: at most one per fullCheckCoalesce).
+			if err := s.kept.fullCheck(r.Context(), n, fullCheckCoalesce); err != nil {
+				return err
+			}
+		}
+		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, view: view, gen: s.kept.generation(n)}
+		b, ok := s.cache.get(key)
+		if !ok {
+			b.scope, err = s.kept.load(n, func(tl *commands.ReportTimeline) error {
+				d, err := s.loadReport(rd, inc, shown, sess.Person, now, tl)
+				if err != nil {
+					return err
+				}
+				built := report.Build(d)
+				b.rep = &built
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			built := report.Build(d)
-			rep = &built
-			s.cache.put(key, rep)
+			s.cache.put(key, b)
 		}
+		rep := b.rep
 		roles, err := rd.CurrentRoles(n)
 		if err != nil {
 			return err
@@ -86,6 +101,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 			return err
 		}
 		v = s.incidentView(rep, inc, roles, reads, f, now)
+		v.Scope = b.scope
 		v.Checkpoints = checkpointViews(cps, rep, s.o.PublicKey)
 		return nil
 	})
@@ -152,10 +168,12 @@ func (s *Server) incidentView(rep *report.Report, inc *bot.Incident, roles map[s
 }
 
 // filter is the timeline's query: ?kind=note&person=alice&q=text (server-side, so it works
-// without script); ?all=1 shows every matching entry, not only the latest pageEntries.
+// without script); ?all=1 shows every matching entry, not only the latest pageEntries;
+// ?verify=full checks every entry from scratch before the page is built.
 type filter struct {
 	Kind, Person, Q string
 	All             bool
+	FullCheck       bool
 }
 
 // pageEntries is how many of the latest matching entries the page shows by default: a
@@ -172,7 +190,8 @@ func readFilter(r *http.Request) filter {
 		}
 		return s
 	}
-	return filter{Kind: clip(q.Get("kind")), Person: clip(q.Get("person")), Q: clip(q.Get("q")), All: q.Get("all") == "1"}
+	return filter{Kind: clip(q.Get("kind")), Person: clip(q.Get("person")), Q: clip(q.Get("q")), All: q.Get("all") == "1",
+		FullCheck: q.Get("verify") == "full"}
 }
 
 func (f filter) Any() bool { return f.Kind != "" || f.Person != "" || f.Q != "" }

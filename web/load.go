@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,16 +71,17 @@ func foldSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // loadReport reads incident inc's report data as person may see it: a withheld title
 // replaced by the codename, and linked incidents' titles shown only as the person may see
-// them.
-func (s *Server) loadReport(rd Reader, inc *bot.Incident, shown, person string, now time.Time) (report.Data, error) {
+// them. tl (nil: none) is the timeline kept between loads (verified.go).
+func (s *Server) loadReport(rd Reader, inc *bot.Incident, shown, person string, now time.Time, tl *commands.ReportTimeline) (report.Data, error) {
 	d, err := commands.LoadReport(rd, inc.Number, commands.ReportOptions{Config: s.o.Config, Templates: s.o.Templates,
-		Generator: s.o.Generator, Now: now})
+		Generator: s.o.Generator, Now: now, Timeline: tl})
 	if err != nil {
 		return d, err
 	}
 	if shown != inc.Title {
 		scrub := scrubber(inc, shown)
 		d.Incident.Title = shown
+		d.Entries = slices.Clone(d.Entries) // the kept timeline holds them as they are
 		for i := range d.Entries {
 			d.Entries[i].Text = scrub(d.Entries[i].Text)
 		}

@@ -26,6 +26,7 @@ var pageFuncs = template.FuncMap{
 	"utc":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"duration": report.Duration,
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"stamp":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 }
 
 func loadPages() (*pageSet, error) {

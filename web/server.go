@@ -39,6 +39,10 @@ type Options struct {
 	// Recheck is how often an open live stream re-checks its session and access (default
 	// 15 s): a revoked session or a removed member stops receiving within it.
 	Recheck time.Duration
+	// FullCheck is how often the timelines the page keeps between views are checked again
+	// from scratch (default 1 min): a row altered behind warroom's back after it was
+	// checked shows as tampered within it (verified.go).
+	FullCheck time.Duration
 }
 
 // Server is the web view. Handler serves it; Run feeds its live updates.
@@ -50,6 +54,7 @@ type Server struct {
 	limit  *limiter
 	hub    *hub
 	cache  *reportCache
+	kept   *timelineKeeper
 	reads  seenReads
 }
 
@@ -66,6 +71,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Recheck <= 0 {
 		o.Recheck = 15 * time.Second
+	}
+	if o.FullCheck <= 0 {
+		o.FullCheck = time.Minute
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -87,11 +95,15 @@ func New(o Options) (*Server, error) {
 	}
 	s.hub = newHub(s)
 	s.cache = newReportCache(o.Clock)
+	s.kept = newTimelineKeeper(s)
 	return s, nil
 }
 
-// Run feeds the live updates until ctx ends.
-func (s *Server) Run(ctx context.Context) { s.hub.run(ctx) }
+// Run feeds the live updates and checks the kept timelines again until ctx ends.
+func (s *Server) Run(ctx context.Context) {
+	go s.kept.run(ctx)
+	s.hub.run(ctx)
+}
 
 // Changed tells the live updates that something was committed (the engine's hook): the
 // watched incidents are re-read at once instead of at the next poll.

@@ -65,11 +65,14 @@ func benchWebPage(dir string) []figure {
 		fatal(err)
 	}
 	defer db.Close()
-	srv, err := web.New(web.Options{Store: webstore.New(db), BaseURL: "http://bench", Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		fatal(err)
+	newHandler := func() http.Handler {
+		srv, err := web.New(web.Options{Store: webstore.New(db), BaseURL: "http://bench", Log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			fatal(err)
+		}
+		return srv.Handler()
 	}
-	h := srv.Handler()
+	h := newHandler()
 	get := func(path string) (time.Duration, int) {
 		req := httptest.NewRequest("GET", path, nil)
 		req.AddCookie(&http.Cookie{Name: "warroom_session", Value: cookie})
@@ -97,11 +100,20 @@ func benchWebPage(dir string) []figure {
 		}
 		return lat, size
 	}
+	// The first view after start: nothing kept, every entry read and checked from scratch
+	// (what the background check from scratch costs too, plus building the page).
+	var first []time.Duration
+	for range 10 {
+		h = newHandler()
+		took, _ := get("/incidents/INC-1")
+		first = append(first, took)
+	}
 	// Repeated views: what browsers reloading an incident cost.
 	lat, size := series("/incidents/INC-1", webPageRuns, nil)
-	// The first view after every change (the incident's head moved: nothing reused).
+	// The first view after every change (the incident's head moved: the report is built
+	// again; only the new entry is read and checked, verified.go).
 	seq := 0
-	cold, _ := series("/incidents/INC-1", 30, func() {
+	cold, _ := series("/incidents/INC-1", 100, func() {
 		seq++
 		if err := db.Update(ctx, func(tx *storage.Tx) error {
 			_, err := tx.Append(1, &bot.Entry{At: time.Now().UTC(), Actor: "bob", Kind: bot.KindNote, Text: fmt.Sprintf("bench change %d", seq), Data: []byte("{}")}, "")
@@ -111,13 +123,14 @@ func benchWebPage(dir string) []figure {
 		}
 	})
 	all, allSize := series("/incidents/INC-1?all=1", 20, nil)
-	p99 := ms(pct(lat, 99))
+	p99, changed99 := ms(pct(lat, 99)), ms(pct(cold, 99))
 	return []figure{
+		{name: "web_page_10k_first_p50", value: ms(pct(first, 50)), unit: "ms"},
 		{name: "web_page_10k_p50", value: ms(pct(lat, 50)), unit: "ms"},
 		{name: "web_page_10k_p99", value: p99, unit: "ms", target: "<= 50", ok: check(p99, true, 50.0001)},
 		{name: "web_page_10k_bytes", value: float64(size) / 1024, unit: "KiB"},
 		{name: "web_page_10k_changed_p50", value: ms(pct(cold, 50)), unit: "ms"},
-		{name: "web_page_10k_changed_p99", value: ms(pct(cold, 99)), unit: "ms"},
+		{name: "web_page_10k_changed_p99", value: changed99, unit: "ms", target: "<= 50", ok: check(changed99, true, 50.0001)},
 		{name: "web_page_10k_all_p50", value: ms(pct(all, 50)), unit: "ms"},
 		{name: "web_page_10k_all_bytes", value: float64(allSize) / 1024, unit: "KiB"},
 	}
