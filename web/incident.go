@@ -73,11 +73,12 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, view: view, gen: s.kept.generation(n)}
 		b, ok := s.cache.get(key)
 		if !ok {
-			b.scope, err = s.kept.load(n, func(tl *commands.ReportTimeline) error {
+			b.scope, err = s.kept.load(n, func(tl *commands.ReportTimeline, scans *report.ScanMemo) error {
 				d, err := s.loadReport(rd, inc, shown, sess.Person, now, tl)
 				if err != nil {
 					return err
 				}
+				d.Scans = scans
 				built := report.Build(d)
 				b.rep = &built
 				return nil
@@ -230,6 +231,7 @@ type entryView struct {
 func timeline(all []report.Entry, f filter) timelineView {
 	t := timelineView{Filter: f, Total: len(all)}
 	kinds, people := map[string]bool{}, map[string]bool{}
+	var matched []int // indices into all
 	for i := range all {
 		e := &all[i]
 		if !kinds[e.Kind] {
@@ -241,15 +243,21 @@ func timeline(all []report.Entry, f filter) timelineView {
 			t.People = append(t.People, e.Actor)
 		}
 		if f.match(e) {
-			t.Entries = append(t.Entries, entryView{Seq: e.Seq, When: e.OccurredAt.UTC().Format("2006-01-02 15:04:05"),
-				Actor: e.Actor, Kind: e.Kind, Text: report.ShownText(e), Decision: e.Decision, Redacted: e.Redacted})
+			matched = append(matched, i)
 		}
 	}
 	slices.Sort(t.Kinds)
 	slices.Sort(t.People)
-	t.Matched = len(t.Entries)
-	if !f.All && len(t.Entries) > pageEntries {
-		t.Entries = t.Entries[len(t.Entries)-pageEntries:]
+	t.Matched = len(matched)
+	if !f.All && len(matched) > pageEntries {
+		matched = matched[len(matched)-pageEntries:]
+	}
+	// Only the entries shown are formatted: the page of a long timeline shows the latest.
+	t.Entries = make([]entryView, 0, len(matched))
+	for _, i := range matched {
+		e := &all[i]
+		t.Entries = append(t.Entries, entryView{Seq: e.Seq, When: e.OccurredAt.UTC().Format("2006-01-02 15:04:05"),
+			Actor: e.Actor, Kind: e.Kind, Text: report.ShownText(e), Decision: e.Decision, Redacted: e.Redacted})
 	}
 	q := url.Values{"all": {"1"}}
 	for k, v := range map[string]string{"kind": f.Kind, "person": f.Person, "q": f.Q} {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
 )
 
@@ -53,6 +54,7 @@ func (c checkScope) EverySeconds() int64 { return int64(c.Every / time.Second) }
 type keptTimeline struct {
 	mu       sync.Mutex // one load of this incident extends it at a time
 	tl       commands.ReportTimeline
+	scans    report.ScanMemo // what the report's build derived from each entry's text
 	scope    checkScope
 	gen      int64 // bumped by each check from scratch: reports built before it are stale
 	lastView time.Time
@@ -106,14 +108,15 @@ func (k *timelineKeeper) generation(n int64) int64 {
 	return kt.gen
 }
 
-// load runs fn (a report load of incident n) with n's kept timeline, and keeps what it
-// leaves. fn is handed a copy: a load that fails leaves the kept timeline as it was.
-func (k *timelineKeeper) load(n int64, fn func(tl *commands.ReportTimeline) error) (checkScope, error) {
+// load runs fn (a report load and build of incident n) with n's kept timeline and scan
+// memo, and keeps what it leaves. fn is handed a copy of the timeline: a load that fails
+// leaves it as it was (the memo only ever holds what its entries gave).
+func (k *timelineKeeper) load(n int64, fn func(tl *commands.ReportTimeline, scans *report.ScanMemo) error) (checkScope, error) {
 	kt := k.get(n)
 	kt.mu.Lock()
 	defer kt.mu.Unlock()
 	tl := kt.tl
-	if err := fn(&tl); err != nil {
+	if err := fn(&tl, &kt.scans); err != nil {
 		return checkScope{}, err
 	}
 	now := k.s.o.Clock.Now().UTC()

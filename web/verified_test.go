@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/storage"
 )
 
 // The page keeps each incident's checked timeline between views and checks only new
@@ -141,4 +145,60 @@ func integrity(body string) string {
 		return body[i:]
 	}
 	return body[i : i+j]
+}
+
+// commands.CheckTimeline, on the real store: it extends a kept timeline by the new
+// entries only, reaches the verdict a read from scratch reaches, leaves the kept one as
+// it was, and starts over after a redaction or when the kept one is not a prefix.
+func TestCheckTimelineExtendsAndStartsOver(t *testing.T) {
+	s := newSite(t, "")
+	ch := s.declare("alice", "Mailbox rule exfiltration")
+	s.cmd("alice", ch, "note one")
+	check := func(prev *commands.ReportTimeline, adjust func(*bot.Incident)) (*commands.ReportTimeline, *bot.Incident) {
+		t.Helper()
+		var tl *commands.ReportTimeline
+		var inc *bot.Incident
+		if err := s.db.View(s.ctx, func(tx *storage.Tx) (err error) {
+			if inc, err = tx.Incident(1); err != nil {
+				return err
+			}
+			if adjust != nil {
+				adjust(inc)
+			}
+			tl, err = commands.CheckTimeline(tx, inc, prev)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return tl, inc
+	}
+	kept, inc := check(nil, nil)
+	if !kept.Full || kept.Read != len(kept.Entries) || kept.Read == 0 || !kept.Chain.Verdict(inc.HeadSeq, inc.HeadHash).OK {
+		t.Fatalf("from scratch: full %v, read %d of %d", kept.Full, kept.Read, len(kept.Entries))
+	}
+	n := len(kept.Entries)
+	s.cmd("alice", ch, "note two")
+	s.cmd("alice", ch, "note three")
+	ext, inc := check(kept, nil)
+	scratch, _ := check(nil, nil)
+	if ext.Full || ext.Read != 2 || len(ext.Entries) != n+2 {
+		t.Fatalf("extended: full %v, read %d, %d entries (had %d)", ext.Full, ext.Read, len(ext.Entries), n)
+	}
+	if got, want := ext.Chain.Verdict(inc.HeadSeq, inc.HeadHash), scratch.Chain.Verdict(inc.HeadSeq, inc.HeadHash); got != want || !got.OK {
+		t.Fatalf("extended %+v, from scratch %+v", got, want)
+	}
+	if len(kept.Entries) != n || kept.Chain.Seq() != int64(n) {
+		t.Fatal("extending changed the kept timeline")
+	}
+	// A kept timeline longer than the recorded head is not a prefix: start over (and the
+	// verdict then names the mismatch).
+	short, _ := check(ext, func(inc *bot.Incident) { inc.HeadSeq-- })
+	if !short.Full {
+		t.Fatal("a head behind the kept timeline was extended")
+	}
+	s.cmd("alice", ch, "redact 2 wrong incident")
+	red, inc := check(ext, nil)
+	if !red.Full || !red.Entries[1].Redacted || red.Entries[1].Text != "" || !red.Chain.Verdict(inc.HeadSeq, inc.HeadHash).OK {
+		t.Fatalf("after a redaction: full %v, entry 2 %+v", red.Full, red.Entries[1])
+	}
 }

@@ -33,7 +33,7 @@ func Build(d Data) Report {
 	}
 	r := Report{loc: loc, tpl: tpl, org: d.Organisation, Classification: class, labels: labels}
 	r.Timeline = make([]Entry, len(d.Entries))
-	r.IOCs = scanEntries(d.Entries, r.Timeline, d.Own)
+	r.IOCs = scanEntries(d.Entries, r.Timeline, d.Own, d.Scans)
 	if red := redactions(r.Timeline); len(red) > 0 {
 		for i := range r.Timeline {
 			if e := &r.Timeline[i]; e.Redacted {

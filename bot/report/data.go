@@ -52,6 +52,9 @@ type Data struct {
 	// Own is the organisation's own domains and networks (config ioc:), never listed as
 	// indicators; nil owns nothing.
 	Own *ioc.Own
+	// Scans, when set, keeps what Build derived from each entry's text for the next Build
+	// of the same incident's report (nil: every entry is scanned).
+	Scans *ScanMemo
 
 	// Generator names what wrote the report ("warroom v1.2.0").
 	Generator string

@@ -26,12 +26,45 @@ var iocKinds = map[string]bool{bot.KindNote: true, bot.KindUpdate: true, bot.Kin
 // work costs nothing, small enough that two workers finish together.
 const scanChunk = 512
 
+// ScanMemo keeps what Build derived from each entry's text — the text with secrets
+// masked, the indicators in it — between builds of the same incident's report: the web
+// view builds a long incident's report again on every change, and only the new entries
+// need scanning. An entry is scanned again unless the memo holds it with the same seq,
+// kind, redaction and text (and the same own indicators). One Build at a time may use a
+// memo.
+type ScanMemo struct {
+	own *ioc.Own
+	at  []scanned // by position in the entries Build scans
+}
+
+type scanned struct {
+	seq      int64
+	kind     string
+	text     string // as read, before masking
+	redacted bool
+	shown    string // masked
+	masked   int
+	iocs     []IOC // in this entry, own ones left out, each once, in order
+}
+
+func (m *scanned) holds(e *bot.Entry) bool {
+	return m.seq == e.Seq && m.kind == e.Kind && m.redacted == e.Redacted && m.text == e.Text
+}
+
 // scanEntries fills out[i] from in[i] — secrets masked — and returns the indicators found,
 // in order of first appearance. Masking and extraction are the expensive part of a report
 // (microseconds per entry, 100,000 entries), so chunks run on every CPU; each chunk keeps
 // its own list and the lists are merged in chunk order, so the result does not depend on
-// scheduling.
-func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own) []IOC {
+// scheduling. memo (nil: none) answers for the entries it holds.
+func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own, memo *ScanMemo) []IOC {
+	var at []scanned
+	if memo != nil {
+		if memo.own != own || len(memo.at) > len(in) {
+			memo.own, memo.at = own, nil
+		}
+		memo.at = append(memo.at, make([]scanned, len(in)-len(memo.at))...)
+		at = memo.at
+	}
 	chunks := (len(in) + scanChunk - 1) / scanChunk
 	found := make([][]IOC, chunks)
 	var next atomic.Int64
@@ -42,7 +75,11 @@ func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own) []IOC {
 				return
 			}
 			lo, hi := c*scanChunk, min((c+1)*scanChunk, len(in))
-			found[c] = scanRange(in[lo:hi], out[lo:hi], own)
+			var m []scanned
+			if at != nil {
+				m = at[lo:hi]
+			}
+			found[c] = scanRange(in[lo:hi], out[lo:hi], own, m)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), chunks)
@@ -70,31 +107,54 @@ func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own) []IOC {
 // allocation per indicator seen).
 type iocKey struct{ kind, value string }
 
-func scanRange(in []bot.Entry, out []Entry, own *ioc.Own) []IOC {
+// scanRange scans in into out; memo (nil, or as long as in) answers for what it holds and
+// is filled with the rest.
+func scanRange(in []bot.Entry, out []Entry, own *ioc.Own, memo []scanned) []IOC {
 	var found []IOC
 	seen := map[iocKey]bool{}
-	for i, e := range in {
-		text, masked := e.Text, 0
-		if !e.Redacted {
-			text, masked = ioc.MaskSecrets(e.Text)
-		}
-		out[i] = Entry{Seq: e.Seq, At: at(e.At), OccurredAt: at(e.OccurredAt), Actor: e.Actor, Kind: e.Kind, Text: text,
-			Decision: decisionKinds[e.Kind], Redacted: e.Redacted, Masked: masked, Digest: e.Digest, Hash: e.Hash}
-		if e.Redacted || !iocKinds[e.Kind] {
-			continue
-		}
-		for _, x := range ioc.Extract(withoutPermalink(e.Kind, text)) {
-			if own.Contains(x) {
-				continue
+	for i := range in {
+		e := &in[i]
+		var s scanned
+		if memo != nil && memo[i].holds(e) {
+			s = memo[i]
+		} else {
+			s = scanEntry(e, own)
+			if memo != nil {
+				memo[i] = s
 			}
-			key := iocKey{string(x.Kind), x.Value}
+		}
+		out[i] = Entry{Seq: e.Seq, At: at(e.At), OccurredAt: at(e.OccurredAt), Actor: e.Actor, Kind: e.Kind, Text: s.shown,
+			Decision: decisionKinds[e.Kind], Redacted: e.Redacted, Masked: s.masked, Digest: e.Digest, Hash: e.Hash}
+		for _, x := range s.iocs {
+			key := iocKey{x.Kind, x.Value}
 			if !seen[key] {
 				seen[key] = true
-				found = append(found, IOC{Kind: string(x.Kind), Value: x.Value, Defanged: x.Defanged, Seq: e.Seq})
+				found = append(found, x)
 			}
 		}
 	}
 	return found
+}
+
+// scanEntry masks e's secrets and lists the indicators in it.
+func scanEntry(e *bot.Entry, own *ioc.Own) scanned {
+	s := scanned{seq: e.Seq, kind: e.Kind, text: e.Text, redacted: e.Redacted, shown: e.Text}
+	if !e.Redacted {
+		s.shown, s.masked = ioc.MaskSecrets(e.Text)
+	}
+	if e.Redacted || !iocKinds[e.Kind] {
+		return s
+	}
+	seen := map[iocKey]bool{}
+	for _, x := range ioc.Extract(withoutPermalink(e.Kind, s.shown)) {
+		key := iocKey{string(x.Kind), x.Value}
+		if own.Contains(x) || seen[key] {
+			continue
+		}
+		seen[key] = true
+		s.iocs = append(s.iocs, IOC{Kind: string(x.Kind), Value: x.Value, Defanged: x.Defanged, Seq: e.Seq})
+	}
+	return s
 }
 
 // withoutPermalink drops the " (https://…)" warroom appends to a pinned message: the link
