@@ -42,16 +42,24 @@ type ChatMessage struct {
 	// Files are the message's attachments as the adapter fetched and hashed them through
 	// the platform's API — only for a 🧾 (receipt) reaction, which makes them evidence.
 	Files []FileReceipt
+	// ReadFiles reads and hashes the message's files through the platform (nil: it has none).
+	// Adapters set it instead of Files, so that for a 🧾 the engine first checks the reactor
+	// may record evidence there and only then has the bytes downloaded.
+	ReadFiles func(ctx context.Context) []FileReceipt
 }
 
 // FileReceipt is one attached file as warroom read it: the SHA-256 and size of the bytes
-// the platform served. Err says why it could not be read (then there is no hash).
+// the platform served. Err says why it could not be read (then there is no hash); TooLarge
+// that it is over Limit bytes, the most warroom hashes (Size is then what the platform
+// listed, or how far warroom read).
 type FileReceipt struct {
-	ID     string
-	Name   string
-	Size   int64
-	SHA256 string
-	Err    string
+	ID       string
+	Name     string
+	Size     int64
+	SHA256   string
+	Err      string
+	TooLarge bool
+	Limit    int64
 }
 
 // Reaction is an emoji added to a message. Emoji is the platform-neutral name

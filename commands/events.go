@@ -18,6 +18,9 @@ func (e *Engine) HandleReaction(ctx context.Context, r bot.Reaction) bot.Reply {
 	if !ok {
 		return bot.Reply{}
 	}
+	if r.Emoji == "receipt" {
+		r = e.readReceiptFiles(ctx, r)
+	}
 	return e.runAs(ctx, "reaction "+r.Emoji, r.Source, func(c *call) error {
 		if err := h(c, r); err != nil {
 			return err

@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -164,6 +166,11 @@ func evidenceFromUpload(c *call, r bot.Reaction) error {
 	uploader := c.e.cfg.PersonName(c.src.Platform, r.Message.Author.ID)
 	var done []string
 	for _, file := range r.Message.Files {
+		if file.TooLarge {
+			c.say("%s is %s; warroom hashes files of at most %s, so it was not recorded. Hash it where it is kept and record it with /incident evidence add <description> <sha256> <location>.",
+				plainText(file.Name), bot.HumanBytes(file.Size), bot.HumanBytes(file.Limit))
+			continue
+		}
 		if file.Err != "" || file.SHA256 == "" {
 			c.say("%s could not be read through the platform (%s), so it was not recorded; try again, or record it with /incident evidence add.", file.Name, file.Err)
 			continue
@@ -192,3 +199,39 @@ func evidenceFromUpload(c *call, r bot.Reaction) error {
 	}
 	return nil
 }
+
+// readReceiptFiles has the adapter download and hash the files of a 🧾-reacted message, but
+// only when the reactor may record evidence in that channel: a check in a transaction that is
+// always rolled back, so nothing is written and the event is not yet marked seen. The
+// reaction itself then runs as any other and decides again; a refusal there is the answer,
+// and nobody outside an incident makes warroom fetch a byte.
+func (e *Engine) readReceiptFiles(ctx context.Context, r bot.Reaction) bot.Reaction {
+	if r.Message == nil || r.Message.Files != nil || r.Message.ReadFiles == nil {
+		return r
+	}
+	allowed := false
+	_ = e.store.Update(ctx, func(tx Tx) error {
+		c := &call{e: e, tx: tx, src: r.Source, now: e.clock.Now().UTC()}
+		c.who = e.cfg.PersonName(r.Source.Platform, r.Source.User.ID)
+		inc, err := tx.IncidentByChannel(r.Source.Platform, r.Source.Channel)
+		if err != nil {
+			return err
+		}
+		c.inc = inc
+		allowed = c.authorizeAs("react receipt", "evidence add (🧾)") == nil
+		return errRollback
+	})
+	if !allowed {
+		return r
+	}
+	m := *r.Message
+	m.Files = m.ReadFiles(ctx)
+	if m.Files == nil {
+		m.Files = []bot.FileReceipt{}
+	}
+	r.Message = &m
+	return r
+}
+
+// errRollback ends a transaction that must leave no trace.
+var errRollback = errors.New("rolled back on purpose")

@@ -18,8 +18,8 @@ import (
 // in the current channel as that person's message; a 🧾 (receipt) reaction on it gives the
 // engine the file's SHA-256 and size as the console — the platform here — holds it.
 
-// maxUpload bounds a console upload (Slack's and Discord's own limits are of this order).
-const maxUpload = 100 << 20
+// maxUpload bounds a console upload: the most warroom hashes on any platform.
+const maxUpload = bot.MaxEvidenceFile
 
 // upload is a file a person posted, kept with its message.
 type upload struct {
@@ -45,7 +45,7 @@ func (s *Shell) upload(_ context.Context, path string) {
 		s.notice(fmt.Sprintf("cannot upload %s: %v", path, err))
 		return
 	}
-	if len(data) > maxUpload {
+	if int64(len(data)) > maxUpload {
 		s.notice(fmt.Sprintf("%s is larger than %d MiB; upload it where evidence is kept and record it with /incident evidence add", path, maxUpload>>20))
 		return
 	}
