@@ -79,7 +79,7 @@ func ReadFile(ctx context.Context, id, name string, listed, limit int64, attempt
 		if try > 0 {
 			select {
 			case <-ctx.Done():
-			case <-time.After(time.Duration(try) * time.Second):
+			case <-time.After(time.Duration(try) * 500 * time.Millisecond):
 			}
 			if ctx.Err() != nil {
 				break

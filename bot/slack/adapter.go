@@ -40,7 +40,7 @@ type Config struct {
 	TeamIDs []string
 	// Reactions are the emoji whose reactions are forwarded to the handler. Reading the
 	// reacted message costs API calls, so other emoji are dropped here. Default:
-	// rotating_light, pushpin, white_check_mark.
+	// DefaultReactions.
 	Reactions []string
 	Handler   bot.Handler
 	Log       *slog.Logger
@@ -53,18 +53,21 @@ type Config struct {
 	CommandBudget time.Duration
 	// MaxBody bounds an HTTP request body; larger ones get 413. Default 64 KiB.
 	MaxBody int64
+	// MaxFileBytes is the largest file a 🧾 hashes (default bot.MaxEvidenceFile).
+	MaxFileBytes int64
 	// PingInterval is how long Socket Mode waits for Slack's websocket PING before
 	// reconnecting (slack-go default 30 s).
 	PingInterval time.Duration
 }
 
 // DefaultReactions are the emoji the engine acts on.
-var DefaultReactions = []string{"rotating_light", "pushpin", "white_check_mark"}
+var DefaultReactions = []string{"rotating_light", "pushpin", "white_check_mark", "receipt"}
 
 // Adapter is the Slack platform. Create it with New, call Start, then Run.
 type Adapter struct {
 	cfg      Config
 	api      *slack.Client
+	files    *slack.Client // downloads (files.go): no whole-answer time limit
 	log      *slog.Logger
 	clock    clockwork.Clock
 	handler  bot.Handler
@@ -109,6 +112,9 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Reactions == nil {
 		cfg.Reactions = DefaultReactions
 	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = bot.MaxEvidenceFile
+	}
 	if cfg.APIURL == "" {
 		cfg.APIURL = slack.APIURL
 	}
@@ -123,6 +129,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		cfg:     cfg,
 		api:     slack.New(cfg.BotToken, opts...),
+		files:   slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Transport: cfg.HTTPClient.Transport})),
 		log:     cfg.Log.With("platform", Name),
 		clock:   cfg.Clock,
 		handler: cfg.Handler,

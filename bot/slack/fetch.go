@@ -71,7 +71,7 @@ func (a *Adapter) readMessage(ctx context.Context, channel, ts string) (*bot.Cha
 		author = found.BotID
 	}
 	m := &bot.ChatMessage{ID: ts, Channel: channel, Author: bot.User{ID: author, Name: found.Username},
-		Text: plainText(found.Text), At: tsTime(ts)}
+		Text: plainText(found.Text), At: tsTime(ts), ReadFiles: a.filesReader(found.Files)}
 	// A missing link is not worth losing the reaction over: the engine names the
 	// message by channel and ts instead.
 	link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})

@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 // The manifests in docs/slack are what users install; keep them in step with the code.
@@ -136,6 +137,12 @@ func scopesTheAdapterUses(t *testing.T) []string {
 	ts := ta.fake.PostAsUser(general, "U0ALICE", "a line worth keeping")
 	if _, ok := ta.fetchMessage(ctx, general, ts); !ok {
 		t.Fatal("reading a reacted message")
+	}
+	fts, _ := ta.fake.PostFilesAsUser(general, "U0ALICE", "the ransom note", slackfake.FileUpload{Name: "note.txt", Data: []byte("pay")})
+	if m, ok := ta.fetchMessage(ctx, general, fts); !ok || m == nil || m.ReadFiles == nil {
+		t.Fatal("reading a reacted message with a file")
+	} else if rs := m.ReadFiles(ctx); len(rs) != 1 || rs[0].SHA256 == "" {
+		t.Fatalf("downloading a file for a 🧾: %+v", rs)
 	}
 	must("archive", ta.Archive(ctx, ch.ID))
 	for _, r := range ta.fake.Requests() {

@@ -85,3 +85,20 @@ func (s *Server) ReplyAsUser(channel, threadTS, user, text string) string {
 	s.bumpLocked()
 	return m.ts
 }
+
+// SetMember adds user to a channel or takes them out (no event, no request recorded), e.g.
+// a bot removed from a channel after it read a message there.
+func (s *Server) SetMember(channel, user string, in bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.channels[channel]
+	if !ok {
+		s.fatalf("SetMember: unknown channel %q", channel)
+		return
+	}
+	c.members = slices.DeleteFunc(c.members, func(m string) bool { return m == user })
+	if in {
+		c.members = append(c.members, user)
+	}
+	s.bumpLocked()
+}

@@ -149,6 +149,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/link/", s.serveSocket)
 	mux.HandleFunc("/upload/", s.serveUpload)
 	mux.HandleFunc("/response/", s.serveResponseURL)
+	mux.HandleFunc("/files-pri/", s.serveFile)
+	mux.HandleFunc("/signin", s.serveSignIn)
 	// Anything else is a test wiring mistake: answer loudly rather than 200.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "slackfake: no route for "+r.URL.Path, http.StatusNotFound)

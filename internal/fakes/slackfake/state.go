@@ -51,6 +51,7 @@ type message struct {
 	// metadata is the message metadata it was posted with ({"event_type", "event_payload"}),
 	// nil when none; history returns it only with include_all_metadata.
 	metadata json.RawMessage
+	files    []string // ids of the files the message shares (PostFilesAsUser)
 }
 
 type file struct {
@@ -61,6 +62,11 @@ type file struct {
 	channels            []string // shared into, in completeUploadExternal order
 	initialComment      string
 	threadTS            string
+	// Files a person shared (PostFilesAsUser): who, when, the size the API lists, and
+	// zeros > 0 to serve that many zero bytes instead of data.
+	user          string
+	created       int64
+	listed, zeros int64
 }
 
 // Channel is a snapshot of a conversation.

@@ -162,6 +162,13 @@ func (s *Server) messageJSON(c *channel, m *message) map[string]any {
 	if len(m.attachments) > 0 {
 		j["attachments"] = m.attachments
 	}
+	if len(m.files) > 0 {
+		fs := make([]map[string]any, 0, len(m.files))
+		for _, id := range m.files {
+			fs = append(fs, s.fileJSON(s.files[id]))
+		}
+		j["files"], j["upload"] = fs, true
+	}
 	if m.threadTS != "" {
 		j["thread_ts"] = m.threadTS
 		if m.threadTS == m.ts {
