@@ -47,6 +47,8 @@ type Config struct {
 	Clock clockwork.Clock
 	// Transport carries HTTP underneath the adapter's own (tests pass a fake's).
 	Transport http.RoundTripper
+	// MaxFileBytes is the largest attachment a 🧾 hashes (default bot.MaxEvidenceFile).
+	MaxFileBytes int64
 	// InvalidLimit is how many 401/403/429 answers in 10 minutes stop all calls for a while
 	// (default DefaultInvalidLimit; Discord bans at 10,000).
 	InvalidLimit int
@@ -56,6 +58,7 @@ type Config struct {
 type Adapter struct {
 	cfg     Config
 	s       *discordgo.Session
+	files   *http.Client // attachment downloads (files.go): the session's transport, no whole-answer limit
 	log     *slog.Logger
 	clock   clockwork.Clock
 	handler bot.Handler
@@ -103,6 +106,9 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Category == "" {
 		cfg.Category = "Incidents"
 	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = bot.MaxEvidenceFile
+	}
 	a := &Adapter{cfg: cfg, log: cfg.Log, clock: cfg.Clock, handler: cfg.Handler,
 		dms: map[string]string{}, topics: map[string]string{}, pendingTopics: map[string]string{}, names: map[string]string{},
 		partial: map[string][]string{}, tokens: newInteractionTokens(cfg.Clock), seen: newSeenSet(4096)}
@@ -125,6 +131,7 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, err
 	}
 	s.Client = client
+	a.files = &http.Client{Transport: client.Transport}
 	s.Identify.Intents = Intents
 	// The outbox retries rate-limited calls itself (at the time Discord names) so a lane is
 	// never held by a sleeping goroutine; interaction answers opt back in per request.

@@ -18,7 +18,8 @@ var emojiNames = map[string]string{
 	"📌": "pushpin",
 	"📍": "pushpin",
 	"✅": "white_check_mark",
-	"❌": "x", // a redaction, by a commander, scribe or lead
+	"❌": "x",       // a redaction, by a commander, scribe or lead
+	"🧾": "receipt", // an uploaded file as evidence (files.go)
 }
 
 func (a *Adapter) onReactionAdd(_ *discordgo.Session, r *discordgo.MessageReactionAdd) {
@@ -88,7 +89,7 @@ func (a *Adapter) fetchMessage(ctx context.Context, guildID, channelID, messageI
 		return nil, classify(err, "reading a message")
 	}
 	cm := &bot.ChatMessage{ID: m.ID, Channel: channelID, Text: messageText(m), At: m.Timestamp.UTC(),
-		Permalink: permalink(guildID, channelID, m.ID)}
+		Permalink: permalink(guildID, channelID, m.ID), ReadFiles: a.attachmentsReader(m.Attachments)}
 	if m.Author != nil {
 		cm.Author = bot.User{ID: m.Author.ID, Name: displayName("", m.Author)}
 		if m.Member != nil && m.Member.Nick != "" {

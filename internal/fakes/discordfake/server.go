@@ -185,6 +185,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.gw.serveWS(w, r)
 	case strings.HasPrefix(p, "/api/"):
 		s.serveREST(w, r)
+	case strings.HasPrefix(p, "/attachments/"):
+		s.serveCDN(w, r)
 	default:
 		s.logf("request outside /api/: %s %s", r.Method, p)
 		writeJSON(w, http.StatusNotFound, apiError{Message: "404: Not Found", Code: 0})

@@ -78,6 +78,11 @@ type Attachment struct {
 	Filename    string
 	ContentType string
 	Data        []byte
+	// Zeros serves this many zero bytes instead of Data, generated as they are sent (a large
+	// file at no memory cost); ListedSize, when set, is the size the API lists instead of
+	// the size served. Both only for seeded messages (AddMessageWithFiles).
+	Zeros      int64
+	ListedSize int64
 }
 
 // Reaction lists who reacted with one emoji ("🚨" or "name:id" for custom emoji).
@@ -131,6 +136,7 @@ type state struct {
 	pins         map[string][]string
 	dms          map[string]string // recipient user id -> DM channel id
 	blockedDMs   map[string]bool
+	cdn          []CDNDownload // cdn.go
 
 	commands  map[string][]*Command // "" = global, else guild id
 	uploads   []CommandUpload

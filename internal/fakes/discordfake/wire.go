@@ -2,7 +2,6 @@ package discordfake
 
 import (
 	"encoding/json"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -95,13 +94,13 @@ func rawArray(r json.RawMessage) any {
 	return r
 }
 
-func attachmentsJSON(channelID string, as []Attachment) []obj {
+func (st *state) attachmentsJSON(channelID string, as []Attachment) []obj {
 	out := make([]obj, 0, len(as))
+	now := time.Now()
 	for _, a := range as {
-		path := "attachments/" + channelID + "/" + a.ID + "/" + url.PathEscape(a.Filename)
 		out = append(out, obj{
-			"id": a.ID, "filename": a.Filename, "size": len(a.Data), "content_type": nullable(a.ContentType),
-			"url": "https://cdn.discordapp.com/" + path, "proxy_url": "https://media.discordapp.net/" + path,
+			"id": a.ID, "filename": a.Filename, "size": a.attachmentSize(), "content_type": nullable(a.ContentType),
+			"url": st.cdnURL("cdn.discordapp.com", channelID, a, now), "proxy_url": st.cdnURL("media.discordapp.net", channelID, a, now),
 		})
 	}
 	return out
@@ -132,7 +131,7 @@ func (st *state) messageJSON(m *Message) obj {
 		"author":    st.userJSONByID(m.AuthorID),
 		"timestamp": m.Timestamp.Format(discordTime), "edited_timestamp": edited,
 		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": []any{},
-		"attachments": attachmentsJSON(m.ChannelID, m.Attachments),
+		"attachments": st.attachmentsJSON(m.ChannelID, m.Attachments),
 		"embeds":      rawArray(m.Embeds), "components": rawArray(m.Components),
 		"pinned": m.Pinned, "flags": m.Flags,
 	}
