@@ -37,6 +37,9 @@ type call struct {
 	runQueued bool
 	firstSeq  int64 // the first entry this call appended to incident seqOf
 	seqOf     int64
+	// closeReport: the close's report is built after the commit, from a snapshot
+	// (close_report.go).
+	closeReport *pendingReport
 }
 
 // say adds a line to the caller's reply.

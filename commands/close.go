@@ -71,8 +71,8 @@ var verbClose = &Verb{
 		if err := c.postHead(c.inc.ID() + " closed"); err != nil {
 			return err
 		}
-		// The report is built last, inside this transaction, so it holds everything the
-		// close recorded and carries the head hash just posted.
+		// The report is built from a snapshot taken after this commit (close_report.go), so
+		// it holds everything the close recorded and the writer is not held while it builds.
 		if err := c.deliverReport(); err != nil {
 			return err
 		}

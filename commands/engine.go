@@ -118,6 +118,7 @@ func New(d Deps) *Engine {
 	registerNudges(e)
 	registerPaging(e)
 	registerAlerts(e)
+	registerCloseReport(e)
 	e.timers[kindActionExpire] = expireRun
 	return e
 }
@@ -235,6 +236,9 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		}
 		if c.timersChanged && e.hooks.TimersChanged != nil {
 			e.hooks.TimersChanged()
+		}
+		if c.closeReport != nil {
+			e.deliverCloseReport(ctx, c, *c.closeReport)
 		}
 		if c.duplicate {
 			outcome = "duplicate"

@@ -127,14 +127,29 @@ func (c *call) buildReportFor(audience bot.TLP) (*report.Report, error) {
 // override is logged and told to the caller, and the built-in template's report goes out:
 // the close must not lose it.
 func (c *call) uploadReport(r *report.Report, format string) (int, error) {
-	var buf bytes.Buffer
-	if err := RenderReport(r, format, &buf); err != nil {
+	buf, err := c.e.renderReport(c.inc.ID(), r, format)
+	if err != nil {
 		if !report.IsFallback(err) {
 			return 0, err
 		}
-		c.e.log.Warn("report template override is broken; used the built-in one", "incident", c.inc.ID(), "format", format, "err", err)
 		c.say("(The report template override is broken, so the built-in one was used: %v)", err)
 	}
+	return c.queueReport(r, format, buf)
+}
+
+// renderReport renders r in format; a *report.FallbackError (a broken override, the
+// built-in template used) comes back with the rendered report, and is logged.
+func (e *Engine) renderReport(id string, r *report.Report, format string) ([]byte, error) {
+	var buf bytes.Buffer
+	err := RenderReport(r, format, &buf)
+	if err != nil && report.IsFallback(err) {
+		e.log.Warn("report template override is broken; used the built-in one", "incident", id, "format", format, "err", err)
+	}
+	return buf.Bytes(), err
+}
+
+// queueReport queues the upload of a rendered report to the incident channel.
+func (c *call) queueReport(r *report.Report, format string, data []byte) (int, error) {
 	title := fmt.Sprintf("%s lessons-learned report, version %d, %s", c.inc.ID(), r.Incident.Report.Version, r.Classification.TLP)
 	if r.Incident.Report.Draft {
 		title = "DRAFT " + title
@@ -142,16 +157,16 @@ func (c *call) uploadReport(r *report.Report, format string) (int, error) {
 	if report.IsRegime(format) {
 		title = fmt.Sprintf("DRAFT %s notification for %s, %s", strings.ToUpper(format), c.inc.ID(), r.Classification.TLP)
 	}
-	file := &bot.File{Name: uploadName(r, format), Title: drillMark(c.inc, title), Data: buf.Bytes()}
+	file := &bot.File{Name: uploadName(r, format), Title: drillMark(c.inc, title), Data: data}
 	if err := c.channelOp(bot.OpUpload, bot.Payload{File: file}); err != nil {
 		return 0, err
 	}
-	return buf.Len(), nil
+	return len(data), nil
 }
 
-// deliverReport is the close's last word: a summary of the report, then the report itself
-// in Markdown.
-func (c *call) deliverReport() error {
+// deliverReportNow is the close's last word built in the calling transaction: a summary
+// of the report, then the report itself in Markdown.
+func (c *call) deliverReportNow() error {
 	r, err := c.buildReport()
 	if err != nil {
 		return err

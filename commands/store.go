@@ -20,14 +20,40 @@ type Updater[T Tx] interface {
 	Update(ctx context.Context, fn func(T) error) error
 }
 
+// Viewer is a store that can also read a consistent snapshot outside the single writer
+// (a read transaction): the close builds its report there, so the writer is not held for
+// it. A store without it has the report built inside the close's write transaction.
+type Viewer interface {
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
 // StoreOf adapts such a store to Store: the one adapter, for every store and test
-// (Go cannot use func(*storage.Tx) where func(Tx) is asked, so this converts).
-func StoreOf[T Tx](u Updater[T]) Store { return storeOf[T]{u} }
+// (Go cannot use func(*storage.Tx) where func(Tx) is asked, so this converts). When the
+// store also reads snapshots (View with its own T), so does the adapter (Viewer).
+func StoreOf[T Tx](u Updater[T]) Store {
+	if v, ok := any(u).(interface {
+		View(ctx context.Context, fn func(T) error) error
+	}); ok {
+		return viewStoreOf[T]{storeOf[T]{u}, v}
+	}
+	return storeOf[T]{u}
+}
 
 type storeOf[T Tx] struct{ u Updater[T] }
 
 func (s storeOf[T]) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.u.Update(ctx, func(t T) error { return fn(t) })
+}
+
+type viewStoreOf[T Tx] struct {
+	storeOf[T]
+	v interface {
+		View(ctx context.Context, fn func(T) error) error
+	}
+}
+
+func (s viewStoreOf[T]) View(ctx context.Context, fn func(Tx) error) error {
+	return s.v.View(ctx, func(t T) error { return fn(t) })
 }
 
 // Tx is one transaction's view of the data: the per-feature stores below, composed so a

@@ -1,0 +1,159 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/storage"
+)
+
+// slowReportStore wraps the real store (writes and snapshot reads) so that, once armed,
+// the first read of incident 1's whole timeline (what the report is built from) waits
+// until the test lets it go: a report build that takes as long as the test likes.
+type slowReportStore struct {
+	Store
+	mu       sync.Mutex
+	armed    bool
+	entered  chan struct{}
+	release  chan struct{}
+	failView bool // every snapshot read fails (the process "dies" before the report is queued)
+}
+
+func (s *slowReportStore) arm(t *testing.T) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.armed, s.entered, s.release = true, make(chan struct{}), make(chan struct{})
+	t.Cleanup(s.letGo) // a failed test must not leave the build (and maybe the writer) held
+}
+
+func (s *slowReportStore) letGo() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.release:
+	default:
+		close(s.release)
+	}
+}
+
+func (s *slowReportStore) wrap(tx Tx) Tx { return slowReportTx{Tx: tx, s: s} }
+
+func (s *slowReportStore) Update(ctx context.Context, fn func(Tx) error) error {
+	return s.Store.Update(ctx, func(tx Tx) error { return fn(s.wrap(tx)) })
+}
+
+func (s *slowReportStore) View(ctx context.Context, fn func(Tx) error) error {
+	if s.failView {
+		return errors.New("injected: no snapshot")
+	}
+	return s.Store.(Viewer).View(ctx, func(tx Tx) error { return fn(s.wrap(tx)) })
+}
+
+type slowReportTx struct {
+	Tx
+	s *slowReportStore
+}
+
+func (t slowReportTx) EachEntry(n int64, fn func(bot.Entry) error) error {
+	t.s.mu.Lock()
+	hold := t.s.armed && n == 1
+	if hold {
+		t.s.armed = false
+	}
+	t.s.mu.Unlock()
+	if hold {
+		close(t.s.entered)
+		<-t.s.release
+	}
+	return t.Tx.EachEntry(n, fn)
+}
+
+// within waits for a result; the deadline only ends a failed test, nothing is timed.
+func within[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s never happened: the writer was held", what)
+		var zero T
+		return zero
+	}
+}
+
+// Closing builds the report of the whole timeline. While that build is under way (held
+// here for as long as the test likes), another command in another incident still writes
+// and is answered: the report is built from a snapshot after the close committed, not
+// inside the write transaction, where it held the single writer (and every command) for
+// the length of the build (about a second at 100,000 entries).
+func TestCloseReportDoesNotHoldTheWriter(t *testing.T) {
+	slow := &slowReportStore{}
+	h, rec := repHarness(t, withStore(func(s Store) Store { slow.Store = s; return slow }))
+	ch1 := h.declare("alice", "Phishing wave")
+	ch2 := h.declare("bob", "Malware outbreak")
+	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
+	h.flush()
+
+	slow.arm(t)
+	closed := make(chan string, 1)
+	go func() { closed <- h.send("console", "alice", ch1, "/incident close true-positive contained") }()
+	within(t, slow.entered, "the close's report build")
+
+	noted := make(chan string, 1)
+	go func() { noted <- h.send("console", "bob", ch2, "/incident note EDR quarantined the dropper") }()
+	if r := within(t, noted, "bob's note while INC-1's report is being built"); !strings.Contains(r, "Noted on INC-2") {
+		t.Fatalf("bob's note: %s", r)
+	}
+	if inc := h.incident(1); inc.Status != bot.StatusClosed {
+		t.Fatalf("INC-1 is %s while its report is built; the close should be committed", inc.Status)
+	}
+
+	slow.letGo()
+	if r := within(t, closed, "the close's reply"); !strings.Contains(r, "INC-1 is closed (true-positive).") {
+		t.Fatalf("close: %s", r)
+	}
+	out := h.flush()
+	wantContains(t, "after the close", out, "Lessons-learned report", "report-INC-1.md")
+	if n := strings.Count(out, "report-INC-1.md"); n != 1 {
+		t.Fatalf("the report was uploaded %d times:\n%s", n, out)
+	}
+	// The report holds what the close committed: its own close entry.
+	f := rec.last(t)
+	inc := h.incident(1)
+	wantContains(t, "the report", string(f.Data), "closed as true-positive from identification: contained",
+		"- Timeline entries: "+fmt.Sprint(inc.HeadSeq), "- Verification: passed")
+	h.view(func(tx *storage.Tx) error {
+		if tm, err := tx.Timer(closeReportKey(inc)); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("the close's promise timer is still pending after the report was queued: %+v, %v", tm, err)
+		}
+		return nil
+	})
+}
+
+// When the process dies between the close's commit and queueing its report (here: the
+// snapshot read fails), the report is not lost: the close's timer delivers it when it
+// comes due, once, and never twice.
+func TestCloseReportSurvivesADeathBeforeItIsQueued(t *testing.T) {
+	slow := &slowReportStore{failView: true}
+	h := newHarness(t, withStore(func(s Store) Store { slow.Store = s; return slow }))
+	ch := h.declare("alice", "Phishing wave")
+	h.mustSay("alice", ch, "close benign scanner noise", "INC-1 is closed (benign).")
+	if out := h.flush(); strings.Contains(out, "report-INC-1.md") {
+		t.Fatalf("a report went out although its build failed:\n%s", out)
+	}
+	var tm bot.Timer
+	h.view(func(tx *storage.Tx) (err error) { tm, err = tx.Timer(closeReportKey(h.incident(1))); return err })
+	h.clock.Advance(closeReportGrace)
+	h.eng.FireTimer(h.ctx, tm.ID)
+	h.eng.FireTimer(h.ctx, tm.ID) // a second firing finds it claimed
+	out := h.flush()
+	if n := strings.Count(out, "report-INC-1.md"); n != 1 {
+		t.Fatalf("the timer delivered the report %d times, want once:\n%s", n, out)
+	}
+}
