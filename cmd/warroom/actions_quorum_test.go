@@ -58,7 +58,6 @@ func (rc *signedReceiver) snapshot() (map[string]int, int) {
 	return ids, rc.unsigned
 }
 
-
 // approvalRequest finds the approval request whose text holds prefix.
 func (h *slackE2E) approvalRequest(channel, prefix string) slackfake.Message {
 	h.t.Helper()
