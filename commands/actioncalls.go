@@ -66,10 +66,11 @@ func (c *call) claimRun(n, k int64) (*actions.Call, error) {
 	if (r.State != bot.RunQueued && r.State != bot.RunSending) || r.NextAt == nil || r.NextAt.After(c.now) {
 		return nil, nil // claimed by another round meanwhile
 	}
-	if rec, err := c.stateOnRecord(k); err != nil {
+	if rec, params, err := c.runOnRecord(k); err != nil {
 		return nil, err
-	} else if rec != r.State {
-		c.e.log.Error("action run refused: its row does not match its timeline", "incident", inc.ID(), "run", k, "row", r.State, "timeline", rec)
+	} else if rec != r.State || bot.ParamsJSON(params) != bot.ParamsJSON(r.Params) {
+		c.e.log.Error("action run refused: its row does not match its timeline", "incident", inc.ID(), "run", k, "row", r.State, "timeline", rec,
+			"params_match", bot.ParamsJSON(params) == bot.ParamsJSON(r.Params))
 		return nil, nil
 	}
 	a, ok := c.e.cfg.Actions[r.Action]
@@ -168,22 +169,28 @@ func (e *Engine) NextCallAt(ctx context.Context) (*time.Time, error) {
 	return at, err
 }
 
-// stateOnRecord is run k's state as its timeline entries say: the deliverer sends only a
-// run the record says was queued, so a row set to queued behind warroom's back is not sent.
-func (c *call) stateOnRecord(k int64) (string, error) {
+// runOnRecord is run k's state and parameters as its timeline entries say: the deliverer
+// sends only a run the record says was queued, with the parameters its request entry
+// holds — under its text commitment — so a row set to queued, or given another address,
+// behind warroom's back is not sent.
+func (c *call) runOnRecord(k int64) (string, map[string]string, error) {
 	state := ""
-	err := c.tx.EachEntry(c.inc.Number, func(e bot.Entry) error {
-		if e.Kind != bot.KindAction {
-			return nil
-		}
+	var params map[string]string
+	err := c.tx.EachEntryOfKind(c.inc.Number, []string{bot.KindAction}, func(e bot.Entry) error {
 		d, err := bot.DecodeData(e.Data)
 		if err != nil || d.Int("run") != k {
 			return nil
+		}
+		if d.Str("event") == "request" {
+			params = nil
+			if e.V < 2 || e.Redacted || bot.TextCommit(e.Salt, e.Text) == e.TextCommit {
+				params, _ = bot.RunParamsOfEntry(e, d)
+			}
 		}
 		if s := d.Str("state"); s != "" {
 			state = s
 		}
 		return nil
 	})
-	return state, err
+	return state, params, err
 }

@@ -32,3 +32,28 @@ func TestActionTextParamTakesTheRestOfTheLine(t *testing.T) {
 	}
 	h.verify(1)
 }
+
+// An insider with write access to the database who changes a queued run's parameters —
+// in its row, or in the row and its request entry's text — gets nothing sent: the
+// deliverer sends only the parameters the request entry holds under its text commitment.
+func TestActionParamsForgedBehindWarroomAreNotSent(t *testing.T) {
+	for _, forge := range []struct{ name, sql string }{
+		{"row", `UPDATE action_runs SET params = '{"ip":"198.51.100.66"}' WHERE incident = 1 AND n = 1`},
+		{"row and entry", `UPDATE action_runs SET params = '{"ip":"198.51.100.66"}' WHERE incident = 1 AND n = 1;
+			UPDATE timeline SET text = 'run 1 of block-ip requested: {"ip":"198.51.100.66"}' WHERE incident = 1 AND kind = 'action' AND text LIKE 'run 1 of block-ip requested%'`},
+	} {
+		t.Run(forge.name, func(t *testing.T) {
+			h := newActionHarness(t)
+			ch := h.ransomware()
+			h.mustSay("alice", ch, "run block-ip 203.0.113.7", "waiting")
+			h.mustSay("bob", ch, "approve 1", "queued")
+			db := openRW(t, h.db.Path())
+			if _, err := db.Exec(forge.sql); err != nil {
+				t.Fatal(err)
+			}
+			if n := h.step(); n != 0 || h.rc.count() != 0 {
+				t.Fatalf("a forged run was sent: %d claimed, %d calls %v", n, h.rc.count(), h.rc.bodies)
+			}
+		})
+	}
+}
