@@ -103,6 +103,10 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		}
 		v = s.incidentView(rep, inc, roles, reads, f, now)
 		v.Scope = b.scope
+		v.Timeline.Rows, err = s.timelineRows(&s.kept.get(n).rows, v.Timeline.Entries)
+		if err != nil {
+			return err
+		}
 		v.Checkpoints = checkpointViews(cps, rep, s.o.PublicKey)
 		return nil
 	})
@@ -217,8 +221,9 @@ type timelineView struct {
 	Kinds   []string
 	People  []string
 	Entries []entryView
-	Total   int // entries in the timeline
-	Matched int // entries the filter matches (all of them without a filter)
+	Rows    template.HTML // Entries as the table's rows (rows.go)
+	Total   int           // entries in the timeline
+	Matched int           // entries the filter matches (all of them without a filter)
 	AllURL  string
 }
 

@@ -55,6 +55,7 @@ type keptTimeline struct {
 	mu       sync.Mutex // one load of this incident extends it at a time
 	tl       commands.ReportTimeline
 	scans    report.ScanMemo // what the report's build derived from each entry's text
+	rows     rowMemo         // the timeline's rows as rendered (rows.go)
 	scope    checkScope
 	gen      int64 // bumped by each check from scratch: reports built before it are stale
 	lastView time.Time

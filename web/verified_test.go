@@ -202,3 +202,26 @@ func TestCheckTimelineExtendsAndStartsOver(t *testing.T) {
 		t.Fatalf("after a redaction: full %v, entry 2 %+v", red.Full, red.Entries[1])
 	}
 }
+
+// What the page keeps between views (the checked timeline, the report's scans, the
+// rendered rows) is shared by everyone who views the incident, so a member's view must
+// not leak a codenamed title into a lead's, nor a lead's scrubbed text into a member's —
+// in either order, and after a change.
+func TestKeptViewsDoNotCrossBetweenPeople(t *testing.T) {
+	s := newSite(t, "channels: {naming: codename}")
+	ch := s.declare("alice", "Payroll fraud")
+	s.cmd("alice", ch, "note Payroll fraud confirmed by finance")
+	alice, dave := s.signIn("alice"), s.signIn("dave") // a member; a lead outside the incident
+	for round := range 2 {
+		if body := s.page(alice, ""); !strings.Contains(body, "Payroll fraud confirmed by finance") {
+			t.Fatalf("round %d: the member does not see the note as written", round)
+		}
+		if body := s.page(dave, ""); strings.Contains(body, "Payroll") {
+			t.Fatalf("round %d: the lead outside the incident sees the codenamed title", round)
+		}
+		if body := s.page(alice, ""); !strings.Contains(body, "Payroll fraud confirmed by finance") {
+			t.Fatalf("round %d: the member's view after the lead's lost the title", round)
+		}
+		s.cmd("alice", ch, "note Payroll fraud scope: two accounts")
+	}
+}
