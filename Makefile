@@ -61,9 +61,10 @@ gobench:
 faults: build
 	WARROOM_BIN=$(CURDIR)/$(BIN) $(GO) test -tags faults -count=1 -v -timeout 20m ./faults/
 
-# The web view's pages in docs/screenshots/, taken by headless Chromium (web/browser).
+# The web view's pages and the HTML report in docs/screenshots/, taken by headless Chromium
+# (web/browser; emoji need fonts-noto-color-emoji).
 screenshots: build
-	WARROOM_BIN=$(CURDIR)/$(BIN) WARROOM_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags screenshots -count=1 -run '^TestScreenshots$$' -v ./web/browser/
+	WARROOM_BIN=$(CURDIR)/$(BIN) WARROOM_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags screenshots -count=1 -run '^TestScreenshots(Report)?$$' -v ./web/browser/
 
 clean:
 	rm -rf bin
