@@ -115,10 +115,11 @@ func namedIncident(word string, bare bool) (int64, bool, error) {
 	return n, err == nil, nil
 }
 
-// notInIncident tells the caller where the verb can run, naming only the incident channels
-// the caller may see (members; leads all) — and, with codename naming, only codenames.
+// notInIncident tells the caller where the verb can run, naming a few of the incident
+// channels the caller may see (members; leads all), newest first — never all of them, so
+// the refusal costs the same with 1,000 open incidents as with one.
 func (c *call) notInIncident() error {
-	open, err := c.visibleIncidents()
+	open, err := SomeVisibleOpen(c.tx, c.e.cfg, c.who, c.src.Platform, refusalListed+1)
 	if err != nil {
 		return err
 	}
@@ -127,19 +128,23 @@ func (c *call) notInIncident() error {
 		where += " (or name one: /incident " + strings.Fields(c.verb.Name)[0] + " INC-n)"
 	}
 	var chans []string
-	for _, i := range open {
-		if i.Platform == c.src.Platform {
-			chans = append(chans, "#"+i.ChannelName)
-		}
+	for _, i := range open[:min(len(open), refusalListed)] {
+		chans = append(chans, "#"+i.ChannelName)
 	}
 	msg := fmt.Sprintf("/incident %s works %s.", c.verb.Name, where)
-	if len(chans) > 0 {
+	switch {
+	case len(open) > refusalListed:
+		msg += " Open incidents: " + strings.Join(chans, ", ") + " and more (/incident list shows them all)."
+	case len(chans) > 0:
 		msg += " Open incidents: " + strings.Join(chans, ", ") + "."
-	} else {
+	default:
 		msg += " There is no open incident that you are in; declare one with /incident declare <title>."
 	}
 	return refuse("%s", msg)
 }
+
+// refusalListed is how many incidents a refusal outside an incident channel names at most.
+const refusalListed = 3
 
 // commander is the current commander and whether they only act as one (the declarer,
 // until someone takes or is given the role).

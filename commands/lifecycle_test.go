@@ -229,7 +229,7 @@ func TestStatus(t *testing.T) {
 
 	h.unchanged(1, func() {
 		wantContains(t, "outside, unnamed", h.cmd("dave", "general", "status"),
-			"/incident status works in an incident's channel (or name one: /incident status INC-n). Open incidents: #inc-1-phishing-wave, #inc-2-malware-outbreak.")
+			"/incident status works in an incident's channel (or name one: /incident status INC-n). Open incidents: #inc-2-malware-outbreak, #inc-1-phishing-wave.")
 		wantContains(t, "outside, unnamed, a member", h.cmd("alice", "general", "status"), "Open incidents: #inc-1-phishing-wave.")
 		wantContains(t, "non-member", h.cmd("carol", "general", "status INC-1"),
 			"You are not a member of INC-1. Ask to join with /incident join INC-1.")

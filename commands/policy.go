@@ -204,6 +204,17 @@ func MaySee(m Membership, cfg *bot.Config, person string, n int64) (bool, error)
 	return m.IsMember(n, person)
 }
 
+// SomeVisibleOpen is up to limit open incidents on platform that person may see (the rule
+// of MaySee: leads see all, others those they are members of), newest first.
+func SomeVisibleOpen(src interface {
+	OpenIncidentsOn(platform, person string, limit int) ([]bot.Incident, error)
+}, cfg *bot.Config, person, platform string, limit int) ([]bot.Incident, error) {
+	if cfg.IsLead(person) {
+		return src.OpenIncidentsOn(platform, "", limit)
+	}
+	return src.OpenIncidentsOn(platform, person, limit)
+}
+
 // TitleOutside is how an incident is named outside its channel (DMs, listings, hints):
 // its title, or with channels.naming: codename only its channel's codename.
 func TitleOutside(cfg *bot.Config, inc *bot.Incident) string {

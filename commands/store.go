@@ -80,6 +80,9 @@ type IncidentStore interface {
 	Incident(n int64) (*bot.Incident, error)
 	IncidentByChannel(platform, channelID string) (*bot.Incident, error)
 	Incidents(all bool) ([]bot.Incident, error)
+	// OpenIncidentsOn: up to limit open incidents on platform, newest first; with person
+	// set, only those they are a member of.
+	OpenIncidentsOn(platform, person string, limit int) ([]bot.Incident, error)
 	SetIncidentChannel(n int64, channelID, name string) error
 
 	AddMember(n int64, person string, at time.Time) (bool, error)

@@ -113,6 +113,33 @@ func (t *Tx) Incidents(all bool) ([]bot.Incident, error) {
 	return out, rows.Err()
 }
 
+// OpenIncidentsOn lists up to limit open incidents on platform, newest first; with person
+// set, only those person is a member of (a probe of the members key per open incident, in
+// SQLite, not a query per incident). A refusal that names a few incidents costs the same
+// with 1,000 open as with one.
+func (t *Tx) OpenIncidentsOn(platform, person string, limit int) ([]bot.Incident, error) {
+	q := `SELECT ` + incidentColumns + ` FROM incidents WHERE status = 'open' AND platform = ?`
+	args := []any{platform}
+	if person != "" {
+		q += ` AND EXISTS (SELECT 1 FROM members m WHERE m.incident = incidents.number AND m.person = ?)`
+		args = append(args, person)
+	}
+	rows, err := t.query(q+` ORDER BY number DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Incident
+	for rows.Next() {
+		i, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *i)
+	}
+	return out, rows.Err()
+}
+
 // IncidentsSince lists every incident declared at or after since (all when zero).
 func (t *Tx) IncidentsSince(since time.Time) ([]bot.Incident, error) {
 	all, err := t.Incidents(true)
