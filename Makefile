@@ -14,7 +14,7 @@ build:
 	@$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/warroom
 
 # Everything CI runs: vet, the dependency rules, and every test with the race detector.
-# test-deps installs python3 and Chromium from Debian's packages when they are missing.
+# test-deps installs python3, Chromium and PostgreSQL from Debian's packages when they are missing.
 test: test-deps vet deps-check
 	$(GO) test -race -count=1 ./...
 

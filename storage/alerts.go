@@ -50,13 +50,10 @@ func (t *Tx) CreateAlertGroup(g *alert.Group) error {
 	if g.Incident != 0 {
 		inc = g.Incident
 	}
-	res, err := t.exec(`INSERT INTO alert_groups (source, route, dedup_key, state, incident, platform, channel, summary, severity, status, source_url, first_at, last_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.Source, g.Route, g.Key, g.State, inc, g.Platform, g.Channel, g.Summary, g.Severity,
-		g.Status, g.SourceURL, ts(g.FirstAt), ts(g.LastAt))
-	if err != nil {
-		return err
-	}
-	g.ID, err = res.LastInsertId()
+	// RETURNING rather than LastInsertId: PostgreSQL has no last insert id.
+	err := t.row(`INSERT INTO alert_groups (source, route, dedup_key, state, incident, platform, channel, summary, severity, status, source_url, first_at, last_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, g.Source, g.Route, g.Key, g.State, inc, g.Platform, g.Channel, g.Summary, g.Severity,
+		g.Status, g.SourceURL, ts(g.FirstAt), ts(g.LastAt)).Scan(&g.ID)
 	return err
 }
 
@@ -117,13 +114,9 @@ func (t *Tx) AddAlert(r *alert.Record) error {
 	if r.Seq != 0 {
 		seq = r.Seq
 	}
-	res, err := t.exec(`INSERT INTO alerts (grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Group, a.Status, a.Severity, a.Summary, a.Details, string(labels), string(members),
-		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq)
-	if err != nil {
-		return err
-	}
-	if r.ID, err = res.LastInsertId(); err != nil {
+	if err := t.row(`INSERT INTO alerts (grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Group, a.Status, a.Severity, a.Summary, a.Details, string(labels), string(members),
+		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq).Scan(&r.ID); err != nil {
 		return err
 	}
 	_, err = t.exec(`UPDATE alert_groups SET last_at = ?, count = count + 1, status = ?,

@@ -104,7 +104,7 @@ func TestDecideAlertGroupOnce(t *testing.T) {
 // Delivery ids survive a restart (replays are refused by the database, not by memory) and
 // are forgotten after DeliveryRetention.
 func TestAlertDeliveriesAreDurableAndPruned(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "w.db")
+	path := testDBAt(t, filepath.Join(t.TempDir(), "w.db"))
 	db, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,9 @@ import (
 // Backup writes a consistent snapshot of the live database to dest (VACUUM INTO: a single
 // read transaction, so the bot keeps running). dest must not exist; it is made mode 0600.
 func (db *DB) Backup(ctx context.Context, dest string) error {
+	if db.pg {
+		return errors.New("backup: the database is PostgreSQL: back it up with pg_dump (docs/postgres.md)")
+	}
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists", dest)
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -32,8 +35,12 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	return nil
 }
 
-// IntegrityCheck runs SQLite's own consistency check.
+// IntegrityCheck runs SQLite's own consistency check. PostgreSQL has none to run from
+// here (its page checksums and amcheck are the operator's): it says so instead of "ok".
 func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	if db.pg {
+		return "not checked: PostgreSQL (use pg_amcheck)", nil
+	}
 	var res string
 	err := db.reader.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res)
 	return res, err
@@ -47,8 +54,9 @@ const minFreeBytes = 1 << 20
 func (db *DB) Writable(ctx context.Context, at time.Time) error {
 	// A nearly full disk still takes a tiny write (the WAL file reuses its own space) while
 	// real commands fail, so look at the free space too.
+	// (PostgreSQL's disk is the server's, not ours to look at: a full one fails the write.)
 	var st syscall.Statfs_t
-	if err := syscall.Statfs(filepath.Dir(db.path), &st); err == nil {
+	if !db.pg && syscall.Statfs(filepath.Dir(db.path), &st) == nil {
 		if free := st.Bavail * uint64(st.Bsize); free < minFreeBytes {
 			return fmt.Errorf("database %s: disk full (%d KiB free)", db.path, free/1024)
 		}

@@ -7,7 +7,7 @@ import (
 // AddCheckpoint stores a signed checkpoint of incident n; a second one at the same seq
 // (the same head signed twice) is ignored.
 func (t *Tx) AddCheckpoint(n int64, c bot.Checkpoint) error {
-	_, err := t.exec(`INSERT OR IGNORE INTO checkpoints (incident, seq, hash, at, sig) VALUES (?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO checkpoints (incident, seq, hash, at, sig) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		n, c.Seq, c.Hash, ts(c.At), c.Sig)
 	return err
 }

@@ -1,5 +1,7 @@
-// Package storage is warroom's only package with SQL: SQLite (WAL) through mattn/go-sqlite3,
-// embedded numbered migrations, transactions, the timeline hash chain and backups.
+// Package storage is warroom's only package with SQL: SQLite (WAL) through mattn/go-sqlite3
+// by default, or PostgreSQL through pgx (postgres.go) when the database is a postgres://
+// URL; embedded numbered migrations for each, transactions, the timeline hash chain and
+// backups. Both run the same statements and pass the same tests.
 package storage
 
 import (
@@ -28,9 +30,10 @@ var migrationFiles embed.FS
 // DB is an open warroom database: one write connection (BEGIN IMMEDIATE, so writers queue
 // instead of failing with SQLITE_BUSY) and a small pool of read-only connections.
 type DB struct {
-	path   string
+	path   string // the SQLite file, or the PostgreSQL URL without its password
 	writer *sql.DB
 	reader *sql.DB
+	pg     bool // PostgreSQL (postgres.go) rather than SQLite
 
 	// the group-commit writer (writer.go)
 	writes  chan *writeReq
@@ -38,10 +41,14 @@ type DB struct {
 	stopped chan struct{}
 }
 
-// Open opens (creating with mode 0600 if needed) and migrates the database at path.
+// Open opens (creating with mode 0600 if needed) and migrates the database at path, or the
+// PostgreSQL database when path is a postgres:// URL (IsPostgresURL).
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("database path is empty")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path)
 	}
 	if err := createPrivate(path); err != nil {
 		return nil, err
@@ -234,8 +241,10 @@ type migration struct {
 	sql     string
 }
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+func migrations() ([]migration, error) { return readMigrations(migrationFiles, "migrations") }
+
+func readMigrations(files embed.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(files, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +255,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with its number", e.Name())
 		}
-		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		b, err := files.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -272,17 +281,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
 		return err
 	}
-	latest := ms[len(ms)-1].version
-	if current > latest {
-		return fmt.Errorf("its schema is version %d but this warroom knows only up to %d: upgrade warroom", current, latest)
-	}
-	for _, m := range ms {
-		if m.version <= current {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
+	latest, err := applyMigrations(ctx, tx, ms, current)
+	if err != nil {
+		return err
 	}
 	if current < latest {
 		// PRAGMA takes no parameters; latest is our own integer.
@@ -291,4 +292,22 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// applyMigrations runs, inside tx, the migrations newer than current and returns the
+// latest version; a database newer than this binary is refused.
+func applyMigrations(ctx context.Context, tx *sql.Tx, ms []migration, current int) (int, error) {
+	latest := ms[len(ms)-1].version
+	if current > latest {
+		return 0, fmt.Errorf("its schema is version %d but this warroom knows only up to %d: upgrade warroom", current, latest)
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return 0, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return latest, nil
 }

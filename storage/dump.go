@@ -12,6 +12,18 @@ import (
 func (db *DB) Dump(ctx context.Context) (string, error) {
 	var b strings.Builder
 	err := db.View(ctx, func(tx *Tx) error {
+		if db.pg {
+			tables, err := tx.pgTables()
+			if err != nil {
+				return err
+			}
+			for _, table := range tables {
+				if err := dumpTable(tx, &b, table); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		rows, err := tx.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 		if err != nil {
 			return err

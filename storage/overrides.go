@@ -11,12 +11,8 @@ import (
 // AddOverride stores an on-call override and sets o.ID. Overlaps are the caller's to refuse
 // (oncall.OverlapsExisting) in the same transaction.
 func (t *Tx) AddOverride(o *bot.Override) error {
-	res, err := t.exec(`INSERT INTO oncall_overrides (team, person, starts_at, ends_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		o.Team, o.Person, ts(o.From), ts(o.Until), o.CreatedBy, ts(o.CreatedAt))
-	if err != nil {
-		return err
-	}
-	o.ID, err = res.LastInsertId()
+	err := t.row(`INSERT INTO oncall_overrides (team, person, starts_at, ends_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		o.Team, o.Person, ts(o.From), ts(o.Until), o.CreatedBy, ts(o.CreatedAt)).Scan(&o.ID)
 	return err
 }
 

@@ -20,13 +20,9 @@ func (t *Tx) CreatePage(p *bot.Page) error {
 	if p.Incident != 0 {
 		incident = p.Incident
 	}
-	res, err := t.exec(`INSERT INTO pages (target, team, person, message, paged_by, platform, channel, incident, policy, created_at, state, step)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
-		p.Target, p.Team, p.Person, p.Message, p.PagedBy, p.Platform, p.Channel, incident, string(policy), ts(p.CreatedAt), p.Step)
-	if err != nil {
-		return err
-	}
-	p.ID, err = res.LastInsertId()
+	err = t.row(`INSERT INTO pages (target, team, person, message, paged_by, platform, channel, incident, policy, created_at, state, step)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id`,
+		p.Target, p.Team, p.Person, p.Message, p.PagedBy, p.Platform, p.Channel, incident, string(policy), ts(p.CreatedAt), p.Step).Scan(&p.ID)
 	p.State = bot.PageOpen
 	return err
 }

@@ -42,6 +42,10 @@ func (db *DB) Prune(ctx context.Context, now time.Time, keep time.Duration) (Pru
 // Size is the database's size in bytes: the main file, and the part of it in use (the rest
 // is free pages that later writes reuse).
 func (db *DB) Size(ctx context.Context) (file, used int64, err error) {
+	if db.pg {
+		n, err := db.pgSize(ctx)
+		return n, n, err
+	}
 	var pages, free, size int64
 	for q, v := range map[string]*int64{`PRAGMA page_count`: &pages, `PRAGMA freelist_count`: &free, `PRAGMA page_size`: &size} {
 		if err := db.reader.QueryRowContext(ctx, q).Scan(v); err != nil {

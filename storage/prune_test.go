@@ -70,6 +70,11 @@ func TestPruneBoundsGrowth(t *testing.T) {
 		if p.Outbox != 10000 || p.Seen != 10000 {
 			t.Fatalf("day %d: pruned %+v, want 10000 of each", day, p)
 		}
+		if onPostgres {
+			// The rows are gone; the space is PostgreSQL's to reuse after (auto)vacuum,
+			// and its size is the server's, not a file of ours: not measured here.
+			continue
+		}
 		if _, err := db.writer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			t.Fatal(err)
 		}

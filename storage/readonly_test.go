@@ -14,6 +14,7 @@ import (
 // bind mount, which refuses root too (EROFS); the same happens to a database on read-only
 // media.
 func TestReadOnlyPathRefused(t *testing.T) {
+	sqliteOnly(t, "a file on a read-only disk")
 	ctx := context.Background()
 	t.Run("read-only directory", func(t *testing.T) {
 		dir, mounted := readOnlyDir(t, nil)

@@ -163,7 +163,11 @@ var errBusyCheckpoint = errors.New("the WAL could not be truncated: a reader hel
 // TruncateWAL checkpoints the write-ahead log into the database and truncates it to zero
 // bytes, so a redacted text does not linger in the WAL file. Readers holding an old
 // snapshot can make it incomplete; it is retried a few times and then reported.
+// On PostgreSQL, which has no such file of ours, it vacuums the tables a redaction rewrites.
 func (db *DB) TruncateWAL(ctx context.Context) error {
+	if db.pg {
+		return db.pgVacuum(ctx)
+	}
 	var lastErr error
 	for i := 0; i < 5; i++ {
 		var busy, logPages, done int

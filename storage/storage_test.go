@@ -15,16 +15,6 @@ import (
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 123456789, time.UTC)
 
-func openTest(t *testing.T) *DB {
-	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func newIncident(t *testing.T, db *DB) *bot.Incident {
 	t.Helper()
 	inc := &bot.Incident{Title: "Phishing wave", Severity: 2, Phase: bot.PhaseIdentification, Status: bot.StatusOpen,
@@ -62,6 +52,7 @@ func appendN(t *testing.T, db *DB, n int64, count int) {
 }
 
 func TestOpenCreatesPrivateFileAndMigrates(t *testing.T) {
+	sqliteOnly(t, "the file's mode and pragmas (PostgreSQL: TestPostgresMigratesOnceAndRefusesNewer)")
 	path := filepath.Join(t.TempDir(), "new.db")
 	db, err := Open(context.Background(), path)
 	if err != nil {
@@ -91,6 +82,7 @@ func TestOpenCreatesPrivateFileAndMigrates(t *testing.T) {
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
+	sqliteOnly(t, "PRAGMA user_version (PostgreSQL: TestPostgresMigratesOnceAndRefusesNewer)")
 	path := filepath.Join(t.TempDir(), "w.db")
 	db, err := Open(context.Background(), path)
 	if err != nil {
@@ -105,6 +97,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 }
 
 func TestDamagedFileRefused(t *testing.T) {
+	sqliteOnly(t, "a damaged file")
 	path := filepath.Join(t.TempDir(), "junk.db")
 	os.WriteFile(path, []byte(strings.Repeat("this is not sqlite ", 400)), 0o600)
 	_, err := Open(context.Background(), path)
@@ -270,6 +263,7 @@ func TestOutboxLanesInOrder(t *testing.T) {
 }
 
 func TestBackupIsConsistentAndPrivate(t *testing.T) {
+	sqliteOnly(t, "VACUUM INTO (PostgreSQL: pg_dump; TestPostgresBackupRefusedNamingPgDump)")
 	db := openTest(t)
 	inc := newIncident(t, db)
 	appendN(t, db, inc.Number, 10)
@@ -314,6 +308,7 @@ func TestMarkSeenOnce(t *testing.T) {
 }
 
 func TestOpenSnapshotReadsAndVerifiesWithoutWriting(t *testing.T) {
+	sqliteOnly(t, "an immutable SQLite file")
 	db := openTest(t)
 	inc := newIncident(t, db)
 	appendN(t, db, inc.Number, 3)

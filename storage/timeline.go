@@ -29,7 +29,8 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	e.V, e.Salt = 2, hex.EncodeToString(salt)
 	var prevSeq int64
 	var prevHash string
-	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`, n).Scan(&prevSeq, &prevHash); err != nil {
+	// The row lock (PostgreSQL) holds the next append to this incident until this one commits.
+	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`+t.forUpdate(), n).Scan(&prevSeq, &prevHash); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, ErrNotFound
 		}
@@ -43,14 +44,14 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	e.At, e.OccurredAt = e.At.UTC(), e.OccurredAt.UTC()
 	bot.Seal(e, prevHash)
 	var refArg any
-	insert := `INSERT INTO timeline`
+	onConflict := ``
 	if ref != "" {
 		// The unique (incident, ref) index turns a second arrival of the same thing into
 		// a no-op, without a separate look-up.
-		refArg, insert = ref, `INSERT OR IGNORE INTO timeline`
+		refArg, onConflict = ref, ` ON CONFLICT DO NOTHING`
 	}
-	res, err := t.exec(insert+` (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref, v, data, salt, text_commit)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg,
+	res, err := t.exec(`INSERT INTO timeline (incident, seq, at, occurred_at, actor, kind, text, digest, hash, ref, v, data, salt, text_commit)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+onConflict, n, e.Seq, ts(e.At), ts(e.OccurredAt), e.Actor, e.Kind, e.Text, e.Digest, e.Hash, refArg,
 		e.V, string(e.Data), e.Salt, e.TextCommit)
 	if err != nil {
 		return false, err

@@ -66,7 +66,9 @@ func (t *Tx) Timer(key string) (bot.Timer, error) {
 // ClaimTimer marks timer id fired if it is pending and due at now, returning it; ok is false
 // when it was cancelled, moved later, or already fired (so a timer's effects happen once).
 func (t *Tx) ClaimTimer(id int64, now time.Time) (bot.Timer, bool, error) {
-	tm, err := scanTimer(t.row(`SELECT `+timerColumns+` FROM timers WHERE id = ? AND state = 'pending' AND due_at <= ?`, id, ts(now)))
+	// FOR UPDATE (PostgreSQL): a second claimer waits for this transaction and then finds
+	// the timer fired.
+	tm, err := scanTimer(t.row(`SELECT `+timerColumns+` FROM timers WHERE id = ? AND state = 'pending' AND due_at <= ?`+t.forUpdate(), id, ts(now)))
 	if errors.Is(err, ErrNotFound) {
 		return tm, false, nil
 	}

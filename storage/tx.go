@@ -16,16 +16,23 @@ var ErrNotFound = bot.ErrNotFound
 type Tx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	pg  bool
 }
 
 // View runs fn in a read transaction on a consistent snapshot.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.pg {
+		// PostgreSQL's default (read committed) takes a new snapshot per statement; a
+		// report or a verification must see one state of the database, as on SQLite.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.reader.BeginTx(ctx, opts)
 	if err != nil {
 		return describe(db.path, err)
 	}
 	defer tx.Rollback()
-	return classify(db.path, fn(&Tx{ctx: ctx, tx: tx}))
+	return classify(db.path, fn(&Tx{ctx: ctx, tx: tx, pg: db.pg}))
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {

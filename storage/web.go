@@ -56,11 +56,9 @@ func (t *Tx) CreateWebSession(hash, person string, now, expires time.Time) (int6
 	if _, err := t.exec(`DELETE FROM web_sessions WHERE expires_at < ?`, ts(now.Add(-24*time.Hour))); err != nil {
 		return 0, err
 	}
-	res, err := t.exec(`INSERT INTO web_sessions (hash, person, created_at, expires_at) VALUES (?, ?, ?, ?)`, hash, person, ts(now), ts(expires))
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
+	var id int64
+	err := t.row(`INSERT INTO web_sessions (hash, person, created_at, expires_at) VALUES (?, ?, ?, ?) RETURNING id`, hash, person, ts(now), ts(expires)).Scan(&id)
+	return id, err
 }
 
 // WebSession finds a live session by hash: ErrNotFound when there is none, or it expired

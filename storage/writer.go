@@ -79,7 +79,7 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		batch[0].done <- db.runOne(batch[0])
 		return nil
 	}
-	tx, err := db.writer.BeginTx(context.Background(), nil)
+	tx, err := db.beginWrite()
 	if err != nil {
 		err = describe(db.path, err)
 		for _, r := range batch {
@@ -96,7 +96,7 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		if _, err := tx.Exec(`SAVEPOINT cmd`); err != nil {
 			return db.abandon(tx, batch, results, i, err)
 		}
-		if ferr := call(r.fn, &Tx{ctx: r.ctx, tx: tx}); ferr != nil {
+		if ferr := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg}); ferr != nil {
 			results[i] = ferr
 			// If SQLite rolled the whole transaction back (disk full, I/O error), the
 			// savepoint is gone: everything before this command is lost too.
@@ -141,11 +141,11 @@ func (db *DB) runOne(r *writeReq) error {
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
-	tx, err := db.writer.BeginTx(context.Background(), nil)
+	tx, err := db.beginWrite()
 	if err != nil {
 		return describe(db.path, err)
 	}
-	if err := call(r.fn, &Tx{ctx: r.ctx, tx: tx}); err != nil {
+	if err := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

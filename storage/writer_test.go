@@ -78,7 +78,7 @@ func TestGroupCommitKeepsEachCommandAtomic(t *testing.T) {
 }
 
 func TestUpdateAfterCloseFails(t *testing.T) {
-	db, err := Open(context.Background(), t.TempDir()+"/w.db")
+	db, err := Open(context.Background(), testDBAt(t, t.TempDir()+"/w.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
