@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/warroom/warroom/bot"
@@ -33,7 +34,11 @@ type DB struct {
 	path   string // the SQLite file, or the PostgreSQL URL without its password
 	writer *sql.DB
 	reader *sql.DB
-	pg     bool // PostgreSQL (postgres.go) rather than SQLite
+	pg     bool            // PostgreSQL (postgres.go) rather than SQLite
+	pgcfg  *pgx.ConnConfig // PostgreSQL: for the dedicated connection of RunLock (pglock.go)
+	// noWriteLock (tests only) skips PostgreSQL's write lock, to show that the row locks
+	// alone keep each incident's chain and each timer's claim whole.
+	noWriteLock bool
 
 	// the group-commit writer (writer.go)
 	writes  chan *writeReq

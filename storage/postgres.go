@@ -54,7 +54,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	// One connection: the group-commit writer (writer.go) is this process's only writer.
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
-	db := &DB{path: name, writer: writer, pg: true}
+	db := &DB{path: name, writer: writer, pg: true, pgcfg: cfg}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("database %s: %w", name, err)
@@ -128,7 +128,7 @@ func (db *DB) migratePG(ctx context.Context) error {
 // write lock first (see the top of this file).
 func (db *DB) beginWrite() (*sql.Tx, error) {
 	tx, err := db.writer.BeginTx(context.Background(), nil)
-	if err != nil || !db.pg {
+	if err != nil || !db.pg || db.noWriteLock {
 		return tx, err
 	}
 	if _, err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {

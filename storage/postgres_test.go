@@ -45,7 +45,16 @@ func twoProcesses(t *testing.T) (*DB, *DB) {
 // the same seq or link to the same predecessor.
 func TestPostgresAppendsFromTwoProcessesKeepOneChain(t *testing.T) {
 	postgresOnly(t)
-	a, b := twoProcesses(t)
+	for _, rowLocksOnly := range []bool{false, true} {
+		t.Run(fmt.Sprintf("row locks only %v", rowLocksOnly), func(t *testing.T) {
+			a, b := twoProcesses(t)
+			a.noWriteLock, b.noWriteLock = rowLocksOnly, rowLocksOnly
+			appendFromBoth(t, a, b)
+		})
+	}
+}
+
+func appendFromBoth(t *testing.T, a, b *DB) {
 	inc := newIncident(t, a)
 	const each = 40
 	var wg sync.WaitGroup
@@ -79,7 +88,16 @@ func TestPostgresAppendsFromTwoProcessesKeepOneChain(t *testing.T) {
 // both is new to exactly one of them.
 func TestPostgresClaimsAndDedupOnceAcrossProcesses(t *testing.T) {
 	postgresOnly(t)
-	a, b := twoProcesses(t)
+	for _, rowLocksOnly := range []bool{false, true} {
+		t.Run(fmt.Sprintf("row locks only %v", rowLocksOnly), func(t *testing.T) {
+			a, b := twoProcesses(t)
+			a.noWriteLock, b.noWriteLock = rowLocksOnly, rowLocksOnly
+			claimFromBoth(t, a, b)
+		})
+	}
+}
+
+func claimFromBoth(t *testing.T, a, b *DB) {
 	ctx := context.Background()
 	if err := a.Update(ctx, func(tx *Tx) error {
 		return tx.SetTimer(bot.Timer{Key: "nudge:1", Kind: "nudge", Incident: 0, Due: t0})
@@ -277,4 +295,41 @@ func TestRebind(t *testing.T) {
 			t.Errorf("rebind(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// One process holds the run lock; a second is refused until the first releases it, and a
+// holder whose connection is cut learns it has lost the lock.
+func TestPostgresRunLockIsExclusiveAndLossIsNoticed(t *testing.T) {
+	postgresOnly(t)
+	a, b := twoProcesses(t)
+	ctx := context.Background()
+	la, err := a.TryRunLock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.TryRunLock(ctx); !errors.Is(err, ErrRunLockHeld) {
+		t.Fatalf("second holder: want ErrRunLockHeld, got %v", err)
+	}
+	la.Release()
+	lb, err := b.TryRunLock(ctx)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	defer lb.Release()
+	// Cut the holder's connection from the server side, as a failover or a network
+	// partition would.
+	if _, err := a.writer.Exec(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND granted`,
+		pgRunLock&0xffffffff); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-lb.Lost():
+	case <-time.After(5 * runLockCheck):
+		t.Fatal("the holder did not notice its lock was gone")
+	}
+	la, err = a.TryRunLock(ctx)
+	if err != nil {
+		t.Fatalf("after the holder's connection died: %v", err)
+	}
+	la.Release()
 }

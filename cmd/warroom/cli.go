@@ -84,7 +84,8 @@ Usage: warroom [flags] COMMAND [arguments and flags]
 
 Flags stand before the command, or before or after its arguments; each command
 takes only its own (warroom COMMAND --help lists them):
-  --db PATH           database (env WARROOM_DB, default ./warroom.db)
+  --db PATH           database (env WARROOM_DB, default ./warroom.db): a SQLite file, or
+                      postgres://USER@HOST/DB for PostgreSQL (docs/postgres.md)
   --config FILE       YAML configuration (env WARROOM_CONFIG)
   --templates DIR     template overrides
   --log-format F      text (default) or json
@@ -96,7 +97,7 @@ takes only its own (warroom COMMAND --help lists them):
   --user NAME         run, shell: who you are in the console at the start (default $USER)
   --files DIR         run, shell: where the console writes files (env WARROOM_FILES, default ./warroom-files)
   --key FILE          run, shell, key, export, verify: checkpoint signing key (env WARROOM_KEY,
-                      default warroom.key beside the database)
+                      default warroom.key beside the database; required on PostgreSQL)
   --checkpoint-log F  run, shell: append every signed checkpoint to F as one JSON line
   --checkpoints FILE  verify: checkpoints kept elsewhere, checked against the chain
   --export FILE       verify: an exported timeline, verified offline (with --pubkey)
@@ -243,7 +244,7 @@ func (m *Main) logger(o *options, level slog.Level) *slog.Logger {
 // openDB opens the database; an existing-database-only command refuses a missing file
 // rather than creating an empty one.
 func (m *Main) openDB(ctx context.Context, o *options, mustExist bool) (*storage.DB, error) {
-	if mustExist {
+	if mustExist && !storage.IsPostgresURL(o.db) {
 		if _, err := os.Stat(o.db); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s (use --db or WARROOM_DB)", o.db)
 		}

@@ -43,7 +43,11 @@ func (m *Main) console(ctx context.Context, o *options, cfg *bot.Config, db *sto
 
 	var in console.LineReader
 	if f, ok := m.Stdin.(*os.File); ok && isTerminal(f) && isTerminal(m.Stdout) {
-		term, err := console.NewTerminal(m.Stdout, o.db+".history", console.NewCompleter(con, vocabulary(cfg, engine)))
+		history := o.db + ".history"
+		if storage.IsPostgresURL(o.db) {
+			history = "warroom-shell.history" // no database file to keep it beside
+		}
+		term, err := console.NewTerminal(m.Stdout, history, console.NewCompleter(con, vocabulary(cfg, engine)))
 		if err != nil {
 			return m.fail("%v", err)
 		}

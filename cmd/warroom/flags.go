@@ -20,7 +20,7 @@ type flagDef struct {
 }
 
 var flagDefs = []flagDef{
-	{name: "db", value: "PATH", env: "WARROOM_DB", def: "warroom.db", help: "database (created 0600)", target: func(o *options) any { return &o.db }},
+	{name: "db", value: "PATH", env: "WARROOM_DB", def: "warroom.db", help: "SQLite database file (created 0600), or a postgres:// URL", target: func(o *options) any { return &o.db }},
 	{name: "config", value: "FILE", env: "WARROOM_CONFIG", help: "YAML configuration", target: func(o *options) any { return &o.config }},
 	{name: "templates", value: "DIR", help: "template overrides", target: func(o *options) any { return &o.templates }},
 	{name: "log-format", value: "F", def: "text", help: "text or json", target: func(o *options) any { return &o.logFormat }},

@@ -122,7 +122,13 @@ func (m *Main) key(ctx context.Context, o *options) int {
 		return m.fail("%v", err)
 	}
 	defer db.Close()
-	k, err := loadOrCreateKey(ctx, m.keyPath(o), db)
+	path := m.keyPath(o)
+	if db.IsPostgres() {
+		if path, err = m.pgKeyPath(o, true); err != nil {
+			return m.fail("%v", err)
+		}
+	}
+	k, err := loadOrCreateKey(ctx, path, db)
 	if err != nil {
 		return m.fail("%v", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/internal/pgtest"
 )
 
 // TestMain lets the test binary be warroom itself: the kill -9 test re-executes it with
@@ -23,7 +25,9 @@ func TestMain(m *testing.M) {
 		w := &Main{Stdin: os.Stdin, Stdout: io.Discard, Stderr: os.Stderr, Getenv: os.Getenv}
 		os.Exit(w.Run(context.Background(), args))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.StopShared() // the PostgreSQL tests' cluster (postgres_e2e_test.go)
+	os.Exit(code)
 }
 
 // A redaction killed with SIGKILL at any moment leaves either the old state (the entry,

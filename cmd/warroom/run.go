@@ -31,9 +31,11 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		level = slog.LevelWarn // the console's own output is the interface
 	}
 	log := m.logger(o, level)
-	lock, err := lockDB(o.db)
-	if err != nil {
-		return m.fail("%v", err)
+	var lock *dbLock
+	if !storage.IsPostgresURL(o.db) {
+		if lock, err = lockDB(o.db); err != nil {
+			return m.fail("%v", err)
+		}
 	}
 	defer lock.release()
 	db, err := storage.Open(ctx, o.db)
@@ -41,6 +43,11 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		return m.fail("%v", err)
 	}
 	defer db.Close()
+	ctx, lockLost, releaseRun, err := holdRunLock(ctx, db, log)
+	if err != nil {
+		return m.fail("%v", err)
+	}
+	defer releaseRun()
 	clock := clockwork.NewRealClock()
 	deliverer := bot.NewDeliverer(db, clock, log)
 	tel := newTelemetry(db)
@@ -53,7 +60,13 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 			}
 		}
 	}
-	key, err := loadOrCreateKey(ctx, m.keyPath(o), db)
+	keyPath := m.keyPath(o)
+	if db.IsPostgres() {
+		if keyPath, err = m.pgKeyPath(o, false); err != nil {
+			return m.fail("%v", err)
+		}
+	}
+	key, err := loadOrCreateKey(ctx, keyPath, db)
 	if err != nil {
 		return m.fail("%v", err)
 	}
@@ -113,7 +126,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 			}
 			defer shutdown(srv)
 		}
-		return m.console(ctx, o, cfg, db, engine, deliverer, clock, shell, log)
+		return m.afterRun(m.console(ctx, o, cfg, db, engine, deliverer, clock, shell, log), lockLost)
 	}
 	env := adapterEnv{getenv: m.Getenv, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db, mux: mux, httpAddr: o.http}
 	var adapters []*adapter
@@ -127,7 +140,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 			deliverer.AddPlatform(a.platform)
 		}
 	}
-	return m.serve(ctx, o, cfg, log, env, adapters, deliverer, tel)
+	return m.afterRun(m.serve(ctx, o, cfg, log, env, adapters, deliverer, tel), lockLost)
 }
 
 // livePlatforms names the platforms this run connects to, for messages that answer no
