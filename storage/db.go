@@ -196,6 +196,9 @@ func describe(path string, err error) error {
 	if sk := storeKind(err); sk != nil {
 		return err
 	}
+	if pe := describePG(path, err); pe != nil {
+		return pe
+	}
 	return fmt.Errorf("database %s: %w", path, err)
 }
 
@@ -203,7 +206,7 @@ func describe(path string, err error) error {
 // every other error (refusals, not found) as it is.
 func classify(path string, err error) error {
 	var se sqlite3.Error
-	if err == nil || storeKind(err) != nil || !errors.As(err, &se) {
+	if err == nil || storeKind(err) != nil || !errors.As(err, &se) && describePG(path, err) == nil {
 		return err
 	}
 	return describe(path, err)

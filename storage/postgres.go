@@ -4,11 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/warroom/warroom/bot"
 )
 
 // PostgreSQL. The same DB, Tx and statements as SQLite (pgdriver.go translates the
@@ -188,4 +192,22 @@ func (db *DB) pgVacuum(ctx context.Context) error {
 	// The names are this package's own constants; VACUUM cannot run in a transaction.
 	_, err := db.writer.ExecContext(ctx, `VACUUM `+strings.Join(tables, ", "))
 	return err
+}
+
+// describePG marks PostgreSQL's failures with their kind, as describe marks SQLite's (nil
+// for an error that is not one of them).
+func describePG(path string, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return nil
+	}
+	switch {
+	case pe.Code == "53100": // disk_full
+		return kind(bot.ErrDiskFull, fmt.Errorf("database %s: the server's disk is full: %w", path, err))
+	case pe.Code == "25006": // read_only_sql_transaction: a standby, or a database set read-only
+		return kind(bot.ErrReadOnly, fmt.Errorf("database %s cannot be written (a read-only server or standby?): %w", path, err))
+	case pe.Code == "55P03" || pe.Code == "40P01" || pe.Code == "40001": // lock_not_available, deadlock, serialization
+		return kind(bot.ErrBusy, fmt.Errorf("database %s is locked by another process: %w", path, err))
+	}
+	return nil
 }

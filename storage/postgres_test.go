@@ -333,3 +333,39 @@ func TestPostgresRunLockIsExclusiveAndLossIsNoticed(t *testing.T) {
 	}
 	la.Release()
 }
+
+// busyOnPostgres: another process holding the write lock past lock_timeout is ErrBusy.
+func busyOnPostgres(t *testing.T) {
+	a, b := twoProcesses(t)
+	ctx := context.Background()
+	held := make(chan struct{})
+	release := make(chan struct{})
+	go func() {
+		_ = a.Update(ctx, func(*Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+	defer close(release)
+	if _, err := b.writer.Exec(`SET lock_timeout = '50ms'`); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Update(ctx, func(*Tx) error { return nil })
+	if !errors.Is(err, bot.ErrBusy) {
+		t.Fatalf("err = %v, want bot.ErrBusy", err)
+	}
+}
+
+// A server that refuses writes (a standby, a database set read-only) is ErrReadOnly.
+func TestPostgresReadOnlyServerIsErrReadOnly(t *testing.T) {
+	postgresOnly(t)
+	db := openTest(t)
+	if _, err := db.writer.Exec(`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Update(context.Background(), func(tx *Tx) error {
+		_, err := tx.MarkSeen("slack:Ev1", t0)
+		return err
+	})
+	if !errors.Is(err, bot.ErrReadOnly) {
+		t.Fatalf("err = %v, want bot.ErrReadOnly", err)
+	}
+}

@@ -16,6 +16,7 @@ func TestFailuresCarryTheirKind(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("disk full", func(t *testing.T) {
+		sqliteOnly(t, "a page limit; PostgreSQL's disk_full (53100) cannot be caused from a test")
 		db := openTest(t)
 		newIncident(t, db)
 		// A page limit makes SQLite answer SQLITE_FULL exactly as a full disk does.
@@ -35,6 +36,10 @@ func TestFailuresCarryTheirKind(t *testing.T) {
 	})
 
 	t.Run("busy", func(t *testing.T) {
+		if onPostgres {
+			busyOnPostgres(t)
+			return
+		}
 		db := openTest(t)
 		// Another process holds the write lock past the wait.
 		other, err := sql.Open("sqlite3", "file:"+db.path+"?_txlock=immediate")
