@@ -202,6 +202,13 @@ func (k *timelineKeeper) fullCheck(ctx context.Context, n int64, coalesce time.D
 		return nil
 	}
 	if err != nil {
+		// A check from scratch that cannot be made (an entry the store cannot read) must not
+		// leave the last one's verdict standing past the time the page says it is renewed:
+		// the kept timeline is dropped, so the next view starts over and fails the same way.
+		kt.mu.Lock()
+		kt.tl, kt.scope = commands.ReportTimeline{}, checkScope{}
+		kt.gen++
+		kt.mu.Unlock()
 		return err
 	}
 	kt.mu.Lock()
