@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -55,6 +56,13 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 	now := s.o.Clock.Now().UTC()
 	f := readFilter(r)
 	var v incidentView
+	if err := s.demandFullCheck(r.Context(), f, n, sess.Person); errors.Is(err, bot.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	err := s.o.Store.View(r.Context(), func(rd Reader) error {
 		inc, shown, err := s.visible(rd, n, sess.Person)
 		if err != nil {
@@ -63,12 +71,6 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		view, err := s.viewKey(rd, shown, n, sess.Person)
 		if err != nil {
 			return err
-		}
-		if f.FullCheck {
-			// Every entry, from scratch, now (coalesced: at most one per fullCheckCoalesce).
-			if err := s.kept.fullCheck(r.Context(), n, fullCheckCoalesce); err != nil {
-				return err
-			}
 		}
 		key := reportKey{n: n, seq: inc.HeadSeq, hash: inc.HeadHash, view: view, gen: s.kept.generation(n)}
 		b, ok := s.cache.get(key)
@@ -122,6 +124,21 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		return
 	}
 	s.render(w, r, http.StatusOK, "incident", v.ID+" · "+v.Title, sess, &v)
+}
+
+// demandFullCheck runs the check from scratch ?verify=full asks for (coalesced: at most one
+// per fullCheckCoalesce), for someone who may see incident n. It runs before the page's
+// read transaction, not inside it: a check inside would hold two of the few read
+// connections at once, and checks asked for together could each hold one and wait for
+// another for ever.
+func (s *Server) demandFullCheck(ctx context.Context, f filter, n int64, person string) error {
+	if !f.FullCheck {
+		return nil
+	}
+	if err := s.o.Store.View(ctx, func(rd Reader) error { _, _, err := s.visible(rd, n, person); return err }); err != nil {
+		return err
+	}
+	return s.kept.fullCheck(ctx, n, fullCheckCoalesce)
 }
 
 func (s *Server) incidentView(rep *report.Report, inc *bot.Incident, roles map[string]string, reads []bot.ReadIn, f filter, now time.Time) incidentView {
