@@ -104,7 +104,7 @@ func startBot(t *testing.T) *bot {
 	}
 	addr := freeAddr(t)
 	b.base = "http://" + addr
-	b.cmd = exec.Command(warroomBin, "run", "--db", b.db, "--config", b.cfg, "--web-addr", addr, "--user", "alice")
+	b.cmd = exec.Command(warroomBin, "run", "--db", b.db, "--config", b.cfg, "--web-addr", addr, "--user", "alice", "--files", filepath.Join(dir, "files"))
 	b.cmd.Env = cleanEnv()
 	var err error
 	if b.stdin, err = b.cmd.StdinPipe(); err != nil {
