@@ -55,6 +55,23 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 	}
 	now := s.o.Clock.Now().UTC()
 	f := readFilter(r)
+	if f.FullCheck {
+		// Every entry, from scratch, now (coalesced: at most one per fullCheckCoalesce),
+		// for someone who may see the incident; in a read of its own, not nested in the
+		// page's (the readers are a small pool).
+		err := s.o.Store.View(r.Context(), func(rd Reader) error { _, _, err := s.visible(rd, n, sess.Person); return err })
+		if err == nil {
+			err = s.kept.fullCheck(r.Context(), n, fullCheckCoalesce)
+		}
+		if errors.Is(err, bot.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	var v incidentView
 	if err := s.demandFullCheck(r.Context(), f, n, sess.Person); errors.Is(err, bot.ErrNotFound) {
 		s.notFound(w, r)

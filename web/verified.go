@@ -24,8 +24,9 @@ import (
 // entries on every load, and access is decided on every request as before.
 
 const (
-	// keptTimelines bounds the memory: the incidents viewed most recently keep theirs.
-	keptTimelines = 16
+	// keptTimelines bounds the memory (a 100,000-entry timeline and its scans are tens of
+	// MB): the incidents viewed most recently keep theirs, as many as reports are cached.
+	keptTimelines = 8
 	// timelineIdle drops an incident's timeline nobody has looked at for this long.
 	timelineIdle = 10 * time.Minute
 	// fullCheckCoalesce: an on-demand check this soon after the last one reuses it.

@@ -225,3 +225,16 @@ func TestKeptViewsDoNotCrossBetweenPeople(t *testing.T) {
 		s.cmd("alice", ch, "note Payroll fraud scope: two accounts")
 	}
 }
+
+// Asking for a check from scratch is no way around the access policy: someone who may not
+// see the incident gets the same 404 as for one that does not exist.
+func TestFullCheckOnDemandIsRefusedToNonMembers(t *testing.T) {
+	s := newSite(t, "")
+	ch := s.declare("alice", "Mailbox rule exfiltration")
+	s.cmd("alice", ch, "note first look")
+	carol := s.signIn("carol") // in the roster, not in the incident
+	hidden, missing := s.get(carol, "/incidents/INC-1?verify=full"), s.get(carol, "/incidents/INC-99?verify=full")
+	if hidden.StatusCode != http.StatusNotFound || missing.StatusCode != http.StatusNotFound || hidden.body != missing.body {
+		t.Fatalf("non-member: %d, missing: %d (bodies equal: %v)", hidden.StatusCode, missing.StatusCode, hidden.body == missing.body)
+	}
+}
