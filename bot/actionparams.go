@@ -63,8 +63,16 @@ func RedactedParams(names []string) map[string]string {
 // hold them.
 func RunParamsOfEntry(e Entry, d EntryData) (map[string]string, bool) {
 	if old := d.Str("params"); old != "" {
+		// Written before the parameters moved to the text: data holds them, and a
+		// redaction can only mark them redacted in the row (the chain covers data).
 		var p map[string]string
-		return p, json.Unmarshal([]byte(old), &p) == nil
+		if err := json.Unmarshal([]byte(old), &p); err != nil {
+			return nil, false
+		}
+		if e.Redacted {
+			return RedactedParams(ParamNames(p)), true
+		}
+		return p, true
 	}
 	if e.Redacted {
 		return RedactedParams(d.Strs("param_names")), true
