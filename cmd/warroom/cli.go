@@ -32,6 +32,7 @@ type Main struct {
 // options are the common flags.
 type options struct {
 	db        string
+	to        string // migrate: the PostgreSQL database to copy into
 	config    string
 	templates string
 	logFormat string
@@ -78,6 +79,7 @@ Usage: warroom [flags] COMMAND [arguments and flags]
   warroom key                                   the checkpoint public key (ed25519:<base64>)
   warroom stats [--since DATE] [--json]
   warroom backup FILE                           consistent snapshot of the live database
+  warroom migrate --to postgres://…             copy the SQLite database into an empty PostgreSQL one
   warroom web-login NAME                        print a one-time sign-in link to the web view for a roster person
   warroom web-logout NAME                       end every web view session of NAME
   warroom version
@@ -189,6 +191,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.verify(ctx, o, pos)
 	case "backup":
 		return m.backup(ctx, o, pos)
+	case "migrate":
+		return m.migrate(ctx, o, pos)
 	case "report":
 		return m.report(ctx, o, pos)
 	case "stats":

@@ -91,3 +91,45 @@ func TestPostgresSecondRunRefused(t *testing.T) {
 		t.Fatalf("the refused run changed the database: %d incidents, %v", n, err)
 	}
 }
+
+// migrate copies a SQLite database into PostgreSQL with chains and checkpoints intact:
+// verify --all passes on both, the exported timelines and incidents are the same, and a
+// second migrate into the now non-empty database is refused.
+func TestMigrateToPostgresKeepsChainsAndCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	lite, key := filepath.Join(dir, "w.db"), filepath.Join(dir, "warroom.key")
+	pg := pgtest.DB(t)
+	env := map[string]string{"USER": "alice"}
+	if code, out, errOut := runCLI(t, fullSession(), env, "run", "--db", lite, "--key", key); code != 0 {
+		t.Fatalf("run: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", nil, "migrate", "--db", lite); code == 0 || !strings.Contains(errOut, "--to") {
+		t.Fatalf("migrate without --to: %d %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "", nil, "migrate", "--db", lite, "--to", pg)
+	if code != 0 || !strings.Contains(out, "all 1 incidents verify") {
+		t.Fatalf("migrate: %d %s %s", code, out, errOut)
+	}
+	for _, db := range []string{lite, pg} {
+		if code, out, errOut := runCLI(t, "", nil, "verify", "--all", "--db", db, "--key", key); code != 0 {
+			t.Fatalf("verify --all on %s: %d %s %s", db, code, out, errOut)
+		}
+	}
+	for _, args := range [][]string{{"timeline", "INC-1", "--json"}, {"incidents", "--all", "--json"}, {"export", "INC-1", "--key", key}} {
+		_, a, _ := runCLI(t, "", nil, append(args, "--db", lite)...)
+		_, b, _ := runCLI(t, "", nil, append(args, "--db", pg)...)
+		if a == "" || a != b {
+			t.Fatalf("%v differs between SQLite and its PostgreSQL copy:\n%s\n---\n%s", args, a, b)
+		}
+	}
+	_, exported, _ := runCLI(t, "", nil, "export", "INC-1", "--key", key, "--db", pg)
+	var doc struct {
+		Checkpoints []json.RawMessage `json:"checkpoints"`
+	}
+	if err := json.Unmarshal([]byte(exported), &doc); err != nil || len(doc.Checkpoints) < 2 {
+		t.Fatalf("the copy's export holds %d checkpoints (%v); the session signed one per phase change and at close", len(doc.Checkpoints), err)
+	}
+	if code, _, errOut := runCLI(t, "", nil, "migrate", "--db", lite, "--to", pg); code == 0 || !strings.Contains(errOut, "not empty") {
+		t.Fatalf("a second migrate: %d %s", code, errOut)
+	}
+}
