@@ -61,7 +61,7 @@ type Config struct {
 }
 
 // DefaultReactions are the emoji the engine acts on.
-var DefaultReactions = []string{"rotating_light", "pushpin", "white_check_mark", "receipt"}
+var DefaultReactions = []string{"rotating_light", "pushpin", "white_check_mark", "receipt", "x"}
 
 // Adapter is the Slack platform. Create it with New, call Start, then Run.
 type Adapter struct {
