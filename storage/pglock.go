@@ -40,14 +40,20 @@ func (db *DB) TryRunLock(ctx context.Context) (*RunLock, error) {
 	if !db.pg {
 		return nil, errors.New("the run lock is PostgreSQL's; SQLite is locked by its lock file")
 	}
+	return db.tryLock(ctx, pgRunLock, "run lock")
+}
+
+// tryLock takes the session advisory lock key on a new connection of its own, without
+// waiting (ErrRunLockHeld when another session holds it).
+func (db *DB) tryLock(ctx context.Context, key int64, what string) (*RunLock, error) {
 	conn, err := pgx.ConnectConfig(ctx, db.pgcfg.Copy())
 	if err != nil {
-		return nil, fmt.Errorf("database %s: run lock: %w", db.path, err)
+		return nil, fmt.Errorf("database %s: %s: %w", db.path, what, err)
 	}
 	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, pgRunLock).Scan(&ok); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok); err != nil {
 		conn.Close(ctx)
-		return nil, fmt.Errorf("database %s: run lock: %w", db.path, err)
+		return nil, fmt.Errorf("database %s: %s: %w", db.path, what, err)
 	}
 	if !ok {
 		conn.Close(ctx)
