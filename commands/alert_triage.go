@@ -18,6 +18,7 @@ const (
 )
 
 func registerAlerts(e *Engine) {
+	e.alertQ = newAlertQueue()
 	e.buttons[actionAlertDeclare] = declareFromTriage
 	e.buttons[actionAlertDismiss] = dismissTriage
 }

@@ -1,13 +1,9 @@
 package commands
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/alert"
@@ -25,70 +21,11 @@ import (
 // `resolved` is recorded and shown, never closes anything. The answer is returned only
 // after the transaction committed, so a 202 means the alert is in the database.
 
-// IngestAlert records one alert and returns what became of it.
-func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, error) {
-	start := time.Now()
-	var res alert.Result
-	var c *call
-	outcome := "error"
-	defer func() {
-		if e.hooks.Observe != nil {
-			e.hooks.Observe("alert "+a.Source, outcome, time.Since(start))
-		}
-	}()
-	err := e.store.Update(ctx, func(tx Tx) error {
-		c = &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(a.Source)}
-		res = alert.Result{}
-		if a.DeliveryID != "" {
-			prev, err := tx.AlertDelivery(a.Source, a.DeliveryID)
-			if err == nil {
-				if err := json.Unmarshal([]byte(prev), &res); err != nil {
-					return err
-				}
-				res.New, res.Replayed = false, true
-				return nil
-			}
-			if !isNotFound(err) {
-				return err
-			}
-		}
-		r, err := c.ingestAlert(a)
-		if err != nil {
-			return err
-		}
-		res = r
-		if a.DeliveryID != "" {
-			answer, err := json.Marshal(res)
-			if err != nil {
-				return err
-			}
-			if err := tx.RecordAlertDelivery(a.Source, a.DeliveryID, string(answer), c.now); err != nil {
-				return err
-			}
-		}
-		return c.finish()
-	})
-	switch {
-	case err == nil:
-		e.kick()
-		if c.timersChanged && e.hooks.TimersChanged != nil {
-			e.hooks.TimersChanged()
-		}
-		outcome = res.Outcome()
-		return res, nil
-	case isUserError(err):
-		outcome = "refused"
-		return alert.Result{}, &alert.Refused{Reason: err.Error()}
-	}
-	e.log.Error("alert failed", "source", a.Source, "err", err)
-	return alert.Result{}, errors.New(storageProblem(err))
-}
-
 // alertActor is how an alert source is named on the timeline.
 func alertActor(source string) string { return "alerts:" + source }
 
 // ingestAlert joins a's open group or routes it.
-func (c *call) ingestAlert(a alert.Alert) (alert.Result, error) {
+func (c *call) ingestAlert(a alert.Alert, b *alertBatch) (alert.Result, error) {
 	cfg := c.e.cfg.Alerts
 	if a.ObservedAt.IsZero() {
 		a.ObservedAt = c.now
@@ -101,9 +38,9 @@ func (c *call) ingestAlert(a alert.Alert) (alert.Result, error) {
 	if !ok || route.Action == alert.ActionDrop {
 		return alert.Result{Dropped: true}, nil
 	}
-	g, err := c.tx.OpenAlertGroup(a.Source, route.ID(), a.Key, c.now.Add(-cfg.GroupWindow.Std()))
+	g, err := b.openGroup(c, a.Source, route.ID(), a.Key, c.now.Add(-cfg.GroupWindow.Std()))
 	if err == nil {
-		return c.joinGroup(g, a)
+		return c.joinGroup(g, a, b)
 	}
 	if !isNotFound(err) {
 		return alert.Result{}, err
@@ -127,13 +64,14 @@ func (c *call) ingestAlert(a alert.Alert) (alert.Result, error) {
 }
 
 // joinGroup appends a to the group its key already has.
-func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
+func (c *call) joinGroup(g *alert.Group, a alert.Alert, b *alertBatch) (alert.Result, error) {
 	rec := &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}
 	changed := g.Status != a.Status
+	if err := c.tx.InsertAlert(rec); err != nil {
+		return alert.Result{}, err
+	}
+	b.arrived(g, rec)
 	if g.State != alert.StateIncident {
-		if err := c.tx.AddAlert(rec); err != nil {
-			return alert.Result{}, err
-		}
 		if changed && g.State == alert.StateTriage {
 			if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: triageStatusText(g, a)}); err != nil {
 				return alert.Result{}, err
@@ -141,7 +79,7 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
 		}
 		return alert.Result{Triage: alert.TriageID(g.ID)}, nil
 	}
-	inc, err := c.tx.Incident(g.Incident)
+	inc, err := b.incident(c, g.Incident)
 	if err != nil {
 		return alert.Result{}, err
 	}
@@ -151,7 +89,7 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert) (alert.Result, error) {
 	}
 	// A repeat of the same state is on the timeline only; a change is said in the channel.
 	if changed {
-		if err := c.post(bot.Message{Text: alertStatusText(a, g.Count+1)}); err != nil {
+		if err := c.post(bot.Message{Text: alertStatusText(a, g.Count)}); err != nil {
 			return alert.Result{}, err
 		}
 	}

@@ -36,6 +36,7 @@ type Engine struct {
 	platforms []string
 	key       ed25519.PrivateKey
 	webURL    string
+	alertQ    *alertQueue // alerts waiting to be recorded (alert_batch.go)
 }
 
 // Hooks let features outside the core react to engine events inside the same transaction

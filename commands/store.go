@@ -170,10 +170,14 @@ type AlertStore interface {
 	AlertGroups(incident int64) ([]alert.Group, error)
 	DecideAlertGroup(id int64, state string, incident int64, by string, at time.Time) (bool, error)
 	AddAlert(r *alert.Record) error
+	InsertAlert(r *alert.Record) error
+	SaveAlertGroupArrivals(g *alert.Group) error
 	SetAlertSeq(id, seq int64) error
 	Alerts(group int64) ([]alert.Record, error)
 	AlertDelivery(source, id string) (string, error)
 	RecordAlertDelivery(source, id, answer string, at time.Time) error
+	RememberAlertDelivery(source, id, answer string, at time.Time) error
+	ForgetAlertDeliveries(now time.Time) error
 }
 
 // ReportStore: what the lessons-learned report reads beyond the incident itself.

@@ -1,0 +1,262 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/alert"
+)
+
+// Alerts arrive in storms: an outage makes a SIEM or Alertmanager send hundreds of alerts
+// of a few keys at once. Each alert is still committed before it is answered, but alerts
+// that arrive together are recorded in one transaction: the first waiting sender takes every
+// alert queued behind it (up to maxAlertBatch) and runs them one after the other in a single
+// store.Update. Within that transaction an open group, and the incident it is on, are read
+// once, not once per alert, and a group's count and last arrival are written once at the
+// end. Alone, an alert is a batch of one: a quiet source waits for nobody.
+//
+// A batch is all or nothing. If any alert of it fails (a route naming a platform this
+// warroom is not connected to, a storage error), the whole transaction is rolled back and
+// every alert of the batch is run again alone, so each is answered with its own outcome:
+// nobody is told 202 for an alert that was not committed, and one bad alert does not cost
+// the others theirs.
+
+// maxAlertBatch bounds how many alerts share one transaction, so one batch's latency stays
+// small.
+const maxAlertBatch = 64
+
+// alertJob is one alert waiting for its batch.
+type alertJob struct {
+	a     alert.Alert
+	start time.Time
+	res   alert.Result
+	err   error
+	c     *call
+	done  chan struct{}
+}
+
+// alertQueue is the engine's queue of alerts waiting to be recorded.
+type alertQueue struct {
+	mu      sync.Mutex
+	waiting []*alertJob
+	// turn is held by the sender running a batch: one batch at a time, so alerts that
+	// arrive meanwhile gather into the next one.
+	turn chan struct{}
+}
+
+func newAlertQueue() *alertQueue { return &alertQueue{turn: make(chan struct{}, 1)} }
+
+func (q *alertQueue) add(j *alertJob) {
+	q.mu.Lock()
+	q.waiting = append(q.waiting, j)
+	q.mu.Unlock()
+}
+
+// take removes up to maxAlertBatch waiting alerts, oldest first.
+func (q *alertQueue) take() []*alertJob {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := min(len(q.waiting), maxAlertBatch)
+	batch := q.waiting[:n:n]
+	q.waiting = q.waiting[n:]
+	if len(q.waiting) == 0 {
+		q.waiting = nil
+	}
+	return batch
+}
+
+// IngestAlert records one alert and returns what became of it, once it is committed.
+func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return alert.Result{}, err
+	}
+	j := &alertJob{a: a, start: time.Now(), done: make(chan struct{})}
+	q := e.alertQ
+	q.add(j)
+	for {
+		select {
+		case <-j.done:
+			return j.res, j.err
+		case q.turn <- struct{}{}:
+			// Once queued, the alert is recorded or refused whatever ctx does: its sender
+			// may retry, and the delivery id makes that a replay.
+			if batch := q.take(); len(batch) > 0 {
+				e.recordAlerts(batch)
+			}
+			<-q.turn
+		}
+	}
+}
+
+// recordAlerts records a batch in one transaction, or each alone when the batch failed,
+// and answers every alert of it.
+func (e *Engine) recordAlerts(batch []*alertJob) {
+	err := e.store.Update(context.Background(), func(tx Tx) error { return e.ingestBatch(tx, batch) })
+	if err != nil && len(batch) > 1 {
+		for _, j := range batch {
+			e.recordAlerts([]*alertJob{j})
+		}
+		return
+	}
+	if err == nil {
+		e.kick()
+	}
+	for _, j := range batch {
+		e.answerAlert(j, err)
+	}
+}
+
+// answerAlert runs what follows a commit for one alert, counts it and wakes its sender.
+func (e *Engine) answerAlert(j *alertJob, err error) {
+	outcome := "error"
+	switch {
+	case err == nil:
+		c := j.c
+		if e.hooks.Checkpointed != nil {
+			for _, cp := range c.checkpoints {
+				e.hooks.Checkpointed(cp)
+			}
+		}
+		if c.runQueued && e.hooks.ActionQueued != nil {
+			e.hooks.ActionQueued()
+		}
+		if c.timersChanged && e.hooks.TimersChanged != nil {
+			e.hooks.TimersChanged()
+		}
+		outcome = j.res.Outcome()
+	case isUserError(err):
+		outcome = "refused"
+		j.res, j.err = alert.Result{}, &alert.Refused{Reason: err.Error()}
+	default:
+		e.log.Error("alert failed", "source", j.a.Source, "err", err)
+		j.res, j.err = alert.Result{}, errors.New(storageProblem(err))
+	}
+	if e.hooks.Observe != nil {
+		e.hooks.Observe("alert "+j.a.Source, outcome, time.Since(j.start))
+	}
+	close(j.done)
+}
+
+// ingestBatch runs every alert of the batch in tx, in arrival order.
+func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
+	b := &alertBatch{groups: map[groupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{}}
+	var now time.Time
+	for _, j := range batch {
+		c := &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(j.a.Source)}
+		j.c, j.res, now = c, alert.Result{}, c.now
+		res, err := c.ingestDelivery(j.a, b)
+		if err != nil {
+			return err
+		}
+		j.res = res
+	}
+	for _, g := range b.moved {
+		if err := tx.SaveAlertGroupArrivals(g); err != nil {
+			return err
+		}
+	}
+	if b.remembered {
+		return tx.ForgetAlertDeliveries(now)
+	}
+	return nil
+}
+
+// ingestDelivery records a, unless its delivery id was answered before: then the first
+// answer is repeated and nothing changes.
+func (c *call) ingestDelivery(a alert.Alert, b *alertBatch) (alert.Result, error) {
+	var res alert.Result
+	if a.DeliveryID != "" {
+		prev, err := c.tx.AlertDelivery(a.Source, a.DeliveryID)
+		if err == nil {
+			if err := json.Unmarshal([]byte(prev), &res); err != nil {
+				return res, err
+			}
+			res.New, res.Replayed = false, true
+			return res, nil
+		}
+		if !isNotFound(err) {
+			return res, err
+		}
+	}
+	res, err := c.ingestAlert(a, b)
+	if err != nil {
+		return res, err
+	}
+	if a.DeliveryID != "" {
+		answer, err := json.Marshal(res)
+		if err != nil {
+			return res, err
+		}
+		if err := c.tx.RememberAlertDelivery(a.Source, a.DeliveryID, string(answer), c.now); err != nil {
+			return res, err
+		}
+		b.remembered = true
+	}
+	return res, c.finish()
+}
+
+// alertBatch is what the alerts of one transaction share.
+type alertBatch struct {
+	// groups are the open groups looked up so far, by source, route and key; a group is
+	// open for the whole transaction once found (nothing an alert does closes one).
+	groups map[groupKey]*alert.Group
+	// moved are the groups whose count, last arrival and status the batch changed in
+	// memory, written at the end.
+	moved     []*alert.Group
+	incidents map[int64]*bot.Incident
+	// remembered: a delivery id was stored, so old ones are forgotten at the end.
+	remembered bool
+}
+
+type groupKey struct{ source, route, key string }
+
+// openGroup is the open group of source, route and key (ErrNotFound when there is none).
+func (b *alertBatch) openGroup(c *call, source, route, key string, since time.Time) (*alert.Group, error) {
+	k := groupKey{source, route, key}
+	if g, ok := b.groups[k]; ok {
+		return g, nil
+	}
+	g, err := c.tx.OpenAlertGroup(source, route, key, since)
+	if err != nil {
+		return nil, err
+	}
+	b.groups[k] = g
+	return g, nil
+}
+
+// arrived counts rec on its group g in memory, as AddAlert would in the database.
+func (b *alertBatch) arrived(g *alert.Group, rec *alert.Record) {
+	if !containsGroup(b.moved, g) {
+		b.moved = append(b.moved, g)
+	}
+	g.LastAt, g.Count, g.Status = rec.ReceivedAt, g.Count+1, rec.Alert.Status
+	if g.SourceURL == "" {
+		g.SourceURL = rec.Alert.SourceURL
+	}
+}
+
+func containsGroup(gs []*alert.Group, g *alert.Group) bool {
+	for _, x := range gs {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// incident loads incident n once per batch.
+func (b *alertBatch) incident(c *call, n int64) (*bot.Incident, error) {
+	if inc, ok := b.incidents[n]; ok {
+		return inc, nil
+	}
+	inc, err := c.tx.Incident(n)
+	if err != nil {
+		return nil, err
+	}
+	b.incidents[n] = inc
+	return inc, nil
+}
