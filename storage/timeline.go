@@ -27,15 +27,11 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 		return false, err
 	}
 	e.V, e.Salt = 2, hex.EncodeToString(salt)
-	var prevSeq int64
-	var prevHash string
-	// The row lock (PostgreSQL) holds the next append to this incident until this one commits.
-	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`+t.forUpdate(), n).Scan(&prevSeq, &prevHash); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, ErrNotFound
-		}
+	prev, err := t.chainHead(n)
+	if err != nil {
 		return false, err
 	}
+	prevSeq, prevHash := prev.seq, prev.hash
 	e.Incident = bot.FormatID(n)
 	e.Seq = prevSeq + 1
 	if e.OccurredAt.IsZero() {
@@ -59,8 +55,37 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	if added, err := res.RowsAffected(); err != nil || added == 0 {
 		return false, err
 	}
-	_, err = t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, e.Seq, e.Hash, n)
-	return err == nil, err
+	if _, err = t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, e.Seq, e.Hash, n); err != nil {
+		return false, err
+	}
+	if t.heads == nil {
+		t.heads = map[int64]chainHead{}
+	}
+	t.heads[n] = chainHead{e.Seq, e.Hash}
+	return true, nil
+}
+
+type chainHead struct {
+	seq  int64
+	hash string
+}
+
+// chainHead is incident n's recorded head. Only Append moves it, so once this transaction
+// appended to n the head it wrote is still the head: alerts recorded together append to a
+// few incidents many times, and each head is read once.
+func (t *Tx) chainHead(n int64) (chainHead, error) {
+	if h, ok := t.heads[n]; ok {
+		return h, nil
+	}
+	var h chainHead
+	// The row lock (PostgreSQL) holds the next append to this incident until this one commits.
+	if err := t.row(`SELECT head_seq, head_hash FROM incidents WHERE number = ?`+t.forUpdate(), n).Scan(&h.seq, &h.hash); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return h, ErrNotFound
+		}
+		return h, err
+	}
+	return h, nil
 }
 
 // Redact drops the text (and, in version 2, the salt) of entry seq, keeping its digest,

@@ -17,6 +17,9 @@ type Tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	pg  bool
+	// heads are the chain heads this transaction appended (timeline.go): the next Append
+	// to the same incident need not read the head back.
+	heads map[int64]chainHead
 }
 
 // View runs fn in a read transaction on a consistent snapshot.
