@@ -143,7 +143,18 @@ func (e *Engine) answerAlert(j *alertJob, err error) {
 
 // ingestBatch runs every alert of the batch in tx, in arrival order.
 func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
-	b := &alertBatch{groups: map[groupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{}}
+	b := &alertBatch{groups: map[groupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{}, remember: map[alert.Delivery]string{}}
+	var ds []alert.Delivery
+	for _, j := range batch {
+		if j.a.DeliveryID != "" {
+			ds = append(ds, alert.Delivery{Source: j.a.Source, ID: j.a.DeliveryID})
+		}
+	}
+	answered, err := tx.AlertDeliveries(ds)
+	if err != nil {
+		return err
+	}
+	b.answered = answered
 	var now time.Time
 	for _, j := range batch {
 		c := &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(j.a.Source)}
@@ -159,27 +170,28 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 			return err
 		}
 	}
-	if b.remembered {
-		return tx.ForgetAlertDeliveries(now)
+	if len(b.remember) == 0 {
+		return nil
 	}
-	return nil
+	if err := tx.RememberAlertDeliveries(b.remember, now); err != nil {
+		return err
+	}
+	return tx.ForgetAlertDeliveries(now)
 }
 
-// ingestDelivery records a, unless its delivery id was answered before: then the first
-// answer is repeated and nothing changes.
+// ingestDelivery records a, unless its delivery id was answered before (in an earlier
+// transaction or earlier in this batch): then the first answer is repeated and nothing
+// changes.
 func (c *call) ingestDelivery(a alert.Alert, b *alertBatch) (alert.Result, error) {
 	var res alert.Result
+	d := alert.Delivery{Source: a.Source, ID: a.DeliveryID}
 	if a.DeliveryID != "" {
-		prev, err := c.tx.AlertDelivery(a.Source, a.DeliveryID)
-		if err == nil {
+		if prev, ok := b.answered[d]; ok {
 			if err := json.Unmarshal([]byte(prev), &res); err != nil {
 				return res, err
 			}
 			res.New, res.Replayed = false, true
 			return res, nil
-		}
-		if !isNotFound(err) {
-			return res, err
 		}
 	}
 	res, err := c.ingestAlert(a, b)
@@ -191,10 +203,7 @@ func (c *call) ingestDelivery(a alert.Alert, b *alertBatch) (alert.Result, error
 		if err != nil {
 			return res, err
 		}
-		if err := c.tx.RememberAlertDelivery(a.Source, a.DeliveryID, string(answer), c.now); err != nil {
-			return res, err
-		}
-		b.remembered = true
+		b.answered[d], b.remember[d] = string(answer), string(answer)
 	}
 	return res, c.finish()
 }
@@ -208,8 +217,9 @@ type alertBatch struct {
 	// memory, written at the end.
 	moved     []*alert.Group
 	incidents map[int64]*bot.Incident
-	// remembered: a delivery id was stored, so old ones are forgotten at the end.
-	remembered bool
+	// answered are the answers given to the batch's delivery ids, read at the start and
+	// joined by each answer of the batch; remember are those of the batch, stored at the end.
+	answered, remember map[alert.Delivery]string
 }
 
 type groupKey struct{ source, route, key string }

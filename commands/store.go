@@ -176,7 +176,8 @@ type AlertStore interface {
 	Alerts(group int64) ([]alert.Record, error)
 	AlertDelivery(source, id string) (string, error)
 	RecordAlertDelivery(source, id, answer string, at time.Time) error
-	RememberAlertDelivery(source, id, answer string, at time.Time) error
+	AlertDeliveries(ds []alert.Delivery) (map[alert.Delivery]string, error)
+	RememberAlertDeliveries(answers map[alert.Delivery]string, at time.Time) error
 	ForgetAlertDeliveries(now time.Time) error
 }
 

@@ -147,3 +147,35 @@ func TestAlertGroupOnADrillNeverMatches(t *testing.T) {
 		t.Fatalf("a drill's group matched: %v", err)
 	}
 }
+
+// A batch's delivery ids are looked up and remembered in one statement each: the answers
+// come back by source and id (the same id of another source is another delivery), and a
+// remembered id cannot be remembered again.
+func TestAlertDeliveriesInBatches(t *testing.T) {
+	db := openTest(t)
+	update(t, db, func(tx *Tx) error {
+		return tx.RememberAlertDeliveries(map[alert.Delivery]string{
+			{Source: "siem", ID: "msg_1"}: `{"incident":"INC-1","new":true}`,
+			{Source: "siem", ID: "msg_2"}: `{"triage":"TRI-2","new":false}`,
+		}, t0)
+	})
+	var got map[alert.Delivery]string
+	err := db.View(context.Background(), func(tx *Tx) (err error) {
+		got, err = tx.AlertDeliveries([]alert.Delivery{{Source: "siem", ID: "msg_1"}, {Source: "prom", ID: "msg_2"}, {Source: "siem", ID: "msg_2"}, {Source: "siem", ID: "new"}})
+		return err
+	})
+	want := map[alert.Delivery]string{{Source: "siem", ID: "msg_1"}: `{"incident":"INC-1","new":true}`, {Source: "siem", ID: "msg_2"}: `{"triage":"TRI-2","new":false}`}
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("got %v, %v; want %v", got, err, want)
+	}
+	for d, a := range want {
+		if got[d] != a {
+			t.Errorf("%v: %q, want %q", d, got[d], a)
+		}
+	}
+	if err := db.Update(context.Background(), func(tx *Tx) error {
+		return tx.RememberAlertDeliveries(map[alert.Delivery]string{{Source: "siem", ID: "msg_1"}: "{}"}, t0)
+	}); err == nil {
+		t.Fatal("a delivery id was remembered twice")
+	}
+}

@@ -41,3 +41,7 @@ type Record struct {
 	ReceivedAt time.Time
 	Seq        int64 // its timeline entry on the group's incident; 0 before it has one
 }
+
+// Delivery is one delivery id of a source (a Standard Webhooks webhook-id). A second
+// delivery with the id gets the first one's answer and changes nothing.
+type Delivery struct{ Source, ID string }
