@@ -110,6 +110,17 @@ func (t *Tx) DecideAlertGroup(id int64, state string, incident int64, by string,
 // AddAlert stores a received alert in its group and moves the group's last arrival, count
 // and status; it sets r.ID.
 func (t *Tx) AddAlert(r *alert.Record) error {
+	if err := t.InsertAlert(r); err != nil {
+		return err
+	}
+	_, err := t.exec(`UPDATE alert_groups SET last_at = ?, count = count + 1, status = ?,
+		source_url = CASE WHEN source_url = '' THEN ? ELSE source_url END WHERE id = ?`, ts(r.ReceivedAt), r.Alert.Status, r.Alert.SourceURL, r.Group)
+	return err
+}
+
+// InsertAlert stores a received alert's row only, leaving its group as it is (the caller
+// moves the group with SaveAlertGroupArrivals); it sets r.ID.
+func (t *Tx) InsertAlert(r *alert.Record) error {
 	a := r.Alert
 	labels, err := json.Marshal(nonNilMap(a.Labels))
 	if err != nil {
@@ -125,13 +136,17 @@ func (t *Tx) AddAlert(r *alert.Record) error {
 	if r.Seq != 0 {
 		seq = r.Seq
 	}
-	if err := t.row(`INSERT INTO alerts (grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
+	// RETURNING rather than LastInsertId: PostgreSQL has no last insert id.
+	return t.row(`INSERT INTO alerts (grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Group, a.Status, a.Severity, a.Summary, a.Details, string(labels), string(members),
-		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq).Scan(&r.ID); err != nil {
-		return err
-	}
-	_, err = t.exec(`UPDATE alert_groups SET last_at = ?, count = count + 1, status = ?,
-		source_url = CASE WHEN source_url = '' THEN ? ELSE source_url END WHERE id = ?`, ts(r.ReceivedAt), a.Status, a.SourceURL, r.Group)
+		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq).Scan(&r.ID)
+}
+
+// SaveAlertGroupArrivals writes a group's last arrival, count, status and source link as g
+// holds them: several alerts of one group that arrived together are counted with one write.
+func (t *Tx) SaveAlertGroupArrivals(g *alert.Group) error {
+	_, err := t.exec(`UPDATE alert_groups SET last_at = ?, count = ?, status = ?, source_url = ? WHERE id = ?`,
+		ts(g.LastAt), g.Count, g.Status, g.SourceURL, g.ID)
 	return err
 }
 
