@@ -51,7 +51,7 @@ func main() {
 	peerDir := flag.String("peer", "bench/peer", "the Bolt-JS peer's directory (its node_modules installed by npm ci)")
 	pacedRate := flag.Int("paced-rate", 1000, "commands/s of the side-by-side tail-latency measurement")
 	offered := flag.Int("offered", 20000, "commands/s offered in the side-by-side saturation measurement")
-	only := flag.String("only", "versus,slack,ingest,alerts,report,idle,web", "which measurements to run (comma-separated)")
+	only := flag.String("only", "versus,slack,ingest,close,alerts,report,idle,web", "which measurements to run (comma-separated)")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
@@ -91,6 +91,9 @@ func main() {
 	}
 	if want("ingest") {
 		add(benchIngest(dir, *pins)...)
+	}
+	if want("close") {
+		add(benchClose(dir, 100000)...)
 	}
 	if want("alerts") {
 		add(benchAlerts(dir, *alertN)...)
