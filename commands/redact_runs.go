@@ -40,6 +40,17 @@ func (c *call) redactionScope(e bot.Entry) (bot.Scrubbed, []int64, []int64, erro
 			}
 			runs = append(runs, k)
 			secrets = append(secrets, bot.RunSecrets(r.Params)...)
+			// The call's and the answer's SHA-256 are of bytes built from the parameters: a
+			// hash of a templated address can be reversed by trying every address.
+			hashed, err := c.runHashEntries(k)
+			if err != nil {
+				return total, nil, nil, err
+			}
+			for _, seq := range hashed {
+				if !slices.Contains(seqs, seq) {
+					seqs = append(seqs, seq)
+				}
+			}
 		}
 		pending = nil
 		if len(secrets) == 0 {
@@ -82,6 +93,23 @@ func requestOfRun(e bot.Entry) (int64, bool) {
 		return 0, false
 	}
 	return d.Int("run"), d.Int("run") > 0
+}
+
+// runHashEntries are the unredacted entries of run k that record a hash of what was sent or
+// answered (the call, the drill, the result).
+func (c *call) runHashEntries(k int64) ([]int64, error) {
+	var out []int64
+	err := c.tx.EachEntryOfKind(c.inc.Number, []string{bot.KindAction}, func(e bot.Entry) error {
+		d, err := bot.DecodeData(e.Data)
+		if err != nil || e.Redacted || d.Int("run") != k {
+			return nil
+		}
+		if ev := d.Str("event"); ev == "call" || ev == "drill" || ev == "result" {
+			out = append(out, e.Seq)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // runRequestEntry finds the request entry of run k (`redact run <k> <reason>`).
