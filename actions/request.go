@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"text/template"
 	"time"
@@ -126,7 +127,7 @@ func Do(ctx context.Context, c *http.Client, r Request, id string, s Signer, now
 	s.SetHeaders(req.Header, id, now, r.Body)
 	resp, err := c.Do(req)
 	if err != nil {
-		return Result{Err: err}
+		return Result{Err: withoutURL(err)}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
@@ -138,4 +139,15 @@ func Do(ctx context.Context, c *http.Client, r Request, id string, s Signer, now
 		head = head[:500]
 	}
 	return Result{Status: resp.StatusCode, BodySHA: sha(b), Head: strings.ToValidUTF8(string(head), "�")}
+}
+
+// withoutURL drops the URL Go's HTTP client puts in its errors: it may be built from the
+// run's parameters, and the error is logged (where a redaction cannot reach) and posted.
+// The call's entry already names the URL.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
 }
