@@ -117,28 +117,67 @@ func benchSlack(bin, dir string, notes, decls int) []figure {
 	return figs
 }
 
-// channelsReady waits (up to a minute) until each named channel exists in the fake and
-// returns the times from each send, and how many never appeared.
-func channelsReady(fake *slackfake.Server, sent map[string]time.Time) ([]time.Duration, int) {
-	var ready []time.Duration
+// channelWatch records when each declared channel first exists in the fake, polling every
+// 2 ms while declarations are still being sent, so a channel is timed when it appears, not
+// when the sending ends.
+type channelWatch struct {
+	mu    sync.Mutex
+	sent  map[string]time.Time
+	ready []time.Duration
+}
+
+func (w *channelWatch) add(name string, at time.Time) {
+	w.mu.Lock()
+	w.sent[name] = at
+	w.mu.Unlock()
+}
+
+// poll looks once and returns how many are still awaited.
+func (w *channelWatch) poll(fake *slackfake.Server) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for name, at := range w.sent {
+		if _, ok := fake.ChannelByName(name); ok {
+			w.ready = append(w.ready, time.Since(at))
+			delete(w.sent, name)
+		}
+	}
+	return len(w.sent)
+}
+
+// watch polls until stop is closed and then until nothing is awaited (up to a minute).
+func (w *channelWatch) watch(fake *slackfake.Server, stop <-chan struct{}) {
 	deadline := time.Now().Add(60 * time.Second)
-	for len(sent) > 0 && time.Now().Before(deadline) {
-		for name, at := range sent {
-			if _, ok := fake.ChannelByName(name); ok {
-				ready = append(ready, time.Since(at))
-				delete(sent, name)
+	for {
+		left := w.poll(fake)
+		select {
+		case <-stop:
+			if left == 0 || time.Now().After(deadline) {
+				return
 			}
+		default:
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return ready, len(sent)
+}
+
+// channelsReady waits (up to a minute) until each named channel exists in the fake and
+// returns the times from each send, and how many never appeared.
+func channelsReady(fake *slackfake.Server, sent map[string]time.Time) ([]time.Duration, int) {
+	w := &channelWatch{sent: sent}
+	stop := make(chan struct{})
+	close(stop)
+	w.watch(fake, stop)
+	return w.ready, len(w.sent)
 }
 
 // pacedDeclarations declares incidents open-loop at rate for dur and returns the time from
 // each send until its channel existed in the fake, and how many never appeared (or failed).
 func pacedDeclarations(fake *slackfake.Server, sender *slackfake.HTTPSender, general, user string, rate int, dur time.Duration, tag string) ([]time.Duration, int) {
-	var mu sync.Mutex
-	sent := map[string]time.Time{}
+	w := &channelWatch{sent: map[string]time.Time{}}
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() { w.watch(fake, stop); close(watched) }()
 	res := openLoop(rate, dur, false, 10*time.Second, func(i int) bool {
 		start := time.Now()
 		r, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: fmt.Sprintf("declare Paced %s %d sev3", tag, i), ChannelID: general, UserID: user})
@@ -149,15 +188,12 @@ func pacedDeclarations(fake *slackfake.Server, sender *slackfake.HTTPSender, gen
 		if m == nil {
 			return false
 		}
-		mu.Lock()
-		sent[string(m[1])] = start
-		mu.Unlock()
+		w.add(string(m[1]), start)
 		return true
 	})
-	// Watch while they are created: a channel found late would count its wait for the
-	// watcher, so the watch starts as soon as the sends are done (each send acks first).
-	ready, missing := channelsReady(fake, sent)
-	return ready, missing + res.failed
+	close(stop)
+	<-watched
+	return w.ready, len(w.sent) + res.failed
 }
 
 // benchSlackPins reacts 📌 to n human messages through the HTTP Events API and returns the
