@@ -174,8 +174,6 @@ type AlertStore interface {
 	SaveAlertGroupArrivals(g *alert.Group) error
 	SetAlertSeq(id, seq int64) error
 	Alerts(group int64) ([]alert.Record, error)
-	AlertDelivery(source, id string) (string, error)
-	RecordAlertDelivery(source, id, answer string, at time.Time) error
 	AlertDeliveries(ds []alert.Delivery) (map[alert.Delivery]string, error)
 	RememberAlertDeliveries(answers map[alert.Delivery]string, at time.Time) error
 	ForgetAlertDeliveries(now time.Time) error

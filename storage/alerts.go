@@ -186,26 +186,6 @@ func (t *Tx) Alerts(group int64) ([]alert.Record, error) {
 	return out, rows.Err()
 }
 
-// AlertDelivery returns the answer given to an earlier delivery with this id;
-// ErrNotFound for a new one.
-func (t *Tx) AlertDelivery(source, id string) (string, error) {
-	var answer string
-	err := t.row(`SELECT answer FROM alert_deliveries WHERE source = ? AND delivery_id = ?`, source, id).Scan(&answer)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
-	return answer, err
-}
-
-// RecordAlertDelivery remembers a delivery id and its answer, and forgets ids older than
-// DeliveryRetention.
-func (t *Tx) RecordAlertDelivery(source, id, answer string, at time.Time) error {
-	if _, err := t.exec(`INSERT INTO alert_deliveries (source, delivery_id, at, answer) VALUES (?, ?, ?, ?)`, source, id, ts(at), answer); err != nil {
-		return err
-	}
-	return t.ForgetAlertDeliveries(at)
-}
-
 // AlertDeliveries returns the answers given to earlier deliveries among ds, in one query for
 // a batch of alerts (the list is one JSON parameter, so the statement stays one prepared
 // statement whatever the batch's size).

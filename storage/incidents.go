@@ -97,7 +97,12 @@ func (t *Tx) Incidents(all bool) ([]bot.Incident, error) {
 	if !all {
 		q += ` WHERE status = 'open'`
 	}
-	rows, err := t.query(q + ` ORDER BY number`)
+	return t.incidents(q + ` ORDER BY number`)
+}
+
+// incidents runs a query of incident rows (incidentColumns).
+func (t *Tx) incidents(q string, args ...any) ([]bot.Incident, error) {
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -124,20 +129,7 @@ func (t *Tx) OpenIncidentsOn(platform, person string, limit int) ([]bot.Incident
 		q += ` AND EXISTS (SELECT 1 FROM members m WHERE m.incident = incidents.number AND m.person = ?)`
 		args = append(args, person)
 	}
-	rows, err := t.query(q+` ORDER BY number DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Incident
-	for rows.Next() {
-		i, err := scanIncident(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *i)
-	}
-	return out, rows.Err()
+	return t.incidents(q+` ORDER BY number DESC LIMIT ?`, append(args, limit)...)
 }
 
 // IncidentsSince lists every incident declared at or after since (all when zero).
