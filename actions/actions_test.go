@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 func TestValidateByType(t *testing.T) {
@@ -46,7 +46,7 @@ func TestValidateByType(t *testing.T) {
 	}
 }
 
-var blockIP = bot.Action{Params: map[string]string{"ip": "ip", "reason": "text"}, ParamOrder: []string{"ip", "reason"}}
+var blockIP = config.Action{Params: map[string]string{"ip": "ip", "reason": "text"}, ParamOrder: []string{"ip", "reason"}}
 
 func TestParseParams(t *testing.T) {
 	p, err := ParseParams("block-ip", blockIP, "203.0.113.7 reason=beacon")
@@ -89,7 +89,7 @@ func TestLastTextParamTakesTheRestOfTheLine(t *testing.T) {
 	if err != nil || p["reason"] != "two words" {
 		t.Fatalf("ip named, reason positional: %q %v", p, err)
 	}
-	notLast := bot.Action{Params: map[string]string{"note": "text", "ip": "ip"}, ParamOrder: []string{"note", "ip"}}
+	notLast := config.Action{Params: map[string]string{"note": "text", "ip": "ip"}, ParamOrder: []string{"note", "ip"}}
 	if _, err := ParseParams("tag", notLast, "two words 203.0.113.7"); err == nil || !strings.Contains(err.Error(), `ip: "words" is not an IP address`) {
 		t.Fatalf("text not last takes one word: %v", err)
 	}
@@ -97,9 +97,9 @@ func TestLastTextParamTakesTheRestOfTheLine(t *testing.T) {
 
 // A parameter cannot break out of the JSON body or move the URL outside the allowlist.
 func TestRenderEscapesAndRechecksTheURL(t *testing.T) {
-	a := bot.Action{Request: bot.ActionRequest{Method: "POST", URL: "https://soar.example/hooks/{{.Params.path}}",
+	a := config.Action{Request: config.ActionRequest{Method: "POST", URL: "https://soar.example/hooks/{{.Params.path}}",
 		Body: `{"reason": {{json .Params.reason}}, "incident": {{json .Incident}}}`, Headers: map[string]string{"X-Incident": "{{.Incident}}"}}}
-	eg := bot.Egress{AllowURLs: []string{"https://soar.example/hooks/"}}
+	eg := config.Egress{AllowURLs: []string{"https://soar.example/hooks/"}}
 	r, err := Render(a, eg, TemplateData{Params: map[string]string{"path": "block", "reason": `x", "admin": true, "y": "`}, Incident: "INC-7"})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,7 @@ func FuzzValidate(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, typ := range bot.ParamTypes {
+		for _, typ := range config.ParamTypes {
 			v, err := Validate(typ, s)
 			if err != nil {
 				continue

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 var (
@@ -98,7 +98,7 @@ func Validate(typ, value string) (string, error) {
 // in the order, given positionally, takes the rest of the line ("<ip> <reason:text>" reads
 // "203.0.113.7 beacon to a known C2" as one reason). Every parameter is required; each is
 // validated by its type, and nothing is returned unless all are valid.
-func ParseParams(name string, a bot.Action, line string) (map[string]string, error) {
+func ParseParams(name string, a config.Action, line string) (map[string]string, error) {
 	out := map[string]string{}
 	pos := 0
 	for rest := strings.TrimSpace(line); rest != ""; {
@@ -137,7 +137,7 @@ func ParseParams(name string, a bot.Action, line string) (map[string]string, err
 
 // restHint says how to give several words to a text parameter that takes the rest of the
 // line, for the refusal of one word too many.
-func restHint(a bot.Action) string {
+func restHint(a config.Action) string {
 	if n := len(a.ParamOrder); n > 0 && a.Params[a.ParamOrder[n-1]] == "text" {
 		return fmt.Sprintf(" (%s takes the rest of the line when given last, without %s=)", a.ParamOrder[n-1], a.ParamOrder[n-1])
 	}
@@ -145,7 +145,7 @@ func restHint(a bot.Action) string {
 }
 
 // Usage is an action's parameters as help shows them: "<ip:ip> <reason:text>".
-func Usage(a bot.Action) string {
+func Usage(a config.Action) string {
 	var parts []string
 	for _, p := range a.ParamOrder {
 		parts = append(parts, "<"+p+":"+a.Params[p]+">")

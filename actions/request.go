@@ -14,7 +14,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // TemplateData is what an action's templates see.
@@ -45,7 +45,7 @@ func sha(b []byte) string {
 }
 
 func render(name, text string, d TemplateData) (string, error) {
-	t, err := template.New(name).Funcs(bot.TemplateFuncs).Option("missingkey=error").Parse(text)
+	t, err := template.New(name).Funcs(config.TemplateFuncs).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return "", err
 	}
@@ -58,7 +58,7 @@ func render(name, text string, d TemplateData) (string, error) {
 
 // Render builds the call of action a. The rendered URL is checked against the egress
 // allowlist again: a parameter must not be able to move it elsewhere.
-func Render(a bot.Action, egress bot.Egress, d TemplateData) (Request, error) {
+func Render(a config.Action, egress config.Egress, d TemplateData) (Request, error) {
 	r := Request{Method: a.Request.Method, Headers: map[string]string{}}
 	var err error
 	if r.URL, err = render("url", a.Request.URL, d); err != nil {

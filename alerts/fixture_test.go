@@ -20,6 +20,7 @@ import (
 	"github.com/warroom/warroom/alerts"
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/stdwebhook"
 	"github.com/warroom/warroom/storage"
 )
@@ -98,7 +99,7 @@ func (f *fixture) start() {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	cfg, err := bot.ParseConfig("test.yaml", []byte(fmt.Sprintf(fixtureConfig, f.burst)))
+	cfg, err := config.ParseConfig("test.yaml", []byte(fmt.Sprintf(fixtureConfig, f.burst)))
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/stdwebhook"
 )
 

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/storage"
 )
 

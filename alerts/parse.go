@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/alerts/alert"
 )
 
 // Limits on what one alert may carry (the body as a whole is capped at MaxBody).

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/alerts/alert"
 )
 
 func TestParseGeneric(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/warroom/warroom/alerts"
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // A bearer token must be at least 16 characters, but a Standard Webhooks secret of one
@@ -15,7 +15,7 @@ import (
 // (all of id, timestamp, body and signature travel together), after which the attacker
 // signs anything. The Standard Webhooks spec asks for 24–64 random bytes.
 func TestSecShortSigningSecretsAreRefused(t *testing.T) {
-	cfg, err := bot.ParseConfig("test.yaml", []byte(fmt.Sprintf(fixtureConfig, 10)))
+	cfg, err := config.ParseConfig("test.yaml", []byte(fmt.Sprintf(fixtureConfig, 10)))
 	if err != nil {
 		t.Fatal(err)
 	}

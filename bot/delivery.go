@@ -1,9 +1,6 @@
 package bot
 
-import (
-	"context"
-	"strconv"
-)
+import "context"
 
 // Exactly once when an answer is lost. A platform may apply a call and lose its answer (a
 // timeout, a 5xx from a proxy, a dropped connection); the deliverer then cannot tell whether
@@ -34,9 +31,4 @@ func WithDelivery(ctx context.Context, d Delivery) context.Context {
 func DeliveryFrom(ctx context.Context) Delivery {
 	d, _ := ctx.Value(deliveryKey{}).(Delivery)
 	return d
-}
-
-// deliveryFor is the Delivery of one attempt at o.
-func deliveryFor(o Outbound, inherited bool) Delivery {
-	return Delivery{Key: strconv.FormatInt(o.ID, 10), MaybeDone: o.Attempts > 0 || inherited}
 }

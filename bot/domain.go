@@ -1,6 +1,8 @@
-// Package bot is warroom's platform-neutral heart: the domain types (incidents, phases, roles,
-// timeline entries), the small Platform contract every chat adapter satisfies, the events that
-// come in from chat, and the durable outbox that delivers what the bot says.
+// Package bot is warroom's domain, a leaf that imports no third-party module: the types
+// (incidents, phases, roles, timeline entries and their structured data, the hash chain and
+// checkpoints), the small Platform contract every chat adapter satisfies, the events that come
+// in from chat, and the shape of what the bot queues to say (Outbound). What acts on these
+// lives beside it: config/ reads the YAML, outbox/ delivers, timers/ fires, commands/ decides.
 package bot
 
 import (
@@ -177,6 +179,12 @@ const (
 	KindPin       = "pin"
 	KindChannel   = "channel"
 	KindAlert     = "alert" // an alert received from a configured source (issue 15)
+	// KindPlaybook records a playbook applied to an incident: its name and version
+	// (config.PlaybookVersion), and what it added.
+	KindPlaybook = "playbook"
+	// KindAction is a response action's entry: requested, approved, denied, expired, called,
+	// result, failed, drill (docs/playbooks.md).
+	KindAction = "action"
 )
 
 // Lesson kinds for /incident lesson.

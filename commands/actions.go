@@ -8,6 +8,7 @@ import (
 
 	"github.com/warroom/warroom/actions"
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // Response actions (docs/playbooks.md): the engine decides and records — who may run,
@@ -43,7 +44,7 @@ var verbActions = &Verb{
 	},
 }
 
-func actionLine(name string, a bot.Action) string {
+func actionLine(name string, a config.Action) string {
 	line := fmt.Sprintf("• %s %s — %s", name, actions.Usage(a), a.Describe)
 	if ap := a.Approval; ap != nil {
 		line += fmt.Sprintf(" (approval: %d of %s", ap.Quorum, strings.Join(ap.Roles, "/"))
@@ -236,7 +237,7 @@ func approversText(a []string) string {
 }
 
 // templateData is what the action's templates see of a run.
-func (c *call) templateData(r bot.Run, a bot.Action) actions.TemplateData {
+func (c *call) templateData(r bot.Run, a config.Action) actions.TemplateData {
 	title := c.inc.Title
 	if c.e.cfg.Channels.Naming == "codename" && !a.ExposeTitle {
 		title = ""

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 )
 
 // Alerts arrive in storms: an outage makes a SIEM or Alertmanager send hundreds of alerts

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 )
 
 // What alerts look like on the timeline and in chat. Alert text comes from outside, so what

@@ -3,8 +3,8 @@ package commands
 import (
 	"strconv"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 )
 
 // Triage: an alert routed to `triage` is posted in the route's channel with [Declare] and

@@ -5,8 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/config"
 )
 
 // Alerts in (issue 15). An alert arrives from the HTTP endpoint (package alerts), already
@@ -141,7 +142,7 @@ func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record) error {
 }
 
 // alertSeverity is the route's severity, else the alert's, else the default.
-func alertSeverity(cfg *bot.Config, route alert.Route, own int) int {
+func alertSeverity(cfg *config.Config, route alert.Route, own int) int {
 	switch {
 	case route.Severity != 0:
 		return route.Severity

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 var verbApprove = &Verb{
@@ -75,7 +76,7 @@ func pressDecide(c *call, action, value string, approve bool) error {
 // mayApprove says why the caller may not decide run r ("" when they may): they must hold
 // one of the approval roles (the acting commander counts as commander; "lead" is a lead),
 // and not be the requester when not_requester says so.
-func (c *call) mayApprove(r bot.Run, ap *bot.Approval) (string, error) {
+func (c *call) mayApprove(r bot.Run, ap *config.Approval) (string, error) {
 	if ap.NotRequester && c.who == r.Requester {
 		return fmt.Sprintf("%s asked for run %d, and %s must be approved by someone else.", c.who, r.N, r.Action), nil
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // cardAndTopic renders the pinned incident card and the channel topic from current state.
@@ -29,7 +30,7 @@ func (c *call) cardAndTopic() (card, topic string, err error) {
 	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + factCardLines(facts) + c.playbookCardLine() + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
 }
 
-func sevLabel(cfg *bot.Config, sev int) string {
+func sevLabel(cfg *config.Config, sev int) string {
 	return fmt.Sprintf("sev%d (%s)", sev, cfg.SeverityName(sev))
 }
 
@@ -41,7 +42,7 @@ func commanderLabel(cmdr string, acting bool) string {
 }
 
 // renderCard is a pure function of the incident, so every platform shows the same card.
-func renderCard(cfg *bot.Config, inc *bot.Incident, cmdr string, acting bool, roles map[string]string) string {
+func renderCard(cfg *config.Config, inc *bot.Incident, cmdr string, acting bool, roles map[string]string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s · %s*", inc.ID(), inc.Title)
 	if inc.Drill {
@@ -72,7 +73,7 @@ func renderCard(cfg *bot.Config, inc *bot.Incident, cmdr string, acting bool, ro
 	return b.String()
 }
 
-func renderTopic(cfg *bot.Config, inc *bot.Incident, cmdr string, acting bool) string {
+func renderTopic(cfg *config.Config, inc *bot.Incident, cmdr string, acting bool) string {
 	phase := string(inc.Phase)
 	if !inc.Open() {
 		phase = "closed"

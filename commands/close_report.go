@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 // The close's report, built outside the write transaction. Building the report of a long

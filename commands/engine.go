@@ -16,13 +16,14 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/templates"
 )
 
 // Engine runs commands. It implements bot.Handler.
 type Engine struct {
 	store     Store
-	cfg       *bot.Config
+	cfg       *config.Config
 	tpl       *templates.Set
 	clock     clockwork.Clock
 	log       *slog.Logger
@@ -62,7 +63,7 @@ type Hooks struct {
 // Deps are what the engine needs.
 type Deps struct {
 	Store     Store
-	Config    *bot.Config
+	Config    *config.Config
 	Templates *templates.Set
 	Clock     clockwork.Clock
 	Log       *slog.Logger
@@ -83,7 +84,7 @@ type Deps struct {
 // New builds the engine with every verb.
 func New(d Deps) *Engine {
 	if d.Config == nil {
-		d.Config = bot.DefaultConfig()
+		d.Config = config.DefaultConfig()
 	}
 	if d.Templates == nil {
 		d.Templates = templates.Default()
@@ -128,7 +129,7 @@ func New(d Deps) *Engine {
 func (e *Engine) Verbs() []*Verb { return e.verbs }
 
 // Config is the engine's configuration.
-func (e *Engine) Config() *bot.Config { return e.cfg }
+func (e *Engine) Config() *config.Config { return e.cfg }
 
 // MaxTextLen bounds any text a person gives warroom; longer input is refused rather than
 // silently cut.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // The facts from chat: each verb is one entry with its numbers, enums and times in data and
@@ -97,10 +98,10 @@ func TestTLPDefaultFromConfig(t *testing.T) {
 	h := newHarness(t, withYAML(`tlp: green`))
 	ch := h.declare("alice", "Spam run")
 	wantContains(t, "card", h.cmd("alice", ch, "status"), "Classification: TLP:GREEN")
-	if _, err := bot.ParseConfig("warroom.yaml", []byte("timezone: UTC\ntlp: white\n")); err == nil || !strings.Contains(err.Error(), "warroom.yaml:2: tlp:") {
+	if _, err := config.ParseConfig("warroom.yaml", []byte("timezone: UTC\ntlp: white\n")); err == nil || !strings.Contains(err.Error(), "warroom.yaml:2: tlp:") {
 		t.Errorf("tlp: white: %v", err)
 	}
-	if _, err := bot.ParseConfig("warroom.yaml", []byte("organisation:\n  name: Acme\n  dpo: \"a\\nb\"\n")); err == nil || !strings.Contains(err.Error(), "warroom.yaml:3: organisation.dpo: must be one line") {
+	if _, err := config.ParseConfig("warroom.yaml", []byte("organisation:\n  name: Acme\n  dpo: \"a\\nb\"\n")); err == nil || !strings.Contains(err.Error(), "warroom.yaml:3: organisation.dpo: must be one line") {
 		t.Errorf("multi-line dpo: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // declare: an accepted title is non-empty, trimmed, within MaxTitleLen and does not end in a
@@ -158,11 +159,11 @@ func FuzzParseRoleArgs(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		role, who, err := parseRoleArgs(s, bot.DefaultRoles)
+		role, who, err := parseRoleArgs(s, config.DefaultRoles)
 		if err != nil {
 			return
 		}
-		if !slices.Contains(bot.DefaultRoles, role) || who == "" || strings.ContainsAny(who, " \t\n") {
+		if !slices.Contains(config.DefaultRoles, role) || who == "" || strings.ContainsAny(who, " \t\n") {
 			t.Fatalf("%q → %q %q", s, role, who)
 		}
 	})

@@ -7,7 +7,9 @@ package commands
 import (
 	"context"
 	"fmt"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/testutil"
+	"github.com/warroom/warroom/outbox"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -45,11 +47,11 @@ type harness struct {
 	t     testing.TB
 	ctx   context.Context
 	db    *storage.DB
-	cfg   *bot.Config
+	cfg   *config.Config
 	clock *clockwork.FakeClock
 	eng   *Engine
 	con   *console.Console
-	del   *bot.Deliverer
+	del   *outbox.Deliverer
 	out   *lockedBuffer // everything the console printed
 	mark  int           // how much of out flush has already returned
 	logs  *lockedBuffer // the engine's and deliverer's log
@@ -110,7 +112,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	if hc.roster != "" {
 		roster = hc.roster
 	}
-	cfg, err := bot.ParseConfig("test.yaml", []byte(roster+hc.extraYAML))
+	cfg, err := config.ParseConfig("test.yaml", []byte(roster+hc.extraYAML))
 	if err != nil {
 		db.Close()
 		t.Fatal(err)
@@ -118,7 +120,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	h := &harness{t: t, ctx: ctx, db: db, cfg: cfg, clock: clockwork.NewFakeClockAt(t0), out: &lockedBuffer{}, logs: &lockedBuffer{}}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	h.con = console.New(h.out, h.clock, cfg.Location)
-	h.del = bot.NewDeliverer(db, h.clock, log, h.con)
+	h.del = outbox.NewDeliverer(db, h.clock, log, h.con)
 	var store Store = StoreOf[*storage.Tx](db)
 	if hc.wrap != nil {
 		store = hc.wrap(store)

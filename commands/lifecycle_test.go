@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 func TestDeclare(t *testing.T) {
@@ -180,7 +181,7 @@ func TestDeclareRefusals(t *testing.T) {
 // could split a multi-byte character — invalid UTF-8 for the platform, or (after the outbox's
 // JSON) a U+FFFD in the middle of the topic.
 func TestTopicStaysValidUTF8(t *testing.T) {
-	cfg := bot.DefaultConfig()
+	cfg := config.DefaultConfig()
 	for _, r := range []string{"a", "é", "€", "🔥"} {
 		inc := &bot.Incident{Number: 1, Title: strings.Repeat(r, MaxTitleLen), Severity: 3, Phase: bot.PhaseIdentification, Status: bot.StatusOpen}
 		topic := renderTopic(cfg, inc, "alice", true)

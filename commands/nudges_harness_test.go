@@ -16,12 +16,13 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/timers"
 )
 
 type ngRig struct {
 	t     *testing.T
 	h     *harness
-	sched *bot.Scheduler
+	sched *timers.Scheduler
 
 	mu       sync.Mutex
 	inflight int
@@ -40,7 +41,7 @@ func newNgRig(t *testing.T, opts ...harnessOption) *ngRig {
 // startScheduler starts a scheduler (as warroom run does) on the rig's engine and clock.
 func (r *ngRig) startScheduler() {
 	r.t.Helper()
-	s, err := bot.NewScheduler(r.h.db, r.h.clock, slog.New(slog.NewTextHandler(r.h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), r.firer(r.h.eng))
+	s, err := timers.NewScheduler(r.h.db, r.h.clock, slog.New(slog.NewTextHandler(r.h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), r.firer(r.h.eng))
 	if err != nil {
 		r.t.Fatal(err)
 	}

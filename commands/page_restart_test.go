@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/timers"
 )
 
 // A restart in the middle of an escalation resumes it at the right step, with the real
@@ -30,7 +31,7 @@ func TestRestartMidEscalationResumesOnce(t *testing.T) {
 	r.clock.Advance(15 * time.Minute)
 	r.open()
 	fired := make(chan int64, 16)
-	sched, err := bot.NewScheduler(r.db, r.clock, slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), func(ctx context.Context, id int64) {
+	sched, err := timers.NewScheduler(r.db, r.clock, slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), func(ctx context.Context, id int64) {
 		r.eng.FireTimer(ctx, id)
 		fired <- id
 	})

@@ -3,7 +3,7 @@ package commands
 // The paging tests' rig: a real SQLite database, the engine, the console workspace driven
 // line by line through console.Shell (as `warroom shell` does), the outbox deliverer, and a
 // fake clock whose due timers are fired in due order — deterministically, as the scheduler
-// would (the scheduler itself is exercised in the restart test and bot/timer_test.go).
+// would (the scheduler itself is exercised in the restart test and timers/scheduler_test.go).
 
 import (
 	"bytes"
@@ -19,6 +19,8 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
 )
 
@@ -61,11 +63,11 @@ type pgRig struct {
 	t     testing.TB
 	ctx   context.Context
 	path  string
-	cfg   *bot.Config
+	cfg   *config.Config
 	clock *clockwork.FakeClock
 	db    *storage.DB
 	eng   *Engine
-	del   *bot.Deliverer
+	del   *outbox.Deliverer
 	sh    *console.Shell
 	out   *lockedBuffer
 	mark  int
@@ -77,7 +79,7 @@ func newPgRig(t testing.TB, yaml string) *pgRig {
 	if yaml == "" {
 		yaml = pgConfig
 	}
-	cfg, err := bot.ParseConfig("test.yaml", []byte(yaml))
+	cfg, err := config.ParseConfig("test.yaml", []byte(yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func (r *pgRig) open() {
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	r.db, r.out, r.mark = db, &lockedBuffer{}, 0
 	con := console.New(r.out, r.clock, r.cfg.Location)
-	r.del = bot.NewDeliverer(db, r.clock, log, con)
+	r.del = outbox.NewDeliverer(db, r.clock, log, con)
 	r.eng = New(Deps{Store: StoreOf[*storage.Tx](db), Config: r.cfg, Clock: r.clock, Log: log, Kick: r.del.Kick, Platforms: []string{console.Name}})
 	if err := r.eng.ArmHandoffs(r.ctx); err != nil {
 		r.t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // Playbooks (docs/playbooks.md): applied on declare and whenever the type is set. Applying
@@ -21,7 +22,7 @@ func (c *call) applyPlaybook() error {
 		return nil
 	}
 	pb := c.e.cfg.Playbooks[name]
-	version := bot.PlaybookVersion(pb)
+	version := config.PlaybookVersion(pb)
 	cur, curVersion, err := c.tx.Playbook(c.inc.Number)
 	if err != nil {
 		return err
@@ -92,7 +93,7 @@ func (c *call) applyPlaybook() error {
 // splitPlaybookTasks divides the playbook's tasks (by index) into those added now — no
 // phase, or a phase the incident has already reached — and those added when their phase
 // begins (enterPlaybookPhase).
-func (c *call) splitPlaybookTasks(pb bot.Playbook) (now, later []int) {
+func (c *call) splitPlaybookTasks(pb config.Playbook) (now, later []int) {
 	for i, t := range pb.Tasks {
 		ph, ok := bot.ParsePhase(t.Phase)
 		if t.Phase == "" || !ok || ph.Index() <= c.inc.Phase.Index() {
@@ -107,7 +108,7 @@ func (c *call) splitPlaybookTasks(pb bot.Playbook) (now, later []int) {
 // addPlaybookTask adds one of the playbook's tasks, owned by the holder of its role (the
 // acting commander counts for commander); unassigned while the role is free.
 // Its entry names the playbook, version and task index, so a phase task is added once.
-func (c *call) addPlaybookTask(playbook, version string, index int, t bot.PlaybookTask) (string, error) {
+func (c *call) addPlaybookTask(playbook, version string, index int, t config.PlaybookTask) (string, error) {
 	owner := ""
 	if t.Role != "" {
 		who, err := c.holders(t.Role)
@@ -158,7 +159,7 @@ func (c *call) addPlaybookTask(playbook, version string, index int, t bot.Playbo
 
 // addPlaybookChecklist appends the playbook's exit criteria for phase to the phase's
 // checklist (items already there are kept, and not added twice).
-func (c *call) addPlaybookChecklist(phase bot.Phase, pb bot.Playbook) error {
+func (c *call) addPlaybookChecklist(phase bot.Phase, pb config.Playbook) error {
 	extra := pb.Checklist[string(phase)]
 	if len(extra) == 0 {
 		return nil
@@ -180,10 +181,10 @@ func (c *call) addPlaybookChecklist(phase bot.Phase, pb bot.Playbook) error {
 }
 
 // playbookOf is the playbook applied to the incident, if it is still configured.
-func (c *call) playbookOf(inc *bot.Incident) (string, bot.Playbook, bool, error) {
+func (c *call) playbookOf(inc *bot.Incident) (string, config.Playbook, bool, error) {
 	name, _, err := c.tx.Playbook(inc.Number)
 	if err != nil || name == "" {
-		return "", bot.Playbook{}, false, err
+		return "", config.Playbook{}, false, err
 	}
 	pb, ok := c.e.cfg.Playbooks[name]
 	return name, pb, ok, nil
@@ -200,7 +201,7 @@ func (c *call) enterPlaybookPhase(phase bot.Phase) error {
 	if err := c.addPlaybookChecklist(phase, pb); err != nil {
 		return err
 	}
-	version := bot.PlaybookVersion(pb)
+	version := config.PlaybookVersion(pb)
 	added, err := c.playbookTasksAdded(name, version)
 	if err != nil {
 		return err
@@ -238,7 +239,7 @@ func (c *call) playbookTasksAdded(name, version string) (map[int]bool, error) {
 }
 
 // wantedRoles are the playbook's roles nobody holds yet, in the playbook's order.
-func (c *call) wantedRoles(pb bot.Playbook) []string {
+func (c *call) wantedRoles(pb config.Playbook) []string {
 	current, err := c.tx.CurrentRoles(c.inc.Number)
 	if err != nil {
 		return nil
@@ -265,7 +266,7 @@ func (c *call) roleButtons(roles []string) []bot.Button {
 }
 
 // startPlaybookClocks starts the playbook's regulatory clocks that are not running yet.
-func (c *call) startPlaybookClocks(pb bot.Playbook) error {
+func (c *call) startPlaybookClocks(pb config.Playbook) error {
 	existing, err := c.tx.Clocks(c.inc.Number)
 	if err != nil {
 		return err

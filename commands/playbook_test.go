@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/storage"
 )
 
@@ -43,7 +44,7 @@ func TestPlaybookAppliedWhenTypeIsSet(t *testing.T) {
 	h.flush()
 	r := h.mustSay("alice", ch, "type ransomware", "Playbook ransomware")
 	pb := h.cfg.Playbooks["ransomware"]
-	version := bot.PlaybookVersion(pb)
+	version := config.PlaybookVersion(pb)
 	wantContains(t, "reply", r, version, "2 tasks added")
 	e := h.lastOf(1, bot.KindPlaybook)
 	d, _ := bot.DecodeData(e.Data)
@@ -194,9 +195,9 @@ func TestPlaybookVersionIsItsConfig(t *testing.T) {
 	h := newHarness(t, withYAML(playbookYAML))
 	a := h.cfg.Playbooks["ransomware"]
 	b := a
-	b.Tasks = append([]bot.PlaybookTask(nil), a.Tasks...)
+	b.Tasks = append([]config.PlaybookTask(nil), a.Tasks...)
 	b.Tasks[0].Text = "Isolate the hosts"
-	if bot.PlaybookVersion(a) == bot.PlaybookVersion(b) || bot.PlaybookVersion(a) != bot.PlaybookVersion(h.cfg.Playbooks["ransomware"]) {
+	if config.PlaybookVersion(a) == config.PlaybookVersion(b) || config.PlaybookVersion(a) != config.PlaybookVersion(h.cfg.Playbooks["ransomware"]) {
 		t.Fatal("version does not follow the config")
 	}
 }
@@ -222,10 +223,10 @@ func TestPlaybookRowForgedIsCaughtByVerify(t *testing.T) {
 
 // The regimes a playbook may name (checked at start-up) are the clocks this package starts.
 func TestPlaybookClockRegimesAreTheBuiltInClocks(t *testing.T) {
-	if len(bot.ClockRegimes) != len(regimeRules) {
-		t.Fatalf("bot.ClockRegimes %v vs regimeRules", bot.ClockRegimes)
+	if len(config.ClockRegimes) != len(regimeRules) {
+		t.Fatalf("bot.ClockRegimes %v vs regimeRules", config.ClockRegimes)
 	}
-	for _, r := range bot.ClockRegimes {
+	for _, r := range config.ClockRegimes {
 		if _, ok := regimeRules[r]; !ok {
 			t.Fatalf("%s is no built-in clock", r)
 		}
@@ -251,7 +252,7 @@ func TestPlaybookInReport(t *testing.T) {
 	h.mustSay("alice", ch, "close true-positive restored", "closed")
 	h.flush()
 	md := string(rec.last(t).Data)
-	wantContains(t, "report", md, "applied playbook ransomware (version "+bot.PlaybookVersion(h.cfg.Playbooks["ransomware"])+")")
+	wantContains(t, "report", md, "applied playbook ransomware (version "+config.PlaybookVersion(h.cfg.Playbooks["ransomware"])+")")
 }
 
 // The playbooks docs/playbooks.md offers are a configuration warroom accepts.
@@ -265,7 +266,7 @@ func TestPlaybooksDocParses(t *testing.T) {
 		t.Fatal("no yaml block")
 	}
 	y := strings.SplitN(blocks[1], "```", 2)[0] + strings.SplitN(blocks[2], "```", 2)[0]
-	cfg, err := bot.ParseConfig("playbooks.md", []byte(testRoster+playbookYAML[:strings.Index(playbookYAML, "playbooks:")]+y))
+	cfg, err := config.ParseConfig("playbooks.md", []byte(testRoster+playbookYAML[:strings.Index(playbookYAML, "playbooks:")]+y))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // Who may do what. The table below says, for every verb, button and reaction, who may run
@@ -197,7 +198,7 @@ type Membership interface {
 // MaySee says whether person may see incident n at all — its title, channel, timeline and
 // report: its members and the leads. Chat listings, the "run it in an incident channel"
 // hints and the web view all ask this, and nothing else.
-func MaySee(m Membership, cfg *bot.Config, person string, n int64) (bool, error) {
+func MaySee(m Membership, cfg *config.Config, person string, n int64) (bool, error) {
 	if cfg.IsLead(person) {
 		return true, nil
 	}
@@ -208,7 +209,7 @@ func MaySee(m Membership, cfg *bot.Config, person string, n int64) (bool, error)
 // of MaySee: leads see all, others those they are members of), newest first.
 func SomeVisibleOpen(src interface {
 	OpenIncidentsOn(platform, person string, limit int) ([]bot.Incident, error)
-}, cfg *bot.Config, person, platform string, limit int) ([]bot.Incident, error) {
+}, cfg *config.Config, person, platform string, limit int) ([]bot.Incident, error) {
 	if cfg.IsLead(person) {
 		return src.OpenIncidentsOn(platform, "", limit)
 	}
@@ -217,7 +218,7 @@ func SomeVisibleOpen(src interface {
 
 // TitleOutside is how an incident is named outside its channel (DMs, listings, hints):
 // its title, or with channels.naming: codename only its channel's codename.
-func TitleOutside(cfg *bot.Config, inc *bot.Incident) string {
+func TitleOutside(cfg *config.Config, inc *bot.Incident) string {
 	if cfg.Channels.Naming == "codename" {
 		return inc.ChannelName
 	}

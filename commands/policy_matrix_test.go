@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/actions"
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 	"github.com/warroom/warroom/bot/console"
 )
 

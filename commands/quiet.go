@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // deliverAt is when a reminder naturally due at t goes out: not before the end of a snooze,
@@ -28,7 +29,7 @@ func quietShift(t time.Time, spec string, loc *time.Location) time.Time {
 	if spec == "" || spec == "off" {
 		return t
 	}
-	from, to, err := bot.ParseQuietHours(spec)
+	from, to, err := config.ParseQuietHours(spec)
 	if err != nil || from == to {
 		return t
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 // ReportFormats are the report's formats, the default first, then the regulators'

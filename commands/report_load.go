@@ -5,9 +5,10 @@ import (
 	"errors"
 	"time"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/report"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -47,7 +48,7 @@ type (
 
 // ReportOptions are the report's settings beyond the incident.
 type ReportOptions struct {
-	Config    *bot.Config
+	Config    *config.Config
 	Templates *templates.Set
 	// Generator names the program in the report ("warroom v1.2.0").
 	Generator string
@@ -68,7 +69,7 @@ type ReportOptions struct {
 func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error) {
 	cfg := o.Config
 	if cfg == nil {
-		cfg = bot.DefaultConfig()
+		cfg = config.DefaultConfig()
 	}
 	inc, err := src.Incident(n)
 	if err != nil {
@@ -196,7 +197,7 @@ func verifyForReport(src ReportSource, d *report.Data, tl *ReportTimeline, pub e
 
 // loadRelated lists the linked incidents; a report goes out in its own incident's channel,
 // so another incident is named as it may be outside its channel (TitleOutside).
-func loadRelated(src ReportSource, cfg *bot.Config, d *report.Data) error {
+func loadRelated(src ReportSource, cfg *config.Config, d *report.Data) error {
 	links, err := src.Links(d.Incident.Number)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
 )
@@ -50,7 +51,7 @@ func repHarness(t *testing.T, opts ...harnessOption) (*harness, *repRecorder) {
 	t.Helper()
 	h := newHarness(t, opts...)
 	rec := &repRecorder{Console: h.con}
-	h.del = bot.NewDeliverer(h.db, h.clock, slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), rec)
+	h.del = outbox.NewDeliverer(h.db, h.clock, slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), rec)
 	return h, rec
 }
 

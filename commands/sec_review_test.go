@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/alerts/alert"
 )
 
 // Alert text comes from outside — often from the attacker itself (a phishing mail's

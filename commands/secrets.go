@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/ioc"
 )
 
 // actionRedactEntry is the button offered when keep_secrets let a credential through; its

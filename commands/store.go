@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 )
 
 // Store is the persistence the commands need (commands never import storage or SQLite).

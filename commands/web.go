@@ -2,7 +2,7 @@ package commands
 
 import (
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/webauth"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 // verbWeb sends the caller a one-time sign-in link to the web view. The link goes by

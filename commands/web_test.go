@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 var linkRe = regexp.MustCompile(`https://warroom\.example/login\?token=([A-Za-z0-9_-]{43})`)

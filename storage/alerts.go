@@ -6,7 +6,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/alerts/alert"
 )
 
 // DeliveryRetention is how long a Standard Webhooks id is remembered. A replay is refused

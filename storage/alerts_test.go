@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
 )
 
 func addGroup(t *testing.T, db *DB, g *alert.Group, a alert.Alert, at time.Time) {

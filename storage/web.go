@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/webauth"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 // The web view's sign-in links, sessions and read-in log. Callers pass hashes
-// (bot/webauth), never the tokens themselves.
+// (web/webauth), never the tokens themselves.
 
 // CreateWebToken stores a sign-in link's hash for person, valid until expires. Links that
 // expired more than a day ago are dropped at the same time, so the table stays small.

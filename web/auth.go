@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/webauth"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 // Sign-in is by a one-time link (webauth): opening it shows a button, and only the POST

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 func sessionCookie(t *testing.T, resp response) *http.Cookie {

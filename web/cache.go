@@ -6,7 +6,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 // Building the incident page's report scans the whole timeline (indicators, facts, TLP

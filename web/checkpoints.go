@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 // The integrity section shows the timeline's signed checkpoints (docs/chain.md): for each,

@@ -7,9 +7,9 @@ import (
 	"strconv"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/export"
+	"github.com/warroom/warroom/report"
 )
 
 // downloads are the files under /incidents/INC-n/: the report (as `warroom report`

@@ -8,7 +8,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/testutil"
+	"github.com/warroom/warroom/outbox"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,10 +28,10 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/web"
+	"github.com/warroom/warroom/web/webauth"
 	"github.com/warroom/warroom/web/webstore"
 )
 
@@ -51,10 +53,10 @@ type site struct {
 	t     testing.TB
 	ctx   context.Context
 	db    *storage.DB
-	cfg   *bot.Config
+	cfg   *config.Config
 	clock *clockwork.FakeClock
 	eng   *commands.Engine
-	del   *bot.Deliverer
+	del   *outbox.Deliverer
 	out   *lockedBuffer
 	logs  *lockedBuffer
 	srv   *web.Server
@@ -70,14 +72,14 @@ func newSite(t testing.TB, extraYAML string) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cfg, err := bot.ParseConfig("test.yaml", []byte(roster+extraYAML))
+	cfg, err := config.ParseConfig("test.yaml", []byte(roster+extraYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &site{t: t, ctx: ctx, db: db, cfg: cfg, clock: clockwork.NewFakeClockAt(t0), out: &lockedBuffer{}, logs: &lockedBuffer{}}
 	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	con := console.New(s.out, s.clock, cfg.Location)
-	s.del = bot.NewDeliverer(db, s.clock, log, con)
+	s.del = outbox.NewDeliverer(db, s.clock, log, con)
 	s.http = httptest.NewUnstartedServer(nil)
 	base := "http://" + s.http.Listener.Addr().String()
 	pub, key, err := ed25519.GenerateKey(nil)

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/report"
 )
 
 // incidentView is the incident page: the report's content, as of now, with the timeline

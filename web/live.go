@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 // Live updates: the incident page opens /incidents/INC-n/events (Server-Sent Events) and

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/report"
 )
 
 // errHidden is how an incident the person may not see is treated: as one that does not

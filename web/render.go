@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 //go:embed assets/pages/*.html

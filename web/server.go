@@ -18,14 +18,14 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/templates"
 )
 
 // Options configure the web view.
 type Options struct {
 	Store  Store
-	Config *bot.Config
+	Config *config.Config
 	// Templates are the report's layouts (the --templates overrides apply to downloads).
 	Templates *templates.Set
 	// BaseURL is the address people use (--web-url); https makes the cookie Secure.
@@ -61,7 +61,7 @@ type Server struct {
 // New checks the options and builds the server.
 func New(o Options) (*Server, error) {
 	if o.Config == nil {
-		o.Config = bot.DefaultConfig()
+		o.Config = config.DefaultConfig()
 	}
 	if o.Templates == nil {
 		o.Templates = templates.Default()

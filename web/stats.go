@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/report"
 )
 
 // statsView is /stats: the `warroom stats` figures over the incidents the person may

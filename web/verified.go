@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/report"
 )
 
 // The incident page of a long incident was dominated by reading and re-deriving its

@@ -11,7 +11,7 @@ import (
 
 	"github.com/chzyer/readline"
 
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/ioc"
 )
 
 // historyKeep is how many earlier lines a terminal session can recall.

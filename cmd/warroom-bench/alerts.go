@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/alerts"
-	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/stdwebhook"
 	"github.com/warroom/warroom/storage"
 )
@@ -35,7 +35,7 @@ func benchAlerts(dir string, n int) []figure {
 		fatal(err)
 	}
 	defer db.Close()
-	cfg, err := bot.ParseConfig("bench.yaml", []byte(benchAlertsConfig))
+	cfg, err := config.ParseConfig("bench.yaml", []byte(benchAlertsConfig))
 	if err != nil {
 		fatal(err)
 	}

@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/web"
+	"github.com/warroom/warroom/web/webauth"
 	"github.com/warroom/warroom/web/webstore"
 )
 

@@ -10,14 +10,14 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/actions"
-	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/stdwebhook"
 )
 
 // actionSigners reads every action's signing secret from the environment (secret_env),
 // so a missing or malformed secret stops start-up instead of the first call.
-func actionSigners(cfg *bot.Config, getenv func(string) string) (map[string]actions.Signer, error) {
+func actionSigners(cfg *config.Config, getenv func(string) string) (map[string]actions.Signer, error) {
 	names := make([]string, 0, len(cfg.Actions))
 	for n := range cfg.Actions {
 		names = append(names, n)
@@ -58,7 +58,7 @@ func (r *actionRunner) kick() {
 }
 
 // start begins making the calls of approved runs (none configured: nothing runs).
-func (r *actionRunner) start(ctx context.Context, cfg *bot.Config, signers map[string]actions.Signer, engine *commands.Engine, clock clockwork.Clock, log *slog.Logger) {
+func (r *actionRunner) start(ctx context.Context, cfg *config.Config, signers map[string]actions.Signer, engine *commands.Engine, clock clockwork.Clock, log *slog.Logger) {
 	if len(cfg.Actions) == 0 {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/metrics"
+	"github.com/warroom/warroom/metrics"
 	"github.com/warroom/warroom/storage"
 )
 

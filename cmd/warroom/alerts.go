@@ -10,13 +10,13 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/alerts"
-	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 )
 
 // startAlerts registers POST /hooks/alerts/<source> on mux when alerts.sources is set. The
 // endpoint needs --http even when no platform uses it (Socket Mode, Discord, the console).
-func startAlerts(getenv func(string) string, cfg *bot.Config, httpAddr string, platforms []string, engine *commands.Engine,
+func startAlerts(getenv func(string) string, cfg *config.Config, httpAddr string, platforms []string, engine *commands.Engine,
 	clock clockwork.Clock, log *slog.Logger, tel *telemetry, mux *http.ServeMux) error {
 	if !cfg.Alerts.Enabled() {
 		return nil

@@ -23,6 +23,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/stdwebhook"
@@ -52,7 +53,7 @@ type alertSender struct {
 	n   int
 }
 
-func newAlertSender(t *testing.T, cfg *bot.Config, engine *commands.Engine, db *storage.DB, platforms []string, clock clockwork.Clock) *alertSender {
+func newAlertSender(t *testing.T, cfg *config.Config, engine *commands.Engine, db *storage.DB, platforms []string, clock clockwork.Clock) *alertSender {
 	t.Helper()
 	mux := http.NewServeMux()
 	env := map[string]string{"WARROOM_ALERTS_SIEM_SECRET": e2eAlertSecret}

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
 )
@@ -261,8 +261,8 @@ func (m *Main) openDB(ctx context.Context, o *options, mustExist bool) (*storage
 	return db, err
 }
 
-func (m *Main) loadConfig(o *options) (*bot.Config, *templates.Set, error) {
-	cfg, err := bot.LoadConfig(o.config)
+func (m *Main) loadConfig(o *options) (*config.Config, *templates.Set, error) {
+	cfg, err := config.LoadConfig(o.config)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/warroom/warroom/commands"
 	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/internal/fakes/slackfake"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
 )
 
@@ -212,7 +213,7 @@ func newConsoleDriver(t *testing.T) chatDriver {
 	clock := clockwork.NewFakeClockAt(time.Now())
 	out := &bytes.Buffer{}
 	con := &memberConsole{Console: console.New(out, clock, time.UTC), members: map[string]map[string]bool{}}
-	d := bot.NewDeliverer(db, clock, slog.New(slog.DiscardHandler))
+	d := outbox.NewDeliverer(db, clock, slog.New(slog.DiscardHandler))
 	d.AddPlatform(con)
 	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Clock: clock, Kick: d.Kick})
 	return &consoleDriver{t: t, out: out, sh: console.NewShell(con.Console, engine, d.Flush, "alice"), con: con, flush: d.Flush, db: db}

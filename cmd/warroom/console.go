@@ -14,13 +14,15 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
 )
 
 // console runs the local workspace on stdin/stdout with the same background delivery loop
 // as the platforms: timed messages (reminders, escalations, drill injects, handoffs) print
 // when they come due, not when someone next types.
-func (m *Main) console(ctx context.Context, o *options, cfg *bot.Config, db *storage.DB, engine *commands.Engine, deliverer *bot.Deliverer, clock clockwork.Clock, shell bool, log *slog.Logger) int {
+func (m *Main) console(ctx context.Context, o *options, cfg *config.Config, db *storage.DB, engine *commands.Engine, deliverer *outbox.Deliverer, clock clockwork.Clock, shell bool, log *slog.Logger) int {
 	if !shell {
 		fmt.Fprintln(m.Stderr, "warroom: no Slack or Discord configured — starting the console workspace.")
 		fmt.Fprintln(m.Stderr, "warroom: to connect Slack set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP); for Discord set DISCORD_BOT_TOKEN. See the README.")
@@ -96,7 +98,7 @@ func knownChannels(ctx context.Context, db *storage.DB, con *console.Console) er
 }
 
 // vocabulary is what Tab completes in the terminal.
-func vocabulary(cfg *bot.Config, engine *commands.Engine) console.Vocabulary {
+func vocabulary(cfg *config.Config, engine *commands.Engine) console.Vocabulary {
 	v := console.Vocabulary{
 		Verbs:  map[string][]string{"page": {"list", "ack"}, "oncall": {"me", "override"}},
 		Roles:  cfg.Roles,

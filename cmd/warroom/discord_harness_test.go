@@ -25,8 +25,11 @@ import (
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/discord"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/fakes/discordfake"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/timers"
 )
 
 // Discord fixture ids (snowflakes).
@@ -45,15 +48,15 @@ type discordE2E struct {
 	fake      *discordfake.Server
 	db        *storage.DB
 	clock     *clockwork.FakeClock
-	deliverer *bot.Deliverer
+	deliverer *outbox.Deliverer
 	adapter   *discord.Adapter
 	logs      *lockedBuffer
 	general   string // #general in the served guild
 	elsewhere string // #general in the other guild
 	stop      func()
 	engine    *commands.Engine
-	sched     *bot.Scheduler // with discordOptions.scheduler
-	fired     chan int64     // timers the scheduler fired, after FireTimer returned
+	sched     *timers.Scheduler // with discordOptions.scheduler
+	fired     chan int64        // timers the scheduler fired, after FireTimer returned
 }
 
 // discordOptions add to the standard rig (newDiscordE2EWith).
@@ -112,7 +115,7 @@ func newDiscordE2EWith(t *testing.T, o discordOptions, opts ...discordfake.Optio
 	}
 
 	dir := t.TempDir()
-	cfg, err := bot.ParseConfig("warroom.yaml", []byte(`
+	cfg, err := config.ParseConfig("warroom.yaml", []byte(`
 roster:
   - {name: alice, discord: "`+dAlice+`"}
   - {name: bob, discord: "`+dBob+`"}
@@ -131,7 +134,7 @@ channels: {announce: "#security-status"}
 	h.db = db
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.clock = clockwork.NewFakeClockAt(time.Now())
-	h.deliverer = bot.NewDeliverer(db, h.clock, log)
+	h.deliverer = outbox.NewDeliverer(db, h.clock, log)
 	hooks := commands.Hooks{Redacted: truncateWAL(ctx, db, log)}
 	if o.scheduler {
 		hooks.TimersChanged = func() {
@@ -147,7 +150,7 @@ channels: {announce: "#security-status"}
 	h.engine = engine
 	if o.scheduler {
 		h.fired = make(chan int64, 256)
-		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
+		h.sched, err = timers.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
 			engine.FireTimer(ctx, id)
 			h.fired <- id
 		})

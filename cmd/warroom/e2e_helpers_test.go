@@ -8,12 +8,13 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
 )
 
 // drainOutbox delivers everything queued: it flushes what is due and, while operations
 // wait for a retry, moves the fake clock on by a second at a time (at most maxFake in all).
-func drainOutbox(t testing.TB, d *bot.Deliverer, db *storage.DB, clock *clockwork.FakeClock, maxFake time.Duration) {
+func drainOutbox(t testing.TB, d *outbox.Deliverer, db *storage.DB, clock *clockwork.FakeClock, maxFake time.Duration) {
 	t.Helper()
 	ctx := context.Background()
 	for waited := time.Duration(0); ; waited += time.Second {

@@ -23,6 +23,7 @@ import (
 	"github.com/warroom/warroom/internal/fakes/discordfake"
 	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/timers"
 )
 
 const (
@@ -62,7 +63,7 @@ type pagingClock struct {
 	t       *testing.T
 	db      *storage.DB
 	clock   *clockwork.FakeClock
-	sched   *bot.Scheduler
+	sched   *timers.Scheduler
 	fired   chan int64
 	deliver func()
 }

@@ -6,13 +6,14 @@ import (
 	"net/http"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/storage"
 )
 
 // adapterEnv is what a platform adapter needs from the wiring.
 type adapterEnv struct {
 	getenv   func(string) string
-	cfg      *bot.Config
+	cfg      *config.Config
 	log      *slog.Logger
 	handler  bot.Handler
 	specs    []bot.CommandSpec

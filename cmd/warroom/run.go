@@ -13,10 +13,12 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/timers"
 )
 
 // run starts the bot: every platform configured in the environment, or the console.
@@ -49,10 +51,10 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	}
 	defer releaseRun()
 	clock := clockwork.NewRealClock()
-	deliverer := bot.NewDeliverer(db, clock, log)
+	deliverer := outbox.NewDeliverer(db, clock, log)
 	tel := newTelemetry(db)
 	deliverer.OnDelivered = tel.delivered
-	var sched *bot.Scheduler
+	var sched *timers.Scheduler
 	refresh := func() {
 		if sched != nil {
 			if err := sched.Refresh(ctx); err != nil {
@@ -86,7 +88,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	}
 	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
 		Hooks: hooks, Platforms: livePlatforms(m.Getenv, platformsWanted), Key: key, WebURL: wv.base})
-	sched, err = bot.NewScheduler(db, clock, log, engine.FireTimer)
+	sched, err = timers.NewScheduler(db, clock, log, engine.FireTimer)
 	if err != nil {
 		return m.fail("%v", err)
 	}
@@ -161,7 +163,7 @@ func livePlatforms(getenv func(string) string, platformsWanted bool) []string {
 
 // serve runs the platform adapters, the outbox and the HTTP endpoints until ctx ends, then
 // drains the outbox for up to the configured grace period.
-func (m *Main) serve(ctx context.Context, o *options, cfg *bot.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, deliverer *bot.Deliverer, tel *telemetry) int {
+func (m *Main) serve(ctx context.Context, o *options, cfg *config.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, deliverer *outbox.Deliverer, tel *telemetry) int {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup

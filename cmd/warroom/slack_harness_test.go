@@ -25,9 +25,12 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/fakes/slackfake"
+	"github.com/warroom/warroom/outbox"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
+	"github.com/warroom/warroom/timers"
 )
 
 // e2eWait bounds waits that end on a change notification (slackfake.WaitFor, channels);
@@ -75,7 +78,7 @@ type slackE2E struct {
 	db        *storage.DB
 	dbPath    string
 	clock     *clockwork.FakeClock
-	deliverer *bot.Deliverer
+	deliverer *outbox.Deliverer
 	adapter   *adapter
 	send      *slackfake.HTTPSender // HTTP transport only
 	handled   chan string
@@ -84,8 +87,8 @@ type slackE2E struct {
 	status    string // #security-status: the announce channel
 	stop      func()
 	engine    *commands.Engine
-	sched     *bot.Scheduler // with e2eOptions.scheduler
-	fired     chan int64     // timers the scheduler fired, after FireTimer returned
+	sched     *timers.Scheduler // with e2eOptions.scheduler
+	fired     chan int64        // timers the scheduler fired, after FireTimer returned
 }
 
 // trackingHandler tells the test when the engine has finished with an event (reactions
@@ -161,7 +164,7 @@ channels: {announce: "#security-status"}
 	if err := os.WriteFile(cfgFile, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := bot.LoadConfig(cfgFile)
+	cfg, err := config.LoadConfig(cfgFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +182,7 @@ channels: {announce: "#security-status"}
 	// Fake time starts at the wall clock: the fake's HTTP sender signs with real time and
 	// the adapter checks the 5-minute window against this clock.
 	h.clock = clockwork.NewFakeClockAt(time.Now())
-	h.deliverer = bot.NewDeliverer(db, h.clock, log)
+	h.deliverer = outbox.NewDeliverer(db, h.clock, log)
 	hooks := commands.Hooks{Redacted: truncateWAL(ctx, db, log)}
 	if o.scheduler {
 		hooks.TimersChanged = func() {
@@ -195,7 +198,7 @@ channels: {announce: "#security-status"}
 	h.engine = engine
 	if o.scheduler {
 		h.fired = make(chan int64, 256)
-		h.sched, err = bot.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
+		h.sched, err = timers.NewScheduler(db, h.clock, log, func(ctx context.Context, id int64) {
 			engine.FireTimer(ctx, id)
 			h.fired <- id
 		})

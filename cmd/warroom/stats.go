@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/warroom/warroom/bot/report"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/report"
 	"github.com/warroom/warroom/storage"
 )
 

@@ -12,12 +12,12 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
-	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/commands"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
 	"github.com/warroom/warroom/web"
+	"github.com/warroom/warroom/web/webauth"
 	"github.com/warroom/warroom/web/webstore"
 )
 
@@ -49,7 +49,7 @@ type webRun struct {
 }
 
 // startWeb serves the web view on --web-addr until ctx ends; a zero webRun when it is off.
-func startWeb(ctx context.Context, o *options, cfg *bot.Config, tpl *templates.Set, db *storage.DB, clock clockwork.Clock, log *slog.Logger, key ed25519.PrivateKey) (*webRun, error) {
+func startWeb(ctx context.Context, o *options, cfg *config.Config, tpl *templates.Set, db *storage.DB, clock clockwork.Clock, log *slog.Logger, key ed25519.PrivateKey) (*webRun, error) {
 	if o.webAddr == "" {
 		return &webRun{}, nil
 	}

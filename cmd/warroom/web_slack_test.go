@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 // /incident web over Slack: the link arrives as a DM through the real slack-go client

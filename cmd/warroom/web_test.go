@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot/webauth"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/web/webauth"
 )
 
 var printedLink = regexp.MustCompile(`^https://warroom\.example/login\?token=([A-Za-z0-9_-]{43})\n$`)

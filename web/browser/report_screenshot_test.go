@@ -14,7 +14,7 @@ import (
 
 // TestScreenshotsReport (build tag screenshots; make screenshots runs it with
 // TestScreenshots) photographs the HTML lessons-learned report for docs/screenshots/: the
-// seeded incident of bot/report's golden test, which TestGolden holds byte for byte equal to
+// seeded incident of report's golden test, which TestGolden holds byte for byte equal to
 // what the renderer writes for it. The web view serves the report as a download (Chromium
 // would abort that navigation), so the file is opened directly, as someone who saved it
 // would open it; it makes no outside requests (its CSP forbids them), so file:// shows it
@@ -25,7 +25,7 @@ func TestScreenshotsReport(t *testing.T) {
 	if dir == "" {
 		t.Fatal("WARROOM_SCREENSHOTS must name the directory the screenshots go to (make screenshots sets it)")
 	}
-	src, err := filepath.Abs("../../bot/report/testdata/INC-7.html")
+	src, err := filepath.Abs("../../report/testdata/INC-7.html")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"encoding/json"
@@ -13,10 +13,6 @@ import (
 
 	"github.com/warroom/warroom/internal/duration"
 )
-
-// KindAction is a response action's timeline entry: requested, approved, denied, expired,
-// called, result, failed, drill (docs/playbooks.md).
-const KindAction = "action"
 
 // ParamTypes are the types an action parameter may have (actions.Validate checks them).
 var ParamTypes = []string{"ip", "cidr", "host", "user", "email", "sha256", "url", "text"}

@@ -5,6 +5,7 @@ import (
 	_ "time/tzdata" // the goldens use Europe/Berlin whatever the host has installed
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // The seeded incident: INC-7, a phishing wave that became an account compromise, worked
@@ -190,7 +191,7 @@ func seededData() Data {
 		},
 		Integrity: bot.Verdict{Incident: "INC-7", Entries: int64(len(b.entries)), HeadHash: b.prev, OK: true},
 		Generator: "warroom test",
-		Organisation: bot.Organisation{Name: "Acme Finance GmbH", DPO: "Dana Roe, dpo@acme.example, +49 30 1234567",
+		Organisation: config.Organisation{Name: "Acme Finance GmbH", DPO: "Dana Roe, dpo@acme.example, +49 30 1234567",
 			Address: "Hauptstraße 1, 10115 Berlin, Germany", CSIRTContact: "csirt@acme.example, +49 30 7654321"},
 		GeneratedAt: seedAt(6*h + time.Second),
 	}

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/ioc"
 )
 
 // decisionKinds are the entries the report lists under "actions and decisions".

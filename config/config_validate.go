@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"errors"
@@ -17,8 +17,8 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
-	"github.com/warroom/warroom/bot/alert"
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/alerts/alert"
+	"github.com/warroom/warroom/ioc"
 )
 
 // This file checks a decoded configuration and places every problem at its file, line and

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // redNote is the TLP:RED note's text in the seeded incident.
@@ -73,7 +74,7 @@ func TestDraftGaps(t *testing.T) {
 	}
 
 	bare := minimalData()
-	bare.Organisation = bot.Organisation{Name: "Acme"}
+	bare.Organisation = config.Organisation{Name: "Acme"}
 	r = Build(bare)
 	want := map[string][]string{
 		"gdpr": {"Art. 33(3)(b): name and contact details of the data protection officer or other contact point",

@@ -1,10 +1,10 @@
-package bot_test
+package config_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // One bad value per configuration key: every error names the file, the line and the key
@@ -55,7 +55,7 @@ func TestConfigErrorNamesFileLineAndKey(t *testing.T) {
 		{"ioc:\n  own_networks:\n    - 10.0.0.0/8\n    - 10.0.0.0/40\n", `k2.yaml:4: ioc.own_networks[1]: "10.0.0.0/40" is not a network`},
 		{"frobnicate: 1\n", `k2.yaml:1: unknown field "frobnicate"`},
 	} {
-		_, err := bot.ParseConfig("k2.yaml", []byte(tc.yaml))
+		_, err := config.ParseConfig("k2.yaml", []byte(tc.yaml))
 		if err == nil {
 			t.Errorf("accepted:\n%s", tc.yaml)
 			continue
@@ -73,7 +73,7 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		_, err := bot.ParseConfig("k2.yaml", []byte(src))
+		_, err := config.ParseConfig("k2.yaml", []byte(src))
 		if err == nil {
 			return
 		}

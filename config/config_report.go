@@ -1,13 +1,14 @@
-package bot
+package config
 
 import (
+	"github.com/warroom/warroom/bot"
 	"strings"
 )
 
 // DefaultTLP is the label an incident gets when the configuration names none: AMBER, as
 // incident tools label cases by default — shared on a need-to-know basis inside the
 // organisation, never in broad channels.
-const DefaultTLP = TLPAmber
+const DefaultTLP = bot.TLPAmber
 
 // Organisation is who notifies the regulators (the drafts of `warroom report --format
 // gdpr|nis2|sec` name it):
@@ -28,8 +29,8 @@ type Organisation struct {
 const maxOrganisationField = 300
 
 // IncidentTLP is the configured default label.
-func (c *Config) IncidentTLP() TLP {
-	t, ok := ParseTLP(c.TLP)
+func (c *Config) IncidentTLP() bot.TLP {
+	t, ok := bot.ParseTLP(c.TLP)
 	if !ok {
 		return DefaultTLP
 	}
@@ -38,8 +39,8 @@ func (c *Config) IncidentTLP() TLP {
 
 func (c *Config) validateReport(bad func(path, key, format string, args ...any)) {
 	if c.TLP != "" {
-		if _, ok := ParseTLP(c.TLP); !ok {
-			bad("$.tlp", "tlp", "%q is not a TLP 2.0 level (use %s)", c.TLP, strings.Join(TLPNames, ", "))
+		if _, ok := bot.ParseTLP(c.TLP); !ok {
+			bad("$.tlp", "tlp", "%q is not a TLP 2.0 level (use %s)", c.TLP, strings.Join(bot.TLPNames, ", "))
 		}
 	}
 	o := c.Organisation

@@ -1,11 +1,11 @@
-package bot_test
+package config_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/oncall"
 )
 
@@ -29,7 +29,7 @@ func TestConfigDecodesOnCall(t *testing.T) {
           - {notify: user, user: dave, wait: 10m}
           - {notify: team, wait: 10m}
 `
-	cfg, err := bot.ParseConfig("warroom.yaml", []byte(src))
+	cfg, err := config.ParseConfig("warroom.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestConfigOnCallErrorsNameKeyAndLine(t *testing.T) {
 `, []string{`warroom.yaml:12: oncall.teams.secops.escalation.repeat: expected a whole number, not "twice"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := bot.ParseConfig("warroom.yaml", []byte(oncallRoster+tc.oncall))
+			_, err := config.ParseConfig("warroom.yaml", []byte(oncallRoster+tc.oncall))
 			if err == nil {
 				t.Fatal("config accepted")
 			}
@@ -127,7 +127,7 @@ func TestConfigOnCallErrorsNameKeyAndLine(t *testing.T) {
 }
 
 func TestConfigWithoutOnCallHasNoTeams(t *testing.T) {
-	cfg, err := bot.ParseConfig("warroom.yaml", []byte(oncallRoster))
+	cfg, err := config.ParseConfig("warroom.yaml", []byte(oncallRoster))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,12 @@
-package bot_test
+package config_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/alert"
+	"github.com/warroom/warroom/alerts/alert"
+	"github.com/warroom/warroom/config"
 )
 
 const alertsConfig = `roster:
@@ -29,7 +29,7 @@ alerts:
 `
 
 func TestConfigDecodesAlerts(t *testing.T) {
-	cfg, err := bot.ParseConfig("warroom.yaml", []byte(alertsConfig))
+	cfg, err := config.ParseConfig("warroom.yaml", []byte(alertsConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestConfigDecodesAlerts(t *testing.T) {
 }
 
 func TestConfigAlertDefaults(t *testing.T) {
-	cfg := bot.DefaultConfig()
+	cfg := config.DefaultConfig()
 	if cfg.Alerts.Enabled() || cfg.Alerts.GroupWindow.Std() != time.Hour || cfg.Alerts.Rate.PerSource != "60/m" || cfg.Alerts.Rate.Burst != 20 {
 		t.Fatalf("defaults %+v", cfg.Alerts)
 	}
@@ -82,7 +82,7 @@ func TestConfigAlertErrorsNameFileLineKey(t *testing.T) {
 		if src == alertsConfig {
 			t.Fatalf("%s: replacement did not apply", tc.name)
 		}
-		_, err := bot.ParseConfig("warroom.yaml", []byte(src))
+		_, err := config.ParseConfig("warroom.yaml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want it to contain %q", tc.name, err, tc.want)
 		}
@@ -90,7 +90,7 @@ func TestConfigAlertErrorsNameFileLineKey(t *testing.T) {
 }
 
 func TestConfigWhereNamesTheLine(t *testing.T) {
-	cfg, err := bot.ParseConfig("warroom.yaml", []byte(alertsConfig))
+	cfg, err := config.ParseConfig("warroom.yaml", []byte(alertsConfig))
 	if err != nil {
 		t.Fatal(err)
 	}

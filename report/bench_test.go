@@ -67,7 +67,7 @@ func bigData(n int) Data {
 // resident memory (VmHWM, Linux) — the whole process, the 100,000 input entries
 // included. For the peak of one format alone, run one at a time:
 //
-//	go test -run '^$' -bench 'Report100k/md' -benchmem ./bot/report/
+//	go test -run '^$' -bench 'Report100k/md' -benchmem ./report/
 func BenchmarkReport100k(b *testing.B) {
 	d := bigData(100_000)
 	for _, f := range renderers {

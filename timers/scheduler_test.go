@@ -1,4 +1,4 @@
-package bot_test
+package timers_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/storage"
+	"github.com/warroom/warroom/timers"
 )
 
 // firer claims timers the way the engine does and counts effects per key. Every call of
@@ -49,14 +50,14 @@ func (f *firer) fire(ctx context.Context, id int64) {
 	f.done <- key
 }
 
-func setup(t *testing.T, path string, clock clockwork.Clock) (*storage.DB, *firer, *bot.Scheduler) {
+func setup(t *testing.T, path string, clock clockwork.Clock) (*storage.DB, *firer, *timers.Scheduler) {
 	t.Helper()
 	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &firer{db: db, clock: clock, fired: map[string]int{}, done: make(chan string, 2000)}
-	s, err := bot.NewScheduler(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), f.fire)
+	s, err := timers.NewScheduler(db, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), f.fire)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package bot
+package config
 
 import (
 	"crypto/sha256"
@@ -8,12 +8,9 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/duration"
 )
-
-// KindPlaybook is the timeline entry that records a playbook applied to an incident: its
-// name and version (PlaybookVersion), and what it added.
-const KindPlaybook = "playbook"
 
 // ClockRegimes are the regulatory clocks a playbook may start (commands/clockrules.go
 // defines them; a test keeps the two lists equal).
@@ -141,12 +138,12 @@ func (c *Config) validatePlaybooks(bad func(path, key, format string, args ...an
 			case t.Due < 0:
 				bad(tp+".due", tk+".due", "a due time cannot be negative")
 			}
-			if _, ok := ParsePhase(t.Phase); t.Phase != "" && !ok {
+			if _, ok := bot.ParsePhase(t.Phase); t.Phase != "" && !ok {
 				bad(tp+".phase", tk+".phase", "unknown phase %q", t.Phase)
 			}
 		}
 		for ph, items := range p.Checklist {
-			if _, ok := ParsePhase(ph); !ok || ph == string(PhaseClosed) {
+			if _, ok := bot.ParsePhase(ph); !ok || ph == string(bot.PhaseClosed) {
 				bad(path+".checklist", key+".checklist", "unknown phase %q", ph)
 			}
 			for i, it := range items {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // TLP 2.0 in the report. Every entry carries a label: its own (note --tlp red …) or the
@@ -44,7 +45,7 @@ func incidentTLP(d *Data) bot.TLP {
 			f.Apply(e)
 		}
 	}
-	return f.TLP.Or(d.DefaultTLP.Or(bot.DefaultTLP))
+	return f.TLP.Or(d.DefaultTLP.Or(config.DefaultTLP))
 }
 
 // filterAudience returns d as the audience may see it, and the classification.

@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"bytes"
@@ -11,26 +11,27 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/warroom/warroom/bot"
 )
 
 // oneRowStore serves one pending row until it is completed; retries are recorded.
 type oneRowStore struct {
 	mu       sync.Mutex
-	row      Outbound
+	row      bot.Outbound
 	done     bool
 	retries  int
 	retryErr error
 }
 
-func (s *oneRowStore) DueOutbound(context.Context, time.Time, int) ([]Outbound, error) {
+func (s *oneRowStore) DueOutbound(context.Context, time.Time, int) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done {
 		return nil, nil
 	}
-	return []Outbound{s.row}, nil
+	return []bot.Outbound{s.row}, nil
 }
-func (s *oneRowStore) CompleteOutbound(context.Context, int64, Delivered, time.Time) error {
+func (s *oneRowStore) CompleteOutbound(context.Context, int64, bot.Delivered, time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done = true
@@ -47,7 +48,7 @@ func (s *oneRowStore) RetryOutbound(context.Context, int64, time.Time, string) e
 	return nil
 }
 func (s *oneRowStore) FailOutbound(context.Context, int64, string, time.Time) error { return nil }
-func (s *oneRowStore) Enqueue(context.Context, Outbound, time.Time) error           { return nil }
+func (s *oneRowStore) Enqueue(context.Context, bot.Outbound, time.Time) error       { return nil }
 func (s *oneRowStore) IncidentChannel(context.Context, int64) (string, string, error) {
 	return "", "", nil
 }
@@ -56,14 +57,14 @@ func (s *oneRowStore) IncidentChannel(context.Context, int64) (string, string, e
 type deliveryPlatform struct {
 	countingPlatform
 	mu   sync.Mutex
-	seen []Delivery
+	seen []bot.Delivery
 	fail int
 }
 
-func (p *deliveryPlatform) Post(ctx context.Context, _ string, _ Message) (string, error) {
+func (p *deliveryPlatform) Post(ctx context.Context, _ string, _ bot.Message) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.seen = append(p.seen, DeliveryFrom(ctx))
+	p.seen = append(p.seen, bot.DeliveryFrom(ctx))
 	if len(p.seen) <= p.fail {
 		return "", errors.New("connection reset by peer")
 	}
@@ -75,16 +76,16 @@ func TestDeliveryTellsTheAdapterWhatMayHaveLanded(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		created time.Time
-		want    []Delivery
+		want    []bot.Delivery
 	}{
 		// Queued after the deliverer started: the first attempt is a first; the retry after
 		// a failure without a definite answer may find it landed.
-		{"fresh", clock.Now().Add(time.Second), []Delivery{{Key: "5"}, {Key: "5", MaybeDone: true}}},
+		{"fresh", clock.Now().Add(time.Second), []bot.Delivery{{Key: "5"}, {Key: "5", MaybeDone: true}}},
 		// Queued before this process: the last one may have been sending it when it died.
-		{"inherited", clock.Now().Add(-time.Second), []Delivery{{Key: "5", MaybeDone: true}, {Key: "5", MaybeDone: true}}},
+		{"inherited", clock.Now().Add(-time.Second), []bot.Delivery{{Key: "5", MaybeDone: true}, {Key: "5", MaybeDone: true}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &oneRowStore{row: Outbound{ID: 5, Lane: "C1", Platform: "fake", Op: OpPost, Target: "C1", Created: tc.created}}
+			st := &oneRowStore{row: bot.Outbound{ID: 5, Lane: "C1", Platform: "fake", Op: bot.OpPost, Target: "C1", Created: tc.created}}
 			p := &deliveryPlatform{fail: 1}
 			d := NewDeliverer(st, clock, slog.New(slog.DiscardHandler), p)
 			for range 2 {
@@ -102,7 +103,7 @@ func TestDeliveryTellsTheAdapterWhatMayHaveLanded(t *testing.T) {
 // A store error while recording a failed attempt is logged, not dropped.
 func TestRetryRecordErrorIsLogged(t *testing.T) {
 	clock := clockwork.NewFakeClock()
-	st := &oneRowStore{row: Outbound{ID: 9, Lane: "C1", Platform: "fake", Op: OpPost, Target: "C1"}, retryErr: errors.New("disk I/O error")}
+	st := &oneRowStore{row: bot.Outbound{ID: 9, Lane: "C1", Platform: "fake", Op: bot.OpPost, Target: "C1"}, retryErr: errors.New("disk I/O error")}
 	var logs bytes.Buffer
 	d := NewDeliverer(st, clock, slog.New(slog.NewTextHandler(&logs, nil)), &deliveryPlatform{fail: 1})
 	if _, err := d.Round(context.Background()); err != nil {

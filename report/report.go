@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -33,7 +34,7 @@ type Report struct {
 	Integrity Integrity      `json:"integrity"`
 	ReadIn    []ReadIn       `json:"read_in"`
 
-	org    bot.Organisation
+	org    config.Organisation
 	labels labels
 	runs   []run // response action runs (Markdown and HTML; runs.go)
 	// detectedSeq is the entry that recorded the detection time (0: none).

@@ -1,7 +1,8 @@
-package bot
+package outbox
 
 import (
 	"context"
+	"github.com/warroom/warroom/bot"
 	"sync"
 	"time"
 )
@@ -33,7 +34,7 @@ func newLaneSet() laneSet {
 }
 
 // take reads the due heads and marks the lanes of those not already being delivered.
-func (d *Deliverer) take(ctx context.Context) ([]Outbound, error) {
+func (d *Deliverer) take(ctx context.Context) ([]bot.Outbound, error) {
 	d.lanes.mu.Lock()
 	defer d.lanes.mu.Unlock()
 	due, err := d.store.DueOutbound(ctx, d.clock.Now(), 256+len(d.lanes.busy))
@@ -95,7 +96,7 @@ func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 		}
 		for _, o := range taken {
 			wg.Add(1)
-			go func(o Outbound) {
+			go func(o bot.Outbound) {
 				defer wg.Done()
 				defer d.release(o.Lane)
 				select {
@@ -155,7 +156,7 @@ func (d *Deliverer) Round(ctx context.Context) (int, error) {
 	for _, o := range taken {
 		wg.Add(1)
 		sem <- struct{}{} // taken here, in order: with Concurrency 1 the queue order holds
-		go func(o Outbound) {
+		go func(o bot.Outbound) {
 			defer func() { <-sem; d.release(o.Lane); wg.Done() }()
 			d.deliver(ctx, o)
 		}(o)

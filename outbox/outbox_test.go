@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/warroom/warroom/bot"
 )
 
 // recordFailingStore holds one pending post whose delivery cannot be recorded for the
@@ -20,16 +21,16 @@ type recordFailingStore struct {
 	attempts int
 }
 
-func (s *recordFailingStore) DueOutbound(ctx context.Context, now time.Time, limit int) ([]Outbound, error) {
+func (s *recordFailingStore) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done {
 		return nil, nil
 	}
-	return []Outbound{{ID: 1, Lane: "C1", Platform: "fake", Op: OpPost, Target: "C1", Payload: Payload{Message: Message{Text: "hello"}}}}, nil
+	return []bot.Outbound{{ID: 1, Lane: "C1", Platform: "fake", Op: bot.OpPost, Target: "C1", Payload: bot.Payload{Message: bot.Message{Text: "hello"}}}}, nil
 }
 
-func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, result Delivered, at time.Time) error {
+func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, result bot.Delivered, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.attempts++
@@ -46,7 +47,7 @@ func (s *recordFailingStore) RetryOutbound(context.Context, int64, time.Time, st
 func (s *recordFailingStore) FailOutbound(context.Context, int64, string, time.Time) error {
 	return errors.New("database or disk is full")
 }
-func (s *recordFailingStore) Enqueue(context.Context, Outbound, time.Time) error { return nil }
+func (s *recordFailingStore) Enqueue(context.Context, bot.Outbound, time.Time) error { return nil }
 func (s *recordFailingStore) IncidentChannel(context.Context, int64) (string, string, error) {
 	return "", "", nil
 }
@@ -58,23 +59,23 @@ type countingPlatform struct {
 }
 
 func (p *countingPlatform) Name() string { return "fake" }
-func (p *countingPlatform) Post(context.Context, string, Message) (string, error) {
+func (p *countingPlatform) Post(context.Context, string, bot.Message) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.posts++
 	return "m1", nil
 }
-func (p *countingPlatform) CreateChannel(context.Context, string, bool, string) (Channel, error) {
-	return Channel{}, nil
+func (p *countingPlatform) CreateChannel(context.Context, string, bool, string) (bot.Channel, error) {
+	return bot.Channel{}, nil
 }
-func (p *countingPlatform) Invite(context.Context, string, []string) error           { return nil }
-func (p *countingPlatform) Remove(context.Context, string, string) error             { return nil }
-func (p *countingPlatform) Update(context.Context, string, string, Message) error    { return nil }
-func (p *countingPlatform) Ephemeral(context.Context, string, string, Message) error { return nil }
-func (p *countingPlatform) DM(context.Context, string, Message) (string, error)      { return "", nil }
-func (p *countingPlatform) SetTopic(context.Context, string, string) error           { return nil }
-func (p *countingPlatform) Pin(context.Context, string, string) error                { return nil }
-func (p *countingPlatform) Upload(context.Context, string, File) error               { return nil }
+func (p *countingPlatform) Invite(context.Context, string, []string) error               { return nil }
+func (p *countingPlatform) Remove(context.Context, string, string) error                 { return nil }
+func (p *countingPlatform) Update(context.Context, string, string, bot.Message) error    { return nil }
+func (p *countingPlatform) Ephemeral(context.Context, string, string, bot.Message) error { return nil }
+func (p *countingPlatform) DM(context.Context, string, bot.Message) (string, error)      { return "", nil }
+func (p *countingPlatform) SetTopic(context.Context, string, string) error               { return nil }
+func (p *countingPlatform) Pin(context.Context, string, string) error                    { return nil }
+func (p *countingPlatform) Upload(context.Context, string, bot.File) error               { return nil }
 
 // TestDeliveredButNotRecordedIsNotSentAgain: when the platform took a message but the
 // database will not record it (disk full), the deliverer retries the record, not the post.

@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/warroom/warroom/bot"
 )
 
 // slowPlatform takes a while to answer a post, as a real platform does.
 type slowPlatform struct{ countingPlatform }
 
-func (p *slowPlatform) Post(ctx context.Context, ch string, m Message) (string, error) {
+func (p *slowPlatform) Post(ctx context.Context, ch string, m bot.Message) (string, error) {
 	time.Sleep(100 * time.Millisecond)
 	return p.countingPlatform.Post(ctx, ch, m)
 }

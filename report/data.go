@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/ioc"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -72,7 +73,7 @@ type Data struct {
 	DefaultTLP bot.TLP
 	Audience   bot.TLP
 	// Organisation is who files the regulators' notifications.
-	Organisation bot.Organisation
+	Organisation config.Organisation
 }
 
 // Related is an incident linked to this one.

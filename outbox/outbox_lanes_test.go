@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/warroom/warroom/bot"
 )
 
 // laneStore is an in-memory outbox: rows in id order, the head of each lane due when its
@@ -18,7 +19,7 @@ type laneStore struct {
 }
 
 type laneRow struct {
-	o    Outbound
+	o    bot.Outbound
 	next time.Time
 	done bool
 }
@@ -26,15 +27,15 @@ type laneRow struct {
 func (s *laneStore) add(lane, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rows = append(s.rows, laneRow{o: Outbound{ID: int64(len(s.rows) + 1), Lane: lane, Platform: "fake", Op: OpPost, Target: lane,
-		Payload: Payload{Message: Message{Text: text}}}})
+	s.rows = append(s.rows, laneRow{o: bot.Outbound{ID: int64(len(s.rows) + 1), Lane: lane, Platform: "fake", Op: bot.OpPost, Target: lane,
+		Payload: bot.Payload{Message: bot.Message{Text: text}}}})
 }
 
-func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]Outbound, error) {
+func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := map[string]bool{}
-	var due []Outbound
+	var due []bot.Outbound
 	for _, r := range s.rows {
 		if r.done || seen[r.o.Lane] {
 			continue
@@ -49,7 +50,7 @@ func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]
 
 func (s *laneStore) row(id int64) *laneRow { return &s.rows[id-1] }
 
-func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ Delivered, _ time.Time) error {
+func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ bot.Delivered, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.row(id).done = true
@@ -65,9 +66,9 @@ func (s *laneStore) RetryOutbound(_ context.Context, id int64, next time.Time, _
 }
 
 func (s *laneStore) FailOutbound(_ context.Context, id int64, _ string, _ time.Time) error {
-	return s.CompleteOutbound(context.Background(), id, Delivered{}, time.Time{})
+	return s.CompleteOutbound(context.Background(), id, bot.Delivered{}, time.Time{})
 }
-func (s *laneStore) Enqueue(context.Context, Outbound, time.Time) error { return nil }
+func (s *laneStore) Enqueue(context.Context, bot.Outbound, time.Time) error { return nil }
 func (s *laneStore) IncidentChannel(context.Context, int64) (string, string, error) {
 	return "", "", nil
 }
@@ -83,11 +84,11 @@ type lanePlatform struct {
 	calls   chan string // every call to the slow channel, answered or not
 }
 
-func (p *lanePlatform) Post(ctx context.Context, ch string, m Message) (string, error) {
+func (p *lanePlatform) Post(ctx context.Context, ch string, m bot.Message) (string, error) {
 	if ch == "slow" {
 		p.calls <- m.Text
 		if p.limited {
-			return "", &RetryAfterError{Wait: 30 * time.Second}
+			return "", &bot.RetryAfterError{Wait: 30 * time.Second}
 		}
 		select {
 		case <-p.release:

@@ -1,4 +1,7 @@
-package bot
+// Package config reads and validates warroom's YAML configuration (config.yaml): platforms,
+// roles, on-call, nudges, alerts, response actions and playbooks. Errors name the file, line
+// and key; nothing half-read is ever used.
+package config
 
 import (
 	"errors"
@@ -9,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/bot/alert"
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/ioc"
 	"github.com/warroom/warroom/oncall"
 )
 

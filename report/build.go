@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/ioc"
+	"github.com/warroom/warroom/ioc"
 	"github.com/warroom/warroom/templates"
 )
 
