@@ -38,10 +38,12 @@ fuzz:
 	  done; \
 	done
 
-# The figures of issues 8 and 18 on this machine: warroom side by side with a Bolt-JS peer
+# The figures of issues 8, 18 and 19 on this machine: warroom side by side with a Bolt-JS peer
 # (bench/peer, installed here with npm ci from its lock file), the Slack HTTP path, ingest,
-# report, idle memory, the web view. BENCH_ARGS passes flags (-only versus, -offered 20000).
-bench: build bench/peer/node_modules/.package-lock.json
+# report, idle memory, the web view, and PostgreSQL with one and three replicas beside SQLite
+# plus the leader's failover (a throwaway cluster; test-deps installs PostgreSQL when
+# missing). BENCH_ARGS passes flags (-only versus, -only postgres, -offered 20000).
+bench: build test-deps bench/peer/node_modules/.package-lock.json
 	@$(GO) build -o bin/warroom-bench ./cmd/warroom-bench
 	@./bin/warroom-bench -bin $(BIN) -peer bench/peer $(BENCH_ARGS)
 
@@ -56,9 +58,10 @@ gobench:
 # Fault tests (docs/faults.md): the real bin/warroom, against the fake Slack, killed with
 # SIGKILL 20 times under load, cut off by a 30 s Slack outage, fed forged and malformed
 # requests, given a full and a read-only disk, and 30 s of lost answers on Slack and Discord
-# (docs/exactly-once.md). About three minutes; CI runs it after
-# `make test`. FAULTS_SEED=n draws the crash test's kill delays from seed n.
-faults: build
+# (docs/exactly-once.md), and the leader of several replicas on one PostgreSQL database
+# killed 10 times under load (docs/deploy.md). About five minutes; CI runs it after
+# `make test`. FAULTS_SEED=n draws the kill moments from seed n.
+faults: build test-deps
 	WARROOM_BIN=$(CURDIR)/$(BIN) $(GO) test -tags faults -count=1 -v -timeout 20m ./faults/
 
 # The web view's pages and the HTML report in docs/screenshots/, taken by headless Chromium

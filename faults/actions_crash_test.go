@@ -132,14 +132,7 @@ func runState(t *testing.T, db string, k int) (state string, attempts int) {
 }
 
 func TestActionCrash(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("FAULTS_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("FAULTS_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
+	seed := faultsSeed(t)
 	figure("action-crash seed=%d (FAULTS_SEED=%d draws the same kill moments again)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0xdead))
 	rc := newCountingReceiver(t, seed)

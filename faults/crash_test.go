@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,14 +29,7 @@ const (
 // retry on connection errors with the same trigger_id, so a command that committed but
 // whose answer died with the process is recognised as a redelivery and recorded once.
 func TestCrash(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("FAULTS_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("FAULTS_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
+	seed := faultsSeed(t)
 	figure("crash seed=%d (FAULTS_SEED=%d draws the same kill delays again)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 
@@ -100,15 +91,30 @@ func TestCrash(t *testing.T) {
 	final := readDB(t, b.db)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	unackedInDB := l.explain(t, final)
+	lateAnswered := l.checkLate(t, w, final)
+	slices.Sort(readyTimes)
+	slices.Sort(checkTimes)
+	figure("crash restarts=%d clients=%d sent=%d acked=%d (noted=%d redelivered=%d late=%d late_followed_up=%d) lost=0 duplicated=0 unacked_in_db=%d abandoned_at_stop=%d conn_errors=%d",
+		crashKills, crashClients, l.sent.Load(), len(l.acked), l.ackCount.Load(), len(l.redelivered), len(l.late), lateAnswered,
+		unackedInDB, len(l.abandoned), l.connErrs.Load())
+	figure("crash restart_to_ready_ms p50=%d max=%d check_ms p50=%d max=%d acks_at_each_kill=%v",
+		readyTimes[len(readyTimes)/2].Milliseconds(), readyTimes[len(readyTimes)-1].Milliseconds(),
+		checkTimes[len(checkTimes)/2].Milliseconds(), checkTimes[len(checkTimes)-1].Milliseconds(), killedAtAcks)
+}
+
+// explain checks the answers against the final database (called with l.mu held): no
+// unexpected answer; a bare 200 only to a retry; and a note in the database that was never
+// answered "Noted" is exactly one whose answer died with a killed process and whose retry
+// was recognised (a bare 200), or one late ("Working on it"), or one whose client was
+// stopped while retrying at the end of the load (its fate unknown to the client). It
+// returns how many such unacknowledged notes the database holds.
+func (l *crashLoad) explain(t *testing.T, final dbState) (unackedInDB int) {
+	t.Helper()
 	if len(l.unexpected) > 0 {
 		t.Errorf("%d unexpected answers, e.g. %v", len(l.unexpected), firstFew(l.unexpected))
 	}
-	// The redelivery claim (docs/faults.md): a note in the database that was never answered
-	// "Noted" is exactly one whose answer died with a killed process and whose retry was
-	// recognised (a bare 200), or one late ("Working on it"), or one whose client was
-	// stopped while retrying at the end of the load (its fate unknown to the client).
 	var unexplained []string
-	unackedInDB := 0
 	for text := range final.notes {
 		if !strings.HasPrefix(text, "crash-c") || l.acked[text] {
 			continue
@@ -123,19 +129,23 @@ func TestCrash(t *testing.T) {
 		slices.Sort(unexplained)
 		t.Errorf("%d notes in the database were neither acknowledged nor redeliveries: %v", len(unexplained), firstFew(unexplained))
 	}
-	// Every bare 200 answered a retry after a failed attempt, never a first send.
 	for id := range l.redelivered {
 		if !l.retried[id] {
 			t.Errorf("%s: a bare 200 on its first attempt (the command was never seen before)", id)
 		}
 	}
-	// A "Working on it" promises the answer through response_url: it must come, unless the
-	// process was killed before it could.
+	return unackedInDB
+}
+
+// checkLate: a "Working on it" promises the answer through response_url; it must come,
+// unless a process was killed before it could, and the note must then be on the timeline
+// once (called with l.mu held). It returns how many follow-ups came.
+func (l *crashLoad) checkLate(t *testing.T, w *workspace, final dbState) (lateAnswered int) {
+	t.Helper()
 	followups := map[string]string{}
 	for _, p := range w.fake.ResponseURLPosts() {
 		followups[p.URL] += p.Text
 	}
-	lateAnswered := 0
 	var lateMissing []string
 	for id, la := range l.late {
 		switch {
@@ -153,14 +163,7 @@ func TestCrash(t *testing.T) {
 	if len(lateMissing) > 0 {
 		t.Errorf("%d \"Working on it\" notes answered (or never cut short) but not on the timeline once: %v", len(lateMissing), firstFew(lateMissing))
 	}
-	slices.Sort(readyTimes)
-	slices.Sort(checkTimes)
-	figure("crash restarts=%d clients=%d sent=%d acked=%d (noted=%d redelivered=%d late=%d late_followed_up=%d) lost=0 duplicated=0 unacked_in_db=%d abandoned_at_stop=%d conn_errors=%d",
-		crashKills, crashClients, l.sent.Load(), len(l.acked), l.ackCount.Load(), len(l.redelivered), len(l.late), lateAnswered,
-		unackedInDB, len(l.abandoned), l.connErrs.Load())
-	figure("crash restart_to_ready_ms p50=%d max=%d check_ms p50=%d max=%d acks_at_each_kill=%v",
-		readyTimes[len(readyTimes)/2].Milliseconds(), readyTimes[len(readyTimes)-1].Milliseconds(),
-		checkTimes[len(checkTimes)/2].Milliseconds(), checkTimes[len(checkTimes)-1].Milliseconds(), killedAtAcks)
+	return lateAnswered
 }
 
 // crashLoad is the 64 clients and what they saw.

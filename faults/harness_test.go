@@ -34,6 +34,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/warroom/warroom/internal/fakes/slackfake"
+	"github.com/warroom/warroom/internal/pgtest"
 )
 
 // warroomBin is the binary under test: $WARROOM_BIN (make faults sets it to bin/warroom,
@@ -70,6 +71,7 @@ func runMain(m *testing.M) int {
 		return 2
 	}
 	warroomBin = abs
+	defer pgtest.StopShared() // the replicas test's PostgreSQL cluster, if it started one
 	return m.Run()
 }
 
@@ -593,4 +595,19 @@ func firstFew(list []string) []string {
 		return list[:5]
 	}
 	return list
+}
+
+// faultsSeed is the seed of a test's random kill moments: FAULTS_SEED when set (to draw
+// a failed run's moments again), else the clock.
+func faultsSeed(t *testing.T) uint64 {
+	t.Helper()
+	s := os.Getenv("FAULTS_SEED")
+	if s == "" {
+		return uint64(time.Now().UnixNano())
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		t.Fatalf("FAULTS_SEED=%q: %v", s, err)
+	}
+	return v
 }

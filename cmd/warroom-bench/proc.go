@@ -15,9 +15,10 @@ import (
 
 // botProc is a running warroom subprocess.
 type botProc struct {
-	cmd   *exec.Cmd
-	http  string // base URL of the Slack endpoints
-	admin string
+	cmd    *exec.Cmd
+	http   string // base URL of the Slack endpoints
+	admin  string
+	exited chan struct{} // closed once the process has exited and been reaped
 }
 
 func freePort() string {
@@ -30,45 +31,64 @@ func freePort() string {
 }
 
 // startBot runs `warroom run` with the given environment and waits until /readyz answers,
-// returning how long that took.
+// returning how long that took; the bench stops if it never does.
 func startBot(bin, db string, env []string) (*botProc, time.Duration) {
+	b, took, err := launchBot(bin, db, db+".log", env)
+	if err != nil {
+		fatal(err)
+	}
+	return b, took
+}
+
+// launchBot is startBot for a start that may fail (a replica refused): the error carries
+// the log.
+func launchBot(bin, db, logPath string, env []string) (*botProc, time.Duration, error) {
 	httpAddr, adminAddr := freePort(), freePort()
 	cmd := exec.Command(bin, "run", "--db", db, "--http", httpAddr, "--admin-addr", adminAddr, "--log-format", "json")
 	cmd.Env = append(os.Environ(), env...)
-	logf, _ := os.Create(db + ".log")
+	logf, _ := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		fatal(err)
+		return nil, 0, err
 	}
-	b := &botProc{cmd: cmd, http: "http://" + httpAddr, admin: "http://" + adminAddr}
+	b := &botProc{cmd: cmd, http: "http://" + httpAddr, admin: "http://" + adminAddr, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); logf.Close(); close(b.exited) }()
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case <-b.exited:
+			deadline = time.Now()
+			continue
+		default:
+		}
 		resp, err := client.Get(b.admin + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return b, time.Since(start)
+				return b, time.Since(start), nil
 			}
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
 	b.stop()
-	log, _ := os.ReadFile(db + ".log")
-	fatal(fmt.Errorf("warroom did not become ready in 30 s; log:\n%s", log))
-	return nil, 0
+	log, _ := os.ReadFile(logPath)
+	return nil, 0, fmt.Errorf("warroom did not become ready in 30 s; log:\n%s", log)
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (b *botProc) kill() {
+	_ = b.cmd.Process.Kill()
+	<-b.exited
 }
 
 func (b *botProc) stop() {
 	_ = b.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = b.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-b.exited:
 	case <-time.After(20 * time.Second):
-		_ = b.cmd.Process.Kill()
-		<-done
+		b.kill()
 	}
 }
 

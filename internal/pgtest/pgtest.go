@@ -129,17 +129,28 @@ func Schema(t testing.TB) string {
 func Database(t testing.TB) string {
 	t.Helper()
 	c := Shared(t)
-	name := fmt.Sprintf("d%d", dbCount.Add(1))
-	if err := c.exec("CREATE DATABASE " + name); err != nil {
+	url, drop, err := c.CreateDatabase()
+	if err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
-		// FORCE: a test that failed half-way may still hold connections.
-		if err := c.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
+		if err := drop(); err != nil {
+			t.Errorf("drop test database: %v", err)
 		}
 	})
-	return c.URL(name)
+	return url
+}
+
+// CreateDatabase creates a fresh, empty database on the cluster and returns its URL and a
+// function that drops it (for a program, such as warroom-bench, that has no testing.TB;
+// the cluster's Stop removes it too).
+func (c *Cluster) CreateDatabase() (url string, drop func() error, err error) {
+	name := fmt.Sprintf("d%d", dbCount.Add(1))
+	if err := c.exec("CREATE DATABASE " + name); err != nil {
+		return "", nil, err
+	}
+	// FORCE: a test that failed half-way, or a killed process, may still hold connections.
+	return c.URL(name), func() error { return c.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") }, nil
 }
 
 // exec runs one statement of ours (names we made, never outside input) on the admin
