@@ -11,6 +11,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,4 +240,36 @@ func (w *workspace) countText(ch, marker string) (inChannel, elsewhere int) {
 		}
 	}
 	return inChannel, elsewhere
+}
+
+// The duplicate check can fail: two messages carrying one outbox row's id, posted through
+// the fake's Web API as warroom posts them, are reported; distinct ids are not.
+func TestPostedTwiceFindsTheSecondCopy(t *testing.T) {
+	w := newWorkspace(t)
+	post := func(id string) {
+		t.Helper()
+		form := url.Values{"channel": {w.general}, "text": {"row " + id},
+			"metadata": {`{"event_type":"warroom_outbox","event_payload":{"id":"` + id + `"}}`}}
+		req, _ := http.NewRequest(http.MethodPost, w.fake.APIURL()+"chat.postMessage", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+w.fake.BotToken())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `"ok":true`) {
+			t.Fatalf("chat.postMessage: %s", body)
+		}
+	}
+	post("7")
+	post("8")
+	if dups, tagged := w.postedTwice(); len(dups) != 0 || tagged != 2 {
+		t.Fatalf("two rows posted once each: duplicates %v, %d tagged", dups, tagged)
+	}
+	post("7")
+	if dups, tagged := w.postedTwice(); len(dups) != 1 || !strings.Contains(dups[0], "row 7 ") || tagged != 3 {
+		t.Fatalf("row 7 posted twice: duplicates %v, %d tagged", dups, tagged)
+	}
 }
