@@ -1,6 +1,12 @@
 // Package timers fires the durable timers (nudges, reminders, escalations, handoffs) that
 // commands stored in the database, each when it comes due; the database stays the source of
 // truth, so a restart loses and repeats nothing.
+//
+// One clock timer, set for the earliest due time, drives every pending timer. Until issue 13
+// each timer was a gocron one-time job with a uuid identifier: a job, a goroutine-backed clock
+// timer and a map entry per pending timer, and a dependency for what is a min over due times.
+// gocron stays where a scheduler library earns its place: its distributed elector interface is
+// what storage.Elector implements for several replicas on PostgreSQL.
 package timers
 
 import (
@@ -10,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
-	"github.com/google/uuid"
 	"github.com/jonboulle/clockwork"
 	"github.com/warroom/warroom/bot"
 )
@@ -21,19 +25,25 @@ type TimerStore interface {
 	PendingTimers(ctx context.Context) ([]bot.Timer, error)
 }
 
-// Scheduler arms a gocron one-time job for every pending timer in the store and calls Fire
-// when one comes due. SQLite is the source of truth: the scheduler holds nothing that a
-// restart would lose, and Fire must claim the timer in the same transaction as its effects.
+// stopTimeout bounds how long Stop waits for timers being fired.
+const stopTimeout = 5 * time.Second
+
+// Scheduler keeps the store's pending timers armed and calls fire when one comes due. The
+// store is the source of truth: the scheduler holds nothing that a restart would lose, and
+// fire must claim the timer in the same transaction as its effects.
 type Scheduler struct {
 	store TimerStore
 	fire  func(ctx context.Context, id int64)
 	clock clockwork.Clock
 	log   *slog.Logger
-	cron  gocron.Scheduler
-	ctx   context.Context
 
-	mu    sync.Mutex
-	armed map[int64]armedTimer // timer id -> job
+	mu     sync.Mutex
+	armed  map[int64]armedTimer // timer id -> its due time
+	firing map[int64]bool       // timers whose fire call is under way
+	gen    uint64               // numbers each arming, so a fire un-tracks only its own
+	wake   chan struct{}
+	cancel context.CancelFunc
+	done   sync.WaitGroup // the loop and every fire call
 
 	// Refreshes are coalesced: every commit that touches timers asks for one, and a burst
 	// (hundreds of overdue nudges firing at start-up) must not queue hundreds of full
@@ -47,38 +57,68 @@ type Scheduler struct {
 
 type armedTimer struct {
 	due time.Time
-	job uuid.UUID
+	gen uint64
 }
 
 // NewScheduler builds a scheduler; fire runs a due timer (usually Engine.FireTimer).
 func NewScheduler(store TimerStore, clock clockwork.Clock, log *slog.Logger, fire func(ctx context.Context, id int64)) (*Scheduler, error) {
-	cron, err := gocron.NewScheduler(gocron.WithClock(clock), gocron.WithLocation(time.UTC), gocron.WithStopTimeout(5*time.Second))
-	if err != nil {
-		return nil, err
+	if store == nil || clock == nil || fire == nil {
+		return nil, errors.New("timers: a store, a clock and a fire function are required")
 	}
-	s := &Scheduler{store: store, fire: fire, clock: clock, log: log, cron: cron, armed: map[int64]armedTimer{}}
+	s := &Scheduler{store: store, fire: fire, clock: clock, log: log,
+		armed: map[int64]armedTimer{}, firing: map[int64]bool{}, wake: make(chan struct{}, 1)}
 	s.rcond = sync.NewCond(&s.rmu)
 	return s, nil
 }
 
-// Start arms every pending timer (overdue ones fire at once) and starts the clock.
+// Start arms every pending timer (overdue ones fire at once) and starts the clock. A stopped
+// scheduler may be started again (a replica that wins leadership back).
 func (s *Scheduler) Start(ctx context.Context) error {
-	s.ctx = ctx
-	s.cron.Start()
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.mu.Unlock()
+		return errors.New("timers: the scheduler is already started")
+	}
+	loopCtx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+	s.done.Add(1)
+	s.mu.Unlock()
+	go s.loop(loopCtx)
 	return s.Refresh(ctx)
 }
 
-// Stop stops firing; pending timers stay in the store for the next start.
-func (s *Scheduler) Stop() error { return s.cron.Shutdown() }
+// Stop stops firing and waits (up to 5 s) for fire calls under way; pending timers stay in
+// the store for the next start.
+func (s *Scheduler) Stop() error {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.cancel = nil
+	s.mu.Unlock()
+	if cancel == nil {
+		return nil
+	}
+	cancel()
+	finished := make(chan struct{})
+	go func() { s.done.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(stopTimeout):
+		return errors.New("timers: fire calls still running 5 s after stop")
+	}
+	s.mu.Lock()
+	clear(s.armed)
+	s.mu.Unlock()
+	return nil
+}
 
-// Armed is how many timers have a job (for tests and metrics).
+// Armed is how many pending timers are armed (for tests and metrics).
 func (s *Scheduler) Armed() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.armed)
 }
 
-// Refresh reconciles the armed jobs with the store's pending timers. Call it after any
+// Refresh reconciles the armed timers with the store's pending timers. Call it after any
 // commit that set, moved or cancelled timers: when it returns, a snapshot of the store
 // read after the call began has been applied. Concurrent calls share one reconciliation.
 func (s *Scheduler) Refresh(ctx context.Context) error {
@@ -108,68 +148,120 @@ func (s *Scheduler) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// reconcile arms, moves and removes jobs to match the store.
+// reconcile makes the armed set match the store and wakes the loop to re-aim its timer.
 func (s *Scheduler) reconcile(ctx context.Context) error {
 	// Read under the lock: a snapshot read before a newer one was applied must never be
-	// applied after it — it would remove the job of a timer just moved and re-arm it at its
-	// old, already claimed time.
+	// applied after it — it would forget a timer just moved and re-arm it at its old,
+	// already claimed time.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pending, err := s.store.PendingTimers(ctx)
 	if err != nil {
 		return err
 	}
-	want := make(map[int64]bot.Timer, len(pending))
+	want := make(map[int64]time.Time, len(pending))
 	for _, t := range pending {
-		want[t.ID] = t
+		want[t.ID] = t.Due
 	}
 	for id, a := range s.armed {
-		if t, ok := want[id]; !ok || !t.Due.Equal(a.due) {
-			_ = s.cron.RemoveJob(a.job)
+		if due, ok := want[id]; !ok || !due.Equal(a.due) {
 			delete(s.armed, id)
 		}
 	}
-	now := s.clock.Now()
-	for id, t := range want {
-		if _, ok := s.armed[id]; ok {
-			continue
+	for id, due := range want {
+		if _, ok := s.armed[id]; !ok {
+			s.gen++
+			s.armed[id] = armedTimer{due: due, gen: s.gen}
 		}
-		start := gocron.OneTimeJobStartImmediately()
-		if t.Due.After(now) {
-			start = gocron.OneTimeJobStartDateTime(t.Due)
-		}
-		jobID := uuid.NewSHA1(uuid.NameSpaceOID, []byte(t.Key+"@"+bot.FormatTime(t.Due)))
-		timerID := id
-		task := gocron.NewTask(func() { s.run(timerID, jobID) })
-		_, err := s.cron.NewJob(gocron.OneTimeJob(start), task,
-			gocron.WithIdentifier(jobID), gocron.WithName("timer:"+t.Key), gocron.WithLimitedRuns(1))
-		if errors.Is(err, gocron.ErrOneTimeJobStartDateTimePast) {
-			// Due between the check above and gocron's own: it is due now, so run it now
-			// rather than leave it unarmed until the next refresh.
-			_, err = s.cron.NewJob(gocron.OneTimeJob(gocron.OneTimeJobStartImmediately()), task,
-				gocron.WithIdentifier(jobID), gocron.WithName("timer:"+t.Key), gocron.WithLimitedRuns(1))
-		}
-		if err != nil {
-			s.log.Error("scheduler: arming a timer failed", "key", t.Key, "err", err)
-			continue
-		}
-		s.armed[id] = armedTimer{due: t.Due, job: jobID}
 	}
+	s.poke()
 	return nil
 }
 
-func (s *Scheduler) run(id int64, job uuid.UUID) {
-	ctx := s.ctx
-	if ctx == nil {
-		ctx = context.Background()
+// poke wakes the loop without blocking; one pending wake covers any number of pokes.
+func (s *Scheduler) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
-	s.fire(ctx, id)
-	// Un-track the timer only now: while it is being fired (waiting for the database, say)
-	// it is still pending, and a refresh must not arm a second job for it. Only this job's
-	// own entry — one that replaced it (the fire moved the timer) stays.
+}
+
+// loop fires what is due, then sleeps on one clock timer until the earliest due time or a
+// change (a refresh, a fire that finished).
+func (s *Scheduler) loop(ctx context.Context) {
+	defer s.done.Done()
+	for {
+		next, ok := s.fireDue(ctx)
+		var due <-chan time.Time
+		var timer clockwork.Timer
+		if ok {
+			timer = s.timerUntil(next)
+			due = timer.Chan()
+		}
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-due:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// timerUntil returns a clock timer that fires at next. A clock takes a duration, not a time,
+// so if the clock moves while the timer is being made (a fake clock advanced by a test, a
+// long pause of the real one) the duration is stale and the timer would fire late: make it
+// again.
+func (s *Scheduler) timerUntil(next time.Time) clockwork.Timer {
+	for {
+		before := s.clock.Now()
+		t := s.clock.NewTimer(next.Sub(before))
+		if s.clock.Since(before) < time.Millisecond {
+			return t
+		}
+		t.Stop()
+	}
+}
+
+// fireDue starts a fire call for every armed timer that is due and not already being
+// fired, and returns the earliest due time of the others (ok false when there is none).
+func (s *Scheduler) fireDue(ctx context.Context) (next time.Time, ok bool) {
 	s.mu.Lock()
-	if a, ok := s.armed[id]; ok && a.job == job {
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for id, a := range s.armed {
+		if s.firing[id] {
+			continue
+		}
+		if !a.due.After(now) {
+			s.firing[id] = true
+			s.done.Add(1)
+			go s.run(ctx, id, a.gen)
+			continue
+		}
+		if !ok || a.due.Before(next) {
+			next, ok = a.due, true
+		}
+	}
+	return next, ok
+}
+
+func (s *Scheduler) run(ctx context.Context, id int64, gen uint64) {
+	defer s.done.Done()
+	// The caller's context, not the loop's: Stop must not cut a claim half way (it waits).
+	s.fire(context.WithoutCancel(ctx), id)
+	// Un-track the timer only now: while it is being fired (waiting for the database, say)
+	// it is still pending, and a refresh must not fire it a second time. Only this arming's
+	// own entry goes — one that replaced it (the fire moved the timer) stays.
+	s.mu.Lock()
+	delete(s.firing, id)
+	if a, ok := s.armed[id]; ok && a.gen == gen {
 		delete(s.armed, id)
 	}
 	s.mu.Unlock()
+	s.poke()
 }

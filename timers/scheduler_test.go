@@ -128,7 +128,7 @@ func TestTimerFiresAtItsTimeNotBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Stop()
-	if err := clock.BlockUntilContext(ctx, 2); err != nil {
+	if err := clock.BlockUntilContext(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(4*time.Minute + 59*time.Second)
@@ -186,7 +186,7 @@ func TestRestartFiresEachPendingTimerExactlyOnce(t *testing.T) {
 	if s2.Armed() != 700 {
 		t.Fatalf("armed %d, want 700", s2.Armed())
 	}
-	clock.BlockUntilContext(ctx, 700)
+	clock.BlockUntilContext(ctx, 1) // one clock timer, on the earliest due time
 	clock.Advance(71 * time.Minute)
 	waitFired(t, f2, 700)
 	for k, n := range f.fired {
@@ -200,5 +200,34 @@ func TestRestartFiresEachPendingTimerExactlyOnce(t *testing.T) {
 	pending, _ := db.PendingTimers(ctx)
 	if len(pending) != 0 {
 		t.Fatalf("%d still pending", len(pending))
+	}
+}
+
+// A replica that loses and wins back leadership stops and starts the same scheduler: it
+// fires again after the second start, and nothing while stopped.
+func TestStoppedSchedulerStartsAgain(t *testing.T) {
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	clock := clockwork.NewFakeClockAt(start)
+	db, f, s := setup(t, filepath.Join(t.TempDir(), "w.db"), clock)
+	defer db.Close()
+	ctx := context.Background()
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(ctx); err == nil {
+		t.Fatal("a second Start of a running scheduler was accepted")
+	}
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	setTimers(t, db, bot.Timer{Key: "a", Kind: "k", Due: start.Add(time.Minute)})
+	clock.Advance(2 * time.Minute)
+	f.noCallFor(t, "a stopped scheduler fired")
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	if k := waitFired(t, f, 1); k[0] != "a" {
+		t.Fatalf("fired %v", k)
 	}
 }
