@@ -6,7 +6,7 @@ import (
 
 // The SANS nudges (issue 5): reminders addressed to the role that owns them, regulatory
 // clocks, the lessons-learned review and drill injects. Every pending one is a timer row in
-// SQLite with its due time; gocron fires it through Engine.FireTimer, which claims it in the
+// the database with its due time; timers.Scheduler fires it through Engine.FireTimer, which claims it in the
 // same transaction as its effects, so a restart loses none and repeats none.
 //
 // Each reminder kind has ONE timer per incident (key kind:INC-n): re-planning moves it, and
