@@ -58,6 +58,8 @@ type ReportOptions struct {
 	PublicKey ed25519.PublicKey
 	// Audience, when set, leaves out what is labelled above it (`--audience tlp:green`).
 	Audience bot.TLP
+	// OmitEntryHashes: report.Data.OmitEntryHashes (no JSON will be written).
+	OmitEntryHashes bool
 	// Timeline, when set, is in and out: in, the timeline as an earlier load of the same
 	// incident left it (zero: none), extended instead of read again; out, as this load
 	// left it. nil: every entry is read and checked.
@@ -67,6 +69,32 @@ type ReportOptions struct {
 // LoadReport reads everything incident n's report is built from, in one transaction so
 // the report is one consistent picture.
 func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error) {
+	d, err := loadReportParts(src, n, o)
+	if err != nil {
+		return d, err
+	}
+	tl, err := CheckTimeline(src, &d.Incident, o.Timeline)
+	if err != nil {
+		return d, err
+	}
+	d.Entries = tl.Entries
+	hashAt := func(seq int64) (string, bool) {
+		if seq < 1 || seq > int64(len(d.Entries)) {
+			return "", false
+		}
+		return d.Entries[seq-1].Hash, true
+	}
+	if err := verifyForReport(src, &d, tl.Chain, &tl.Proj, hashAt); err != nil {
+		return d, err
+	}
+	if o.Timeline != nil {
+		*o.Timeline = *tl
+	}
+	return d, nil
+}
+
+// loadReportParts reads everything but the timeline.
+func loadReportParts(src ReportSource, n int64, o ReportOptions) (report.Data, error) {
 	cfg := o.Config
 	if cfg == nil {
 		cfg = config.DefaultConfig()
@@ -77,7 +105,8 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 	}
 	d := report.Data{Incident: *inc, Location: cfg.Location, Severities: cfg.Severities, Generator: o.Generator,
 		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates, Own: cfg.OwnIndicators(),
-		DefaultTLP: cfg.IncidentTLP(), Audience: o.Audience, Organisation: cfg.Organisation}
+		DefaultTLP: cfg.IncidentTLP(), Audience: o.Audience, Organisation: cfg.Organisation, PublicKey: o.PublicKey,
+		OmitEntryHashes: o.OmitEntryHashes}
 	if d.Roles, err = src.RoleHistory(n); err != nil {
 		return d, err
 	}
@@ -87,11 +116,6 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 	if d.Phases, err = src.Phases(n); err != nil {
 		return d, err
 	}
-	tl, err := CheckTimeline(src, inc, o.Timeline)
-	if err != nil {
-		return d, err
-	}
-	d.Entries = tl.Entries
 	if d.Tasks, err = src.Tasks(n); err != nil {
 		return d, err
 	}
@@ -140,24 +164,19 @@ func LoadReport(src ReportSource, n int64, o ReportOptions) (report.Data, error)
 				Count: g.Count, FirstSeen: g.FirstAt, LastSeen: g.LastAt, SourceURL: g.SourceURL})
 		}
 	}
-	if err := verifyForReport(src, &d, tl, o.PublicKey); err != nil {
-		return d, err
-	}
-	if o.Timeline != nil {
-		*o.Timeline = *tl
-	}
 	return d, nil
 }
 
 // verifyForReport checks what the report shows, on the entries read in the same
-// transaction (a 100,000-entry timeline is read once; tl has checked and replayed them):
+// transaction (a 100,000-entry timeline is read once; chain and proj have checked and
+// replayed them; hashAt answers for the checkpoints):
 // the chain, the signed checkpoints, and that the incident, roles, members, tasks,
 // lessons, clocks and pages are what the entries say — so a forged summary never sits
 // next to "Verification: passed". The record is read and compared on every load.
-func verifyForReport(src ReportSource, d *report.Data, tl *ReportTimeline, pub ed25519.PublicKey) error {
+func verifyForReport(src ReportSource, d *report.Data, chain *bot.ChainCheck, proj *bot.Projection, hashAt func(seq int64) (string, bool)) error {
 	inc := d.Incident
-	d.Integrity = tl.Chain.Verdict(inc.HeadSeq, inc.HeadHash)
-	d.PublicKey = pub
+	d.Integrity = chain.Verdict(inc.HeadSeq, inc.HeadHash)
+	pub := d.PublicKey
 	if cs, ok := src.(reportCheckpoints); ok {
 		cps, err := cs.Checkpoints(inc.Number)
 		if err != nil {
@@ -165,12 +184,7 @@ func verifyForReport(src ReportSource, d *report.Data, tl *ReportTimeline, pub e
 		}
 		d.Checkpoints = cps
 		if d.Integrity.OK {
-			bot.CheckCheckpoints(&d.Integrity, cps, pub, func(seq int64) (string, bool) {
-				if seq < 1 || seq > int64(len(d.Entries)) {
-					return "", false
-				}
-				return d.Entries[seq-1].Hash, true
-			})
+			bot.CheckCheckpoints(&d.Integrity, cps, pub, hashAt)
 		}
 	}
 	rec := bot.Record{Incident: inc, Roles: map[string]string{}, Members: d.Members, Tasks: d.Tasks, Lessons: d.Lessons}
@@ -191,7 +205,7 @@ func verifyForReport(src ReportSource, d *report.Data, tl *ReportTimeline, pub e
 			return err
 		}
 	}
-	bot.CheckRecord(&d.Integrity, &tl.Proj, rec)
+	bot.CheckRecord(&d.Integrity, proj, rec)
 	return nil
 }
 

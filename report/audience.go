@@ -37,73 +37,94 @@ type Classification struct {
 // withheldText stands where text above the audience would be.
 func withheldText(audience bot.TLP) string { return "[withheld: above " + audience.String() + "]" }
 
-// incidentTLP is the incident's label: its entries' last word, else the configured default.
-func incidentTLP(d *Data) bot.TLP {
+// IncidentTLP is the incident's label: the last word of its declaration and TLP entries
+// (entries of other kinds are skipped), else configured, else config.DefaultTLP.
+func IncidentTLP(entries []bot.Entry, configured bot.TLP) bot.TLP {
 	var f bot.Facts
-	for _, e := range d.Entries {
+	for _, e := range entries {
 		if e.Kind == bot.KindDeclared || e.Kind == bot.KindTLP {
 			f.Apply(e)
 		}
 	}
-	return f.TLP.Or(d.DefaultTLP.Or(config.DefaultTLP))
+	return f.TLP.Or(configured.Or(config.DefaultTLP))
 }
 
-// filterAudience returns d as the audience may see it, and the classification.
-func filterAudience(d Data, inc bot.TLP) (Data, Classification, labels) {
-	c := Classification{Incident: inc.String()}
-	audience := d.Audience
-	top := bot.TLPUnset
-	l := labels{incident: inc, entries: map[int64]bot.TLP{}, tasks: map[int64]bot.TLP{}}
-	if audience == bot.TLPUnset {
-		top = inc
-		for _, e := range d.Entries {
-			data, _ := bot.DecodeData(e.Data)
-			label := bot.EntryTLP(data, inc)
-			l.note(e, data, label)
-			top = max(top, label)
-		}
-		c.TLP = top.String()
-		return d, c, l
-	}
-	w := Withheld{Audience: audience.String()}
-	kept := make([]bot.Entry, 0, len(d.Entries))
+// IncidentTLPKinds are the entry kinds IncidentTLP reads.
+var IncidentTLPKinds = []string{bot.KindDeclared, bot.KindTLP}
+
+// audienceFold decides, entry by entry, what the audience may see, and remembers what
+// that leaves out of the rest of the report (tasks, lessons, filing notes, the title).
+type audienceFold struct {
+	audience, inc, top bot.TLP
+	c                  Classification
+	w                  Withheld
+	l                  labels
 	// What is kept is only what a kept entry accounts for: a task, lesson or filing note
 	// whose entry cannot be found is left out too (first-release entries carry no data).
-	tasks := map[int64]bool{}   // task numbers whose add entry is kept
-	clocks := map[string]bool{} // clocks whose filing entry is kept
-	var lessons []bool          // per lesson entry, in order: kept?
-	for _, e := range d.Entries {
-		data, _ := bot.DecodeData(e.Data)
-		label := bot.EntryTLP(data, inc)
-		ok := audience.Allows(label)
-		if e.Kind == bot.KindLesson {
-			lessons = append(lessons, ok)
-		}
-		if !ok {
-			w.Entries++
-			switch e.Kind {
-			case bot.KindDeclared:
-				w.Title = true
-			case bot.KindClose:
-				w.Resolution = true
-			}
-			continue
-		}
-		top = max(top, label)
-		l.note(e, data, label)
-		kept = append(kept, e)
+	tasks   map[int64]bool  // task numbers whose add entry is kept
+	clocks  map[string]bool // clocks whose filing entry is kept
+	lessons []bool          // per lesson entry, in order: kept?
+}
+
+func newAudienceFold(audience, inc bot.TLP) audienceFold {
+	f := audienceFold{audience: audience, inc: inc, c: Classification{Incident: inc.String()},
+		l: labels{incident: inc, entries: map[int64]bot.TLP{}, tasks: map[int64]bot.TLP{}}}
+	if audience == bot.TLPUnset {
+		f.top = inc
+		return f
+	}
+	f.w = Withheld{Audience: audience.String()}
+	f.tasks, f.clocks = map[int64]bool{}, map[string]bool{}
+	return f
+}
+
+// keep reports whether the audience may see e, and notes what it means for the rest.
+func (f *audienceFold) keep(e *bot.Entry) bool {
+	data, _ := bot.DecodeData(e.Data)
+	label := bot.EntryTLP(data, f.inc)
+	if f.audience == bot.TLPUnset {
+		f.l.note(e, data, label)
+		f.top = max(f.top, label)
+		return true
+	}
+	ok := f.audience.Allows(label)
+	if e.Kind == bot.KindLesson {
+		f.lessons = append(f.lessons, ok)
+	}
+	if !ok {
+		f.w.Entries++
 		switch e.Kind {
-		case bot.KindTask:
-			if n, ok := taskAdded(e, data); ok {
-				tasks[n] = true
-			}
-		case bot.KindClock:
-			if name, ok := clockFiled(e, data); ok {
-				clocks[name] = true
-			}
+		case bot.KindDeclared:
+			f.w.Title = true
+		case bot.KindClose:
+			f.w.Resolution = true
+		}
+		return false
+	}
+	f.top = max(f.top, label)
+	f.l.note(e, data, label)
+	switch e.Kind {
+	case bot.KindTask:
+		if n, ok := taskAdded(e, data); ok {
+			f.tasks[n] = true
+		}
+	case bot.KindClock:
+		if name, ok := clockFiled(e, data); ok {
+			f.clocks[name] = true
 		}
 	}
-	d.Entries = kept
+	return true
+}
+
+// finish leaves out of d what the entries left out said to, and returns the
+// classification and the labels.
+func (f *audienceFold) finish(d *Data) (Classification, labels) {
+	c, l, audience := f.c, f.l, f.audience
+	if audience == bot.TLPUnset {
+		c.TLP = f.top.String()
+		return c, l
+	}
+	w := f.w
 	if w.Title {
 		d.Incident.Title, d.Incident.ChannelName, d.Incident.OriginLink = withheldText(audience), "", ""
 	}
@@ -112,7 +133,7 @@ func filterAudience(d Data, inc bot.TLP) (Data, Classification, labels) {
 	}
 	var keptTasks []bot.Task
 	for _, t := range d.Tasks {
-		if !tasks[t.N] {
+		if !f.tasks[t.N] {
 			w.Tasks++
 			continue
 		}
@@ -121,7 +142,7 @@ func filterAudience(d Data, inc bot.TLP) (Data, Classification, labels) {
 	d.Tasks = keptTasks
 	var keptLessons []bot.Lesson
 	for i, l := range d.Lessons {
-		if len(lessons) != len(d.Lessons) || !lessons[i] {
+		if len(f.lessons) != len(d.Lessons) || !f.lessons[i] {
 			w.Lessons++
 			continue
 		}
@@ -129,24 +150,24 @@ func filterAudience(d Data, inc bot.TLP) (Data, Classification, labels) {
 	}
 	d.Lessons = keptLessons
 	for i := range d.Clocks {
-		if !clocks[d.Clocks[i].Name] {
+		if !f.clocks[d.Clocks[i].Name] {
 			d.Clocks[i].DoneNote = ""
 		}
 	}
 	// Alerts came in with no label of their own: they carry the incident's.
-	if !audience.Allows(inc) {
+	if !audience.Allows(f.inc) {
 		w.Alerts, d.Alerts = len(d.Alerts), nil
 	}
 	// Linked incidents have labels of their own: an audience's report names them by id only.
 	for i := range d.Related {
 		d.Related[i].Title = ""
 	}
-	c.TLP = top.Or(audience).String()
+	c.TLP = f.top.Or(audience).String()
 	c.Withheld = w
 	if w.Title {
 		l.incident = bot.TLPUnset // the title is not shown: it does not mark what is
 	}
-	return d, c, l
+	return c, l
 }
 
 // labels are the entries' own labels where they differ from the incident's (most do not,
@@ -157,7 +178,7 @@ type labels struct {
 	tasks    map[int64]bot.TLP // task number → its add entry's label
 }
 
-func (l *labels) note(e bot.Entry, d bot.EntryData, label bot.TLP) {
+func (l *labels) note(e *bot.Entry, d bot.EntryData, label bot.TLP) {
 	if e.Kind == bot.KindTask {
 		if n, ok := taskAdded(e, d); ok && label != l.incident {
 			l.tasks[n] = label
@@ -186,7 +207,7 @@ func (l *labels) task(n int64) bot.TLP {
 
 // taskAdded reads which task an entry added: its data, or a first-release entry's text
 // ("added task 3 …").
-func taskAdded(e bot.Entry, d bot.EntryData) (int64, bool) {
+func taskAdded(e *bot.Entry, d bot.EntryData) (int64, bool) {
 	if d.Has("task") {
 		return d.Int("task"), d.Str("action") == "add"
 	}
@@ -201,7 +222,7 @@ func taskAdded(e bot.Entry, d bot.EntryData) (int64, bool) {
 }
 
 // clockFiled reads which clock's filing an entry records ("gdpr clock filed: …").
-func clockFiled(e bot.Entry, d bot.EntryData) (string, bool) {
+func clockFiled(e *bot.Entry, d bot.EntryData) (string, bool) {
 	if d.Has("clock") {
 		return d.Str("clock"), d.Str("action") == "done"
 	}

@@ -14,9 +14,16 @@ import (
 // Build derives the report from its data. It never fails: what is missing is reported as
 // missing ("none recorded", a null metric), because a partial report beats none at close.
 func Build(d Data) Report {
-	incTLP := incidentTLP(&d)
-	all := d.Entries
-	d, class, labels := filterAudience(d, incTLP)
+	b := NewBuilder(d, IncidentTLP(d.Entries, d.DefaultTLP), len(d.Entries))
+	for i := range d.Entries {
+		b.Add(&d.Entries[i])
+	}
+	return b.Report()
+}
+
+// build derives the report from d (as the audience may see it) and the timeline b
+// scanned; recorded are the facts as recorded, before an audience's edition left any out.
+func build(d Data, b *Builder, class Classification, labels labels, recorded bot.Facts) Report {
 	inc := d.Incident
 	loc := d.Location
 	if loc == nil {
@@ -26,14 +33,14 @@ func Build(d Data) Report {
 	if tpl == nil {
 		tpl = templates.Default()
 	}
-	now := asOf(d)
+	now := asOf(d, b.last)
 	end := now
 	if !inc.Open() && inc.ClosedAt != nil {
 		end = inc.ClosedAt.UTC()
 	}
 	r := Report{loc: loc, tpl: tpl, org: d.Organisation, Classification: class, labels: labels}
-	r.Timeline = make([]Entry, len(d.Entries))
-	r.IOCs = scanEntries(d.Entries, r.Timeline, d.Own, d.Scans)
+	r.Timeline = b.timeline
+	r.IOCs = b.scan.finish(len(r.Timeline))
 	if red := redactions(r.Timeline); len(red) > 0 {
 		for i := range r.Timeline {
 			if e := &r.Timeline[i]; e.Redacted {
@@ -41,12 +48,8 @@ func Build(d Data) Report {
 			}
 		}
 	}
-	facts := bot.FoldFacts(d.Entries)
-	if d.Audience != bot.TLPUnset {
-		r.recorded = bot.FoldFacts(all) // to tell "withheld from this edition" from "missing"
-	} else {
-		r.recorded = facts
-	}
+	facts := b.facts
+	r.recorded = recorded // to tell "withheld from this edition" from "missing"
 	r.Facts, r.Evidence = buildFacts(facts), buildEvidence(facts.Evidence)
 	r.Incident = buildIncident(d, r.Timeline, now, loc)
 	r.Roles = buildRoles(inc, d.Roles, end)
@@ -60,8 +63,8 @@ func Build(d Data) Report {
 	r.Lessons = buildLessons(d.Lessons)
 	r.Clocks = buildClocks(d.Clocks, now)
 	r.Alerts = buildAlerts(d.Alerts)
-	r.runs = buildRuns(d.Entries)
-	r.Integrity = buildIntegrity(d)
+	r.runs = b.runs.done()
+	r.Integrity = buildIntegrity(d, r.Timeline)
 	r.unchecked = d.Integrity.Incident == ""
 	r.ReadIn = []ReadIn{}
 	for _, x := range d.ReadIns {
@@ -90,9 +93,9 @@ func measureFrom(inc bot.Incident, det *bot.DetectionFact, d Data, end time.Time
 	return m
 }
 
-// asOf is the report's time: the caller's, else the latest thing known, so Build stays a
-// pure function of its input.
-func asOf(d Data) time.Time {
+// asOf is the report's time: the caller's, else the latest thing known (last: the latest
+// entry's), so Build stays a pure function of its input.
+func asOf(d Data, last time.Time) time.Time {
 	if !d.GeneratedAt.IsZero() {
 		return d.GeneratedAt.UTC()
 	}
@@ -100,8 +103,8 @@ func asOf(d Data) time.Time {
 	if d.Incident.ClosedAt != nil && d.Incident.ClosedAt.After(t) {
 		t = *d.Incident.ClosedAt
 	}
-	if n := len(d.Entries); n > 0 && d.Entries[n-1].At.After(t) {
-		t = d.Entries[n-1].At
+	if last.After(t) {
+		t = last
 	}
 	return t.UTC()
 }

@@ -53,6 +53,11 @@ type Data struct {
 	// Own is the organisation's own domains and networks (config ioc:), never listed as
 	// indicators; nil owns nothing.
 	Own *ioc.Own
+	// OmitEntryHashes leaves each timeline entry's digest and hash out of the report (its
+	// Timeline[i].Digest and .Hash are empty): Markdown, HTML and the notification drafts
+	// show neither, JSON shows both. It saves 128 bytes an entry for a caller that knows
+	// the format before building (`warroom report`).
+	OmitEntryHashes bool
 	// Scans, when set, keeps what Build derived from each entry's text for the next Build
 	// of the same incident's report (nil: every entry is scanned).
 	Scans *ScanMemo

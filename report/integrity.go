@@ -10,7 +10,7 @@ import (
 
 // buildIntegrity is the report's Integrity section: the verdict on the chain, the
 // projection and the checkpoints, the chain version, the checkpoints and the key.
-func buildIntegrity(d Data) Integrity {
+func buildIntegrity(d Data, timeline []Entry) Integrity {
 	inc, v := d.Incident, d.Integrity
 	out := Integrity{Entries: v.Entries, HeadHash: v.HeadHash, Verified: v.OK, BadSeq: v.BadSeq, Problem: v.Problem,
 		Chain: "v2", Checkpoints: len(d.Checkpoints), Signatures: "not checked (no public key)"}
@@ -44,8 +44,8 @@ func buildIntegrity(d Data) Integrity {
 			out.Signatures = "not confirmed: the verification failed"
 		}
 	}
-	for _, e := range d.Entries {
-		if e.Redacted {
+	for i := range timeline {
+		if timeline[i].Redacted {
 			out.Redactions++
 		}
 	}

@@ -33,50 +33,53 @@ type viewRun struct {
 	Requested, Approved, Ended                         string
 }
 
-// buildRuns folds the action entries into runs, in run order.
-func buildRuns(entries []bot.Entry) []run {
-	byN := map[int64]*run{}
-	for _, e := range entries {
-		if e.Kind != bot.KindAction {
-			continue
-		}
-		d, err := bot.DecodeData(e.Data)
-		if err != nil {
-			continue
-		}
-		k := d.Int("run")
-		if d.Str("event") == "request" {
-			params, _ := bot.RunParamsOfEntry(e, d)
-			byN[k] = &run{N: k, Action: d.Str("name"), Params: mask(paramsText(params)), Requester: e.Actor,
-				State: d.Str("state"), Requested: e.At, UndoOf: d.Int("undo_of")}
-			continue
-		}
-		r := byN[k]
-		if r == nil {
-			continue // its request is not in this edition
-		}
-		at := e.At
-		if st := d.Str("state"); st != "" {
-			r.State = st
-		}
-		switch d.Str("event") {
-		case "approve":
-			r.Approvers = d.Strs("approvers")
-			if r.State != bot.RunPending {
-				r.Approved = &at
-			}
-		case "deny":
-			r.Decider, r.Ended = e.Actor, &at
-		case "expire":
-			r.Why, r.Ended = d.Str("why"), &at
-		case "result", "fail":
-			r.Status, r.Ended = int(d.Int("status")), &at
-		case "drill":
-			r.Ended = &at
-		}
+// runFold folds the action entries into runs, one entry at a time.
+type runFold struct{ byN map[int64]*run }
+
+func (f *runFold) add(e *bot.Entry) {
+	if e.Kind != bot.KindAction {
+		return
 	}
-	out := make([]run, 0, len(byN))
-	for _, r := range byN {
+	d, err := bot.DecodeData(e.Data)
+	if err != nil {
+		return
+	}
+	k := d.Int("run")
+	if d.Str("event") == "request" {
+		params, _ := bot.RunParamsOfEntry(*e, d)
+		f.byN[k] = &run{N: k, Action: d.Str("name"), Params: mask(paramsText(params)), Requester: e.Actor,
+			State: d.Str("state"), Requested: e.At, UndoOf: d.Int("undo_of")}
+		return
+	}
+	r := f.byN[k]
+	if r == nil {
+		return // its request is not in this edition
+	}
+	at := e.At
+	if st := d.Str("state"); st != "" {
+		r.State = st
+	}
+	switch d.Str("event") {
+	case "approve":
+		r.Approvers = d.Strs("approvers")
+		if r.State != bot.RunPending {
+			r.Approved = &at
+		}
+	case "deny":
+		r.Decider, r.Ended = e.Actor, &at
+	case "expire":
+		r.Why, r.Ended = d.Str("why"), &at
+	case "result", "fail":
+		r.Status, r.Ended = int(d.Int("status")), &at
+	case "drill":
+		r.Ended = &at
+	}
+}
+
+// done lists the runs in run order.
+func (f *runFold) done() []run {
+	out := make([]run, 0, len(f.byN))
+	for _, r := range f.byN {
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N })

@@ -51,19 +51,35 @@ func (m *scanned) holds(e *bot.Entry) bool {
 	return m.seq == e.Seq && m.kind == e.Kind && m.redacted == e.Redacted && m.text == e.Text
 }
 
-// scanEntries fills out[i] from in[i] — secrets masked — and returns the indicators found,
-// in order of first appearance. Masking and extraction are the expensive part of a report
-// (microseconds per entry, 100,000 entries), so chunks run on every CPU; each chunk keeps
-// its own list and the lists are merged in chunk order, so the result does not depend on
-// scheduling. memo (nil: none) answers for the entries it holds.
-func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own, memo *ScanMemo) []IOC {
+// scanFold scans batches of entries as the Builder hands them over and gathers the
+// indicators, in order of first appearance.
+type scanFold struct {
+	own    *ioc.Own
+	memo   *ScanMemo
+	hashes bool // keep each entry's digest and hash
+	iocs   []IOC
+	seen   map[iocKey]bool
+}
+
+func newScanFold(own *ioc.Own, memo *ScanMemo, hashes bool) scanFold {
+	if memo != nil && memo.own != own {
+		memo.own, memo.at = own, nil
+	}
+	return scanFold{own: own, memo: memo, hashes: hashes, seen: map[iocKey]bool{}}
+}
+
+// add fills out[i] from in[i] — secrets masked — where in[0] is the timeline's entry at
+// position pos. Masking and extraction are the expensive part of a report (microseconds
+// per entry, 100,000 entries), so chunks run on every CPU; each chunk keeps its own list
+// and the lists are merged in chunk order, so the result does not depend on scheduling.
+// The memo (if any) answers for the entries it holds.
+func (f *scanFold) add(in []bot.Entry, out []Entry, pos int) {
 	var at []scanned
-	if memo != nil {
-		if memo.own != own || len(memo.at) > len(in) {
-			memo.own, memo.at = own, nil
+	if m := f.memo; m != nil {
+		if grow := pos + len(in) - len(m.at); grow > 0 {
+			m.at = append(m.at, make([]scanned, grow)...)
 		}
-		memo.at = append(memo.at, make([]scanned, len(in)-len(memo.at))...)
-		at = memo.at
+		at = m.at[pos : pos+len(in)]
 	}
 	chunks := (len(in) + scanChunk - 1) / scanChunk
 	found := make([][]IOC, chunks)
@@ -79,7 +95,7 @@ func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own, memo *ScanMemo) []IO
 			if at != nil {
 				m = at[lo:hi]
 			}
-			found[c] = scanRange(in[lo:hi], out[lo:hi], own, m)
+			found[c] = scanRange(in[lo:hi], out[lo:hi], f.own, m, f.hashes)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), chunks)
@@ -89,18 +105,24 @@ func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own, memo *ScanMemo) []IO
 	}
 	work()
 	wg.Wait()
-	var all []IOC
-	seen := map[iocKey]bool{}
 	for _, list := range found {
 		for _, x := range list {
 			key := iocKey{x.Kind, x.Value}
-			if !seen[key] {
-				seen[key] = true
-				all = append(all, x)
+			if !f.seen[key] {
+				f.seen[key] = true
+				f.iocs = append(f.iocs, x)
 			}
 		}
 	}
-	return all
+}
+
+// finish returns the indicators; n is how many entries the timeline ended with (a memo
+// of a longer one forgets the rest).
+func (f *scanFold) finish(n int) []IOC {
+	if f.memo != nil && len(f.memo.at) > n {
+		f.memo.at = f.memo.at[:n]
+	}
+	return f.iocs
 }
 
 // iocKey identifies an indicator for deduplication (a struct, not a joined string: no
@@ -108,8 +130,8 @@ func scanEntries(in []bot.Entry, out []Entry, own *ioc.Own, memo *ScanMemo) []IO
 type iocKey struct{ kind, value string }
 
 // scanRange scans in into out; memo (nil, or as long as in) answers for what it holds and
-// is filled with the rest.
-func scanRange(in []bot.Entry, out []Entry, own *ioc.Own, memo []scanned) []IOC {
+// is filled with the rest. hashes keeps each entry's digest and hash.
+func scanRange(in []bot.Entry, out []Entry, own *ioc.Own, memo []scanned, hashes bool) []IOC {
 	var found []IOC
 	seen := map[iocKey]bool{}
 	for i := range in {
@@ -124,7 +146,10 @@ func scanRange(in []bot.Entry, out []Entry, own *ioc.Own, memo []scanned) []IOC 
 			}
 		}
 		out[i] = Entry{Seq: e.Seq, At: at(e.At), OccurredAt: at(e.OccurredAt), Actor: e.Actor, Kind: e.Kind, Text: s.shown,
-			Decision: decisionKinds[e.Kind], Redacted: e.Redacted, Masked: s.masked, Digest: e.Digest, Hash: e.Hash}
+			Decision: decisionKinds[e.Kind], Redacted: e.Redacted, Masked: s.masked}
+		if hashes {
+			out[i].Digest, out[i].Hash = e.Digest, e.Hash
+		}
 		for _, x := range s.iocs {
 			key := iocKey{x.Kind, x.Value}
 			if !seen[key] {

@@ -18,11 +18,12 @@ import (
 	"github.com/warroom/warroom/storage"
 )
 
+// reportMemoryLimit is the soft heap limit while writing a report.
+const reportMemoryLimit = 72 << 20
+
 // report writes an incident's lessons-learned report: to stdout, or with -o to a file
 // created 0600 and put in place atomically (a reader never sees half a report, and an
 // existing file is replaced whole or not at all).
-// reportMemoryLimit is the soft heap limit while writing a report.
-const reportMemoryLimit = 170 << 20
 
 func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	n, err := incidentArg("report", pos)
@@ -60,10 +61,11 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 		return m.fail("%v", err)
 	}
 	defer db.Close()
-	var d report.Data
+	var r report.Report
 	err = db.View(ctx, func(tx *storage.Tx) (err error) {
-		d, err = commands.LoadReport(tx, n, commands.ReportOptions{Config: cfg, Templates: tpl,
-			Generator: "warroom " + buildVersion(), Now: time.Now(), PublicKey: pub, Audience: audience})
+		r, err = commands.StreamReport(tx, n, commands.ReportOptions{Config: cfg, Templates: tpl,
+			Generator: "warroom " + buildVersion(), Now: time.Now(), PublicKey: pub, Audience: audience,
+			OmitEntryHashes: format != "json"})
 		return err
 	})
 	if errors.Is(err, storage.ErrNotFound) {
@@ -72,7 +74,6 @@ func (m *Main) report(ctx context.Context, o *options, pos []string) int {
 	if err != nil {
 		return m.fail("%v", err)
 	}
-	r := report.Build(d)
 	render := func(w io.Writer) error { return commands.RenderReport(&r, format, w) }
 	if o.out == "" {
 		err = render(m.Stdout)
