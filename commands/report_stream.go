@@ -2,7 +2,7 @@ package commands
 
 import (
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/bot/report"
+	"github.com/warroom/warroom/report"
 )
 
 // entriesOfKind is what reading the incident's label ahead of its timeline needs.
