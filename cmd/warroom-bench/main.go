@@ -43,6 +43,9 @@ type figure struct {
 }
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == peakRSSArg {
+		peakRSSMain(os.Args[2:])
+	}
 	bin := flag.String("bin", "bin/warroom", "the warroom binary to measure")
 	notes := flag.Int("notes", 6400, "note commands in the flat-out run")
 	decls := flag.Int("declarations", 256, "declarations")

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"math"
+	"os"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -56,5 +59,32 @@ func TestPacedCutShortCountsWhatRan(t *testing.T) {
 	}
 	if failed != 0 {
 		t.Fatalf("%d failed", failed)
+	}
+}
+
+func TestMain(m *testing.M) {
+	if len(os.Args) > 2 && os.Args[1] == peakRSSArg {
+		peakRSSMain(os.Args[2:]) // runTimed runs the test binary as its measuring copy
+	}
+	os.Exit(m.Run())
+}
+
+// A command's peak RSS is its own, not the peak of the (here deliberately large) process
+// that runs it.
+func TestPeakRSSIsTheCommandsOwn(t *testing.T) {
+	big := make([]byte, 256<<20)
+	for i := range big {
+		big[i] = byte(i) // touched: resident
+	}
+	_, kib, err := runTimed(context.Background(), "/bin/sh", "-c", "true")
+	runtime.KeepAlive(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kib <= 0 || kib > 64<<10 {
+		t.Fatalf("peak RSS of sh -c true = %v KiB, want a few MB (this process holds 256 MB)", kib)
+	}
+	if _, _, err := runTimed(context.Background(), "/bin/sh", "-c", "exit 3"); err == nil {
+		t.Fatal("a failing command measured without an error")
 	}
 }

@@ -108,21 +108,52 @@ func rssKB(pid int) float64 {
 	return -1
 }
 
-// runTimed runs a command to completion and returns its wall time and peak RSS.
+// runTimed runs a command to completion and returns its wall time and peak RSS (KiB).
+//
+// On Linux a process's ru_maxrss starts from the high-water mark of the address space it
+// replaced at exec, and Go starts a command in its parent's address space (vfork), so a
+// command run from here would report this process's own peak — a 100,000-entry incident
+// seeded and loaded — rather than its own. So it is run from a fresh copy of this program
+// (peakRSSArg), whose own peak is a few MB, and that copy reports the command's.
 func runTimed(ctx context.Context, bin string, args ...string) (time.Duration, float64, error) {
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var out strings.Builder
-	cmd.Stderr = &out
+	self, err := os.Executable()
+	if err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.CommandContext(ctx, self, append([]string{peakRSSArg, bin}, args...)...)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	took := time.Since(start)
 	if err != nil {
-		return took, 0, fmt.Errorf("%v: %s", err, out.String())
+		return took, 0, fmt.Errorf("%v: %s", err, errOut.String())
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	maxrss := -1.0 // not measured: check fails it
-	if ru != nil {
-		maxrss = float64(ru.Maxrss) // KiB on Linux
+	if kib, err := strconv.ParseFloat(strings.TrimSpace(out.String()), 64); err == nil {
+		maxrss = kib
 	}
 	return took, maxrss, nil
+}
+
+// peakRSSArg, first on warroom-bench's command line, makes it run the rest as a command
+// and print the command's peak RSS in KiB (-1 when unknown), exiting with its status.
+const peakRSSArg = "-peak-rss-of"
+
+func peakRSSMain(args []string) {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	err := cmd.Run()
+	maxrss := int64(-1)
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			maxrss = ru.Maxrss
+		}
+	}
+	fmt.Println(maxrss)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
 }
