@@ -59,19 +59,29 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // lineOf finds the line of a YAML path such as "$.leads[1]" (0 when unknown).
 func lineOf(data []byte, path string) int {
-	p, err := yaml.PathString(path)
-	if err != nil {
-		return 0
-	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return 0
-	}
-	node, err := p.FilterFile(f)
-	if err != nil || node == nil || node.GetToken() == nil {
+	node := nodeAt(data, path)
+	if node == nil || node.GetToken() == nil {
 		return 0
 	}
 	return node.GetToken().Position.Line
+}
+
+// nodeAt is the node at a YAML path of the document (nil when the path or the document
+// does not parse, or nothing is there).
+func nodeAt(data []byte, path string) ast.Node {
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return nil
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil
+	}
+	node, err := p.FilterFile(f)
+	if err != nil {
+		return nil
+	}
+	return node
 }
 
 // keyLine finds the line of the key at the end of a YAML path such as
@@ -83,19 +93,7 @@ func keyLine(data []byte, path string) int {
 		return 0
 	}
 	parent, key := path[:i], path[i+1:]
-	p, err := yaml.PathString(parent)
-	if err != nil {
-		return 0
-	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return 0
-	}
-	node, err := p.FilterFile(f)
-	if err != nil {
-		return 0
-	}
-	m, ok := node.(*ast.MappingNode)
+	m, ok := nodeAt(data, parent).(*ast.MappingNode)
 	if !ok {
 		return 0
 	}

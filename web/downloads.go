@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -70,15 +69,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, sess *session)
 		}
 		return err
 	})
-	if errors.Is(err, bot.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err == nil {
-		err = s.readIn(r.Context(), sess, n)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if !s.readDone(w, r, sess, n, err) {
 		return
 	}
 	h := w.Header()

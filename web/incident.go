@@ -129,15 +129,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *sess
 		v.Checkpoints = checkpointViews(cps, rep, s.o.PublicKey)
 		return nil
 	})
-	if errors.Is(err, bot.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err == nil {
-		err = s.readIn(r.Context(), sess, n)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if !s.readDone(w, r, sess, n, err) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "incident", v.ID+" · "+v.Title, sess, &v)

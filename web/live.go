@@ -220,16 +220,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, sess *session) {
 		shown, head = name, inc.HeadSeq
 		return nil
 	})
-	if errors.Is(err, bot.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err == nil {
-		// The stream replays the timeline: a view like the page, so it is a read-in too.
-		err = s.readIn(r.Context(), sess, n)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	// The stream replays the timeline: a view like the page, so it is a read-in too.
+	if !s.readDone(w, r, sess, n, err) {
 		return
 	}
 	after := head

@@ -128,6 +128,24 @@ func (s *Server) viewKey(rd Reader, shown string, n int64, person string) (strin
 	return key, nil
 }
 
+// readDone finishes a handler's read of incident n: an incident the person may not see (or
+// that does not exist) is a 404, a read that worked is recorded as a read-in, and any other
+// error is answered. It reports whether the handler goes on to answer.
+func (s *Server) readDone(w http.ResponseWriter, r *http.Request, sess *session, n int64, err error) bool {
+	if errors.Is(err, bot.ErrNotFound) {
+		s.notFound(w, r)
+		return false
+	}
+	if err == nil {
+		err = s.readIn(r.Context(), sess, n)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
 // readIn records the session's first view of incident n (the access log the report
 // lists). A view that cannot be recorded is not served.
 func (s *Server) readIn(ctx context.Context, sess *session, n int64) error {
