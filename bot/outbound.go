@@ -37,6 +37,10 @@ type Outbound struct {
 	// Created is when the operation was queued. One queued before this process's deliverer
 	// started may have been under way when the last process stopped (see Delivery).
 	Created time.Time
+	// Until, when set, is when the store's claim on the operation ends (PostgreSQL, where
+	// several processes share the outbox): another deliverer may take it after that, so an
+	// attempt must be over by then. Zero: one deliverer per database, no claim.
+	Until time.Time
 }
 
 // Payload carries an operation's arguments.

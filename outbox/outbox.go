@@ -17,6 +17,10 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
+// claimMargin is how long before its claim ends an attempt is abandoned, so it cannot
+// still be talking to the platform when another deliverer takes the operation.
+const claimMargin = 5 * time.Second
+
 // OutboxStore is what the deliverer needs from storage.
 type OutboxStore interface {
 	// DueOutbound returns the head of every lane whose head is due at now.
@@ -90,7 +94,13 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 		d.retry(ctx, log, o, d.clock.Now().Add(d.MaxBackoff), "platform "+o.Platform+" not connected")
 		return
 	}
-	result, err := d.perform(bot.WithDelivery(ctx, deliveryFor(o, o.Created.Before(d.started))), p, o)
+	attempt := ctx
+	if !o.Until.IsZero() {
+		var cancel context.CancelFunc
+		attempt, cancel = context.WithTimeout(ctx, o.Until.Sub(d.clock.Now())-claimMargin)
+		defer cancel()
+	}
+	result, err := d.perform(bot.WithDelivery(attempt, deliveryFor(o, o.Created.Before(d.started))), p, o)
 	if d.OnDelivered != nil {
 		d.OnDelivered(o.Platform, o.Op, err)
 	}

@@ -25,15 +25,20 @@ const DefaultConcurrency = 32
 // recorded, so a head read before another deliverer recorded it is never taken after.
 type laneSet struct {
 	mu      sync.Mutex
-	busy    map[string]bool
-	changed chan struct{} // closed (and replaced) whenever a lane is released
+	busy    map[string]int // operations of the lane being delivered (more than one only for claims, below)
+	changed chan struct{}  // closed (and replaced) whenever a lane is released
 }
 
 func newLaneSet() laneSet {
-	return laneSet{busy: map[string]bool{}, changed: make(chan struct{})}
+	return laneSet{busy: map[string]int{}, changed: make(chan struct{})}
 }
 
-// take reads the due heads and marks the lanes of those not already being delivered.
+// take reads the due heads and marks the lanes of those not already being delivered. A
+// head the store claimed for this deliverer (Until set: PostgreSQL, where several
+// processes may look) is taken even when its lane is still marked: nobody else may have
+// it, and its lane's previous operation is recorded already — it is the head only because
+// that one is done, and the mark is simply not yet cleared. Passing it over would leave
+// it claimed and undelivered until the claim ran out.
 func (d *Deliverer) take(ctx context.Context) ([]bot.Outbound, error) {
 	d.lanes.mu.Lock()
 	defer d.lanes.mu.Unlock()
@@ -43,10 +48,10 @@ func (d *Deliverer) take(ctx context.Context) ([]bot.Outbound, error) {
 	}
 	taken := due[:0]
 	for _, o := range due {
-		if d.lanes.busy[o.Lane] {
+		if d.lanes.busy[o.Lane] > 0 && o.Until.IsZero() {
 			continue
 		}
-		d.lanes.busy[o.Lane] = true
+		d.lanes.busy[o.Lane]++
 		taken = append(taken, o)
 	}
 	return taken, nil
@@ -55,7 +60,9 @@ func (d *Deliverer) take(ctx context.Context) ([]bot.Outbound, error) {
 // release frees a lane once its operation is recorded, and wakes whoever waits for one.
 func (d *Deliverer) release(lane string) {
 	d.lanes.mu.Lock()
-	delete(d.lanes.busy, lane)
+	if d.lanes.busy[lane]--; d.lanes.busy[lane] <= 0 {
+		delete(d.lanes.busy, lane)
+	}
 	close(d.lanes.changed)
 	d.lanes.changed = make(chan struct{})
 	d.lanes.mu.Unlock()

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/jackc/pgx/v5"
@@ -39,6 +40,12 @@ type DB struct {
 	// noWriteLock (tests only) skips PostgreSQL's write lock, to show that the row locks
 	// alone keep each incident's chain and each timer's claim whole.
 	noWriteLock bool
+	// origin is this process's mark on the changes it announces (notify.go), so the leader
+	// can tell its own from the other replicas'.
+	origin string
+	// elector is set while this process campaigns for leadership (pgleader.go): its outbox
+	// claims are then fenced by the leader lock (outboxclaim.go).
+	elector atomic.Pointer[Elector]
 
 	// the group-commit writer (writer.go)
 	writes  chan *writeReq

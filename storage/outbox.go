@@ -17,6 +17,7 @@ func (t *Tx) Enqueue(o bot.Outbound, at time.Time) error {
 	}
 	_, err = t.exec(`INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at), o.Ref)
+	t.outboxQueued()
 	return err
 }
 
@@ -25,14 +26,26 @@ func (db *DB) Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error { return tx.Enqueue(o, at) })
 }
 
-// DueOutbound returns the oldest pending operation of each lane, if it is due.
+// DueOutbound returns the oldest pending operation of each lane, if it is due. On SQLite
+// one process serves the database and its deliverer keeps its own lanes apart, so this is
+// a read; on PostgreSQL several deliverers may look at once, and it claims what it returns
+// (outboxclaim.go).
 func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts, o.created_at
+	if db.pg {
+		return db.claimOutbound(ctx, now, limit)
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+outboundColumns+`
 		FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON o.id = h.id
 		WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`, ts(now), limit)
 	if err != nil {
 		return nil, describe(db.path, err)
 	}
+	return scanOutbound(rows)
+}
+
+const outboundColumns = `o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts, o.created_at`
+
+func scanOutbound(rows *sql.Rows) ([]bot.Outbound, error) {
 	defer rows.Close()
 	var out []bot.Outbound
 	for rows.Next() {
@@ -57,10 +70,15 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 func (db *DB) CompleteOutbound(ctx context.Context, id int64, res bot.Delivered, at time.Time) error {
 	result := res.ID
 	return db.Update(ctx, func(tx *Tx) error {
-		var op, platform, ref, payload string
+		var op, platform, ref, payload, state string
 		var incident int64
-		if err := tx.row(`SELECT op, incident, platform, ref, payload FROM outbox WHERE id = ?`, id).Scan(&op, &incident, &platform, &ref, &payload); err != nil {
+		if err := tx.row(`SELECT op, incident, platform, ref, payload, state FROM outbox WHERE id = ?`+tx.forUpdate(), id).Scan(&op, &incident, &platform, &ref, &payload, &state); err != nil {
 			return err
+		}
+		if state != "pending" {
+			// Recorded already: another deliverer took the row after this one's lease ran
+			// out (PostgreSQL, outboxclaim.go). Recording it twice would count twice.
+			return nil
 		}
 		if ref != "" && result != "" {
 			if err := tx.addMessageRef(platform, result, ref, at); err != nil {

@@ -23,7 +23,7 @@ func candidates(t *testing.T, n int) ([]*DB, []*Elector, []context.CancelFunc) {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		e, err := db.Campaign(ctx, nil)
+		e, err := db.Campaign(ctx, CampaignOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	// One connection: the group-commit writer (writer.go) is this process's only writer.
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
-	db := &DB{path: name, writer: writer, pg: true, pgcfg: cfg}
+	db := &DB{path: name, writer: writer, pg: true, pgcfg: cfg, origin: newOrigin()}
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("database %s: %w", name, err)

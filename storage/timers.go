@@ -16,6 +16,7 @@ func (t *Tx) SetTimer(tm bot.Timer) error {
 		ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, incident = excluded.incident, due_at = excluded.due_at,
 		payload = excluded.payload, state = 'pending', fired_at = NULL`,
 		tm.Key, tm.Kind, tm.Incident, ts(tm.Due), tm.Payload)
+	t.timersChanged()
 	return err
 }
 
@@ -25,6 +26,7 @@ func (t *Tx) CancelTimer(key string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	t.timersChanged()
 	n, err := res.RowsAffected()
 	return n > 0, err
 }
@@ -41,6 +43,7 @@ func (t *Tx) CancelIncidentTimers(n int64, keep ...string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	t.timersChanged()
 	c, err := res.RowsAffected()
 	return int(c), err
 }

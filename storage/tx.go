@@ -20,6 +20,9 @@ type Tx struct {
 	// heads are the chain heads this transaction appended (timeline.go): the next Append
 	// to the same incident need not read the head back.
 	heads map[int64]chainHead
+	// notes is what this write transaction must announce to the leader (notify.go); nil
+	// in reads and on SQLite.
+	notes *txNotes
 }
 
 // View runs fn in a read transaction on a consistent snapshot.

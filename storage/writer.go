@@ -19,9 +19,10 @@ const maxBatch = 64
 var errClosed = errors.New("database is closed")
 
 type writeReq struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	done chan error
+	ctx   context.Context
+	fn    func(*Tx) error
+	done  chan error
+	tries int // runs PostgreSQL aborted (retry.go)
 }
 
 func (db *DB) startWriter() {
@@ -33,6 +34,7 @@ func (db *DB) startWriter() {
 
 // Update runs fn in a write transaction on the single write connection (BEGIN IMMEDIATE)
 // and returns once its effects are committed — or, when fn fails, once they are undone.
+// On PostgreSQL fn may run more than once (retry.go).
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -76,7 +78,11 @@ func (db *DB) writeLoop() {
 // could not run because the transaction was lost under them (to be run in a new one).
 func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 	if len(batch) == 1 {
-		batch[0].done <- db.runOne(batch[0])
+		err := db.runOne(batch[0])
+		if db.pg && retryable(err) {
+			return db.again(batch, err)
+		}
+		batch[0].done <- err
 		return nil
 	}
 	tx, err := db.beginWrite()
@@ -88,6 +94,7 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		return nil
 	}
 	results := make([]error, len(batch))
+	notes := db.notesFor()
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
@@ -96,7 +103,11 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		if _, err := tx.Exec(`SAVEPOINT cmd`); err != nil {
 			return db.abandon(tx, batch, results, i, err)
 		}
-		if ferr := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg}); ferr != nil {
+		if ferr := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); ferr != nil {
+			if db.pg && retryable(ferr) {
+				_ = tx.Rollback()
+				return db.again(batch, ferr)
+			}
 			results[i] = ferr
 			// If SQLite rolled the whole transaction back (disk full, I/O error), the
 			// savepoint is gone: everything before this command is lost too.
@@ -108,7 +119,13 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 			return db.abandon(tx, batch, results, i+1, err)
 		}
 	}
+	if err := db.announce(tx, notes); err != nil {
+		return db.abandon(tx, batch, results, len(batch), err)
+	}
 	cerr := tx.Commit()
+	if db.pg && retryable(cerr) {
+		return db.again(batch, cerr)
+	}
 	for i, r := range batch {
 		if results[i] == nil && cerr != nil {
 			results[i] = describe(db.path, cerr)
@@ -145,9 +162,14 @@ func (db *DB) runOne(r *writeReq) error {
 	if err != nil {
 		return describe(db.path, err)
 	}
-	if err := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg}); err != nil {
+	notes := db.notesFor()
+	if err := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); err != nil {
 		_ = tx.Rollback()
 		return err
+	}
+	if err := db.announce(tx, notes); err != nil {
+		_ = tx.Rollback()
+		return describe(db.path, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return describe(db.path, err)

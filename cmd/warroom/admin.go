@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -23,6 +24,7 @@ type telemetry struct {
 	platErrs *metrics.CounterVec
 	timers   *metrics.CounterVec
 	alerts   *metrics.CounterVec
+	leader   atomic.Pointer[func() bool] // whether this process leads (leader.go); nil: always
 }
 
 func newTelemetry(db *storage.DB) *telemetry {
@@ -52,7 +54,23 @@ func newTelemetry(db *storage.DB) *telemetry {
 	gauge("warroom_open_incidents", "Incidents not closed.", db.OpenIncidents)
 	gauge("warroom_outbox_depth", "Outgoing operations waiting to be delivered.", db.OutboxDepth)
 	gauge("warroom_pages_open", "Pages not yet acknowledged.", db.OpenPages)
+	r.Gauge("warroom_leader", "1 while this process is the leader (runs timers, the outbox deliverer and the Discord gateway), else 0.", func() float64 {
+		if t.isLeader() {
+			return 1
+		}
+		return 0
+	})
 	return t
+}
+
+// leading tells the telemetry how to know whether this process leads.
+func (t *telemetry) leading(fn func() bool) { t.leader.Store(&fn) }
+
+func (t *telemetry) isLeader() bool {
+	if fn := t.leader.Load(); fn != nil {
+		return (*fn)()
+	}
+	return true // one process per database (SQLite, the console): it leads
 }
 
 // observe is the engine's Observe hook.
@@ -82,28 +100,40 @@ func (t *telemetry) delivered(platform, op string, err error) {
 	}
 }
 
-// adminHandler serves /healthz (the process is up), /readyz (the database takes writes and
-// every platform is connected) and /metrics.
-func adminHandler(db *storage.DB, adapters []*adapter, t *telemetry) http.Handler {
+// readiness is /readyz's answer.
+type readiness struct {
+	Ready    bool     `json:"ready"`
+	Leader   bool     `json:"leader"`
+	Problems []string `json:"problems"`
+}
+
+// adminHandler serves /healthz (the process is up), /readyz and /metrics. /readyz answers
+// JSON: 200 when the database takes writes and every platform this process connects is
+// connected, else 503 with the problems; "leader" says whether this process leads (a
+// follower is ready too: it serves Slack). status gives the platforms connected now and
+// whether this process leads.
+func adminHandler(db *storage.DB, status func() ([]*adapter, bool), t *telemetry) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		var problems []string
+		adapters, leader := status()
+		res := readiness{Leader: leader, Problems: []string{}}
 		if err := db.Writable(r.Context(), time.Now()); err != nil {
-			problems = append(problems, "database: "+err.Error())
+			res.Problems = append(res.Problems, "database: "+err.Error())
 		}
 		for _, a := range adapters {
 			if a.connected != nil && !a.connected() {
-				problems = append(problems, a.name+": not connected")
+				res.Problems = append(res.Problems, a.name+": not connected")
 			}
 		}
-		if len(problems) > 0 {
-			http.Error(w, strings.Join(problems, "\n"), http.StatusServiceUnavailable)
-			return
+		res.Ready = len(res.Problems) == 0
+		w.Header().Set("Content-Type", "application/json")
+		if !res.Ready {
+			w.WriteHeader(http.StatusServiceUnavailable)
 		}
-		fmt.Fprintln(w, "ready")
+		_ = json.NewEncoder(w).Encode(res)
 	})
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

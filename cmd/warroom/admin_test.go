@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -28,17 +30,31 @@ func TestAdminEndpoints(t *testing.T) {
 	}
 	defer db.Close()
 	tel := newTelemetry(db)
-	up := true
-	h := adminHandler(db, []*adapter{{name: "slack", connected: func() bool { return up }}}, tel)
+	up, leader := true, false
+	h := adminHandler(db, func() ([]*adapter, bool) {
+		return []*adapter{{name: "slack", connected: func() bool { return up }}}, leader
+	}, tel)
+	tel.leading(func() bool { return leader })
 
 	if code, body := get(t, h, "/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Fatalf("healthz %d %q", code, body)
 	}
-	if code, _ := get(t, h, "/readyz"); code != 200 {
-		t.Fatalf("readyz %d", code)
+	// A follower is ready (it serves Slack) and says it does not lead.
+	if code, body := get(t, h, "/readyz"); code != 200 || !reflect.DeepEqual(readyz(t, body), readiness{Ready: true, Leader: false, Problems: []string{}}) {
+		t.Fatalf("readyz on a follower: %d %s", code, body)
+	}
+	if _, body := get(t, h, "/metrics"); !strings.Contains(body, "\nwarroom_leader 0\n") {
+		t.Fatalf("metrics on a follower lack warroom_leader 0:\n%s", body)
+	}
+	leader = true
+	if code, body := get(t, h, "/readyz"); code != 200 || !reflect.DeepEqual(readyz(t, body), readiness{Ready: true, Leader: true, Problems: []string{}}) {
+		t.Fatalf("readyz on the leader: %d %s", code, body)
+	}
+	if _, body := get(t, h, "/metrics"); !strings.Contains(body, "\nwarroom_leader 1\n") {
+		t.Fatalf("metrics on the leader lack warroom_leader 1:\n%s", body)
 	}
 	up = false
-	if code, body := get(t, h, "/readyz"); code != 503 || !strings.Contains(body, "slack: not connected") {
+	if code, body := get(t, h, "/readyz"); code != 503 || !reflect.DeepEqual(readyz(t, body), readiness{Ready: false, Leader: true, Problems: []string{"slack: not connected"}}) {
 		t.Fatalf("readyz with slack down: %d %q", code, body)
 	}
 
@@ -68,4 +84,16 @@ func TestAdminEndpoints(t *testing.T) {
 	if code, body := get(t, h, "/readyz"); code != 503 || !strings.Contains(body, "database") {
 		t.Fatalf("readyz with the database closed: %d %q", code, body)
 	}
+}
+
+// readyz parses a /readyz body, failing on anything but its JSON.
+func readyz(t *testing.T, body string) readiness {
+	t.Helper()
+	var r readiness
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("/readyz is not its JSON: %v: %q", err, body)
+	}
+	return r
 }

@@ -35,5 +35,10 @@ type adapter struct {
 // adapterStarter starts one platform when its environment is set; nil, nil otherwise.
 type adapterStarter func(ctx context.Context, env adapterEnv) (*adapter, error)
 
-// adapterStarters are tried in order by `warroom run`.
-var adapterStarters = []adapterStarter{startSlack, startDiscord}
+// replicaStarters start the platforms every replica connects: Slack hands each event to
+// one connection or one HTTP request, so several replicas share its load.
+var replicaStarters = []adapterStarter{startSlack}
+
+// leaderStarters start the platforms only the leader connects (leader.go): every Discord
+// gateway session receives every event, so a second one would only duplicate work.
+var leaderStarters = []adapterStarter{startDiscord}

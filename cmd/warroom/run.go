@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,23 +46,18 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		return m.fail("%v", err)
 	}
 	defer db.Close()
-	ctx, lockLost, releaseRun, err := holdRunLock(ctx, db, log)
-	if err != nil {
-		return m.fail("%v", err)
-	}
-	defer releaseRun()
-	clock := clockwork.NewRealClock()
-	deliverer := outbox.NewDeliverer(db, clock, log)
-	tel := newTelemetry(db)
-	deliverer.OnDelivered = tel.delivered
-	var sched *timers.Scheduler
-	refresh := func() {
-		if sched != nil {
-			if err := sched.Refresh(ctx); err != nil {
-				log.Error("scheduler refresh", "err", err)
-			}
+	lockLost := func() bool { return false }
+	if !platformsWanted {
+		// The console is one process per database on PostgreSQL too; replicas campaign
+		// instead (leader.go).
+		var releaseRun func()
+		if ctx, lockLost, releaseRun, err = holdRunLock(ctx, db, log); err != nil {
+			return m.fail("%v", err)
 		}
+		defer releaseRun()
 	}
+	clock := clockwork.NewRealClock()
+	tel := newTelemetry(db)
 	keyPath := m.keyPath(o)
 	if db.IsPostgres() {
 		if keyPath, err = m.pgKeyPath(o, false); err != nil {
@@ -82,30 +78,38 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		return m.fail("%v", err)
 	}
 	acts := &actionRunner{}
+	// The console delivers and fires timers itself; on the platforms the leader does
+	// (leaderWork), and the engine's hooks reach its current term.
+	var deliverer *outbox.Deliverer
+	var sched *timers.Scheduler
+	work := &leaderWork{db: db, clock: clock, log: log, tel: tel}
+	kick, refresh := work.kick, work.refresh
+	if !platformsWanted {
+		deliverer = outbox.NewDeliverer(db, clock, log)
+		deliverer.OnDelivered = tel.delivered
+		kick = deliverer.Kick
+		refresh = func() {
+			if sched != nil {
+				if err := sched.Refresh(ctx); err != nil {
+					log.Error("scheduler refresh", "err", err)
+				}
+			}
+		}
+	}
 	hooks := commands.Hooks{TimersChanged: refresh, Observe: wv.observing(tel.observe), Redacted: truncateWAL(ctx, db, log), ActionQueued: acts.kick}
 	if o.checkpointLog != "" {
 		hooks.Checkpointed = (&checkpointLog{path: o.checkpointLog, log: log}).append
 	}
-	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: deliverer.Kick,
+	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Config: cfg, Templates: tpl, Clock: clock, Log: log, Kick: kick,
 		Hooks: hooks, Platforms: livePlatforms(m.Getenv, platformsWanted), Key: key, WebURL: wv.base})
-	sched, err = timers.NewScheduler(db, clock, log, engine.FireTimer)
-	if err != nil {
-		return m.fail("%v", err)
-	}
 	if err := engine.ArmHandoffs(ctx); err != nil {
 		return m.fail("%v", err)
 	}
-	if err := sched.Start(ctx); err != nil {
-		return m.fail("%v", err)
+	startActs := func(ctx context.Context) *actionRunner {
+		acts.start(ctx, cfg, signers, engine, clock, log)
+		return acts
 	}
-	defer sched.Stop()
-	acts.start(ctx, cfg, signers, engine, clock, log)
-	defer acts.close() // before the database closes
-	pruneCtx, stopPruning := context.WithCancel(ctx)
-	pruned := make(chan struct{})
-	go func() { defer close(pruned); prune(pruneCtx, db, clock, cfg.Retention.Outbox.Std(), log) }()
-	defer func() { stopPruning(); <-pruned }() // before the database closes
-
+	pruneFn := func(ctx context.Context) { prune(ctx, db, clock, cfg.Retention.Outbox.Std(), log) }
 	mux := http.NewServeMux()
 	if !shell {
 		if err := startAlerts(m.Getenv, cfg, o.http, livePlatforms(m.Getenv, platformsWanted), engine, clock, log, tel, mux); err != nil {
@@ -113,8 +117,21 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		}
 	}
 	if !platformsWanted {
+		if sched, err = timers.NewScheduler(db, clock, log, engine.FireTimer); err != nil {
+			return m.fail("%v", err)
+		}
+		if err := sched.Start(ctx); err != nil {
+			return m.fail("%v", err)
+		}
+		defer sched.Stop()
+		startActs(ctx)
+		defer acts.close() // before the database closes
+		pruneCtx, stopPruning := context.WithCancel(ctx)
+		pruned := make(chan struct{})
+		go func() { defer close(pruned); pruneFn(pruneCtx) }()
+		defer func() { stopPruning(); <-pruned }() // before the database closes
 		if o.admin != "" {
-			srv, err := listen(o.admin, adminHandler(db, nil, tel), log)
+			srv, err := listen(o.admin, adminHandler(db, func() ([]*adapter, bool) { return nil, true }, tel), log)
 			if err != nil {
 				return m.fail("--admin-addr %s: %v", o.admin, err)
 			}
@@ -132,17 +149,19 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	}
 	env := adapterEnv{getenv: m.Getenv, cfg: cfg, log: log, handler: engine, specs: engine.Specs(), db: db, mux: mux, httpAddr: o.http}
 	var adapters []*adapter
-	for _, start := range adapterStarters {
+	for _, start := range replicaStarters {
 		a, err := start(ctx, env)
 		if err != nil {
 			return m.fail("%v", err)
 		}
 		if a != nil {
 			adapters = append(adapters, a)
-			deliverer.AddPlatform(a.platform)
+			work.always = append(work.always, a.platform)
 		}
 	}
-	return m.afterRun(m.serve(ctx, o, cfg, log, env, adapters, deliverer, tel), lockLost)
+	failed := make(chan error, 4)
+	work.fire, work.leaderOnly, work.env, work.acts, work.prune, work.failed = engine.FireTimer, leaderStarters, env, startActs, pruneFn, failed
+	return m.serve(ctx, o, cfg, log, env, adapters, work, failed, tel)
 }
 
 // livePlatforms names the platforms this run connects to, for messages that answer no
@@ -161,40 +180,52 @@ func livePlatforms(getenv func(string) string, platformsWanted bool) []string {
 	return out
 }
 
-// serve runs the platform adapters, the outbox and the HTTP endpoints until ctx ends, then
-// drains the outbox for up to the configured grace period.
-func (m *Main) serve(ctx context.Context, o *options, cfg *config.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, deliverer *outbox.Deliverer, tel *telemetry) int {
+// serve runs the platform adapters every replica connects and the HTTP endpoints, and
+// leads when this process is (or becomes) the leader, until ctx ends; then, if it leads,
+// it drains the outbox for up to the configured grace period.
+func (m *Main) serve(ctx context.Context, o *options, cfg *config.Config, log *slog.Logger, env adapterEnv, adapters []*adapter, work *leaderWork, failed chan error, tel *telemetry) int {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, len(adapters)+2)
 	for _, a := range adapters {
 		wg.Add(1)
 		go func(a *adapter) {
 			defer wg.Done()
 			if err := a.run(runCtx); err != nil && runCtx.Err() == nil {
-				errs <- fmt.Errorf("%s: %w", a.name, err)
+				failed <- fmt.Errorf("%s: %w", a.name, err)
 			}
 		}(a)
 		log.Info("platform started", "platform", a.name)
 	}
-	deliverCtx, stopDelivery := context.WithCancel(context.Background())
-	defer stopDelivery()
-	var dwg sync.WaitGroup
-	dwg.Add(1)
-	go func() { defer dwg.Done(); deliverer.Run(deliverCtx, time.Second) }()
-
+	ld, err := lead(runCtx, work)
+	if err != nil {
+		cancel()
+		wg.Wait()
+		return m.fail("%v", err)
+	}
+	status := func() ([]*adapter, bool) { return append(slices.Clip(adapters), work.adapters()...), ld.Leader() }
+	tel.leading(ld.Leader)
 	var servers []*http.Server
+	stopAll := func() {
+		cancel()
+		for _, s := range servers {
+			shutdown(s)
+		}
+		wg.Wait()
+		ld.stop(cfg.ShutdownGrace.Std())
+	}
 	if o.http != "" {
 		srv, err := listen(o.http, env.mux, log)
 		if err != nil {
+			stopAll()
 			return m.fail("--http %s: %v", o.http, err)
 		}
 		servers = append(servers, srv)
 	}
 	if o.admin != "" {
-		srv, err := listen(o.admin, adminHandler(env.db, adapters, tel), log)
+		srv, err := listen(o.admin, adminHandler(env.db, status, tel), log)
 		if err != nil {
+			stopAll()
 			return m.fail("--admin-addr %s: %v", o.admin, err)
 		}
 		servers = append(servers, srv)
@@ -202,26 +233,16 @@ func (m *Main) serve(ctx context.Context, o *options, cfg *config.Config, log *s
 	if m.Ready != nil {
 		m.Ready()
 	}
+	code := exitOK
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
-	case err := <-errs:
+	case err := <-failed:
 		log.Error("platform failed", "err", err)
-		cancel()
+		code = m.fail("%v", err)
 	}
-	cancel()
-	for _, s := range servers {
-		shutdown(s)
-	}
-	wg.Wait()
-	stopDelivery()
-	dwg.Wait()
-	grace, c := context.WithTimeout(context.Background(), cfg.ShutdownGrace.Std())
-	defer c()
-	if err := deliverer.Flush(grace); err != nil {
-		log.Warn("outbox not fully drained before exit; it is delivered on the next start", "err", err)
-	}
-	return exitOK
+	stopAll()
+	return code
 }
 
 // shutdown stops an HTTP server, letting requests in flight finish for up to 5 s.

@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// Outbox claims on PostgreSQL. Several replicas share the database and only the leader
+// delivers, but around a failover two deliverers can look at once: the new leader, and an
+// old one that has not yet noticed it lost its lock. So DueOutbound claims the lane heads
+// it returns, in one write transaction:
+//
+//   - FOR UPDATE SKIP LOCKED: of two claimers at once, each takes the rows the other is not
+//     taking (and the write lock serialises them besides);
+//   - the claim is a lease: the row's next_at moves OutboxLease ahead, so no other claim
+//     finds it due until the lease ends. Delivering it ends the lease (done, failed, or a
+//     retry time), and an attempt must end before its lease (bot.Outbound.Until), so a
+//     row is only ever taken again once its last attempt is over — its platform call
+//     answered, failed or abandoned. A deliverer that died mid-call leaves its lease to
+//     run out; the next one then finds the row inherited (created before it started) and
+//     the adapter looks the message up before sending it again (bot.Delivery.MaybeDone);
+//   - fenced by leadership: while this process campaigns (Campaign), the claim succeeds
+//     only if the database itself says the campaign's connection holds the leader lock, so
+//     a deposed leader claims nothing more, however late it notices.
+
+// OutboxLease is how long a claim holds an outbox row on PostgreSQL.
+const OutboxLease = 30 * time.Second
+
+func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+	until := now.Add(OutboxLease)
+	args := []any{ts(until), ts(now)}
+	fence := ``
+	if e := db.elector.Load(); e != nil {
+		pid, lead := e.fence()
+		if !lead {
+			return nil, nil
+		}
+		// pg_locks shows a bigint advisory key as its two 32-bit halves.
+		fence = ` AND EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND objid = ? AND objsubid = 1 AND granted AND pid = ?)`
+		key := uint64(pgLeaderLock)
+		args = append(args, uint32(key>>32), uint32(key), pid)
+	}
+	args = append(args, limit)
+	var out []bot.Outbound
+	err := db.Update(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`UPDATE outbox AS o SET next_at = ? WHERE o.id IN (
+			SELECT d.id FROM outbox d JOIN (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON d.id = h.id
+			WHERE d.next_at <= ?`+fence+` ORDER BY d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED)
+			RETURNING `+outboundColumns, args...)
+		if err != nil {
+			return err
+		}
+		out, err = scanOutbound(rows)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	for i := range out {
+		out[i].Until = until
+	}
+	return out, nil
+}
