@@ -10,10 +10,11 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// pgRunLock is the advisory lock of the one `warroom run` serving a PostgreSQL database:
-// what the lock file is for SQLite (cmd/warroom/dblock.go). Two bots on one database would
-// both fire every reminder and race each other's outbox, and until several replicas are
-// built (one leader running timers and the deliverer) a second one is refused.
+// pgRunLock is the advisory lock of the processes serving a PostgreSQL database: what the
+// lock file is for SQLite (cmd/warroom/dblock.go). A console (`shell`) takes it exclusively
+// (TryRunLock): it fires timers and delivers by itself. Replicas (`run` with platforms)
+// each hold it shared on their campaign connection (pgleader.go) and share the work
+// through a leader; so neither kind starts beside the other.
 const pgRunLock int64 = 0x7761_7272_6f6f_6d03 // "warroom" 3
 
 // RunLock is a session-level advisory lock held on a connection of its own: a pooled

@@ -13,19 +13,19 @@ import (
 
 // What `run` does differently on PostgreSQL (--db postgres://…, docs/postgres.md).
 
-// holdRunLock makes this process the one `run` of a PostgreSQL database (storage.RunLock:
-// an advisory lock on a connection of its own; SQLite has its lock file, dblock.go). Several
-// replicas on one database are not built yet, so a second `run` is refused. If the lock's
-// connection dies the returned context ends — the process stops rather than keep firing
-// timers while another may have taken over — and lost reports it. On SQLite it does
-// nothing.
+// holdRunLock makes this console the one process of a PostgreSQL database (storage.RunLock:
+// an advisory lock on a connection of its own; SQLite has its lock file, dblock.go): it
+// fires timers and delivers by itself, so a second console, or replicas (leader.go), are
+// refused while it runs. If the lock's connection dies the returned context ends — the
+// process stops rather than keep firing timers while another may have taken over — and
+// lost reports it. On SQLite it does nothing.
 func holdRunLock(ctx context.Context, db *storage.DB, log *slog.Logger) (_ context.Context, lost func() bool, release func(), _ error) {
 	if !db.IsPostgres() {
 		return ctx, func() bool { return false }, func() {}, nil
 	}
 	l, err := db.TryRunLock(ctx)
 	if errors.Is(err, storage.ErrRunLockHeld) {
-		return nil, nil, nil, fmt.Errorf("%w: stop it first (several replicas on one database are not built yet; see docs/postgres.md)", err)
+		return nil, nil, nil, fmt.Errorf("%w: stop it first (a console needs the database to itself; `run` with Slack or Discord runs as one of several replicas: docs/postgres.md)", err)
 	}
 	if err != nil {
 		return nil, nil, nil, err

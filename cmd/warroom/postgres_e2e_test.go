@@ -60,8 +60,8 @@ func TestPostgresRunsTheSessionAndTheCLI(t *testing.T) {
 	}
 }
 
-// A second `run` on a PostgreSQL database that a first one serves is refused, as a second
-// one on a SQLite file is (several replicas are not built yet).
+// A console on a PostgreSQL database that another console serves is refused, as a second
+// one on a SQLite file is (replicas, which share a database, are replicas_test.go's).
 func TestPostgresSecondRunRefused(t *testing.T) {
 	u := pgtest.DB(t)
 	db, err := storage.Open(context.Background(), u)
