@@ -50,6 +50,7 @@ type options struct {
 	// chain v2 (docs/chain.md)
 	key           string
 	checkpointLog string
+	cpuProfile    string
 	checkpoints   string
 	export        string
 	pubkey        string
@@ -101,6 +102,7 @@ takes only its own (warroom COMMAND --help lists them):
   --key FILE          run, shell, key, export, verify: checkpoint signing key (env WARROOM_KEY,
                       default warroom.key beside the database; required on PostgreSQL)
   --checkpoint-log F  run, shell: append every signed checkpoint to F as one JSON line
+  --cpu-profile F     run, shell: write a CPU profile of the run to F (env WARROOM_CPU_PROFILE)
   --checkpoints FILE  verify: checkpoints kept elsewhere, checked against the chain
   --export FILE       verify: an exported timeline, verified offline (with --pubkey)
   --pubkey KEY        verify, export: the public key (ed25519:<base64>, or a file holding it)

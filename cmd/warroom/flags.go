@@ -38,6 +38,7 @@ var flagDefs = []flagDef{
 	{name: "output", alias: "o", value: "FILE", help: "write to FILE (0600, atomically)", target: func(o *options) any { return &o.out }},
 	{name: "key", value: "FILE", help: "checkpoint signing key (env WARROOM_KEY, default warroom.key beside the database)", target: func(o *options) any { return &o.key }},
 	{name: "checkpoint-log", value: "FILE", help: "append every signed checkpoint to FILE as one JSON line", target: func(o *options) any { return &o.checkpointLog }},
+	{name: "cpu-profile", value: "FILE", env: "WARROOM_CPU_PROFILE", help: "write a CPU profile (go tool pprof) of the whole run to FILE, for finding where time goes; off unless set", target: func(o *options) any { return &o.cpuProfile }},
 	{name: "checkpoints", value: "FILE", help: "checkpoints kept elsewhere, checked against the chain", target: func(o *options) any { return &o.checkpoints }},
 	{name: "export", value: "FILE", help: "an exported timeline to verify offline (with --pubkey)", target: func(o *options) any { return &o.export }},
 	{name: "pubkey", value: "KEY", help: "public key: ed25519:<base64>, or a file holding it", target: func(o *options) any { return &o.pubkey }},
@@ -58,8 +59,8 @@ type subcommand struct {
 }
 
 var subcommands = map[string]subcommand{
-	"run":        {usage: "warroom run [--http ADDR] [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"http", "admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log"}, common: true},
-	"shell":      {usage: "warroom shell [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log"}, common: true},
+	"run":        {usage: "warroom run [--http ADDR] [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"http", "admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log", "cpu-profile"}, common: true},
+	"shell":      {usage: "warroom shell [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log", "cpu-profile"}, common: true},
 	"incidents":  {usage: "warroom incidents [--json] [--all]", flags: []string{"json", "all"}, common: true},
 	"timeline":   {usage: "warroom timeline INC-n [--json | --format text|json|csv]", flags: []string{"json", "format"}, common: true, check: jsonOrFormat},
 	"report":     {usage: "warroom report INC-n [--format md|html|json|gdpr|nis2|sec] [--audience tlp:LEVEL] [-o FILE]", flags: []string{"format", "audience", "output"}, common: true},

@@ -28,6 +28,13 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	if err != nil {
 		return m.fail("%v", err)
 	}
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return m.fail("--cpu-profile %s: %v", o.cpuProfile, err)
+		}
+		defer stop()
+	}
 	platformsWanted := !shell && (m.Getenv("SLACK_BOT_TOKEN") != "" || m.Getenv("DISCORD_BOT_TOKEN") != "")
 	level := slog.LevelInfo
 	if !platformsWanted {
