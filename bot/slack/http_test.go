@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,5 +136,46 @@ func TestHTTPEventsAndInteractions(t *testing.T) {
 	body, _ := ta.fake.EventCallback(map[string]any{"type": "member_joined_channel", "user": "U0ALICE"}, "")
 	if res, _ := send.Event(body); res.Status != 200 {
 		t.Fatalf("unmodelled event: %d", res.Status)
+	}
+}
+
+// Reactions arriving together are read back over kept-alive connections: the Web API
+// client keeps as many idle connections as there are calls in flight, where
+// http.DefaultTransport keeps two per host and every other call dialled a new one.
+func TestWebAPICallsReuseConnections(t *testing.T) {
+	ta, send := httpAdapter(t)
+	ta.fake.AddUser("U0ALICE", "alice")
+	ch := ta.fake.AddChannel("inc-1-x", true, ta.fake.BotUserID(), "U0ALICE")
+	const rounds, burst = 3, 48
+	ts := make([]string, rounds*burst)
+	for i := range ts {
+		ts[i] = ta.fake.PostAsUser(ch, "U0ALICE", "evidence "+strconv.Itoa(i))
+	}
+	before := ta.fake.HTTPConnections()
+	for r := range rounds {
+		var wg sync.WaitGroup
+		for i := range burst {
+			wg.Go(func() {
+				res, _, err := send.ReactionAdded(slackfake.ReactionAdded{User: "U0ALICE", Reaction: "pushpin", Channel: ch, TS: ts[r*burst+i]})
+				if err != nil || res.Status != 200 {
+					t.Errorf("reaction: %v %d", err, res.Status)
+				}
+			})
+		}
+		wg.Wait()
+		for range burst {
+			ta.stub.await(t, "reaction")
+		}
+	}
+	ta.stub.mu.Lock()
+	defer ta.stub.mu.Unlock()
+	for _, r := range ta.stub.reactions {
+		if r.Message == nil || !strings.HasPrefix(r.Message.Text, "evidence ") {
+			t.Fatalf("a reaction reached the engine without its message: %+v", r)
+		}
+	}
+	// Each reaction makes three calls (history, permalink, the ephemeral reply).
+	if got := ta.fake.HTTPConnections() - before; got > 2*burst {
+		t.Errorf("%d reactions, 3 calls each, took %d new connections; want at most %d", rounds*burst, got, 2*burst)
 	}
 }

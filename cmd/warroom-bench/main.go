@@ -94,6 +94,9 @@ func main() {
 	if want("slack") {
 		add(benchSlack(abs, dir, *notes, *decls)...)
 	}
+	if want("pins") {
+		add(benchPins(abs, dir, 2000)...)
+	}
 	if want("ingest") {
 		add(benchIngest(dir, *pins)...)
 	}

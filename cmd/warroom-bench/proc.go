@@ -157,3 +157,28 @@ func peakRSSMain(args []string) {
 	}
 	os.Exit(0)
 }
+
+// procCPUSeconds is the CPU time (user and system) a process has used so far, from
+// /proc/PID/stat; -1 when it cannot be read. On a shared machine it says what a path
+// costs when its wall-clock rate only says how much CPU it was given.
+func procCPUSeconds(pid int) float64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	// The command name (field 2) may hold spaces: count fields after its closing ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return (utime + stime) / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on every Linux Go runs on.
+const clockTicks = 100

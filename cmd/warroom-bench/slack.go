@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"os"
@@ -22,35 +21,58 @@ const clients = 64
 
 var channelRe = regexp.MustCompile(`#((?:inc|drill)-\d+-[a-z0-9-]+)`)
 
-// benchSlack drives the Slack HTTP path of a running warroom.
-func benchSlack(bin, dir string, notes, decls int) []figure {
+// slackBot is a running warroom on the fake Slack, with INC-1 declared and its channel
+// ready.
+type slackBot struct {
+	fake           *slackfake.Server
+	bot            *botProc
+	sender         *slackfake.HTTPSender
+	db             string
+	general, incCh string
+}
+
+const alice = "U0ALICE001"
+
+// startSlackBot starts warroom (env: more of its environment) on a new fake Slack and
+// declares INC-1.
+func startSlackBot(bin, db string, env []string) *slackBot {
 	fake := slackfake.New(nil, slackfake.WithSigningSecret("bench-signing-secret"))
-	defer fake.Close()
-	const alice = "U0ALICE001"
 	fake.AddUser(alice, "alice")
 	general := fake.AddChannel("general", false, alice, fake.BotUserID())
-	db := filepath.Join(dir, "slack.db")
-	b, _ := startBot(bin, db, []string{
+	b, _ := startBot(bin, db, append([]string{
 		"SLACK_BOT_TOKEN=" + fake.BotToken(), "SLACK_SIGNING_SECRET=bench-signing-secret", "SLACK_API_URL=" + fake.APIURL(),
-	})
-	defer b.stop()
+	}, env...))
 	sender := fake.HTTPSender(b.http)
 	sender.Client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
-
+	sb := &slackBot{fake: fake, bot: b, sender: sender, db: db, general: general}
 	res, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: "declare Bench incident sev2", ChannelID: general, UserID: alice})
 	if err != nil || res.Status != 200 {
+		sb.stop()
 		fatal(fmt.Errorf("declare: %v %d %s", err, res.Status, res.Body))
 	}
-	var incCh string
 	// Wait for the welcome message: it is posted after warroom recorded the channel's id,
 	// just as a person can only speak in the private channel once invited after that.
 	if !fake.WaitFor(func() bool {
 		c, ok := fake.ChannelByName("inc-1-bench-incident")
-		incCh = c.ID
+		sb.incCh = c.ID
 		return ok && len(fake.Messages(c.ID)) > 0
 	}, 10*time.Second) {
+		sb.stop()
 		fatal(fmt.Errorf("the incident channel never appeared in the fake"))
 	}
+	return sb
+}
+
+func (sb *slackBot) stop() {
+	sb.bot.stop()
+	sb.fake.Close()
+}
+
+// benchSlack drives the Slack HTTP path of a running warroom.
+func benchSlack(bin, dir string, notes, decls int) []figure {
+	sb := startSlackBot(bin, filepath.Join(dir, "slack.db"), nil)
+	defer sb.stop()
+	fake, sender, general, incCh := sb.fake, sb.sender, sb.general, sb.incCh
 
 	var reportOnce sync.Once
 	note := func(i int) (time.Duration, bool) {
@@ -93,8 +115,6 @@ func benchSlack(bin, dir string, notes, decls int) []figure {
 	paced200, missing200 := pacedDeclarations(fake, sender, general, alice, 200, 2*time.Second, "fast")
 	missing += missing20 + missing200
 
-	pinRate := benchSlackPins(fake, sender, db, incCh, alice, 2000)
-
 	figs := []figure{
 		{name: "slack_note_acks_per_second", value: flatRate, unit: "ack/s"},
 		{name: "slack_note_ack_p50", value: ms(pct(flatLat, 50)), unit: "ms"},
@@ -112,7 +132,6 @@ func benchSlack(bin, dir string, notes, decls int) []figure {
 		{name: "slack_channel_ready_p99_at_20", value: ms(pct(paced20, 99)), unit: "ms", target: "<= 50", ok: check(ms(pct(paced20, 99)), true, 50.0001)},
 		{name: "slack_channel_ready_p99_at_200", value: ms(pct(paced200, 99)), unit: "ms", target: "<= 250", ok: check(ms(pct(paced200, 99)), true, 250.0001)},
 		{name: "slack_channels_missing", value: float64(missing), unit: "count", target: "= 0", ok: check(float64(missing), true, 1)},
-		{name: "slack_pin_events_per_second", value: pinRate, unit: "ev/s"},
 	}
 	return figs
 }
@@ -194,37 +213,6 @@ func pacedDeclarations(fake *slackfake.Server, sender *slackfake.HTTPSender, gen
 	close(stop)
 	<-watched
 	return w.ready, len(w.sent) + res.failed
-}
-
-// benchSlackPins reacts 📌 to n human messages through the HTTP Events API and returns the
-// rate at which they land on the timeline.
-func benchSlackPins(fake *slackfake.Server, sender *slackfake.HTTPSender, db, ch, user string, n int) float64 {
-	ts := make([]string, n)
-	for i := range ts {
-		ts[i] = fake.PostAsUser(ch, user, fmt.Sprintf("evidence line %d from the proxy log", i))
-	}
-	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		fatal(err)
-	}
-	defer conn.Close()
-	count := func() int {
-		var c int
-		_ = conn.QueryRow(`SELECT COUNT(*) FROM timeline WHERE kind = 'pin'`).Scan(&c)
-		return c
-	}
-	before := count()
-	start := time.Now()
-	closedLoop(n, func(i int) (time.Duration, bool) {
-		t0 := time.Now()
-		r, _, err := sender.ReactionAdded(slackfake.ReactionAdded{User: user, Reaction: "pushpin", Channel: ch, TS: ts[i]})
-		return time.Since(t0), err == nil && r.Status == 200
-	})
-	deadline := time.Now().Add(120 * time.Second)
-	for count()-before < n && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return float64(count()-before) / time.Since(start).Seconds()
 }
 
 // closedLoop runs n requests from 64 concurrent clients as fast as they go.

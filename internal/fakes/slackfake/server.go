@@ -18,9 +18,11 @@ package slackfake
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -107,7 +109,12 @@ type Server struct {
 
 	faults faultState
 	sm     socketState
+	conns  atomic.Int64 // TCP connections accepted
 }
+
+// HTTPConnections is how many TCP connections the fake has accepted: a client that keeps
+// connections alive makes few.
+func (s *Server) HTTPConnections() int { return int(s.conns.Load()) }
 
 // New starts a fake on 127.0.0.1. When tb is non-nil the server is closed in
 // tb.Cleanup; pass nil to manage Close yourself.
@@ -157,7 +164,13 @@ func New(tb testing.TB, opts ...Option) *Server {
 	})
 	// httptest binds 127.0.0.1, which matters: slack-go only sends the token
 	// to an upload URL on exactly the API URL's host:port.
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.srv.Start()
 	s.base = s.srv.URL
 	if tb != nil {
 		tb.Cleanup(s.Close)

@@ -44,8 +44,8 @@ func windowParam(p params) (tsWindow, string) {
 	return w, ""
 }
 
-func (w tsWindow) contains(ts string) bool {
-	t, _ := parseTS(ts)
+func (w tsWindow) contains(m *message) bool {
+	t := m.time()
 	if w.inclusive {
 		return t >= w.oldest && t <= w.latest
 	}
@@ -81,7 +81,7 @@ func (s *Server) convHistory(p params) reply {
 		if m.threadTS != "" && m.threadTS != m.ts {
 			continue
 		}
-		if !w.contains(m.ts) {
+		if !w.contains(m) {
 			continue
 		}
 		if len(out) == limit {
@@ -127,7 +127,7 @@ func (s *Server) convReplies(p params) reply {
 	out := []map[string]any{s.messageJSON(c, parent)}
 	hasMore := false
 	for _, m := range c.messages {
-		if m.threadTS != ts || m.ts == ts || !w.contains(m.ts) {
+		if m.threadTS != ts || m.ts == ts || !w.contains(m) {
 			continue
 		}
 		if len(out) == limit {
