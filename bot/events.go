@@ -29,6 +29,14 @@ type Command struct {
 	Source
 	Name string
 	Text string
+	// Typed: the platform gave the command as a verb and typed options (Discord's
+	// application commands) instead of text. Verb is the declared verb name ("task add",
+	// "" for the command alone); Options holds each declared argument given, by name, as
+	// the platform wrote it (users as the platform's mention, numbers in decimal, flags as
+	// "true").
+	Typed   bool
+	Verb    string
+	Options map[string]string
 }
 
 // ChatMessage is a message someone wrote, as a reaction refers to it.

@@ -18,6 +18,7 @@ import (
 const kindActionExpire = "action.expire"
 
 var verbActions = &Verb{
+	Args: []Arg{leadIncident},
 	Name: "actions", Usage: "actions [INC-n]", Scope: InIncident,
 	Summary: "the response actions this incident may run, with their parameters, and its runs",
 	Run: func(c *call) error {
@@ -60,7 +61,8 @@ func actionLine(name string, a config.Action) string {
 }
 
 var verbRun = &Verb{
-	Name: "run", Usage: "run <action> <params…>", Scope: InIncident,
+	Freeform: true,
+	Name:     "run", Usage: "run <action> <params…>", Scope: InIncident,
 	Summary: "run a response action of this incident's playbook (approved first where it says so)",
 	Args:    []Arg{{Name: "action", Kind: ArgWord, Required: true}, {Name: "params", Kind: ArgText, Help: "in the order /incident actions lists them, or name=value; a text parameter given last takes the rest of the line"}},
 	Run: func(c *call) error {
@@ -90,7 +92,8 @@ var verbRun = &Verb{
 }
 
 var verbUndo = &Verb{
-	Name: "undo", Usage: "undo <run>", Scope: InIncident,
+	Freeform: true,
+	Name:     "undo", Usage: "undo <run>", Scope: InIncident,
 	Summary: "run the inverse of a completed run (e.g. unblock what block-ip blocked)",
 	Args:    []Arg{{Name: "run", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {

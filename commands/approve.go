@@ -11,7 +11,8 @@ import (
 )
 
 var verbApprove = &Verb{
-	Name: "approve", Usage: "approve <run> [reason]", Scope: InIncident,
+	Freeform: true,
+	Name:     "approve", Usage: "approve <run> [reason]", Scope: InIncident,
 	Summary: "approve a response action run waiting for you (the action's approval roles)",
 	Args:    []Arg{{Name: "run", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText}},
 	Run: func(c *call) error {
@@ -24,7 +25,8 @@ var verbApprove = &Verb{
 }
 
 var verbDeny = &Verb{
-	Name: "deny", Usage: "deny <run> [reason]", Scope: InIncident,
+	Freeform: true,
+	Name:     "deny", Usage: "deny <run> [reason]", Scope: InIncident,
 	Summary: "deny a response action run: it never runs",
 	Args:    []Arg{{Name: "run", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText}},
 	Run: func(c *call) error {

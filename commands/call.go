@@ -18,7 +18,9 @@ type call struct {
 	who   string // the caller as warroom records people
 	now   time.Time
 	verb  *Verb
-	rest  string
+	rest  string            // the verb's text, when it came as text
+	opts  map[string]string // the verb's typed options, when it came typed (Discord)
+	args  Args              // what the declaration's parser read from rest or opts
 	inc   *bot.Incident
 	reply []string
 	dirty bool // the card and topic need refreshing
@@ -48,7 +50,7 @@ func (c *call) say(format string, args ...any) {
 }
 
 // usage is the refusal for a missing or malformed argument.
-func (c *call) usage() error { return refuse("Usage: /incident %s", c.verb.Usage) }
+func (c *call) usage() error { return refuse("Usage: %s", c.e.refusalUsage(c.verb)) }
 
 // runVerb resolves the incident the verb acts on, asks the policy and runs the verb.
 func (c *call) runVerb() error {
@@ -58,7 +60,23 @@ func (c *call) runVerb() error {
 			return err
 		}
 	}
-	if err := c.authorize(verbAction(v)); err != nil {
+	if !v.SelfAuthorize {
+		if err := c.authorize(verbAction(v)); err != nil {
+			return err
+		}
+	}
+	decl, usage := c.e.declaration(v), c.e.refusalUsage(v)
+	var err error
+	switch {
+	case v.Freeform && c.opts != nil:
+		c.rest = freeformText(decl, c.opts)
+	case v.Freeform:
+	case c.opts != nil:
+		c.args, err = parseOptions(decl, c.opts, usage)
+	default:
+		c.args, err = parseArgs(decl, c.rest, usage)
+	}
+	if err != nil {
 		return err
 	}
 	return v.Run(c)
@@ -74,7 +92,12 @@ func (c *call) resolveIncident() error {
 	}
 	if ruleFor(verbAction(c.verb)).Named {
 		first, rest := splitVerb(c.rest)
-		n, ok, err := namedIncident(first, strings.HasSuffix(c.verb.Usage, "[INC-n]"))
+		bare := strings.HasSuffix(c.verb.Usage, "[INC-n]")
+		if c.opts != nil {
+			first, bare = strings.ToLower(c.opts[argIncident]), true
+			delete(c.opts, argIncident)
+		}
+		n, ok, err := namedIncident(first, bare)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 var verbClock = &Verb{
-	Name: "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name> [reference]", Scope: InIncident,
+	Freeform: true,
+	Name:     "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name> [reference]", Scope: InIncident,
 	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days) or record its filing",
 	Args: []Arg{{Name: "clock", Kind: ArgWord, Help: "gdpr, nis2, sec, a name of your own with hours, or done <name>"},
 		{Name: "rest", Kind: ArgText, Help: "hours for your own clock; from <time> (2026-03-01 14:00 or RFC 3339)"}},

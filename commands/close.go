@@ -9,10 +9,9 @@ import (
 var verbClose = &Verb{
 	Name: "close", Usage: "close <true-positive|false-positive|benign|duplicate INC-n> [resolution]", Scope: InIncident,
 	Summary: "close the incident with its class and resolution",
-	Args: []Arg{{Name: "class", Kind: ArgChoice, Required: true, Choices: bot.CloseClasses},
-		{Name: "resolution", Kind: ArgText, Help: "how it ended; for duplicate, start with INC-n"}},
+	Args:    closeArgs,
 	Run: func(c *call) error {
-		class, dup, resolution, err := parseClose(c.rest)
+		class, dup, resolution, err := closeFrom(c.args)
 		if err == errNoClass {
 			return refuse("Close %s as what? /incident close true-positive|false-positive|benign|duplicate INC-n [resolution], e.g. /incident close true-positive contained and eradicated.", c.inc.ID())
 		}

@@ -14,10 +14,9 @@ const MaxTitleLen = 120
 var verbDeclare = &Verb{
 	Name: "declare", Usage: "declare <title> [sev1..sev4]", Scope: Anywhere,
 	Summary: "declare an incident: opens its private channel, makes you acting commander",
-	Args: []Arg{{Name: "title", Kind: ArgText, Required: true, Help: "what is happening"},
-		{Name: "severity", Kind: ArgChoice, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Help: "default sev3"}},
+	Args:    declareArgs,
 	Run: func(c *call) error {
-		title, sev, err := parseDeclare(c.rest, c.e.cfg.DefaultSeverity)
+		title, sev, err := declareFrom(c.args, c.e.cfg.DefaultSeverity)
 		if err != nil {
 			if err == errNoTitle {
 				return c.usage()

@@ -20,12 +20,10 @@ var verbDrill = &Verb{
 	Name: "drill", Usage: "drill <scenario>", Scope: Anywhere,
 	Summary: "start a practice incident whose scenario sends injects over time (marked DRILL, pages nobody)",
 	Args:    []Arg{{Name: "scenario", Kind: ArgWord, Required: true, Help: "e.g. phishing, ransomware"}},
+	Hint:    func(e *Engine) string { return ". Scenarios: " + validList(e.tpl.Scenarios()) + "." },
 	Run: func(c *call) error {
+		f := []string{strings.ToLower(c.args.Text("scenario"))}
 		names := c.e.tpl.Scenarios()
-		f := strings.Fields(strings.ToLower(c.rest))
-		if len(f) != 1 {
-			return refuse("Usage: /incident drill <scenario>. Scenarios: %s.", validList(names))
-		}
 		sc, err := c.e.tpl.Scenario(f[0])
 		if errors.Is(err, templates.ErrNoScenario) {
 			return refuse("Unknown drill scenario %q. Scenarios: %s.", f[0], validList(names))

@@ -138,38 +138,82 @@ const MaxTextLen = 4000
 // HandleCommand runs one slash command and returns what to tell the caller.
 func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 	name := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(cmd.Name)), "/")
-	text := strings.TrimSpace(cmd.Text)
-	if msg := checkText(text); msg != "" {
-		return bot.Reply{Text: msg}
+	if name == "inc" {
+		name = "incident"
 	}
-	switch name {
-	case "incident", "inc":
-	case "page":
-		return e.runAs(ctx, "page", cmd.Source, func(c *call) error { return c.page(text) })
-	case "oncall":
-		return e.runAs(ctx, "oncall", cmd.Source, func(c *call) error { return c.oncall(text) })
-	default:
+	if name != "incident" && name != "page" && name != "oncall" {
 		return bot.Reply{Text: "warroom knows /incident, /page and /oncall, not /" + name + "."}
 	}
-	text, masked := e.maskSecrets(text)
-	verbName, rest := splitVerb(text)
-	if verbName == "" {
-		return bot.Reply{Text: e.helpText("")}
+	in, msg := e.commandInput(name, cmd)
+	if msg != "" {
+		return bot.Reply{Text: msg}
 	}
-	v, rest := e.findVerb(verbName, rest)
-	if v == nil {
-		return bot.Reply{Text: "Unknown verb \"" + verbName + "\". " + e.helpText("")}
+	what := ""
+	if name != "incident" {
+		what = name // metrics name paging by its command
 	}
-	return e.run(ctx, cmd.Source, func(c *call) error {
-		c.verb = v
-		c.rest = rest
-		c.masked = masked
+	return e.runAs(ctx, what, cmd.Source, func(c *call) error {
+		c.verb, c.rest, c.opts, c.masked = in.verb, in.rest, in.opts, in.masked
 		if err := c.runVerb(); err != nil {
 			return err
 		}
-		c.sayEntries()
-		return c.secretNotice()
+		if name == "incident" {
+			c.sayEntries()
+			return c.secretNotice()
+		}
+		return nil
 	})
+}
+
+// commandInput is a command's verb and its arguments, as text or typed options, checked and
+// with secrets masked (/incident only); msg answers a command that names no verb.
+type commandInput struct {
+	verb   *Verb
+	rest   string
+	opts   map[string]string
+	masked int
+}
+
+func (e *Engine) commandInput(name string, cmd bot.Command) (in commandInput, msg string) {
+	if cmd.Typed {
+		for _, v := range e.verbs {
+			if v.command() == name && v.Name == strings.ToLower(strings.TrimSpace(cmd.Verb)) {
+				in.verb = v
+			}
+		}
+		if in.verb == nil {
+			return in, "/" + name + " has no verb \"" + cmd.Verb + "\". " + e.helpText("")
+		}
+		in.opts = map[string]string{}
+		for k, val := range cmd.Options {
+			if msg := checkText(val); msg != "" {
+				return in, msg
+			}
+			if name == "incident" {
+				var n int
+				val, n = e.maskSecrets(val)
+				in.masked += n
+			}
+			in.opts[k] = val
+		}
+		return in, ""
+	}
+	text := strings.TrimSpace(cmd.Text)
+	if msg := checkText(text); msg != "" {
+		return in, msg
+	}
+	if name == "incident" {
+		text, in.masked = e.maskSecrets(text)
+		if verbName, _ := splitVerb(text); verbName == "" {
+			return in, e.helpText("")
+		}
+	}
+	in.verb, in.rest = e.findVerb(name, text)
+	if in.verb == nil {
+		verbName, _ := splitVerb(text)
+		return in, "Unknown verb \"" + verbName + "\". " + e.helpText("")
+	}
+	return in, ""
 }
 
 // checkText refuses text no person writes: control characters and absurd lengths.

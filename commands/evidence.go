@@ -14,7 +14,8 @@ import (
 // the custody record is as tamper-evident as the rest of the timeline.
 
 var verbEvidenceAdd = &Verb{
-	Name: "evidence add", Group: "evidence", Usage: "evidence add [--tlp <level>] <description> [sha256] [location]", Scope: InIncident,
+	Freeform: true,
+	Name:     "evidence add", Group: "evidence", Usage: "evidence add [--tlp <level>] <description> [sha256] [location]", Scope: InIncident,
 	Summary: "record an item of evidence (you are its first custodian)",
 	Args: []Arg{{Name: "description", Kind: ArgText, Required: true}, {Name: "sha256", Kind: ArgWord, Help: "64 hex digits"},
 		{Name: "location", Kind: ArgWord, Help: "where it is kept: a URI or path"}},
@@ -53,7 +54,8 @@ var verbEvidenceAdd = &Verb{
 }
 
 var verbEvidenceTransfer = &Verb{
-	Name: "evidence transfer", Group: "evidence", Usage: "evidence transfer <n> @person <reason>", Scope: InIncident,
+	Freeform: true,
+	Name:     "evidence transfer", Group: "evidence", Usage: "evidence transfer <n> @person <reason>", Scope: InIncident,
 	Summary: "hand an item of evidence to someone (chain of custody)",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}, {Name: "to", Kind: ArgUser, Required: true},
 		{Name: "reason", Kind: ArgText, Required: true}},
@@ -90,6 +92,7 @@ var verbEvidenceTransfer = &Verb{
 }
 
 var verbEvidenceList = &Verb{
+	Args: []Arg{leadIncident},
 	Name: "evidence list", Group: "evidence", Usage: "evidence list [INC-n]", Scope: InIncident,
 	Summary: "the evidence and who holds each item",
 	Run: func(c *call) error {
@@ -133,7 +136,7 @@ func evidenceLine(ev bot.Evidence) string {
 	return line + fmt.Sprintf(" · held by %s since %s (%s)", ev.Holder, bot.ChatTime(last.At), steps)
 }
 
-var verbEvidenceUsage = &Verb{Name: "evidence", Usage: "evidence add <description> [sha256] [location] | evidence transfer <n> @person <reason> | evidence list", Scope: Anywhere,
+var verbEvidenceUsage = &Verb{Name: "evidence", Freeform: true, Usage: "evidence add <description> [sha256] [location] | evidence transfer <n> @person <reason> | evidence list", Scope: Anywhere,
 	Run: func(c *call) error {
 		return refuse("Usage: /incident evidence add <description> [sha256] [location] · /incident evidence transfer <n> @person <reason> · /incident evidence list (or react 🧾 to an uploaded file)")
 	}}

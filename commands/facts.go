@@ -17,7 +17,7 @@ import (
 var verbSummary = &Verb{
 	Name: "summary", Usage: "summary [--tlp <level>] <text>", Scope: InIncident,
 	Summary: "what happened, in plain language (opens the report)",
-	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Args:    textArgs,
 	Run: func(c *call) error {
 		return c.textFact(bot.KindSummary, "summary", "Summary")
 	},
@@ -26,7 +26,7 @@ var verbSummary = &Verb{
 var verbRootCause = &Verb{
 	Name: "rootcause", Usage: "rootcause [--tlp <level>] <text>", Scope: InIncident,
 	Summary: "the root cause, or the type of threat",
-	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Args:    textArgs,
 	Run: func(c *call) error {
 		return c.textFact(bot.KindRootCause, "root cause", "Root cause")
 	},
@@ -34,13 +34,11 @@ var verbRootCause = &Verb{
 
 // textFact records a fact that is free text only.
 func (c *call) textFact(kind, label, reply string) error {
-	tlp, text, err := takeTLP(c.rest)
+	tlp, err := tlpOf(c.args)
 	if err != nil {
 		return err
 	}
-	if text == "" {
-		return c.usage()
-	}
+	text := c.args.Text("text")
 	seq, late, err := c.recordFact(kind, label+": "+text, bot.Data{}, tlp)
 	if err != nil {
 		return err
@@ -50,7 +48,8 @@ func (c *call) textFact(kind, label, reply string) error {
 }
 
 var verbImpact = &Verb{
-	Name: "impact", Usage: "impact [--tlp <level>] <systems|data|people|cost|consequences> <number and/or text>", Scope: InIncident,
+	Freeform: true,
+	Name:     "impact", Usage: "impact [--tlp <level>] <systems|data|people|cost|consequences> <number and/or text>", Scope: InIncident,
 	Summary: "the impact so far: systems, data records, people, cost, likely consequences",
 	Args: []Arg{{Name: "dimension", Kind: ArgChoice, Required: true, Choices: bot.ImpactDimensions},
 		{Name: "value", Kind: ArgText, Required: true, Help: "a number (people, records, systems, cost) and/or a description"}},
@@ -85,7 +84,8 @@ var verbImpact = &Verb{
 }
 
 var verbDetected = &Verb{
-	Name: "detected", Usage: "detected <time> [source]", Scope: InIncident,
+	Freeform: true,
+	Name:     "detected", Usage: "detected <time> [source]", Scope: InIncident,
 	Summary: "when it was first detected (headline times count from it)",
 	Args: []Arg{{Name: "time", Kind: ArgWord, Required: true, Help: "2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago"},
 		{Name: "source", Kind: ArgText, Help: "what detected it, e.g. EDR alert on FS01"}},
@@ -119,7 +119,8 @@ var verbDetected = &Verb{
 }
 
 var verbAssess = &Verb{
-	Name: "assess", Usage: "assess <malicious|cross-border|material> <answer> [reasoning]", Scope: InIncident,
+	Freeform: true,
+	Name:     "assess", Usage: "assess <malicious|cross-border|material> <answer> [reasoning]", Scope: InIncident,
 	Summary: "a regulator's question: malicious (yes|suspected|no), cross-border (yes|possible|no), material (yes|no)",
 	Args: []Arg{{Name: "question", Kind: ArgChoice, Required: true, Choices: bot.AssessmentNames},
 		{Name: "answer", Kind: ArgWord, Required: true}, {Name: "reasoning", Kind: ArgText}},
@@ -149,7 +150,8 @@ var verbAssess = &Verb{
 }
 
 var verbDelay = &Verb{
-	Name: "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
+	Freeform: true,
+	Name:     "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
 	Summary: "why a notification is later than its deadline (GDPR Art. 33(1))",
 	Args: []Arg{{Name: "regime", Kind: ArgChoice, Required: true, Choices: bot.DelayRegimes},
 		{Name: "reasons", Kind: ArgText, Required: true}},
@@ -177,19 +179,20 @@ var verbDelay = &Verb{
 var verbTLP = &Verb{
 	Name: "tlp", Usage: "tlp <clear|green|amber|amber+strict|red>", Scope: InIncident,
 	Summary: "the incident's TLP 2.0 label (report, card; entries without their own carry it)",
-	Args:    []Arg{{Name: "level", Kind: ArgChoice, Required: true, Choices: bot.TLPNames}},
+	Args:    []Arg{{Name: "level", Kind: ArgWord, Choices: bot.TLPNames, Help: "default: show the label"}},
 	Run: func(c *call) error {
 		f, err := c.facts()
 		if err != nil {
 			return err
 		}
-		if c.rest == "" {
+		level := c.args.Text("level")
+		if level == "" {
 			c.say("%s is %s. Change it with /incident tlp <%s>.", c.inc.ID(), f.TLP, strings.Join(bot.TLPNames, "|"))
 			return nil
 		}
-		to, ok := bot.ParseTLP(c.rest)
+		to, ok := bot.ParseTLP(level)
 		if !ok {
-			return refuse("%q is not a TLP level: use %s.", c.rest, validList(bot.TLPNames))
+			return refuse("%q is not a TLP level: use %s.", level, validList(bot.TLPNames))
 		}
 		if to == f.TLP {
 			return refuse("%s is already %s.", c.inc.ID(), to)

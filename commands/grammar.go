@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/internal/duration"
 )
 
 // The strict argument grammar: each parser reads exactly what the README's usage says and
@@ -25,20 +24,32 @@ var (
 
 var errNoTitle = refuse("a title is needed")
 
-// parseDeclare splits "<title> [sevN]". A trailing sevN outside 1–4, or a P1-style token, is
-// refused with a hint rather than kept as part of the title.
+// declareArgs: "<title> [sevN]"; a last word that looks like a severity (sev9, P1) is the
+// severity argument, so it is refused with a hint rather than kept as part of the title.
+var declareArgs = []Arg{{Name: "title", Kind: ArgText, Required: true, Help: "what is happening"},
+	{Name: "severity", Kind: ArgWord, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Help: "default sev3",
+		Trailing: func(w string) bool { return sevToken.MatchString(w) || priorityToken.MatchString(w) }}}
+
+// parseDeclare reads "<title> [sevN]" with declare's declaration.
 func parseDeclare(text string, def int) (string, int, error) {
-	f := strings.Fields(text)
+	a, err := parseArgs(declareArgs, text, "declare")
+	if err != nil && !a.Has("title") {
+		return "", 0, errNoTitle
+	}
+	return declareFrom(a, def)
+}
+
+// declareFrom checks declare's title and severity (a severity outside 1–4, or a P1-style one,
+// is refused with a hint).
+func declareFrom(a Args, def int) (string, int, error) {
 	sev := def
-	if len(f) > 0 {
-		last := f[len(f)-1]
+	if last := a.Text("severity"); last != "" {
 		if m := sevToken.FindStringSubmatch(last); m != nil {
 			n, err := strconv.Atoi(m[1])
 			if err != nil || n < 1 || n > 4 {
 				return "", 0, refuse("%s is not a severity: use sev1 (the worst) to sev4, e.g. /incident declare <title> sev2.", last)
 			}
 			sev = n
-			f = f[:len(f)-1]
 		} else if m := priorityToken.FindStringSubmatch(last); m != nil {
 			hint := "use sev1 (the worst) to sev4"
 			if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= 4 {
@@ -47,7 +58,7 @@ func parseDeclare(text string, def int) (string, int, error) {
 			return "", 0, refuse("%s is not a severity warroom reads: %s (a title that really ends in it: put it earlier).", last, hint)
 		}
 	}
-	title := strings.Join(f, " ")
+	title := strings.Join(strings.Fields(a.Text("title")), " ")
 	if title == "" {
 		return "", 0, errNoTitle
 	}
@@ -70,11 +81,22 @@ var errNoClass = refuse("a close class is needed")
 // closeAliases are the short forms of the close classes.
 var closeAliases = map[string]string{"tp": bot.ClassTruePositive, "fp": bot.ClassFalsePositive}
 
-// parseClose reads "<class> [INC-n if duplicate] [resolution]". There is no default class:
-// a bare close, or a class it does not know, is refused (errNoClass, or the valid list with
-// the nearest class).
+// closeArgs: "<class> [INC-n if duplicate] [resolution]". The class is a word, checked by
+// closeFrom, so tp and fp are read and an unknown class is answered with the nearest.
+var closeArgs = []Arg{{Name: "class", Kind: ArgWord, Choices: bot.CloseClasses},
+	{Name: "resolution", Kind: ArgText, Help: "how it ended; for duplicate, start with INC-n"}}
+
+// parseClose reads "<class> [INC-n if duplicate] [resolution]" with close's declaration.
 func parseClose(text string) (class, dup, resolution string, err error) {
-	first, rest := splitVerb(text)
+	a, _ := parseArgs(closeArgs, text, "close")
+	return closeFrom(a)
+}
+
+// closeFrom checks close's arguments. There is no default class: a bare close, or a class
+// it does not know, is refused (errNoClass, or the valid list with the nearest class). A
+// duplicate's resolution starts with the incident it duplicates.
+func closeFrom(a Args) (class, dup, resolution string, err error) {
+	first, rest := strings.ToLower(a.Text("class")), a.Text("resolution")
 	switch {
 	case first == "":
 		return "", "", "", errNoClass
@@ -152,6 +174,13 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
+// taskAddArgs: "<text> [@owner] [due <duration>]", the owner and the due anywhere after
+// "add": one owner at most, one due at most, a due it can read (4h, 2d, "2 hours", "30
+// minutes", "1 day") of at most a year, and some text besides.
+var taskAddArgs = []Arg{{Name: "text", Kind: ArgText, Required: true},
+	{Name: "owner", Kind: ArgUser, Anywhere: true},
+	{Name: "due", Kind: ArgDuration, Keyword: "due", Max: int64(maxDue), Help: "e.g. 30m, 4h, 2d"}}
+
 // taskArgs is a parsed "task add".
 type taskArgs struct {
 	text  string
@@ -159,78 +188,25 @@ type taskArgs struct {
 	due   time.Duration
 }
 
-// parseTaskArgs reads "<text> [@owner] [due <duration>]" with the owner and the due
-// anywhere after "add": one owner at most, one due at most, a due it can read (4h, 2d,
-// "2 hours", "30 minutes", "1 day") of at most a year, and some text besides.
+// parseTaskArgs reads "<text> [@owner] [due <duration>]" with task add's declaration.
 func parseTaskArgs(s string) (taskArgs, error) {
-	var a taskArgs
-	var words []string
-	f := strings.Fields(s)
-	for i := 0; i < len(f); i++ {
-		w := f[i]
-		switch {
-		case strings.HasPrefix(w, "@") || strings.HasPrefix(w, "<@"):
-			if a.owner != "" {
-				return a, refuse("A task has one owner: %s or %s? Give the other their own task.", a.owner, w)
-			}
-			a.owner = w
-		case strings.EqualFold(w, "due"):
-			if a.due != 0 {
-				return a, refuse("A task has one due time; %q comes twice.", "due")
-			}
-			d, used, err := parseDue(f[i+1:])
-			if err != nil {
-				return a, err
-			}
-			a.due = d
-			i += used
-		default:
-			words = append(words, w)
-		}
+	a, err := parseArgs(taskAddArgs, s, verbTaskAdd.usageLine())
+	if err != nil {
+		return taskArgs{}, err
 	}
-	a.text = strings.Join(words, " ")
-	if a.text == "" {
-		return a, refuse("Usage: /incident task add <text> [@owner] [due <duration>] — the task needs some text besides its owner and due time.")
-	}
-	return a, nil
+	return taskArgs{text: a.Text("text"), owner: a.Text("owner"), due: a.Duration("due")}, nil
 }
 
-// dueUnits are the spelled-out units "due" takes ("2 hours").
-var dueUnits = map[string]time.Duration{
-	"minute": time.Minute, "minutes": time.Minute, "min": time.Minute, "mins": time.Minute,
-	"hour": time.Hour, "hours": time.Hour, "hr": time.Hour, "hrs": time.Hour,
-	"day": 24 * time.Hour, "days": 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
-}
-
-// parseDue reads the duration after "due": "<n> <unit>" or one config-style duration. It
-// says how many words it used.
+// parseDue reads the duration after "due" as task add's due argument does: "<n> <unit>" or
+// one config-style duration, at most a year. It says how many words it used.
 func parseDue(f []string) (time.Duration, int, error) {
-	if len(f) == 0 {
-		return 0, 0, refuse("due needs a duration: due 4h, due 2 hours, due 1 day.")
+	a, err := parseArgs(taskAddArgs[2:], strings.Join(append([]string{"due"}, f...), " "), "due")
+	if err != nil && !a.Has("due") {
+		return 0, 0, err
 	}
-	var d time.Duration
 	used := 1
-	if unit, ok := dueUnits[strings.ToLower(strings.TrimSuffix(safeAt(f, 1), ","))]; ok {
-		n, err := strconv.Atoi(f[0])
-		if err != nil || n <= 0 || n > 100000 {
-			return 0, 0, refuse("warroom cannot read %q as a due duration: write due 4h, due 2 hours or due 1 day.", f[0]+" "+f[1])
-		}
-		d, used = time.Duration(n)*unit, 2
-	} else {
-		var err error
-		if d, err = duration.Parse(f[0]); err != nil {
-			return 0, 0, refuse("warroom cannot read %q as a due duration: write due 4h, due 2 hours or due 1 day.", f[0])
-		}
+	if strings.Contains(a.Text("due"), " ") {
+		used = 2
 	}
-	if d > maxDue {
-		return 0, 0, refuse("A task is due at most a year ahead (365d); %s is further.", strings.Join(f[:used], " "))
-	}
-	return d, used, nil
-}
-
-func safeAt(f []string, i int) string {
-	if i < len(f) {
-		return f[i]
-	}
-	return ""
+	return a.Duration("due"), used, nil
 }

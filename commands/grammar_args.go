@@ -2,7 +2,6 @@ package commands
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,47 +14,64 @@ import (
 // errUsage asks the verb for its usage line.
 var errUsage = refuse("usage")
 
-// parsePhaseArgs reads "[next|<phase>] [--force]" (lowercased): the target, and whether to
-// force it. No arguments is "show the phase" (target ""); two targets, or only --force, is
-// errUsage.
-func parsePhaseArgs(rest string) (target string, force bool, err error) {
-	f := strings.Fields(strings.ToLower(rest))
-	if len(f) == 0 {
-		return "", false, nil
-	}
-	for _, w := range f {
-		switch {
-		case w == "--force" || w == "force" || w == "-f":
-			force = true
-		case target == "":
-			target = w
-		default:
-			return "", false, errUsage
-		}
-	}
-	if target == "" {
+// phaseArgs: "[next|<phase>] [--force]". The target is a word, not a choice, so an unknown
+// phase gets phase's own refusal with the phases.
+var phaseArgs = []Arg{{Name: "to", Kind: ArgWord, Choices: append([]string{"next"}, phaseNames()...)},
+	{Name: "force", Kind: ArgFlag, Keyword: "--force", Aliases: []string{"force", "-f"}, Help: "go on with unchecked exit criteria"}}
+
+// phaseTarget is the target (lowercased) and whether to force it. No target is "show the
+// phase"; only --force is errUsage.
+func phaseTarget(a Args) (target string, force bool, err error) {
+	target, force = strings.ToLower(a.Text("to")), a.Flag("force")
+	if target == "" && force {
 		return "", false, errUsage
 	}
 	return target, force, nil
 }
 
-// parseRoleArgs reads "<role> <@user|me>": a role of roles (any case), and the person's
-// token as written (the call resolves it).
-func parseRoleArgs(rest string, roles []string) (role, who string, err error) {
-	f := strings.Fields(rest)
-	if len(f) != 2 {
-		return "", "", refuse("Usage: /incident role <role> <@user|me>. Roles: %s.", validList(roles))
+// parsePhaseArgs reads "[next|<phase>] [--force]" with phase's declaration.
+func parsePhaseArgs(rest string) (target string, force bool, err error) {
+	a, err := parseArgs(phaseArgs, rest, "phase")
+	if err != nil {
+		return "", false, errUsage
 	}
-	role = strings.ToLower(f[0])
-	if !slices.Contains(roles, role) {
-		return "", "", refuse("Unknown role %q. Roles: %s.", f[0], validList(roles))
-	}
-	return role, f[1], nil
+	return phaseTarget(a)
 }
 
-// parseLessonArgs reads "<good|bad|idea> <text>".
+// checkRole is role's <role> (any case) among roles.
+func checkRole(a Args, roles []string) (string, error) {
+	role := strings.ToLower(a.Text("role"))
+	if !slices.Contains(roles, role) {
+		return "", refuse("Unknown role %q. Roles: %s.", a.Text("role"), validList(roles))
+	}
+	return role, nil
+}
+
+// parseRoleArgs reads "<role> <@user|me>" with role's declaration: a role of roles (any
+// case), and the person's token as written (the call resolves it).
+func parseRoleArgs(rest string, roles []string) (role, who string, err error) {
+	a, err := parseArgs(verbRole.Args, rest, verbRole.usageLine())
+	if err != nil {
+		return "", "", refuse("Usage: /incident role <role> <@user|me>. Roles: %s.", validList(roles))
+	}
+	if role, err = checkRole(a, roles); err != nil {
+		return "", "", err
+	}
+	return role, a.Text("user"), nil
+}
+
+// lessonArgs: "<good|bad|idea> <text>"; the kind is checked by lessonFrom, with its own
+// refusal.
+var lessonArgs = []Arg{{Name: "kind", Kind: ArgWord, Choices: bot.LessonKinds}, {Name: "text", Kind: ArgText}}
+
+// parseLessonArgs reads "<good|bad|idea> <text>" with lesson's declaration.
 func parseLessonArgs(rest string) (kind, text string, err error) {
-	kind, text = splitVerb(rest)
+	a, _ := parseArgs(lessonArgs, rest, "lesson")
+	return lessonFrom(a)
+}
+
+func lessonFrom(a Args) (kind, text string, err error) {
+	kind, text = strings.ToLower(a.Text("kind")), a.Text("text")
 	if kind == "" || text == "" {
 		return "", "", errUsage
 	}
@@ -88,8 +104,11 @@ func parseRemindArgs(rest string) (action string, d time.Duration, err error) {
 	return "", 0, errUsage
 }
 
+// itemArgs: the n of "task done <n>" and "check <n>".
+var itemArgs = []Arg{{Name: "n", Kind: ArgInt, Required: true}}
+
 // parseItemNumber reads the n of "task done <n>" and "check <n>": a positive number alone.
 func parseItemNumber(rest string) (int64, bool) {
-	k, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
-	return k, err == nil && k > 0 && k <= 1<<31
+	a, err := parseArgs(itemArgs, rest, "n")
+	return a.Int("n"), err == nil
 }

@@ -14,28 +14,34 @@ import (
 // The grammar of the fact verbs (summary, impact, rootcause, detected, assess, evidence)
 // and of the --tlp label. Pure functions, each fuzzed (grammar_facts_fuzz_test.go).
 
-// takeTLP reads a leading "--tlp <level>" (or "--tlp=<level>"): the label of the entry the
-// verb records. An unknown level is refused with the valid list.
+// tlpArg is a leading "--tlp <level>" (or "--tlp=<level>"): the label of the entry the verb
+// records. A word, checked by tlpOf, so an unknown level is refused with the valid list.
+var tlpArg = Arg{Name: "tlp", Kind: ArgWord, Keyword: "--tlp", Leading: true, Choices: bot.TLPNames, Help: "label the entry: " + strings.Join(bot.TLPNames, ", ")}
+
+// textArgs are the arguments of the verbs that record a labelled text.
+var textArgs = []Arg{tlpArg, {Name: "text", Kind: ArgText, Required: true}}
+
+// takeTLP reads "[--tlp <level>] <rest>" with tlpArg.
 func takeTLP(s string) (bot.TLP, string, error) {
-	s = strings.TrimSpace(s)
-	first, rest := splitVerb(s)
-	var level string
-	switch {
-	case first == "--tlp":
-		level, rest = splitVerb(rest)
-		if level == "" {
-			return 0, "", refuse("--tlp needs a level: %s.", strings.Join(bot.TLPNames, ", "))
-		}
-	case strings.HasPrefix(first, "--tlp="):
-		level = strings.TrimPrefix(first, "--tlp=")
-	default:
-		return bot.TLPUnset, s, nil
+	a, err := parseArgs([]Arg{tlpArg, {Name: "text", Kind: ArgText}}, s, "--tlp")
+	if err != nil {
+		return 0, "", refuse("--tlp needs a level: %s.", strings.Join(bot.TLPNames, ", "))
 	}
+	t, err := tlpOf(a)
+	return t, a.Text("text"), err
+}
+
+// tlpOf is the level tlpArg read (TLPUnset when none was given).
+func tlpOf(a Args) (bot.TLP, error) {
+	if !a.Has("tlp") {
+		return bot.TLPUnset, nil
+	}
+	level := a.Text("tlp")
 	t, ok := bot.ParseTLP(level)
 	if !ok {
-		return 0, "", refuse("%q is not a TLP level: use %s.", level, strings.Join(bot.TLPNames, ", "))
+		return 0, refuse("%q is not a TLP level: use %s.", level, strings.Join(bot.TLPNames, ", "))
 	}
-	return t, rest, nil
+	return t, nil
 }
 
 // countRe is a whole number as people write one: 1200, 1,200, 1.200 or ~1200 (about).

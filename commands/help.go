@@ -7,10 +7,10 @@ import (
 
 var verbHelp = &Verb{
 	Name: "help", Usage: "help [verb]", Scope: Anywhere, Summary: "this list, or one verb's usage",
-	Args: []Arg{{Name: "verb", Kind: ArgWord}},
+	Args: []Arg{{Name: "verb", Kind: ArgText, Help: "a verb, e.g. task add, or page"}},
 	Run: func(c *call) error {
-		c.say("%s", c.e.helpText(strings.TrimSpace(c.rest)))
-		if strings.TrimSpace(c.rest) == "" {
+		c.say("%s", c.e.helpText(c.args.Text("verb")))
+		if !c.args.Has("verb") {
 			return c.helpActions()
 		}
 		return nil
@@ -42,13 +42,14 @@ func (c *call) helpActions() error {
 	return nil
 }
 
-// helpText lists every verb, or explains one.
+// helpText lists every verb of every command, or explains one; both come from the
+// declarations.
 func (e *Engine) helpText(verb string) string {
-	verb = strings.ToLower(strings.TrimSpace(verb))
+	verb = strings.ToLower(strings.Join(strings.Fields(verb), " "))
 	if verb != "" {
 		for _, v := range e.verbs {
-			if v.Name == verb || strings.HasPrefix(v.Name, verb+" ") {
-				s := fmt.Sprintf("/incident %s — %s", v.Usage, v.Summary)
+			if helpNames(v, verb) {
+				s := fmt.Sprintf("%s — %s", v.usageLine(), v.Summary)
 				if v.sensitive() {
 					s += "\n(commander, acting commander, scribe or a lead only)"
 				}
@@ -59,13 +60,32 @@ func (e *Engine) helpText(verb string) string {
 	}
 	var b strings.Builder
 	b.WriteString("Usage: /incident <verb> …   († = commander, scribe or lead)")
+	paging := false
 	for _, v := range e.verbs {
 		mark := ""
 		if v.sensitive() {
 			mark = " †"
 		}
-		fmt.Fprintf(&b, "\n%s%s — %s", v.Usage, mark, v.Summary)
+		if v.command() == "incident" {
+			fmt.Fprintf(&b, "\n%s%s — %s", v.Usage, mark, v.Summary)
+			continue
+		}
+		if !paging {
+			b.WriteString("\nPaging, with /page and /oncall:")
+			paging = true
+		}
+		fmt.Fprintf(&b, "\n%s%s — %s", v.usageLine(), mark, v.Summary)
 	}
-	b.WriteString("\nAlso: /page and /oncall for paging. React 🚨 to a message to declare from it, 📌 in an incident channel to add a message to the timeline.")
+	b.WriteString("\nReact 🚨 to a message to declare from it, 📌 in an incident channel to add a message to the timeline.")
 	return b.String()
+}
+
+// helpNames reports whether "help <verb>" asks about v: its name or its first word, for
+// /incident; "page", "page ack", "oncall override" … for the paging commands.
+func helpNames(v *Verb, verb string) bool {
+	if v.command() == "incident" {
+		return v.Name == verb || strings.HasPrefix(v.Name, verb+" ")
+	}
+	full := strings.TrimSpace(v.command() + " " + v.Name)
+	return full == strings.TrimPrefix(verb, "/")
 }

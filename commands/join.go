@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -18,11 +17,7 @@ var verbJoin = &Verb{
 	Name: "join", Usage: "join INC-n", Scope: Anywhere, Summary: "ask to join an incident; its commander approves",
 	Args: []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 1 {
-			return c.usage()
-		}
-		inc, err := c.lookupIncident(f[0])
+		inc, err := c.lookupIncident(c.args.Text("incident"))
 		if err != nil {
 			return err
 		}

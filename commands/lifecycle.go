@@ -8,6 +8,7 @@ import (
 )
 
 var verbStatus = &Verb{
+	Args: []Arg{leadIncident},
 	Name: "status", Usage: "status [INC-n]", Scope: InIncident,
 	Summary: "where the incident stands",
 	Run: func(c *call) error {
@@ -51,10 +52,9 @@ var verbStatus = &Verb{
 var verbPhase = &Verb{
 	Name: "phase", Usage: "phase [next [--force] | <name> [--force]]", Scope: InIncident,
 	Summary: "show the phase, or move to the next (or a named) one; moving is †",
-	Args: []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...)},
-		{Name: "force", Kind: ArgChoice, Choices: []string{"--force"}, Help: "go on with unchecked exit criteria"}},
+	Args:    phaseArgs,
 	Run: func(c *call) error {
-		target, force, err := parsePhaseArgs(c.rest)
+		target, force, err := phaseTarget(c.args)
 		if err == errUsage {
 			return c.usage()
 		}
@@ -206,15 +206,13 @@ func (c *call) postHead(why string) error {
 var verbSev = &Verb{
 	Name: "sev", Usage: "sev <1-4>", Scope: InIncident,
 	Summary: "change the severity",
-	Args:    []Arg{{Name: "severity", Kind: ArgChoice, Required: true, Choices: []string{"1", "2", "3", "4"}}},
+	// A word, not a choice: sev2, SEV2 and p2 are read too (parseSev).
+	Args: []Arg{{Name: "severity", Kind: ArgWord, Required: true, Choices: []string{"1", "2", "3", "4"}}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 1 {
-			return c.usage()
-		}
-		sev, ok := parseSev(f[0])
+		word := c.args.Text("severity")
+		sev, ok := parseSev(word)
 		if !ok {
-			return refuse("Unknown severity %q. Severities: 1 (%s), 2 (%s), 3 (%s), 4 (%s).", f[0],
+			return refuse("Unknown severity %q. Severities: 1 (%s), 2 (%s), 3 (%s), 4 (%s).", word,
 				c.e.cfg.SeverityName(1), c.e.cfg.SeverityName(2), c.e.cfg.SeverityName(3), c.e.cfg.SeverityName(4))
 		}
 		if sev == c.inc.Severity {
@@ -243,12 +241,10 @@ var verbSev = &Verb{
 var verbType = &Verb{
 	Name: "type", Usage: "type <type>", Scope: InIncident,
 	Summary: "classify the incident",
-	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true}},
+	Hint:    func(e *Engine) string { return ". Types: " + validList(e.cfg.Types) + "." },
+	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *bot.Config) []string { return cfg.Types }}},
 	Run: func(c *call) error {
-		f := strings.Fields(strings.ToLower(c.rest))
-		if len(f) != 1 {
-			return refuse("Usage: /incident type <type>. Types: %s.", validList(c.e.cfg.Types))
-		}
+		f := []string{strings.ToLower(c.args.Text("type"))}
 		if !c.e.cfg.HasType(f[0]) {
 			return refuse("Unknown type %q. Types: %s.", f[0], validList(c.e.cfg.Types))
 		}
@@ -278,11 +274,7 @@ var verbLink = &Verb{
 	Summary: "relate another incident to this one",
 	Args:    []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) != 1 {
-			return c.usage()
-		}
-		other, err := c.lookupIncident(f[0])
+		other, err := c.lookupIncident(c.args.Text("incident"))
 		if err != nil {
 			return err
 		}

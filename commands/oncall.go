@@ -11,8 +11,6 @@ import (
 	"github.com/warroom/warroom/oncall"
 )
 
-const oncallUsage = "Usage: /oncall [team] · /oncall me · /oncall override <team> @user <duration> · /oncall override cancel <id>"
-
 // shiftsHorizon is how far ahead /oncall me looks.
 const shiftsHorizon = 14 * 24 * time.Hour
 

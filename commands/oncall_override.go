@@ -6,43 +6,26 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/internal/duration"
 	"github.com/warroom/warroom/oncall"
 )
 
 // maxOverride bounds an override: longer cover belongs in the rotation itself.
 const maxOverride = 90 * 24 * time.Hour
 
-const overrideUsage = "Usage: /oncall override <team> @user <duration> (e.g. /oncall override secops @carol 4h) · /oncall override cancel <id>"
-
 // oncallOverride runs /oncall override <team> @user <duration>: the person is on call for
 // the team from now for the duration, ahead of its rotations. Overrides are kept, shown by
 // /oncall <team> and undone with /oncall override cancel <id>.
-func (c *call) oncallOverride(text string) error {
-	f := strings.Fields(text)
-	if len(f) > 0 && strings.EqualFold(f[0], "cancel") {
-		if len(f) != 2 {
-			return refuse("Usage: /oncall override cancel <id> (the id is in /oncall <team>)")
-		}
-		return c.cancelOverride(f[1])
-	}
-	if len(f) != 3 {
-		return refuse("%s", overrideUsage)
-	}
-	team, err := c.team(f[0])
+func (c *call) oncallOverride(teamName, who string, d time.Duration) error {
+	team, err := c.team(teamName)
 	if err != nil {
 		return err
 	}
-	person, err := c.parsePerson(f[1])
+	person, err := c.parsePerson(who)
 	if err != nil {
 		return err
 	}
 	if _, ok := c.e.cfg.Person(person); !ok && !c.inTeam(team, person) && !(c.platform() == "console" && len(c.e.cfg.Roster) == 0) {
 		return refuse("Unknown user @%s: an override needs them in warroom's roster.", person)
-	}
-	d, err := duration.Parse(f[2])
-	if err != nil {
-		return refuse("%s. %s", err.Error(), overrideUsage)
 	}
 	if d > maxOverride {
 		return refuse("An override lasts at most 90d; change the rotation for longer cover.")
@@ -99,11 +82,7 @@ func (c *call) oncallOverride(text string) error {
 
 // cancelOverride runs /oncall override cancel <id>: the override ends now (or, if it has
 // not started, never applies).
-func (c *call) cancelOverride(arg string) error {
-	id, err := parsePageID(arg)
-	if err != nil {
-		return refuse("%q is not an override id. Usage: /oncall override cancel <id>", arg)
-	}
+func (c *call) cancelOverride(id int64) error {
 	o, err := c.tx.Override(id)
 	if isNotFound(err) {
 		return refuse("There is no override %d.", id)

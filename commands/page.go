@@ -25,9 +25,6 @@ func directPolicy(person string) oncall.Policy {
 // sendPage runs /page <team|@user> <message>: it records the page and runs the first
 // escalation step now; the rest follow by timer.
 func (c *call) sendPage(target, message string) error {
-	if message == "" {
-		return refuse("%s (say what the page is about, e.g. /page secops phishing kit live on login page)", pageUsage)
-	}
 	p := &bot.Page{Message: message, PagedBy: c.who, Platform: c.src.Platform, Channel: c.src.Channel, CreatedAt: c.now}
 	if isMention(target) {
 		person, err := c.pageablePerson(target)

@@ -10,8 +10,8 @@ import (
 
 // pageAckCommand runs /page ack [id]; without an id it acknowledges the caller's most
 // recent open page.
-func (c *call) pageAckCommand(arg string) error {
-	if arg == "" {
+func (c *call) pageAckCommand(id int64) error {
+	if id == 0 {
 		pages, err := c.tx.PagesNotifying(c.who, bot.PageOpen, bot.PageUnanswered)
 		if err != nil {
 			return err
@@ -20,13 +20,6 @@ func (c *call) pageAckCommand(arg string) error {
 			return refuse("You have no open page to acknowledge. /page list shows the open pages.")
 		}
 		return c.ackPage(&pages[0], "page ack")
-	}
-	if strings.ContainsAny(arg, " \t") {
-		return refuse("Usage: /page ack [id]")
-	}
-	id, err := parsePageID(arg)
-	if err != nil {
-		return err
 	}
 	p, err := c.tx.Page(id)
 	if isNotFound(err) {

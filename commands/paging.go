@@ -1,9 +1,6 @@
 package commands
 
 import (
-	"strings"
-	"unicode"
-
 	"github.com/warroom/warroom/bot"
 )
 
@@ -27,8 +24,6 @@ const (
 	emojiAck      = "white_check_mark"
 )
 
-const pageUsage = "Usage: /page <team|@user> <message> · /page list · /page ack [id]"
-
 // registerPaging adds the escalation and handoff timers, the Acknowledge button, the ✅
 // reaction and the close observer that withdraws an incident's open pages.
 func registerPaging(e *Engine) {
@@ -48,65 +43,71 @@ func registerPaging(e *Engine) {
 	e.observers = append(e.observers, withdrawPagesOnClose)
 }
 
-// page runs /page.
-func (c *call) page(text string) error {
-	first, rest := cutWord(text)
-	switch strings.ToLower(first) {
-	case "":
-		return refuse("%s", pageUsage)
-	case "list":
-		if rest != "" {
-			return refuse("Usage: /page list")
-		}
-		if err := c.authorize("page list"); err != nil {
-			return err
-		}
-		return c.pageList()
-	case "ack":
-		return c.pageAckCommand(rest)
-	}
-	if err := c.authorize("page"); err != nil {
-		return err
-	}
-	return c.sendPage(first, rest)
+// pagingVerbs are /page's and /oncall's verbs, declared like /incident's.
+func pagingVerbs() []*Verb {
+	return []*Verb{verbPage, verbPageList, verbPageAck, verbOnCall, verbOnCallMe, verbOverride, verbOverrideCancel}
 }
 
-// oncall runs /oncall.
-func (c *call) oncall(text string) error {
-	first, rest := cutWord(text)
-	if !strings.EqualFold(first, "override") {
-		if err := c.authorize("oncall"); err != nil {
-			return err
+var verbPage = &Verb{
+	Command: "page", Usage: "<team|@user> <message>", Summary: "page a team's on-call responder, or one person", WholeUsage: true,
+	Args: []Arg{
+		{Name: "user", Kind: ArgUser, Slot: "target", Required: true, Help: "who to page"},
+		{Name: "team", Kind: ArgWord, Slot: "target", Required: true, Help: "the team to page"},
+		{Name: "message", Kind: ArgText, Required: true, Help: "say what the page is about, e.g. /page secops phishing kit live on login page"},
+	},
+	Run: func(c *call) error {
+		target := c.args.Text("team")
+		if c.args.Has("user") {
+			target = c.args.Text("user")
 		}
-	}
-	switch strings.ToLower(first) {
-	case "":
-		return c.oncallAll()
-	case "me":
-		if rest != "" {
-			return refuse("%s", oncallUsage)
-		}
-		return c.oncallMe()
-	case "override":
-		return c.oncallOverride(rest)
-	}
-	if rest != "" {
-		return refuse("%s", oncallUsage)
-	}
-	team, err := c.team(first)
-	if err != nil {
-		return err
-	}
-	return c.oncallTeam(team)
+		return c.sendPage(target, c.args.Text("message"))
+	},
 }
 
-// cutWord splits off the first word, keeping case (a Slack mention <@U0ABC> is
-// case-sensitive).
-func cutWord(text string) (word, rest string) {
-	text = strings.TrimSpace(text)
-	i := strings.IndexFunc(text, unicode.IsSpace)
-	if i < 0 {
-		return text, ""
-	}
-	return text[:i], strings.TrimSpace(text[i+1:])
+var verbPageList = &Verb{
+	Command: "page", Name: "list", Usage: "list", Summary: "open pages",
+	Run: func(c *call) error { return c.pageList() },
+}
+
+var verbPageAck = &Verb{
+	Command: "page", Name: "ack", Usage: "ack [id]", Summary: "acknowledge a page (default: your latest)", SelfAuthorize: true,
+	Args: []Arg{{Name: "id", Kind: ArgInt, Label: "page id", Help: "the page number; default your most recent open page"}},
+	Run:  func(c *call) error { return c.pageAckCommand(c.args.Int("id")) },
+}
+
+var verbOnCall = &Verb{
+	Command: "oncall", Sub: "show", Usage: "[team]", Summary: "who is on call (all teams, or one)", WholeUsage: true,
+	Args: []Arg{{Name: "team", Kind: ArgWord, Help: "one team; default all"}},
+	Run: func(c *call) error {
+		if !c.args.Has("team") {
+			return c.oncallAll()
+		}
+		team, err := c.team(c.args.Text("team"))
+		if err != nil {
+			return err
+		}
+		return c.oncallTeam(team)
+	},
+}
+
+var verbOnCallMe = &Verb{
+	Command: "oncall", Name: "me", Usage: "me", Summary: "your own on-call shifts", Action: "oncall", WholeUsage: true,
+	Run: func(c *call) error { return c.oncallMe() },
+}
+
+var verbOverride = &Verb{
+	Command: "oncall", Name: "override", Usage: "override <team> @user <duration>", SelfAuthorize: true,
+	Summary: "take over or hand over a shift (the team's members and the leads)",
+	Args: []Arg{{Name: "team", Kind: ArgWord, Required: true, Help: "the team"}, {Name: "user", Kind: ArgUser, Required: true, Help: "who covers"},
+		{Name: "duration", Kind: ArgDuration, Required: true, Label: "shift", Help: "for how long, e.g. 4h, 2d"}},
+	Run: func(c *call) error {
+		return c.oncallOverride(c.args.Text("team"), c.args.Text("user"), c.args.Duration("duration"))
+	},
+}
+
+var verbOverrideCancel = &Verb{
+	Command: "oncall", Name: "override cancel", Usage: "override cancel <id>", SelfAuthorize: true, Action: "oncall override",
+	Summary: "end an override now (its id is in /oncall <team>)",
+	Args:    []Arg{{Name: "id", Kind: ArgInt, Required: true, Label: "override id", Help: "the override's number"}},
+	Run:     func(c *call) error { return c.cancelOverride(c.args.Int("id")) },
 }

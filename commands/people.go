@@ -11,13 +11,15 @@ import (
 var verbRole = &Verb{
 	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident,
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
-	Args:    []Arg{{Name: "role", Kind: ArgChoice, Required: true}, {Name: "user", Kind: ArgUser, Required: true}},
+	Hint:    func(e *Engine) string { return ". Roles: " + validList(e.cfg.Roles) + "." },
+	Args: []Arg{{Name: "role", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *bot.Config) []string { return cfg.Roles }},
+		{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
-		role, who, err := parseRoleArgs(c.rest, c.e.cfg.Roles)
+		role, err := checkRole(c.args, c.e.cfg.Roles)
 		if err != nil {
 			return err
 		}
-		person, err := c.parsePerson(who)
+		person, err := c.parsePerson(c.args.Text("user"))
 		if err != nil {
 			return err
 		}
@@ -83,6 +85,7 @@ func (c *call) assignRole(role, person string) error {
 }
 
 var verbRoles = &Verb{
+	Args: []Arg{leadIncident},
 	Name: "roles", Usage: "roles [INC-n]", Scope: InIncident, Summary: "who holds which role",
 	Run: func(c *call) error {
 		roles, err := c.tx.CurrentRoles(c.inc.Number)
@@ -243,10 +246,4 @@ func (c *call) roleChangeIsSensitive(role, person string) (bool, string) {
 }
 
 // onePerson reads a verb's single @user argument.
-func (c *call) onePerson() (string, error) {
-	f := strings.Fields(c.rest)
-	if len(f) != 1 {
-		return "", c.usage()
-	}
-	return c.parsePerson(f[0])
-}
+func (c *call) onePerson() (string, error) { return c.parsePerson(c.args.Text("user")) }

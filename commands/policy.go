@@ -185,7 +185,12 @@ func ruleFor(action string) *Rule {
 
 // verbAction is the action a verb is checked as before it runs; verbs whose arguments
 // decide a stronger sub-action authorize that too (role, phase, review, remind, clock).
-func verbAction(v *Verb) string { return "incident " + v.Name }
+func verbAction(v *Verb) string {
+	if v.Action != "" {
+		return v.Action
+	}
+	return strings.TrimSpace(v.command() + " " + v.Name)
+}
 
 // sensitive says whether the verb is † (stewards only) in every form.
 func (v *Verb) sensitive() bool { return ruleFor(verbAction(v)).Who == Stewards }

@@ -10,15 +10,13 @@ import (
 
 var verbNote = &Verb{
 	Name: "note", Usage: "note [--tlp <level>] <text>", Scope: InIncident, Summary: "add a note to the timeline (--tlp red: label it)",
-	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Args: textArgs,
 	Run: func(c *call) error {
-		tlp, text, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		if text == "" {
-			return c.usage()
-		}
+		text := c.args.Text("text")
 		if err := c.record(bot.KindNote, text, tlpData(tlp)); err != nil {
 			return err
 		}
@@ -37,24 +35,21 @@ var verbNote = &Verb{
 var verbUpdate = &Verb{
 	Name: "update", Usage: "update [--tlp <level>] <text>", Scope: InIncident,
 	Summary: "post a status update (channel, card and announce channel)",
-	Args:    []Arg{{Name: "text", Kind: ArgText, Required: true}},
+	Args:    textArgs,
 	Run: func(c *call) error {
-		tlp, text, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		if text == "" {
-			return c.usage()
-		}
-		c.rest = text
-		if err := c.record(bot.KindUpdate, c.rest, tlpData(tlp)); err != nil {
+		text := c.args.Text("text")
+		if err := c.record(bot.KindUpdate, text, tlpData(tlp)); err != nil {
 			return err
 		}
 		seq := c.lastSeq
 		if err := c.happen(Happening{Kind: HappenUpdate}); err != nil {
 			return err
 		}
-		if err := c.postEntry(seq, bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, c.rest)}); err != nil {
+		if err := c.postEntry(seq, bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, text)}); err != nil {
 			return err
 		}
 		withheld, err := c.announce()
@@ -69,10 +64,9 @@ var verbUpdate = &Verb{
 var verbTaskAdd = &Verb{
 	Name: "task add", Group: "task", Usage: "task add <text> [@owner] [due <duration>]", Scope: InIncident,
 	Summary: "add an action item",
-	Args: []Arg{{Name: "text", Kind: ArgText, Required: true}, {Name: "owner", Kind: ArgUser},
-		{Name: "due", Kind: ArgDuration, Help: "e.g. 30m, 4h, 2d"}},
+	Args:    taskAddArgs,
 	Run: func(c *call) error {
-		text, owner, due, err := c.parseTask(c.rest)
+		text, owner, due, err := c.taskOf(c.args)
 		if err != nil {
 			return err
 		}
@@ -135,27 +129,20 @@ var verbTaskAdd = &Verb{
 }
 
 // parseTask reads the task's arguments and resolves its owner.
-func (c *call) parseTask(s string) (text, owner string, due time.Duration, err error) {
-	a, err := parseTaskArgs(s)
-	if err != nil {
-		return "", "", 0, err
-	}
-	if a.owner != "" {
-		if owner, err = c.parsePerson(a.owner); err != nil {
+func (c *call) taskOf(a Args) (text, owner string, due time.Duration, err error) {
+	if a.Has("owner") {
+		if owner, err = c.parsePerson(a.Text("owner")); err != nil {
 			return "", "", 0, err
 		}
 	}
-	return a.text, owner, a.due, nil
+	return a.Text("text"), owner, a.Duration("due"), nil
 }
 
 var verbTaskDone = &Verb{
 	Name: "task done", Group: "task", Usage: "task done <n>", Scope: InIncident, Summary: "mark a task done",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
-		k, ok := parseItemNumber(c.rest)
-		if !ok {
-			return c.usage()
-		}
+		k := c.args.Int("n")
 		task, err := c.tx.CompleteTask(c.inc.Number, k, c.who, c.now)
 		if isNotFound(err) {
 			return refuse("%s has no task %d; see /incident tasks.", c.inc.ID(), k)
@@ -181,6 +168,7 @@ var verbTaskDone = &Verb{
 }
 
 var verbTasks = &Verb{
+	Args: []Arg{leadIncident},
 	Name: "tasks", Usage: "tasks [INC-n]", Scope: InIncident, Summary: "list action items",
 	Run: func(c *call) error {
 		tasks, err := c.tx.Tasks(c.inc.Number)
@@ -214,6 +202,7 @@ var verbTasks = &Verb{
 }
 
 var verbChecklist = &Verb{
+	Args: []Arg{leadIncident},
 	Name: "checklist", Usage: "checklist [INC-n]", Scope: InIncident, Summary: "the current phase's exit criteria",
 	Run: func(c *call) error {
 		phase := c.inc.Phase
@@ -233,11 +222,7 @@ var verbCheck = &Verb{
 	Name: "check", Usage: "check <n>", Scope: InIncident, Summary: "tick exit criterion n",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
-		n, ok := parseItemNumber(c.rest)
-		if !ok {
-			return c.usage()
-		}
-		k := int(n)
+		k := int(c.args.Int("n"))
 		item, err := c.tx.CheckItem(c.inc.Number, c.inc.Phase, k, c.who, c.now)
 		if isNotFound(err) {
 			return refuse("%s has no exit criterion %d in %s; see /incident checklist.", c.inc.ID(), k, c.inc.Phase)
@@ -271,9 +256,9 @@ var verbCheck = &Verb{
 
 var verbLesson = &Verb{
 	Name: "lesson", Usage: "lesson <good|bad|idea> <text>", Scope: InIncident, Summary: "record a lesson for the report",
-	Args: []Arg{{Name: "kind", Kind: ArgChoice, Required: true, Choices: bot.LessonKinds}, {Name: "text", Kind: ArgText, Required: true}},
+	Args: lessonArgs,
 	Run: func(c *call) error {
-		kind, text, err := parseLessonArgs(c.rest)
+		kind, text, err := lessonFrom(c.args)
 		if err == errUsage {
 			return c.usage()
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 var verbRedact = &Verb{
-	Name: "redact", Usage: "redact <seq|last|run N|message link> <reason>", Scope: InIncident,
+	Freeform: true,
+	Name:     "redact", Usage: "redact <seq|last|run N|message link> <reason>", Scope: InIncident,
 	Summary: "remove an entry's text from everywhere warroom keeps it (e.g. a pasted password); the chain still verifies",
 	Args:    []Arg{{Name: "entry", Kind: ArgWord, Required: true, Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {

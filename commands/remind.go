@@ -13,7 +13,8 @@ import (
 const maxSnooze = 7 * 24 * time.Hour
 
 var verbRemind = &Verb{
-	Name: "remind", Usage: "remind [snooze <duration>|off|on]", Scope: InIncident,
+	Freeform: true,
+	Name:     "remind", Usage: "remind [snooze <duration>|off|on]", Scope: InIncident,
 	Summary: "show, snooze, mute or resume this incident's reminders (regulatory clocks are never muted)",
 	Args: []Arg{{Name: "action", Kind: ArgChoice, Choices: []string{"snooze", "off", "on"}},
 		{Name: "duration", Kind: ArgDuration, Help: "for snooze: e.g. 30m, 2h"}},

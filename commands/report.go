@@ -16,7 +16,8 @@ import (
 var ReportFormats = []string{"md", "html", "json", "gdpr", "nis2", "sec"}
 
 var verbReport = &Verb{
-	Name: "report", Usage: "report [md|html|json|gdpr|nis2|sec] [tlp:<level>]", Scope: InIncident,
+	Freeform: true,
+	Name:     "report", Usage: "report [md|html|json|gdpr|nis2|sec] [tlp:<level>]", Scope: InIncident,
 	Summary: "upload the lessons-learned report (DRAFT while open), or a regulator's notification draft",
 	Args: []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats, Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
 		{Name: "audience", Kind: ArgChoice, Choices: audienceChoices(), Help: "leave out what is labelled above this level"}},

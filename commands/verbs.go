@@ -14,46 +14,66 @@ const (
 	InIncident
 )
 
-// Arg describes one option of a verb, for help and for Discord's typed options.
-type Arg struct {
-	Name     string
-	Kind     ArgKind
-	Required bool
-	Choices  []string
-	Help     string
-}
-
-// ArgKind is an option's type.
-type ArgKind int
-
-// Option kinds.
-const (
-	ArgText ArgKind = iota // the rest of the line
-	ArgWord
-	ArgInt
-	ArgUser
-	ArgChoice
-	ArgIncident
-	ArgDuration
-)
-
-// Verb is one /incident verb, declared once: this declaration drives the text parser,
-// help and the Discord command registration.
+// Verb is one chat verb, declared once: this declaration is the grammar. Its Args drive
+// the parser (args.go), help and each platform's command registration (Specs).
 type Verb struct {
-	Name    string // "declare", "task add"
+	Command string // "incident" (when empty), "page" or "oncall"
+	Name    string // "declare", "task add"; "" for the command alone (/page <team> …)
 	Group   string // Discord sub-command group ("task"), "" for top level
-	Usage   string // "declare <title> [sev1..sev4]"
+	Sub     string // the sub-command name a platform needs for a verb without a name ("show")
+	Usage   string // "declare <title> [sev1..sev4]", without the command
 	Summary string
 	Args    []Arg
 	// Scope: where it runs. Who may run it, on which incident and in which state, is the
-	// policy's (policy.go), under the action "incident <Name>".
-	Scope Scope
-	Run   func(c *call) error
+	// policy's (policy.go), under the action "<command> <Name>" or Action.
+	Scope  Scope
+	Action string
+	// SelfAuthorize: Run asks the policy itself, once it knows what the call is about (the
+	// page acknowledged, the team an override is for).
+	SelfAuthorize bool
+	// Hint adds to the usage a refusal quotes what the valid values are (". Roles: …").
+	Hint func(e *Engine) string
+	// Freeform: the verb still cuts up its own text (c.rest); its Args describe it for help
+	// and registration only. Typed options are joined back into text for it, in declared
+	// order. The verbs left so (remind, review, clock, redact, run, report, the fact and
+	// evidence verbs, approve, deny, undo) are to move onto the parser.
+	Freeform bool
+	// WholeUsage: its refusals quote the usage of every verb of its command (/oncall me).
+	WholeUsage bool
+	Run        func(c *call) error
 }
 
-// allVerbs lists every verb in help order.
+// command is the chat command the verb belongs to.
+func (v *Verb) command() string {
+	if v.Command == "" {
+		return "incident"
+	}
+	return v.Command
+}
+
+// usageLine is the verb's usage as people type it: "/incident task add <text> …".
+func (v *Verb) usageLine() string { return strings.TrimSpace("/" + v.command() + " " + v.Usage) }
+
+// refusalUsage is the usage a refusal of the verb quotes.
+func (e *Engine) refusalUsage(v *Verb) string {
+	if v.Hint != nil {
+		return v.usageLine() + v.Hint(e)
+	}
+	if !v.WholeUsage {
+		return v.usageLine()
+	}
+	var lines []string
+	for _, o := range e.verbs {
+		if o.command() == v.command() {
+			lines = append(lines, o.usageLine())
+		}
+	}
+	return strings.Join(lines, " · ")
+}
+
+// allVerbs lists every verb in help order: /incident's, then /page's and /oncall's.
 func allVerbs() []*Verb {
-	return []*Verb{
+	return append([]*Verb{
 		verbDeclare, verbStatus, verbPhase, verbSev, verbType, verbClose, verbReopen, verbLink, verbList, verbHelp,
 		verbRole, verbRoles, verbInvite, verbRemove, verbJoin,
 		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact,
@@ -61,7 +81,7 @@ func allVerbs() []*Verb {
 		verbSummary, verbImpact, verbRootCause, verbDetected, verbAssess, verbDelay, verbTLP,
 		verbEvidenceAdd, verbEvidenceTransfer, verbEvidenceList,
 		verbActions, verbRun, verbApprove, verbDeny, verbUndo,
-	}
+	}, pagingVerbs()...)
 }
 
 // splitVerb cuts the first word off text.
@@ -77,27 +97,41 @@ func splitVerb(text string) (verb, rest string) {
 // groupUsage answers a two-word verb's first word alone, or with an unknown second word.
 var groupUsage = map[string]*Verb{"task": verbTaskUsage, "evidence": verbEvidenceUsage}
 
-// findVerb resolves a verb name, including two-word verbs ("task add", "evidence list").
-func (e *Engine) findVerb(name, rest string) (*Verb, string) {
-	if usage, ok := groupUsage[name]; ok {
-		sub, more := splitVerb(rest)
-		for _, v := range e.verbs {
-			if v.Name == name+" "+sub {
-				return v, more
-			}
-		}
-		return usage, rest
-	}
+// findVerb resolves a verb of a command from the start of its text: the longest declared
+// name first ("override cancel" before "override"), then the command's verb without a name.
+// /incident's two-word groups ("task", "evidence") answer their usage when the second
+// word is missing or unknown.
+func (e *Engine) findVerb(command, text string) (*Verb, string) {
+	first, rest := splitVerb(text)
+	second, more := splitVerb(rest)
+	var bare, one *Verb
 	for _, v := range e.verbs {
-		if v.Name == name {
-			return v, rest
+		if v.command() != command {
+			continue
 		}
+		switch v.Name {
+		case "":
+			bare = v
+		case first + " " + second:
+			return v, more
+		case first:
+			one = v
+		}
+	}
+	switch {
+	case one != nil && first != "":
+		return one, rest
+	case command == "incident" && groupUsage[first] != nil:
+		return groupUsage[first], rest
+	}
+	if bare != nil {
+		return bare, strings.TrimSpace(text)
 	}
 	return nil, rest
 }
 
 // verbTaskUsage answers "task" with no or an unknown sub-verb.
-var verbTaskUsage = &Verb{Name: "task", Usage: "task add <text> [@owner] [due <duration>] | task done <n>", Scope: Anywhere,
+var verbTaskUsage = &Verb{Name: "task", Freeform: true, Usage: "task add <text> [@owner] [due <duration>] | task done <n>", Scope: Anywhere,
 	Run: func(c *call) error {
 		return refuse("Usage: /incident task add <text> [@owner] [due <duration>] · /incident task done <n> · /incident tasks")
 	}}

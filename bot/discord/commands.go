@@ -75,8 +75,8 @@ func checkLimits(path string, opts []*discordgo.ApplicationCommandOption) error 
 	return nil
 }
 
-// requiredFirst orders options as Discord demands (required before optional) without
-// changing the order the text is rebuilt in, which follows the declaration.
+// requiredFirst orders options as Discord demands (required before optional); the engine
+// reads them by name, so their order does not matter to it.
 func requiredFirst(opts []optionDef) []optionDef {
 	var req, opt []optionDef
 	for _, o := range opts {
@@ -98,6 +98,8 @@ func commandOption(o optionDef) *discordgo.ApplicationCommandOption {
 		opt.Type = discordgo.ApplicationCommandOptionUser
 	case "int":
 		opt.Type = discordgo.ApplicationCommandOptionInteger
+	case "flag":
+		opt.Type = discordgo.ApplicationCommandOptionBoolean
 	default:
 		opt.Type = discordgo.ApplicationCommandOptionString
 		if len(o.Choices) > 0 && len(o.Choices) <= maxPerLevel {
@@ -120,6 +122,8 @@ func kindHelp(o optionDef) string {
 		return o.Name + ": a person"
 	case "int":
 		return o.Name + ": a number"
+	case "flag":
+		return o.Name + ": on or off"
 	}
 	return o.Name
 }

@@ -127,7 +127,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// runCommand rebuilds the text grammar from the typed options and runs it.
+// runCommand hands the sub-command's typed options to the engine by their declared names.
 func (a *Adapter) runCommand(ctx context.Context, src bot.Source, in *discordgo.Interaction) bot.Reply {
 	data := in.ApplicationCommandData()
 	group, sub, vals := leafCommand(data)
@@ -135,11 +135,11 @@ func (a *Adapter) runCommand(ctx context.Context, src bot.Source, in *discordgo.
 	if v == nil {
 		return bot.Reply{Text: "This command is not known to this version of warroom; Discord may still show an old command list for a few minutes."}
 	}
-	text, err := v.text(vals)
+	opts, err := v.options(vals)
 	if err != nil {
 		return bot.Reply{Text: v.Slash() + ": " + strings.TrimPrefix(err.Error(), errOption.Error()+": ") + "."}
 	}
-	return a.handler.HandleCommand(ctx, bot.Command{Source: src, Name: v.Engine, Text: text})
+	return a.handler.HandleCommand(ctx, bot.Command{Source: src, Name: v.Engine, Typed: true, Verb: v.Prefix, Options: opts})
 }
 
 // runPress turns a button's custom_id back into the action and value.

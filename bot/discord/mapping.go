@@ -19,10 +19,13 @@ import (
 //   - Should a future version add verbs beyond 25, the last ones (in help order) move to
 //     /incident-more too, so registration never fails; docs/discord/README.md lists the
 //     mapping and a test keeps it true.
-//   - /page and /oncall rebuild their free grammar from sub-commands (pagingVerbs).
+//   - /page and /oncall come from the same declarations. A verb without a name takes its
+//     declared sub-command name (/oncall show), and one whose first argument has
+//     alternatives (/page <team|@user>) becomes one sub-command per alternative (/page team,
+//     /page user).
 //
-// Every sub-command turns back into the text grammar the engine parses, so the one set of
-// verb declarations (bot.CommandSpec) drives Slack, Discord and help alike.
+// A sub-command's typed options go to the engine as they are, by name (interactions.go):
+// nothing is turned back into text for the engine to parse again.
 
 // Discord command names.
 const (
@@ -39,22 +42,22 @@ const maxPerLevel = 25
 var moreVerbs = []string{"review", "remind", "clock", "drill", "report",
 	"summary", "impact", "rootcause", "detected", "assess", "delay", "tlp", "evidence add", "evidence transfer", "evidence list"}
 
-// verbDef is one Discord sub-command and how it turns back into the text grammar.
+// verbDef is one Discord sub-command and the engine verb it runs.
 type verbDef struct {
 	Command string // Discord command ("incident", "incident-more", "page", "oncall")
 	Group   string // sub-command group ("task"), "" for none
 	Sub     string // sub-command name
-	Engine  string // the engine command the text goes to ("incident", "page", "oncall")
-	Prefix  string // the text the verb starts with ("task add"; "" for /page user)
+	Engine  string // the engine command ("incident", "page", "oncall")
+	Prefix  string // the engine verb ("task add"; "" for /page user)
 	Summary string
 	Usage   string
 	Options []optionDef
 }
 
-// optionDef is a typed option; Keyword, when set, is written before the value ("due 2h").
+// optionDef is a typed option: the declaration's, under its Discord name.
 type optionDef struct {
 	bot.OptionSpec
-	Keyword string
+	Engine string // the declared name the engine reads it by
 }
 
 // key identifies a sub-command as an interaction names it.
@@ -80,24 +83,21 @@ func discordName(s string) string {
 	return s
 }
 
-// buildVerbs maps the engine's declarations onto Discord commands. /page and /oncall come
-// from specs when the engine declares them, else from pagingVerbs.
+// buildVerbs maps the engine's declarations onto Discord commands.
 func buildVerbs(specs []bot.CommandSpec) []*verbDef {
-	var incident, more []*verbDef
-	declared := map[string]bool{}
-	var others []*verbDef
+	var incident, more, others []*verbDef
 	for _, s := range specs {
-		v := fromSpec(s)
-		declared[s.Command] = true
-		switch {
-		case s.Command != "incident":
-			others = append(others, v)
-		case slices.Contains(moreVerbs, s.Verb):
-			v.Command = CommandMore
-			more = append(more, v)
-		default:
-			v.Command = CommandIncident
-			incident = append(incident, v)
+		for _, v := range fromSpec(s) {
+			switch {
+			case s.Command != "incident":
+				others = append(others, v)
+			case slices.Contains(moreVerbs, s.Verb):
+				v.Command = CommandMore
+				more = append(more, v)
+			default:
+				v.Command = CommandIncident
+				incident = append(incident, v)
+			}
 		}
 	}
 	// Spill the last verbs (never declare) when /incident would exceed Discord's limit.
@@ -112,13 +112,7 @@ func buildVerbs(specs []bot.CommandSpec) []*verbDef {
 		more = append([]*verbDef{v}, more...)
 	}
 	out := append(incident, more...)
-	out = append(out, others...)
-	for _, v := range pagingVerbs() {
-		if !declared[v.Engine] {
-			out = append(out, v)
-		}
-	}
-	return out
+	return append(out, others...)
 }
 
 // topLevel counts the entries a command holds at its first level (a group counts once).
@@ -134,64 +128,53 @@ func topLevel(vs []*verbDef) int {
 	return len(seen)
 }
 
-// fromSpec turns one declaration into a sub-command.
-func fromSpec(s bot.CommandSpec) *verbDef {
+// fromSpec turns one declaration into its sub-commands: one, or one per alternative of a
+// slot (/page team, /page user).
+func fromSpec(s bot.CommandSpec) []*verbDef {
 	words := strings.Fields(s.Verb)
 	v := &verbDef{Command: discordName(s.Command), Engine: s.Command, Prefix: strings.Join(words, " "), Summary: s.Summary, Usage: s.Usage}
 	switch {
+	case s.Command != "incident" && len(words) > 0:
+		v.Sub = discordName(strings.Join(words, "-")) // /oncall override-cancel beside /oncall override
 	case s.Group != "" && len(words) > 1:
 		v.Group, v.Sub = discordName(s.Group), discordName(strings.Join(words[1:], "-"))
 	case len(words) > 1:
 		v.Group, v.Sub = discordName(words[0]), discordName(strings.Join(words[1:], "-"))
 	case len(words) == 1:
 		v.Sub = discordName(words[0])
+	case s.Sub != "":
+		v.Sub = discordName(s.Sub)
 	default:
 		v.Sub = "run"
 	}
-	args := strings.TrimSpace(strings.TrimPrefix(s.Usage, s.Verb))
+	var slot []optionDef
 	for _, o := range s.Options {
-		od := optionDef{OptionSpec: o}
+		od := optionDef{OptionSpec: o, Engine: o.Name}
 		od.Name = discordName(o.Name)
-		// "[due <duration>]" in the usage means the value is written after its keyword.
-		if strings.Contains(" "+args, " "+o.Name+" <") || strings.Contains(args, "["+o.Name+" <") {
-			od.Keyword = o.Name
+		if o.Slot != "" {
+			slot = append(slot, od)
+			continue
 		}
 		v.Options = append(v.Options, od)
 	}
+	args := strings.TrimSpace(strings.TrimPrefix(s.Usage, s.Verb))
 	if len(s.Options) == 0 && args != "" {
-		// A verb declared without typed options but with arguments in its usage ("review
-		// <when|held>", "status [INC-n]") gets one free-text option, so every verb is
-		// reachable from Discord with its full grammar.
+		// A verb declared without typed options but with arguments in its usage gets one
+		// free-text option, so every verb is reachable from Discord with its full grammar.
 		v.Options = []optionDef{{OptionSpec: bot.OptionSpec{Name: "arguments", Kind: "text",
-			Required: strings.HasPrefix(args, "<"), Help: args}}}
+			Required: strings.HasPrefix(args, "<"), Help: args}, Engine: "arguments"}}
 	}
-	return v
-}
-
-// pagingVerbs rebuild the paging grammar (README: "On-call paging"): /page <team|@user> <message>,
-// /page list, /page ack [id], /oncall [team], /oncall me, /oncall override <team> @user
-// <duration>. A sub-command cannot be left out on Discord, so "/oncall [team]" is
-// /oncall show and "/page <team|@user>" is /page team or /page user.
-func pagingVerbs() []*verbDef {
-	opt := func(name, kind string, req bool, help string) optionDef {
-		return optionDef{OptionSpec: bot.OptionSpec{Name: name, Kind: kind, Required: req, Help: help}}
+	if len(slot) == 0 {
+		return []*verbDef{v}
 	}
-	return []*verbDef{
-		{Command: CommandPage, Engine: "page", Sub: "team", Summary: "page a team's on-call responder", Usage: "page <team> <message>",
-			Options: []optionDef{opt("team", "word", true, "the team to page"), opt("message", "text", true, "what is going on")}},
-		{Command: CommandPage, Engine: "page", Sub: "user", Summary: "page one person", Usage: "page @user <message>",
-			Options: []optionDef{opt("user", "user", true, "who to page"), opt("message", "text", true, "what is going on")}},
-		{Command: CommandPage, Engine: "page", Sub: "list", Prefix: "list", Summary: "open pages", Usage: "page list"},
-		{Command: CommandPage, Engine: "page", Sub: "ack", Prefix: "ack", Summary: "acknowledge a page (default: your latest)", Usage: "page ack [id]",
-			Options: []optionDef{opt("id", "int", false, "the page number; default your most recent open page")}},
-		{Command: CommandOnCall, Engine: "oncall", Sub: "show", Summary: "who is on call (all teams, or one)", Usage: "oncall [team]",
-			Options: []optionDef{opt("team", "word", false, "one team; default all")}},
-		{Command: CommandOnCall, Engine: "oncall", Sub: "me", Prefix: "me", Summary: "your own on-call shifts", Usage: "oncall me"},
-		{Command: CommandOnCall, Engine: "oncall", Sub: "override", Prefix: "override", Summary: "take over or hand over a shift",
-			Usage: "oncall override <team> @user <duration>",
-			Options: []optionDef{opt("team", "word", true, "the team"), opt("user", "user", true, "who covers"),
-				opt("duration", "duration", true, "for how long, e.g. 4h, 2d")}},
+	var out []*verbDef
+	for _, alt := range slot {
+		w := *v
+		w.Sub, w.Summary = alt.Name, s.Summary+" ("+alt.Name+")"
+		w.Options = append([]optionDef{alt}, v.Options...)
+		out = append(out, &w)
 	}
+	return out
 }
 
 // Route is where one verb lives on Discord, for docs and tests.

@@ -20,8 +20,8 @@ func sampleSpecs() []bot.CommandSpec {
 	}
 	return []bot.CommandSpec{
 		s("declare", "", "declare <title> [sev1..sev4]", o("title", "text", true), o("severity", "choice", false, "sev1", "sev2", "sev3", "sev4")),
-		s("status", "", "status [INC-n]"),
-		s("phase", "", "phase [next [--force] | <name> [--force]]", o("to", "choice", false, "next", "containment"), o("force", "choice", false, "--force")),
+		s("status", "", "status [INC-n]", bot.OptionSpec{Name: "incident", Kind: "incident", Help: "INC-n: another incident than this channel's"}),
+		s("phase", "", "phase [next [--force] | <name> [--force]]", o("to", "choice", false, "next", "containment"), o("force", "flag", false)),
 		s("sev", "", "sev <1-4>", o("severity", "choice", true, "1", "2", "3", "4")),
 		s("type", "", "type <type>", o("type", "word", true, "phishing", "malware")),
 		s("close", "", "close <true-positive|false-positive|benign|duplicate INC-n> [resolution]", o("class", "choice", true, "true-positive", "false-positive", "benign", "duplicate"), o("resolution", "text", false)),
@@ -48,7 +48,24 @@ func sampleSpecs() []bot.CommandSpec {
 		s("clock", "", "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name>"),
 		s("drill", "", "drill <scenario>"),
 		s("report", "", "report [md|html|json]"),
+		// /page and /oncall, declared the same way.
+		p("page", "", "", "<team|@user> <message>", slot("user", "user"), slot("team", "word"), o("message", "text", true)),
+		p("page", "list", "", "list"),
+		p("page", "ack", "", "ack [id]", o("id", "int", false)),
+		p("oncall", "", "show", "[team]", o("team", "word", false)),
+		p("oncall", "me", "", "me"),
+		p("oncall", "override", "", "override <team> @user <duration>", o("team", "word", true), o("user", "user", true), o("duration", "duration", true)),
+		p("oncall", "override cancel", "", "override cancel <id>", o("id", "int", true)),
 	}
+}
+
+// p declares a /page or /oncall verb; slot an alternative for its first place.
+func p(command, verb, sub, usage string, opts ...bot.OptionSpec) bot.CommandSpec {
+	return bot.CommandSpec{Command: command, Verb: verb, Sub: sub, Usage: usage, Summary: command + " " + verb + " summary", Options: opts}
+}
+
+func slot(name, kind string) bot.OptionSpec {
+	return bot.OptionSpec{Name: name, Kind: kind, Required: true, Slot: "target"}
 }
 
 func TestMappingStaysWithinDiscordLimits(t *testing.T) {
@@ -130,8 +147,11 @@ func TestOptionTypes(t *testing.T) {
 	if o := find(inc, "declare", "severity"); len(o.Choices) != 4 || o.Required {
 		t.Errorf("declare severity: %+v", o)
 	}
-	if o := find(inc, "status", "arguments"); o.Required || !strings.Contains(o.Description, "INC-n") {
-		t.Errorf("status arguments: %+v", o)
+	if o := find(inc, "status", "incident"); o.Required || !strings.Contains(o.Description, "INC-n") {
+		t.Errorf("status incident: %+v", o)
+	}
+	if o := find(inc, "phase", "force"); o.Type != discordgo.ApplicationCommandOptionBoolean || o.Required {
+		t.Errorf("phase force: %+v", o)
 	}
 	if o := find(cmds[1], "review", "arguments"); !o.Required {
 		t.Errorf("review arguments should be required: %+v", o)

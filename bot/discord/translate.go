@@ -12,10 +12,10 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// An application command arrives as a tree of typed options; the engine parses text. This
-// file walks the tree to the sub-command and rebuilds the text a person would have typed on
-// Slack or the console: task add text:"block sender" owner:@bob due:"2h" becomes
-// "task add block sender <@ID> due 2h".
+// An application command arrives as a tree of typed options. This file walks the tree to
+// the sub-command and hands its options to the engine by their declared names, as values
+// (task add text:"block sender @bob" owner:@carol is text "block sender @bob" and owner
+// <@ID>): the engine checks each by its declared kind and never parses them out of text.
 
 // errOption is a value Discord should not have let through (a malformed user id, a word with
 // spaces); the caller is told which option, nothing runs.
@@ -56,35 +56,30 @@ func leafCommand(data discordgo.ApplicationCommandInteractionData) (group, sub s
 	return group, sub, vals
 }
 
-// text rebuilds the verb's text from option values, in declaration order. Options not given
-// are left out (the engine answers a missing required one with the verb's usage).
-func (v *verbDef) text(vals map[string]string) (string, error) {
-	var parts []string
-	if v.Prefix != "" {
-		parts = append(parts, v.Prefix)
-	}
+// options are the engine's typed options from the interaction's values, by declared name:
+// users as Discord mentions (<@ID>), integers in decimal, flags as true or false, text on one
+// line. Options not given are left out (the engine answers a missing required one with the
+// verb's usage).
+func (v *verbDef) options(vals map[string]string) (map[string]string, error) {
+	out := map[string]string{}
 	for _, o := range v.Options {
 		raw, ok := vals[o.Name]
 		if !ok {
 			continue
 		}
-		val, err := optionText(o, raw)
+		val, err := optionValue(o, raw)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		if val == "" {
-			continue
+		if val != "" {
+			out[o.Engine] = val
 		}
-		if o.Keyword != "" {
-			parts = append(parts, o.Keyword)
-		}
-		parts = append(parts, val)
 	}
-	return strings.Join(parts, " "), nil
+	return out, nil
 }
 
-// optionText writes one value the way the text grammar expects it.
-func optionText(o optionDef, raw string) (string, error) {
+// optionValue checks one value as Discord should have sent it.
+func optionValue(o optionDef, raw string) (string, error) {
 	switch o.Kind {
 	case "user":
 		if !isSnowflake(raw) {
@@ -97,13 +92,18 @@ func optionText(o optionDef, raw string) (string, error) {
 			return "", fmt.Errorf("%w: %s is not a whole number", errOption, o.Name)
 		}
 		return strconv.FormatInt(n, 10), nil
+	case "flag":
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return "", fmt.Errorf("%w: %s is not true or false", errOption, o.Name)
+		}
+		return strconv.FormatBool(b), nil
 	}
 	val := oneLine(raw)
 	switch {
 	case len(o.Choices) > 0 && len(o.Choices) <= maxPerLevel && val != "" && !slices.Contains(o.Choices, val):
 		return "", fmt.Errorf("%w: %s must be one of %s", errOption, o.Name, strings.Join(o.Choices, ", "))
-	case (o.Kind == "word" || o.Kind == "incident" || o.Kind == "duration") && strings.ContainsRune(val, ' '):
-		// One word, so a value can never smuggle in another verb ("override …").
+	case (o.Kind == "word" || o.Kind == "incident" || o.Kind == "choice") && strings.ContainsRune(val, ' '):
 		return "", fmt.Errorf("%w: %s must be a single word", errOption, o.Name)
 	}
 	return val, nil

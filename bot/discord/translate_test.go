@@ -3,6 +3,7 @@ package discord
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,32 +26,49 @@ func verbByKey(t testing.TB, key string) *verbDef {
 	return nil
 }
 
-func TestOptionsBecomeText(t *testing.T) {
+// passed writes what the engine is handed — the verb and each option by its declared
+// name, in declaration order — so a case reads as one line.
+func passed(v *verbDef, opts map[string]string) string {
+	parts := []string{v.Engine + ":" + v.Prefix}
+	for _, o := range v.Options {
+		if val, ok := opts[o.Engine]; ok {
+			parts = append(parts, o.Engine+"="+val)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// The options reach the engine as typed values by name; nothing is rebuilt into text.
+func TestOptionsPassThroughTyped(t *testing.T) {
 	for _, tc := range []struct {
 		key  string
 		vals map[string]string
 		want string
 	}{
-		{"incident/task/add", map[string]string{"text": "block sender", "owner": "80351110224678912", "due": "2h"}, "task add block sender <@80351110224678912> due 2h"},
-		{"incident/task/add", map[string]string{"due": "2h", "text": "block sender"}, "task add block sender due 2h"},
-		{"incident//declare", map[string]string{"title": "Phishing  wave", "severity": "sev2"}, "declare Phishing wave sev2"},
-		{"incident//role", map[string]string{"user": "42", "role": "analyst"}, "role analyst <@42>"},
-		{"incident//phase", map[string]string{"to": "next", "force": "--force"}, "phase next --force"},
-		{"incident//close", map[string]string{"class": "duplicate", "resolution": "INC-3 same mail"}, "close duplicate INC-3 same mail"},
-		{"incident//status", map[string]string{"arguments": "INC-3"}, "status INC-3"},
-		{"incident//status", map[string]string{}, "status"},
-		{"incident/task/done", map[string]string{"n": "3"}, "task done 3"},
-		{"incident//note", map[string]string{"text": "line one\nline two\t x"}, "note line one line two x"},
-		{"page//team", map[string]string{"team": "secops", "message": "db down"}, "secops db down"},
-		{"page//user", map[string]string{"user": "42", "message": "db down"}, "<@42> db down"},
-		{"page//ack", map[string]string{}, "ack"},
-		{"oncall//show", map[string]string{}, ""},
-		{"oncall//show", map[string]string{"team": "secops"}, "secops"},
-		{"oncall//override", map[string]string{"team": "secops", "user": "42", "duration": "4h"}, "override secops <@42> 4h"},
+		{"incident/task/add", map[string]string{"text": "block sender", "owner": "80351110224678912", "due": "2h"}, "incident:task add text=block sender owner=<@80351110224678912> due=2h"},
+		{"incident/task/add", map[string]string{"due": "2h", "text": "block sender"}, "incident:task add text=block sender due=2h"},
+		// A task text that ends in a mention stays text: it is not an owner.
+		{"incident/task/add", map[string]string{"text": "call the vendor with @bob"}, "incident:task add text=call the vendor with @bob"},
+		{"incident//declare", map[string]string{"title": "Phishing  wave", "severity": "sev2"}, "incident:declare title=Phishing wave severity=sev2"},
+		{"incident//role", map[string]string{"user": "42", "role": "analyst"}, "incident:role role=analyst user=<@42>"},
+		{"incident//phase", map[string]string{"to": "next", "force": "true"}, "incident:phase to=next force=true"},
+		{"incident//close", map[string]string{"class": "duplicate", "resolution": "INC-3 same mail"}, "incident:close class=duplicate resolution=INC-3 same mail"},
+		{"incident//status", map[string]string{"incident": "INC-3"}, "incident:status incident=INC-3"},
+		{"incident//status", map[string]string{}, "incident:status"},
+		{"incident/task/done", map[string]string{"n": "3"}, "incident:task done n=3"},
+		{"incident//note", map[string]string{"text": "line one\nline two\t x"}, "incident:note text=line one line two x"},
+		{"page//team", map[string]string{"team": "secops", "message": "db down"}, "page: team=secops message=db down"},
+		{"page//user", map[string]string{"user": "42", "message": "db down"}, "page: user=<@42> message=db down"},
+		{"page//ack", map[string]string{}, "page:ack"},
+		{"oncall//show", map[string]string{}, "oncall:"},
+		{"oncall//show", map[string]string{"team": "secops"}, "oncall: team=secops"},
+		{"oncall//override", map[string]string{"team": "secops", "user": "42", "duration": "4h"}, "oncall:override team=secops user=<@42> duration=4h"},
+		{"oncall//override-cancel", map[string]string{"id": "3"}, "oncall:override cancel id=3"},
 	} {
-		got, err := verbByKey(t, tc.key).text(tc.vals)
-		if err != nil || got != tc.want {
-			t.Errorf("%s %v: %q, %v; want %q", tc.key, tc.vals, got, err, tc.want)
+		v := verbByKey(t, tc.key)
+		got, err := v.options(tc.vals)
+		if err != nil || passed(v, got) != tc.want {
+			t.Errorf("%s %v: %q, %v; want %q", tc.key, tc.vals, passed(v, got), err, tc.want)
 		}
 	}
 }
@@ -66,7 +84,7 @@ func TestBadOptionsAreRefused(t *testing.T) {
 		{"oncall//show", map[string]string{"team": "override secops"}}, // a word cannot smuggle in a verb
 		{"incident//link", map[string]string{"incident": "INC-3 INC-4"}},
 	} {
-		if got, err := verbByKey(t, tc.key).text(tc.vals); !errors.Is(err, errOption) {
+		if got, err := verbByKey(t, tc.key).options(tc.vals); !errors.Is(err, errOption) {
 			t.Errorf("%s %v: %q, %v; want a refusal", tc.key, tc.vals, got, err)
 		}
 	}
@@ -84,22 +102,23 @@ func TestLeafCommandFromWire(t *testing.T) {
 	data := in.ApplicationCommandData()
 	group, sub, vals := leafCommand(data)
 	v := verbByKey(t, data.Name+"/"+group+"/"+sub)
-	text, err := v.text(vals)
-	if err != nil || text != "task add block sender <@42> due 2h" {
-		t.Fatalf("%q %v", text, err)
+	opts, err := v.options(vals)
+	if err != nil || passed(v, opts) != "incident:task add text=block sender owner=<@42> due=2h" {
+		t.Fatalf("%q %v", passed(v, opts), err)
 	}
 	raw = `{"id":"1","type":2,"data":{"id":"9","name":"incident","type":1,"options":[{"name":"task","type":2,"options":[
 		{"name":"done","type":1,"options":[{"name":"n","type":4,"value":7}]}]}]}}`
 	_ = json.Unmarshal([]byte(raw), &in)
 	group, sub, vals = leafCommand(in.ApplicationCommandData())
-	if text, _ := verbByKey(t, "incident/"+group+"/"+sub).text(vals); text != "task done 7" {
-		t.Fatalf("%q", text)
+	v = verbByKey(t, "incident/"+group+"/"+sub)
+	if opts, _ := v.options(vals); passed(v, opts) != "incident:task done n=7" {
+		t.Fatalf("%q", passed(v, opts))
 	}
 }
 
-// FuzzOptionsToText feeds arbitrary option values through every verb: the text never
-// panics, is one line of valid UTF-8 without control characters, starts with the verb, and
-// holds a user only as a well-formed mention.
+// FuzzOptionsToText feeds arbitrary option values through every verb: what the engine is
+// handed never panics, each value is one line of valid UTF-8 without control characters,
+// only declared options are passed, and a user is only a well-formed mention.
 func FuzzOptionsToText(f *testing.F) {
 	f.Add("block sender", "80351110224678912", "2h", int64(3))
 	f.Add("a\x00b\nc", "<@1>", "2 h", int64(-1))
@@ -124,21 +143,25 @@ func FuzzOptionsToText(f *testing.F) {
 					}
 				}
 			}
-			got, err := v.text(vals)
+			opts, err := v.options(vals)
 			if err != nil {
 				if !errors.Is(err, errOption) {
 					t.Fatalf("%s: unexpected error %v", v.key(), err)
 				}
 				continue
 			}
-			if !utf8.ValidString(got) || strings.ContainsFunc(got, unicode.IsControl) {
-				t.Fatalf("%s: %q is not one clean line", v.key(), got)
+			for name, got := range opts {
+				if !utf8.ValidString(got) || strings.ContainsFunc(got, unicode.IsControl) {
+					t.Fatalf("%s: %s=%q is not one clean line", v.key(), name, got)
+				}
+				if !slices.ContainsFunc(v.Options, func(o optionDef) bool { return o.Engine == name }) {
+					t.Fatalf("%s: %s was not declared", v.key(), name)
+				}
 			}
-			if !strings.HasPrefix(got, v.Prefix) {
-				t.Fatalf("%s: %q does not start with %q", v.key(), got, v.Prefix)
-			}
-			if strings.Contains(got, "<@") && isSnowflake(user) && !strings.Contains(got, "<@"+user+">") && !strings.Contains(text+word, "<@") {
-				t.Fatalf("%s: mangled mention in %q", v.key(), got)
+			for _, o := range v.Options {
+				if got, ok := opts[o.Engine]; ok && o.Kind == "user" && got != "<@"+user+">" {
+					t.Fatalf("%s: mangled mention %q from %q", v.key(), got, user)
+				}
 			}
 		}
 	})
@@ -204,12 +227,16 @@ func FuzzInteractionPayload(f *testing.F) {
 		if got := byKey[in.ApplicationCommandData().Name+"/"+group+"/"+sub]; got != v {
 			t.Fatalf("%s: the walk's key finds another verb", v.key())
 		}
-		if out, err := v.text(vals); err != nil {
+		if out, err := v.options(vals); err != nil {
 			if !errors.Is(err, errOption) {
 				t.Fatalf("%s: unexpected error %v", v.key(), err)
 			}
-		} else if !strings.HasPrefix(out, v.Prefix) {
-			t.Fatalf("%s: %q does not start with %q", v.key(), out, v.Prefix)
+		} else {
+			for name := range out {
+				if !slices.ContainsFunc(v.Options, func(o optionDef) bool { return o.Engine == name }) {
+					t.Fatalf("%s: %s was not declared", v.key(), name)
+				}
+			}
 		}
 
 		// A button: its custom_id round-trips when it is one of warroom's (an action
@@ -242,7 +269,7 @@ func FuzzInteractionPayload(f *testing.F) {
 			if d, ok := any.Data.(discordgo.ApplicationCommandInteractionData); ok {
 				g, s, vals := leafCommand(d)
 				if v := byKey[d.Name+"/"+g+"/"+s]; v != nil {
-					_, _ = v.text(vals)
+					_, _ = v.options(vals)
 				}
 			}
 		case discordgo.InteractionMessageComponent:

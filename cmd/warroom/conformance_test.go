@@ -315,15 +315,28 @@ func newDiscordDriver(t *testing.T) chatDriver {
 func (d *discordDriver) general() string { return d.h.general }
 
 // command turns the arguments into the typed options of the verb's sub-command, as
-// Discord's client would send them.
+// Discord's client would send them: a flag ("--force") sets its boolean option, the other
+// arguments fill the options without a keyword in declaration order.
 func (d *discordDriver) command(user, channel, verb string, args ...string) string {
 	spec := d.specs[verb]
 	var opts []discordfake.CommandOption
-	for i, a := range args {
-		if i >= len(spec.Options) {
-			d.h.t.Fatalf("%s takes %d options", verb, len(spec.Options))
+	var positional []bot.OptionSpec
+	for _, o := range spec.Options {
+		if o.Keyword == "" && o.Kind != "incident" {
+			positional = append(positional, o)
 		}
-		o := spec.Options[i]
+	}
+	i := 0
+	for _, a := range args {
+		if k := slices.IndexFunc(spec.Options, func(o bot.OptionSpec) bool { return o.Kind == "flag" && o.Keyword == a }); k >= 0 {
+			opts = append(opts, discordfake.BoolOption(spec.Options[k].Name, true))
+			continue
+		}
+		if i >= len(positional) {
+			d.h.t.Fatalf("%s takes %d options", verb, len(positional))
+		}
+		o := positional[i]
+		i++
 		switch o.Kind {
 		case "user":
 			opts = append(opts, discordfake.UserOption(o.Name, d.ids[strings.TrimPrefix(a, "@")]))

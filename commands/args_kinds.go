@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/internal/duration"
+)
+
+// What each argument kind accepts, for text and for typed options alike.
+
+// maxArgInt bounds an ArgInt without its own Max (item, run and page numbers).
+const maxArgInt = 1 << 31
+
+// durationUnits are the spelled-out units a duration may take as a second word ("2 hours").
+var durationUnits = map[string]time.Duration{
+	"minute": time.Minute, "minutes": time.Minute, "min": time.Minute, "mins": time.Minute,
+	"hour": time.Hour, "hours": time.Hour, "hr": time.Hour, "hrs": time.Hour,
+	"day": 24 * time.Hour, "days": 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+}
+
+// readValue checks one value against its argument's kind.
+func readValue(a *Arg, raw, usage string) (argValue, error) {
+	switch a.Kind {
+	case ArgInt:
+		n, err := strconv.ParseInt(strings.TrimPrefix(raw, "#"), 10, 64)
+		max := a.Max
+		if max == 0 {
+			max = maxArgInt
+		}
+		if err != nil || n < 1 || n > max {
+			return argValue{}, argError(usage, "%q is not a %s: a number from 1 to %d", raw, a.label(), max)
+		}
+		return argValue{text: itoa(n), n: n}, nil
+	case ArgUser:
+		if !isMention(raw) {
+			return argValue{}, argError(usage, "%q is not a user: write @name or me", raw)
+		}
+	case ArgChoice:
+		v := strings.ToLower(raw)
+		if !slices.Contains(a.Choices, v) {
+			hint := ""
+			if near := closest(v, a.Choices); near != "" {
+				hint = " (did you mean " + near + "?)"
+			}
+			return argValue{}, argError(usage, "%s %q is not one warroom knows%s: use %s", a.label(), raw, hint, validList(a.Choices))
+		}
+		return argValue{text: v}, nil
+	case ArgIncident:
+		n, err := bot.ParseID(raw)
+		if err != nil {
+			return argValue{}, argError(usage, "%s: %v", a.label(), err)
+		}
+		return argValue{text: bot.FormatID(n), n: n}, nil
+	case ArgDuration:
+		d, err := readDuration(raw)
+		if err != nil {
+			return argValue{}, argError(usage, "warroom cannot read %q as a %s duration: %v", raw, a.label(), err)
+		}
+		if a.Max > 0 && d > time.Duration(a.Max) {
+			return argValue{}, argError(usage, "%s is at most %s; %s is longer", a.label(), spokenMax(time.Duration(a.Max)), raw)
+		}
+		return argValue{text: raw, d: d}, nil
+	case ArgFlag:
+		switch strings.ToLower(raw) {
+		case "true", "yes", "1":
+			return argValue{text: "true"}, nil
+		}
+		return argValue{}, argError(usage, "%s is a flag: given or not", a.label())
+	}
+	return argValue{text: raw}, nil
+}
+
+// spokenMax writes a bound the way people say it: "a year (365d)", else "90d".
+func spokenMax(d time.Duration) string {
+	if d == 365*24*time.Hour {
+		return "a year (365d)"
+	}
+	return duration.Format(d)
+}
+
+// readDuration reads "<n> <unit>" or one config-style duration; it is positive.
+func readDuration(s string) (time.Duration, error) {
+	f := strings.Fields(s)
+	var d time.Duration
+	var err error
+	switch {
+	case len(f) == 2:
+		unit, ok := durationUnits[strings.ToLower(strings.TrimSuffix(f[1], ","))]
+		n, perr := strconv.Atoi(f[0])
+		if !ok || perr != nil || n <= 0 || n > 100000 {
+			return 0, fmt.Errorf("invalid duration %q (use e.g. 30m, 4h, 2 hours, 1 day)", s)
+		}
+		d = time.Duration(n) * unit
+	case len(f) == 1:
+		d, err = duration.Parse(f[0])
+	default:
+		err = fmt.Errorf("invalid duration %q (use e.g. 30m, 4h, 2 hours, 1 day)", s)
+	}
+	return d, err
+}
+
+// kindHint says what a value of the argument's kind looks like, for "needs a value".
+func kindHint(a *Arg) string {
+	switch a.Kind {
+	case ArgDuration:
+		return " (a duration: 4h, 2 hours, 1 day)"
+	case ArgChoice:
+		return ": " + validList(a.Choices)
+	case ArgUser:
+		return " (a person)"
+	case ArgInt:
+		return " (a number)"
+	}
+	return ""
+}
+
+// parseOptions reads typed options (Discord's) against the declaration: each value is
+// checked by its kind alone, so a text ending in "@bob" stays text and never becomes an
+// owner. A name not declared is refused.
+func parseOptions(decl []Arg, opts map[string]string, usage string) (Args, error) {
+	var out Args
+	for name := range opts {
+		if !slices.ContainsFunc(decl, func(a Arg) bool { return a.Name == name }) {
+			return out, refuse("%s takes no option %q. Usage: %s", verbOfUsage(usage), name, usage)
+		}
+	}
+	for i := range decl {
+		a := &decl[i]
+		raw, ok := opts[a.Name]
+		if !ok {
+			continue
+		}
+		if a.Kind == ArgFlag && strings.EqualFold(raw, "false") {
+			continue
+		}
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		if a.Kind != ArgText && a.Kind != ArgDuration && strings.ContainsAny(raw, " \t\n") {
+			return out, argError(usage, "%s must be a single word", a.label())
+		}
+		v, err := readValue(a, raw, usage)
+		if err != nil {
+			return out, err
+		}
+		out.set(a.Name, v)
+	}
+	return out, missing(decl, out, usage)
+}
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// freeformText is the text a Freeform verb reads, from typed options: each given in
+// declared order, after its keyword when it has one.
+func freeformText(decl []Arg, opts map[string]string) string {
+	var parts []string
+	for _, a := range decl {
+		v := strings.Join(strings.Fields(opts[a.Name]), " ")
+		if v == "" || (a.Kind == ArgFlag && !strings.EqualFold(v, "true")) {
+			continue
+		}
+		if a.Keyword != "" {
+			parts = append(parts, a.Keyword)
+		}
+		if a.Kind != ArgFlag {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
