@@ -60,21 +60,24 @@ func (e *Engine) helpText(verb string) string {
 	}
 	var b strings.Builder
 	b.WriteString("Usage: /incident <verb> …   († = commander, scribe or lead)")
-	paging := false
-	for _, v := range e.verbs {
-		mark := ""
-		if v.sensitive() {
-			mark = " †"
-		}
-		if v.command() == "incident" {
-			fmt.Fprintf(&b, "\n%s%s — %s", v.Usage, mark, v.Summary)
-			continue
-		}
-		if !paging {
+	for _, paging := range []bool{false, true} {
+		if paging {
 			b.WriteString("\nPaging, with /page and /oncall:")
-			paging = true
 		}
-		fmt.Fprintf(&b, "\n%s%s — %s", v.usageLine(), mark, v.Summary)
+		for _, v := range e.verbs {
+			if (v.command() != "incident") != paging {
+				continue
+			}
+			mark := ""
+			if v.sensitive() {
+				mark = " †"
+			}
+			line := v.Usage
+			if paging {
+				line = v.usageLine()
+			}
+			fmt.Fprintf(&b, "\n%s%s — %s", line, mark, v.Summary)
+		}
 	}
 	b.WriteString("\nReact 🚨 to a message to declare from it, 📌 in an incident channel to add a message to the timeline.")
 	return b.String()

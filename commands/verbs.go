@@ -71,9 +71,21 @@ func (e *Engine) refusalUsage(v *Verb) string {
 	return strings.Join(lines, " · ")
 }
 
-// allVerbs lists every verb in help order: /incident's, then /page's and /oncall's.
+// registered are the verbs declared, each in a file of its own, with registerVerb.
+var registered []*Verb
+
+// registerVerb adds a verb to the engine from the file that declares it
+// (var verbX = registerVerb(&Verb{…})): with its row in policy.go, that file is all a new
+// verb needs to be parsed, authorized, in help and registered on Discord.
+func registerVerb(v *Verb) *Verb {
+	registered = append(registered, v)
+	return v
+}
+
+// allVerbs lists every verb in help order: /incident's, then /page's and /oncall's, then
+// the registered ones.
 func allVerbs() []*Verb {
-	return append([]*Verb{
+	return append(append([]*Verb{
 		verbDeclare, verbStatus, verbPhase, verbSev, verbType, verbClose, verbReopen, verbLink, verbList, verbHelp,
 		verbRole, verbRoles, verbInvite, verbRemove, verbJoin,
 		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact,
@@ -81,7 +93,7 @@ func allVerbs() []*Verb {
 		verbSummary, verbImpact, verbRootCause, verbDetected, verbAssess, verbDelay, verbTLP,
 		verbEvidenceAdd, verbEvidenceTransfer, verbEvidenceList,
 		verbActions, verbRun, verbApprove, verbDeny, verbUndo,
-	}, pagingVerbs()...)
+	}, pagingVerbs()...), registered...)
 }
 
 // splitVerb cuts the first word off text.

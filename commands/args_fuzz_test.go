@@ -1,0 +1,94 @@
+package commands
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// The parser against every verb's real declaration. What it accepts holds only values of
+// each argument's kind, every required argument, and every word of the input in some
+// argument; and the same values given as typed options (Discord) read back the same, so the
+// text and the typed paths cannot disagree.
+func FuzzParseArgs(f *testing.F) {
+	for _, s := range []string{"Phishing wave sev2", "x @a due 2 hours", "next --force", "analyst @bob", "#3", "secops db down",
+		"@bob db down", "secops @carol 4h", "--tlp red saw it", "duplicate INC-3 same", "7 due", "a\nb  c", "me", "INC-0", "x due 400d"} {
+		for i := range allVerbs() {
+			f.Add(uint8(i), s)
+		}
+	}
+	e := New(Deps{})
+	verbs := e.Verbs()
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		v := verbs[int(which)%len(verbs)]
+		if v.Freeform {
+			return
+		}
+		decl := e.declaration(v)
+		a, err := parseArgs(decl, text, "/x")
+		if err != nil {
+			if !isUserError(err) || !strings.Contains(err.Error(), "Usage: /x") {
+				t.Fatalf("%s %q: a refusal without the usage: %v", v.Name, text, err)
+			}
+			return
+		}
+		words := strings.Fields(text)
+		opts := map[string]string{}
+		for _, d := range decl {
+			if !a.Has(d.Name) {
+				if d.Required && !slotFilled(decl, d, a) {
+					t.Fatalf("%s %q: required %s missing but accepted", v.Name, text, d.Name)
+				}
+				continue
+			}
+			val := a.Text(d.Name)
+			opts[d.Name] = val
+			if !kindHolds(d, a) {
+				t.Fatalf("%s %q: %s=%q is not a %s", v.Name, text, d.Name, val, argKindNames[d.Kind])
+			}
+			if d.Kind != ArgText && d.Kind != ArgFlag && d.Kind != ArgDuration && d.Kind != ArgIncident && d.Kind != ArgInt && d.Kind != ArgChoice &&
+				!slices.Contains(words, val) {
+				t.Fatalf("%s %q: %s=%q is not a word of the input", v.Name, text, d.Name, val)
+			}
+		}
+		b, err := parseOptions(decl, opts, "/x")
+		if err != nil {
+			t.Fatalf("%s %q: text accepted %v but the same typed options are refused: %v", v.Name, text, opts, err)
+		}
+		if !maps.Equal(a.vals, b.vals) {
+			t.Fatalf("%s %q: text read %+v, typed %+v", v.Name, text, a.vals, b.vals)
+		}
+	})
+}
+
+func slotFilled(decl []Arg, d Arg, a Args) bool {
+	return d.Slot != "" && slices.ContainsFunc(decl, func(o Arg) bool { return o.Slot == d.Slot && a.Has(o.Name) })
+}
+
+// kindHolds checks a parsed value against its declared kind.
+func kindHolds(d Arg, a Args) bool {
+	val := a.Text(d.Name)
+	switch d.Kind {
+	case ArgInt:
+		return a.Int(d.Name) >= 1 && a.Int(d.Name) <= maxArgInt && (d.Max == 0 || a.Int(d.Name) <= d.Max)
+	case ArgUser:
+		return isMention(val) && !strings.ContainsAny(val, " \t\n")
+	case ArgChoice:
+		return slices.Contains(d.Choices, val)
+	case ArgIncident:
+		n, err := bot.ParseID(val)
+		return err == nil && n == a.Int(d.Name)
+	case ArgDuration:
+		dur := a.Duration(d.Name)
+		return dur > 0 && (d.Max == 0 || dur <= time.Duration(d.Max))
+	case ArgFlag:
+		return val == "true"
+	case ArgWord:
+		return val != "" && !strings.ContainsAny(val, " \t\n")
+	}
+	return strings.TrimSpace(val) == val && val != ""
+}

@@ -1,0 +1,101 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/warroom/warroom/bot/discord"
+	"github.com/warroom/warroom/internal/duration"
+	"github.com/warroom/warroom/internal/fakes/discordfake"
+)
+
+// The done-when check of "the declaration is the grammar": a new verb with two typed
+// arguments is one declaration (plus its policy row). This test-only verb goes through the
+// same registerVerb path as any other; nothing else is told about it, and it is parsed on
+// the console and Slack, listed in help, and registered on Discord with typed options that
+// reach it as values — through the real discordgo client against the fake.
+func TestANewVerbIsOneDeclaration(t *testing.T) {
+	saved := registered
+	t.Cleanup(func() { registered = saved })
+	registerVerb(&Verb{
+		Name: "ping", Usage: "ping @user <duration>", Scope: Anywhere,
+		Summary: "test only: remind someone after a while",
+		Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}, {Name: "after", Kind: ArgDuration, Required: true}},
+		Run: func(c *call) error {
+			who, err := c.parsePerson(c.args.Text("user"))
+			if err != nil {
+				return err
+			}
+			c.say("ping %s after %s", who, duration.Format(c.args.Duration("after")))
+			return nil
+		},
+	})
+	Policy = append(Policy, Rule{Action: "incident ping", Who: Anyone})
+	policyIndex["incident ping"] = &Policy[len(Policy)-1]
+	t.Cleanup(func() {
+		Policy = Policy[:len(Policy)-1]
+		delete(policyIndex, "incident ping")
+	})
+
+	h := newHarness(t, withRoster(testRoster+"  - {name: erin, discord: \"80351110224678913\"}\n"))
+	wantContains(t, "help", h.cmd("carol", "general", "help"), "ping @user <duration> — test only: remind someone after a while")
+	wantContains(t, "help ping", h.cmd("carol", "general", "help ping"), "/incident ping @user <duration> — test only")
+	wantContains(t, "console", h.cmd("alice", "general", "ping @bob 2 hours"), "ping bob after 2h")
+	wantContains(t, "slack", h.do("slack", "alice", "general", "/incident ping <@U0BOB> 90m"), "ping bob after 1h30m")
+	wantContains(t, "a bad duration", h.cmd("alice", "general", "ping @bob soon"), `cannot read "soon" as a after duration`, "Usage: /incident ping @user <duration>")
+	wantContains(t, "no person", h.cmd("alice", "general", "ping bob 2h"), `"bob" is not a user`)
+
+	// Discord: registered from the declaration, with a USER and a string option.
+	const guild = "100"
+	fake := discordfake.New(t)
+	fake.AddGuild(guild, "ops")
+	fake.AddMember(guild, "80351110224678913", "erin")
+	general := fake.AddChannel(guild, "general", discordfake.ChannelText, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := discord.New(discord.Config{Token: discordfake.DefaultToken, GuildID: guild, APIURL: fake.URL(), Handler: h.eng, Specs: h.eng.Specs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); a.Close() })
+	var ping *discordgo.ApplicationCommandOption
+	command := ""
+	for _, c := range fake.Commands(guild) {
+		var cmd discordgo.ApplicationCommand
+		if err := json.Unmarshal(c.Raw, &cmd); err != nil {
+			t.Fatal(err)
+		}
+		if i := slices.IndexFunc(cmd.Options, func(o *discordgo.ApplicationCommandOption) bool { return o.Name == "ping" }); i >= 0 {
+			ping, command = cmd.Options[i], cmd.Name
+		}
+	}
+	if ping == nil || len(ping.Options) != 2 || ping.Options[0].Name != "user" || ping.Options[0].Type != discordgo.ApplicationCommandOptionUser ||
+		!ping.Options[0].Required || ping.Options[1].Name != "after" || ping.Options[1].Type != discordgo.ApplicationCommandOptionString {
+		t.Fatalf("the Discord registration of ping: %+v", ping)
+	}
+	ref := fake.DispatchInteraction(discordfake.InteractionSpec{GuildID: guild, ChannelID: general, UserID: "80351110224678913", Command: command,
+		Options: []discordfake.CommandOption{discordfake.SubCommand("ping", discordfake.UserOption("user", "80351110224678913"), discordfake.StringOption("after", "2 hours"))}})
+	var reply string
+	if !fake.WaitFor(func() bool {
+		for _, f := range fake.Followups(ref.Token) {
+			if f.Original && f.Op == "edit" {
+				reply = f.Content
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second) {
+		t.Fatal("no answer to /incident ping")
+	}
+	if !strings.Contains(reply, "ping erin after 2h") {
+		t.Errorf("discord reply %q", reply)
+	}
+}
