@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 // A verb's arguments are declared once (Verb.Args) and this file is the one parser that
@@ -37,7 +37,7 @@ type Arg struct {
 	// Label is how refusals name the argument ("lesson kind"); the name when empty.
 	Label string
 	// ChoicesOf gives an ArgChoice's values from the configuration (roles, types).
-	ChoicesOf func(*bot.Config) []string
+	ChoicesOf func(*config.Config) []string
 	// Slot: arguments with the same slot are alternatives for one place in the line, read
 	// by the first whose kind takes the word (/page's user, else its team); Required on
 	// one of them means one of the slot is.

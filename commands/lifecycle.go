@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 )
 
 var verbStatus = &Verb{
@@ -242,7 +243,7 @@ var verbType = &Verb{
 	Name: "type", Usage: "type <type>", Scope: InIncident,
 	Summary: "classify the incident",
 	Hint:    func(e *Engine) string { return ". Types: " + validList(e.cfg.Types) + "." },
-	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *bot.Config) []string { return cfg.Types }}},
+	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Types }}},
 	Run: func(c *call) error {
 		f := []string{strings.ToLower(c.args.Text("type"))}
 		if !c.e.cfg.HasType(f[0]) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/templates"
 )
 
@@ -12,7 +13,7 @@ var verbRole = &Verb{
 	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident,
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
 	Hint:    func(e *Engine) string { return ". Roles: " + validList(e.cfg.Roles) + "." },
-	Args: []Arg{{Name: "role", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *bot.Config) []string { return cfg.Roles }},
+	Args: []Arg{{Name: "role", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Roles }},
 		{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
 		role, err := checkRole(c.args, c.e.cfg.Roles)
