@@ -52,36 +52,6 @@ func (c *call) say(format string, args ...any) {
 // usage is the refusal for a missing or malformed argument.
 func (c *call) usage() error { return refuse("Usage: %s", c.e.refusalUsage(c.verb)) }
 
-// runVerb resolves the incident the verb acts on, asks the policy and runs the verb.
-func (c *call) runVerb() error {
-	v := c.verb
-	if v.Scope == InIncident {
-		if err := c.resolveIncident(); err != nil {
-			return err
-		}
-	}
-	if !v.SelfAuthorize {
-		if err := c.authorize(verbAction(v)); err != nil {
-			return err
-		}
-	}
-	decl, usage := c.e.declaration(v), c.e.refusalUsage(v)
-	var err error
-	switch {
-	case v.Freeform && c.opts != nil:
-		c.rest = freeformText(decl, c.opts)
-	case v.Freeform:
-	case c.opts != nil:
-		c.args, err = parseOptions(decl, c.opts, usage)
-	default:
-		c.args, err = parseArgs(decl, c.rest, usage)
-	}
-	if err != nil {
-		return err
-	}
-	return v.Run(c)
-}
-
 // resolveIncident finds the incident this call acts on: the channel's incident or, for
 // verbs the policy lets name one, an explicit "INC-n" first argument ("status INC-1" in
 // INC-2's channel shows INC-1).

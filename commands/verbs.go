@@ -96,6 +96,36 @@ func allVerbs() []*Verb {
 	}, pagingVerbs()...), registered...)
 }
 
+// runVerb resolves the incident the verb acts on, asks the policy and runs the verb.
+func (c *call) runVerb() error {
+	v := c.verb
+	if v.Scope == InIncident {
+		if err := c.resolveIncident(); err != nil {
+			return err
+		}
+	}
+	if !v.SelfAuthorize {
+		if err := c.authorize(verbAction(v)); err != nil {
+			return err
+		}
+	}
+	decl, usage := c.e.declaration(v), c.e.refusalUsage(v)
+	var err error
+	switch {
+	case v.Freeform && c.opts != nil:
+		c.rest = freeformText(decl, c.opts)
+	case v.Freeform:
+	case c.opts != nil:
+		c.args, err = parseOptions(decl, c.opts, usage)
+	default:
+		c.args, err = parseArgs(decl, c.rest, usage)
+	}
+	if err != nil {
+		return err
+	}
+	return v.Run(c)
+}
+
 // splitVerb cuts the first word off text.
 func splitVerb(text string) (verb, rest string) {
 	text = strings.TrimSpace(text)
