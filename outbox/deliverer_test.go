@@ -37,6 +37,7 @@ func (s *oneRowStore) CompleteOutbound(context.Context, int64, bot.Delivered, ti
 	s.done = true
 	return nil
 }
+func (s *oneRowStore) ReleaseOutbound(context.Context, int64, time.Time, time.Time) error { return nil }
 func (s *oneRowStore) RetryOutbound(context.Context, int64, time.Time, string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

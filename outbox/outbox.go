@@ -21,6 +21,25 @@ import (
 // still be talking to the platform when another deliverer takes the operation.
 const claimMargin = 5 * time.Second
 
+// claimSettle is how long an operation whose attempt was abandoned (the deliverer stopped)
+// waits before another deliverer may take it: time for a call already on the wire to land,
+// so that the next deliverer's look-up (Delivery.MaybeDone) finds it.
+const claimSettle = 2 * time.Second
+
+// unclaim gives up the store's claim on o when this deliverer stops before recording an
+// attempt, so the next deliverer need not wait for the claim to run out. Without a claim
+// (one deliverer per database) there is nothing to give up.
+func (d *Deliverer) unclaim(o bot.Outbound) {
+	if o.Until.IsZero() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := d.store.ReleaseOutbound(ctx, o.ID, o.Until, d.clock.Now().Add(claimSettle)); err != nil {
+		d.log.Warn("outbox: giving up a claim failed; it runs out by itself", "outbox_id", o.ID, "until", o.Until, "err", err)
+	}
+}
+
 // OutboxStore is what the deliverer needs from storage.
 type OutboxStore interface {
 	// DueOutbound returns the head of every lane whose head is due at now.
@@ -30,6 +49,10 @@ type OutboxStore interface {
 	// operation with a Ref, the message id is recorded against it).
 	CompleteOutbound(ctx context.Context, id int64, res bot.Delivered, at time.Time) error
 	RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error
+	// ReleaseOutbound gives up the claim that ends at until on an operation this
+	// deliverer will not attempt after all (it stops): due again at next, if nobody has
+	// claimed it since.
+	ReleaseOutbound(ctx context.Context, id int64, until, next time.Time) error
 	FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error
 	Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error
 	// IncidentChannel gives the incident's channel id and card message id ("" if none yet).
@@ -110,7 +133,10 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 		return
 	}
 	if ctx.Err() != nil {
-		return // shutting down: the row stays pending and is retried after restart
+		// Stopping (a shutdown, or leadership lost): the row stays pending and is retried
+		// by whoever delivers next.
+		d.unclaim(o)
+		return
 	}
 	var rl *bot.RetryAfterError
 	switch {

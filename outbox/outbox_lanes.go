@@ -109,6 +109,7 @@ func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 				select {
 				case sem <- struct{}{}:
 				case <-ctx.Done():
+					d.unclaim(o)
 					return
 				}
 				defer func() { <-sem }()

@@ -57,6 +57,7 @@ func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ bot.Delivere
 	return nil
 }
 
+func (s *laneStore) ReleaseOutbound(context.Context, int64, time.Time, time.Time) error { return nil }
 func (s *laneStore) RetryOutbound(_ context.Context, id int64, next time.Time, _ string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -41,6 +41,9 @@ func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, res
 	return nil
 }
 
+func (s *recordFailingStore) ReleaseOutbound(context.Context, int64, time.Time, time.Time) error {
+	return nil
+}
 func (s *recordFailingStore) RetryOutbound(context.Context, int64, time.Time, string) error {
 	return errors.New("database or disk is full")
 }

@@ -15,7 +15,7 @@ import (
 //
 //   - FOR UPDATE SKIP LOCKED: of two claimers at once, each takes the rows the other is not
 //     taking (and the write lock serialises them besides);
-//   - the claim is a lease: the row's next_at moves OutboxLease ahead, so no other claim
+//   - the claim is a lease: the row's next_at moves leaseFor(op) ahead, so no other claim
 //     finds it due until the lease ends. Delivering it ends the lease (done, failed, or a
 //     retry time), and an attempt must end before its lease (bot.Outbound.Until), so a
 //     row is only ever taken again once its last attempt is over — its platform call
@@ -26,12 +26,26 @@ import (
 //     only if the database itself says the campaign's connection holds the leader lock, so
 //     a deposed leader claims nothing more, however late it notices.
 
-// OutboxLease is how long a claim holds an outbox row on PostgreSQL.
-const OutboxLease = 30 * time.Second
+// OutboxLease is how long a claim holds an outbox row on PostgreSQL, and so how long a row
+// a dead leader was delivering waits for the next one: long enough for an attempt's calls
+// (the deliverer stops an attempt 5 s before its claim ends), short enough that a failover
+// does not hold a channel's messages up for long. An upload (a report, a file) may take
+// longer, and gets OutboxUploadLease.
+const (
+	OutboxLease       = 15 * time.Second
+	OutboxUploadLease = 2 * time.Minute
+)
+
+// leaseFor is the claim on an operation op.
+func leaseFor(op string) time.Duration {
+	if op == bot.OpUpload {
+		return OutboxUploadLease
+	}
+	return OutboxLease
+}
 
 func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
-	until := now.Add(OutboxLease)
-	args := []any{ts(until), ts(now)}
+	args := []any{bot.OpUpload, ts(now.Add(OutboxUploadLease)), ts(now.Add(OutboxLease)), ts(now)}
 	fence := ``
 	if e := db.elector.Load(); e != nil {
 		pid, lead := e.fence()
@@ -46,7 +60,7 @@ func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bo
 	args = append(args, limit)
 	var out []bot.Outbound
 	err := db.Update(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`UPDATE outbox AS o SET next_at = ? WHERE o.id IN (
+		rows, err := tx.query(`UPDATE outbox AS o SET next_at = CASE WHEN o.op = ? THEN ? ELSE ? END WHERE o.id IN (
 			SELECT d.id FROM outbox d JOIN (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON d.id = h.id
 			WHERE d.next_at <= ?`+fence+` ORDER BY d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED)
 			RETURNING `+outboundColumns, args...)
@@ -61,7 +75,18 @@ func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bo
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	for i := range out {
-		out[i].Until = until
+		out[i].Until = now.Add(leaseFor(out[i].Op))
 	}
 	return out, nil
+}
+
+// ReleaseOutbound gives up the claim that ends at until on operation id (its deliverer
+// stops before attempting it, or abandoned the attempt): it is due again at next. A claim
+// that has run out and been taken by another deliverer since (next_at is no longer until)
+// is left alone.
+func (db *DB) ReleaseOutbound(ctx context.Context, id int64, until, next time.Time) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE outbox SET next_at = ? WHERE id = ? AND state = 'pending' AND next_at = ?`, ts(next), id, ts(until))
+		return err
+	})
 }

@@ -325,3 +325,37 @@ func TestPostgresDeadlockRetried(t *testing.T) {
 		t.Fatalf("runs %d and %d: one side should have been aborted and run again", runsA.Load(), runsB.Load())
 	}
 }
+
+// A deliverer that stops gives its claim up: the row is due again at the time it names.
+// A claim that ran out and was taken by another deliverer since is not given up by the
+// first.
+func TestPostgresClaimGivenUp(t *testing.T) {
+	postgresOnly(t)
+	a, b := twoProcesses(t)
+	ctx := context.Background()
+	if err := a.Enqueue(ctx, bot.Outbound{Lane: "c", Platform: "slack", Op: bot.OpPost, Target: "c"}, t0); err != nil {
+		t.Fatal(err)
+	}
+	first, err := a.DueOutbound(ctx, t0, 10)
+	if err != nil || len(first) != 1 || !first[0].Until.Equal(t0.Add(OutboxLease)) {
+		t.Fatalf("claim: %+v %v", first, err)
+	}
+	if err := a.ReleaseOutbound(ctx, first[0].ID, first[0].Until, t0.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := b.DueOutbound(ctx, t0.Add(time.Second), 10); len(due) != 0 {
+		t.Fatalf("due before the time the release named: %+v", due)
+	}
+	late := t0.Add(2 * time.Second)
+	second, _ := b.DueOutbound(ctx, late, 10)
+	if len(second) != 1 {
+		t.Fatalf("not due again after its release: %+v", second)
+	}
+	// a's old claim is stale now: giving it up again must not undo b's.
+	if err := a.ReleaseOutbound(ctx, first[0].ID, first[0].Until, late); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := a.DueOutbound(ctx, late.Add(time.Second), 10); len(due) != 0 {
+		t.Fatalf("a stale release freed another deliverer's claim: %+v", due)
+	}
+}
