@@ -273,3 +273,48 @@ func TestPostedTwiceFindsTheSecondCopy(t *testing.T) {
 		t.Fatalf("row 7 posted twice: duplicates %v, %d tagged", dups, tagged)
 	}
 }
+
+// pgOutboxOf describes an incident's timers and its outbox rows that are not done, for a
+// failure message.
+func pgOutboxOf(t *testing.T, url string, incident int) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err.Error()
+	}
+	defer conn.Close(context.Background())
+	var sb strings.Builder
+	trows, err := conn.Query(ctx, `SELECT kind, state, due_at, COALESCE(fired_at, '') FROM timers WHERE incident = $1 ORDER BY id`, incident)
+	if err != nil {
+		return err.Error()
+	}
+	for trows.Next() {
+		var kind, state, due, fired string
+		if err := trows.Scan(&kind, &state, &due, &fired); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&sb, "  timer %s state=%s due=%s fired=%s\n", kind, state, due, fired)
+	}
+	trows.Close()
+	rows, err := conn.Query(ctx, `SELECT id, lane, op, state, attempts, next_at, last_error FROM outbox WHERE incident = $1 AND state <> 'done' ORDER BY id`, incident)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	pending := 0
+	for rows.Next() {
+		pending++
+		var id, attempts int64
+		var lane, op, state, next, lastErr string
+		if err := rows.Scan(&id, &lane, &op, &state, &attempts, &next, &lastErr); err != nil {
+			return err.Error()
+		}
+		fmt.Fprintf(&sb, "  outbox %d lane=%s op=%s state=%s attempts=%d next_at=%s last_error=%.120q\n", id, lane, op, state, attempts, next, lastErr)
+	}
+	if pending == 0 {
+		sb.WriteString("  (every outbox row of the incident is done)\n")
+	}
+	return sb.String()
+}
