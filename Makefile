@@ -59,7 +59,7 @@ gobench:
 # SIGKILL 20 times under load, cut off by a 30 s Slack outage, fed forged and malformed
 # requests, given a full and a read-only disk, and 30 s of lost answers on Slack and Discord
 # (docs/exactly-once.md), and the leader of several replicas on one PostgreSQL database
-# killed 10 times under load (docs/deploy.md). About five minutes; CI runs it after
+# killed 10 times under load (docs/deploy.md). About seven minutes; CI runs it after
 # `make test`. FAULTS_SEED=n draws the kill moments from seed n.
 faults: build test-deps
 	WARROOM_BIN=$(CURDIR)/$(BIN) $(GO) test -tags faults -count=1 -v -timeout 20m ./faults/

@@ -16,13 +16,17 @@ import (
 )
 
 const (
-	replicaCount   = 1 // three once run elects a leader (docs/deploy.md); one replica today
+	replicaCount   = 3
 	replicaKills   = 10
 	replicaClients = 64
 	// The nudges each round's incident must get exactly once: the no-commander reminder
 	// (replicaNoCommander after the declaration) and its overdue task's (replicaTaskDue).
 	replicaNoCommander = 3 * time.Second
 	replicaTaskDue     = 5 * time.Second
+	// How long a due reminder may take to reach the fake: a message the killed leader had
+	// claimed waits out its claim's lease (30 s) before the new leader delivers it, and the
+	// messages behind it in its lane wait with it.
+	replicaPatience = 60 * time.Second
 )
 
 // replicaConfig is every replica's configuration: the workspace's roster, and a
@@ -217,7 +221,8 @@ func (rs *replicaSet) declareRound(t *testing.T, w *workspace, rng *rand.Rand, k
 
 // checkRound checks the database and the fake Slack: every note acknowledged so far is
 // there once, verify passes, each round's reminders that are due came exactly once (they
-// are waited for, up to 30 s past their due time), and no outbox row was posted twice.
+// are waited for, up to replicaPatience past their due time), and no outbox row was posted
+// twice.
 func (rs *replicaSet) checkRound(t *testing.T, w *workspace, l *crashLoad, rounds []replicaRound) {
 	t.Helper()
 	l.mu.Lock()
@@ -240,15 +245,15 @@ func (rs *replicaSet) checkRound(t *testing.T, w *workspace, l *crashLoad, round
 			{fmt.Sprintf("*Overdue task on INC-%d*", r.n), replicaTaskDue},
 		} {
 			// Once in the channel and once as alice's direct message (declarer and lead).
-			deadline := r.declared.Add(nudge.due + 30*time.Second)
+			deadline := r.declared.Add(nudge.due + replicaPatience)
 			for {
 				in, dm := w.countText(r.channel, nudge.marker)
 				if in >= 1 && dm >= 1 {
 					break
 				}
 				if time.Now().After(deadline) {
-					t.Errorf("%s: in the channel %d times, by direct message %d times, 30 s after it fell due; its outbox:\n%s",
-						nudge.marker, in, dm, pgOutboxOf(t, rs.url, r.n))
+					t.Errorf("%s: in the channel %d times, by direct message %d times, %v after it fell due; its outbox:\n%s",
+						nudge.marker, in, dm, replicaPatience, pgOutboxOf(t, rs.url, r.n))
 					break
 				}
 				pause(50 * time.Millisecond)
