@@ -86,7 +86,12 @@ func benchPostgres(bin, dir string, cfg pgBenchConfig) []figure {
 			continue
 		}
 		var acked atomic.Int64
+		began := time.Now()
 		paced := openLoop(cfg.pacedRate, cfg.pacedDur, false, 10*time.Second, d.noter(s.name+"-paced", &acked))
+		// What was acknowledged over the time until the last answer: below the offered rate
+		// when the answers fall behind (the generator's own rate() counts the drain as if
+		// it were inside the window).
+		pacedAcks := float64(paced.acked) / time.Since(began).Seconds()
 		time.Sleep(time.Second)
 		sat := openLoop(cfg.offered, cfg.satDur, true, 0, d.noter(s.name+"-saturated", &acked))
 		for _, r := range []struct {
@@ -98,6 +103,7 @@ func benchPostgres(bin, dir string, cfg pgBenchConfig) []figure {
 		}
 		rates[s.name] = sat.rate()
 		figs = append(figs,
+			figure{name: fmt.Sprintf("%s_acks_per_s_at_%d", s.name, cfg.pacedRate), value: pacedAcks, unit: "ack/s"},
 			figure{name: fmt.Sprintf("%s_ack_p99_at_%d", s.name, cfg.pacedRate), value: ms(pct(paced.lat, 99)), unit: "ms"},
 			figure{name: s.name + "_acks_per_s_saturated", value: sat.rate(), unit: "ack/s"},
 			figure{name: s.name + "_failed_paced", value: float64(paced.failed), unit: "count", target: "= 0", ok: check(float64(paced.failed), true, 1)},
@@ -121,7 +127,8 @@ func benchPostgres(bin, dir string, cfg pgBenchConfig) []figure {
 }
 
 // failoverFigures kills the leader kills times and reports the time from each kill to the
-// first timer fired by the new leader, p50 and p99 (with 10 kills the p99 is the slowest).
+// first timer fired by the new leader: p50, p99 (pct's: over 10 kills the second slowest)
+// and the slowest.
 func failoverFigures(d *deployment, kills int) []figure {
 	var took []time.Duration
 	for k := range kills {
@@ -140,7 +147,8 @@ func failoverFigures(d *deployment, kills int) []figure {
 	}
 	return []figure{
 		{name: name + "_p50", value: ms(pct(took, 50)), unit: "ms"},
-		{name: name + "_p99", value: ms(pct(took, 99)), unit: "ms", target: "< 15000", ok: check(ms(pct(took, 99)), true, 15000)},
+		{name: name + "_p99", value: ms(pct(took, 99)), unit: "ms"},
+		{name: name + "_max", value: ms(took[len(took)-1]), unit: "ms", target: "< 15000", ok: check(ms(took[len(took)-1]), true, 15000)},
 	}
 }
 
