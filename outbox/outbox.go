@@ -109,7 +109,11 @@ func (d *Deliverer) Kick() {
 }
 
 func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
-	log := d.log.With("outbox_id", o.ID, "op", o.Op, "platform", o.Platform, "lane", o.Lane)
+	// Most deliveries log nothing: the operation's attributes are formatted only when
+	// something is (With formats them at once, 2% of the bot's CPU at 1,000 notes/s).
+	log := sync.OnceValue(func() *slog.Logger {
+		return d.log.With("outbox_id", o.ID, "op", o.Op, "platform", o.Platform, "lane", o.Lane)
+	})
 	p, ok := d.platforms[o.Platform]
 	if !ok {
 		// The platform is not configured in this run (e.g. Slack tokens removed): keep the
@@ -141,18 +145,18 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 	var rl *bot.RetryAfterError
 	switch {
 	case errors.As(err, &rl):
-		log.Warn("outbox: rate limited", "retry_after", rl.Wait)
+		log().Warn("outbox: rate limited", "retry_after", rl.Wait)
 		d.retry(ctx, log, o, now.Add(rl.Wait), "rate limited")
 	case errors.Is(err, bot.ErrPermanent) && o.Op != bot.OpCreateChannel:
-		log.Error("outbox: giving up", "err", err)
+		log().Error("outbox: giving up", "err", err)
 		if ferr := d.store.FailOutbound(ctx, o.ID, err.Error(), now); ferr != nil {
 			// The row stays pending and is tried again: the refusal will repeat, the
 			// record may not fail twice.
-			log.Error("outbox: recording the failure failed; the operation stays queued", "err", ferr)
+			log().Error("outbox: recording the failure failed; the operation stays queued", "err", ferr)
 		}
 	default:
 		wait := d.backoff(o.Attempts)
-		log.Warn("outbox: delivery failed, will retry", "err", err, "attempt", o.Attempts+1, "retry_in", wait)
+		log().Warn("outbox: delivery failed, will retry", "err", err, "attempt", o.Attempts+1, "retry_in", wait)
 		d.retry(ctx, log, o, now.Add(wait), err.Error())
 		if o.Op == bot.OpCreateChannel && o.Attempts == 0 && o.Payload.Notify != "" {
 			d.tellChannelPending(ctx, o, err)
@@ -167,14 +171,14 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 // full disk). Only shutdown ends the wait; after the restart the row counts as possibly
 // delivered (it was queued before that deliverer started), so the adapter finds the message
 // instead of sending it again (see Delivery).
-func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o bot.Outbound, result bot.Delivered, at time.Time) {
+func (d *Deliverer) record(ctx context.Context, log func() *slog.Logger, o bot.Outbound, result bot.Delivered, at time.Time) {
 	wait := 100 * time.Millisecond
 	for {
 		cerr := d.store.CompleteOutbound(ctx, o.ID, result, at)
 		if cerr == nil {
 			return
 		}
-		log.Error("outbox: delivered, but recording the delivery failed; retrying the record, not the delivery", "err", cerr, "retry_in", wait)
+		log().Error("outbox: delivered, but recording the delivery failed; retrying the record, not the delivery", "err", cerr, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return
@@ -188,9 +192,9 @@ func (d *Deliverer) record(ctx context.Context, log *slog.Logger, o bot.Outbound
 // was: pending and due, so it is attempted again at the next round (where Delivery.MaybeDone,
 // from the attempt count, may then be too low by one — the adapter's lookup covers only
 // attempts the database counted, so the failure is logged loudly).
-func (d *Deliverer) retry(ctx context.Context, log *slog.Logger, o bot.Outbound, next time.Time, reason string) {
+func (d *Deliverer) retry(ctx context.Context, log func() *slog.Logger, o bot.Outbound, next time.Time, reason string) {
 	if err := d.store.RetryOutbound(ctx, o.ID, next, reason); err != nil {
-		log.Error("outbox: recording a failed attempt failed", "err", err)
+		log().Error("outbox: recording a failed attempt failed", "err", err)
 	}
 }
 
