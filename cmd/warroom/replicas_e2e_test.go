@@ -35,6 +35,8 @@ type replicaSet struct {
 	fake *slackfake.Server
 	gen  string // #general
 	reps []*replica
+	// extraEnv is added to every replica's environment (Discord's, say).
+	extraEnv []string
 }
 
 type replica struct {
@@ -100,6 +102,7 @@ func (rs *replicaSet) start() *replica {
 	}
 	r.cmd.Env = append(r.cmd.Env, "SLACK_BOT_TOKEN="+rs.fake.BotToken(), "SLACK_APP_TOKEN="+rs.fake.AppToken(),
 		"SLACK_SIGNING_SECRET="+replicaSecret, "SLACK_API_URL="+rs.fake.APIURL())
+	r.cmd.Env = append(r.cmd.Env, rs.extraEnv...)
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
