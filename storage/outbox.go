@@ -128,23 +128,27 @@ func withoutSecret(payload string) any {
 	return string(b)
 }
 
-// RetryOutbound records a failed attempt and when to try again.
+// RetryOutbound records a failed attempt and when to try again. A row recorded already
+// (done or failed: another deliverer took it after this one's claim ran out, PostgreSQL)
+// is left as it is.
 func (db *DB) RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error {
 	return db.Update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`, ts(next), reason, id)
+		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND state = 'pending'`, ts(next), reason, id)
 		return err
 	})
 }
 
 // FailOutbound gives up on an operation (a permanent platform error); it stays in the table
-// with its reason for the operator (a secret message without its text).
+// with its reason for the operator (a secret message without its text). A row recorded
+// already is left as it is: a late failure from a deliverer whose claim ran out must not
+// turn another's delivery into "failed".
 func (db *DB) FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error {
 		var payload string
 		if err := tx.row(`SELECT payload FROM outbox WHERE id = ?`, id).Scan(&payload); err != nil {
 			return err
 		}
-		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ?, payload = COALESCE(?, payload) WHERE id = ?`,
+		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ?, payload = COALESCE(?, payload) WHERE id = ? AND state = 'pending'`,
 			ts(at), reason, withoutSecret(payload), id)
 		return err
 	})
