@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -95,6 +96,10 @@ func (e *Elector) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database %s: leader election: %w", e.db.path, err)
 	}
+	if err = limitIdle(ctx, conn); err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("database %s: leader election: %w", e.db.path, err)
+	}
 	var shared bool
 	var pid uint32
 	err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock_shared($1), pg_backend_pid()`, pgRunLock).Scan(&shared, &pid)
@@ -109,6 +114,25 @@ func (e *Elector) connect(ctx context.Context) (*pgx.Conn, error) {
 	e.pid = pid
 	e.mu.Unlock()
 	return conn, nil
+}
+
+// campaignIdleTimeout is how long the server keeps a campaign session that sends nothing.
+// A replica that stops without its connection closing (frozen, its host gone, the network
+// to it cut) would otherwise keep its session, and with it the leader lock, for as long as
+// the server takes to notice a silent peer — hours with TCP's defaults — and no replica
+// would lead meanwhile. A live campaign sends a statement every LeaderRetry (a follower's
+// try) or runLockCheck (the leader's ping), well within it.
+const campaignIdleTimeout = 10 * time.Second
+
+// limitIdle sets campaignIdleTimeout on the campaign's session. The setting is
+// PostgreSQL 14's: an older server, which does not know it, is left without it.
+func limitIdle(ctx context.Context, conn *pgx.Conn) error {
+	_, err := conn.Exec(ctx, `SELECT set_config('idle_session_timeout', $1, false)`, strconv.FormatInt(campaignIdleTimeout.Milliseconds(), 10))
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42704" { // undefined_object: before PostgreSQL 14
+		return nil
+	}
+	return err
 }
 
 func (e *Elector) run(ctx context.Context, conn *pgx.Conn) {

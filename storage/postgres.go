@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,7 +56,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
 	name := displayURL(dsn)
-	writer := sql.OpenDB(newPGConnector(cfg))
+	writer := sql.OpenDB(newPGConnector(writerConfig(cfg)))
 	// One connection: the group-commit writer (writer.go) is this process's only writer.
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
@@ -73,6 +75,22 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	db.reader = reader
 	db.startWriter()
 	return db, nil
+}
+
+// writerIdleTimeout is how long the server lets the writer's session sit in a transaction
+// waiting for it. Every write transaction holds the database-wide write lock: a process
+// that stops inside one without its connection closing (frozen, its host gone, the network
+// to it cut) would otherwise hold every replica's writes for as long as the server takes
+// to notice a silent peer — hours with TCP's defaults. A write transaction waits for
+// warroom only between its statements (milliseconds); one the server ends is rolled back
+// and its commands answered with the failure.
+const writerIdleTimeout = 10 * time.Second
+
+// writerConfig is cfg for the writer's connection.
+func writerConfig(cfg *pgx.ConnConfig) *pgx.ConnConfig {
+	w := cfg.Copy()
+	w.RuntimeParams["idle_in_transaction_session_timeout"] = strconv.FormatInt(writerIdleTimeout.Milliseconds(), 10)
+	return w
 }
 
 // displayURL is the URL without its password (and without query parameters, which may
