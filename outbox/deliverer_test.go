@@ -38,7 +38,7 @@ func (s *oneRowStore) CompleteOutbound(context.Context, int64, bot.Delivered, ti
 	return nil
 }
 func (s *oneRowStore) ReleaseOutbound(context.Context, int64, time.Time, time.Time) error { return nil }
-func (s *oneRowStore) RetryOutbound(context.Context, int64, time.Time, string) error {
+func (s *oneRowStore) RetryOutbound(context.Context, int64, time.Time, time.Time, string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.retries++
@@ -48,8 +48,10 @@ func (s *oneRowStore) RetryOutbound(context.Context, int64, time.Time, string) e
 	s.row.Attempts++
 	return nil
 }
-func (s *oneRowStore) FailOutbound(context.Context, int64, string, time.Time) error { return nil }
-func (s *oneRowStore) Enqueue(context.Context, bot.Outbound, time.Time) error       { return nil }
+func (s *oneRowStore) FailOutbound(context.Context, int64, time.Time, string, time.Time) error {
+	return nil
+}
+func (s *oneRowStore) Enqueue(context.Context, bot.Outbound, time.Time) error { return nil }
 func (s *oneRowStore) IncidentChannel(context.Context, int64) (string, string, error) {
 	return "", "", nil
 }

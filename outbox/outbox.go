@@ -48,12 +48,16 @@ type OutboxStore interface {
 	// the card's message) is applied to the incident in the same transaction (and, for an
 	// operation with a Ref, the message id is recorded against it).
 	CompleteOutbound(ctx context.Context, id int64, res bot.Delivered, at time.Time) error
-	RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error
+	// RetryOutbound records a failed attempt made under the claim that ends at until
+	// (zero: no claim), due again at next; a claim that has run out records nothing.
+	RetryOutbound(ctx context.Context, id int64, until, next time.Time, reason string) error
 	// ReleaseOutbound gives up the claim that ends at until on an operation this
 	// deliverer will not attempt after all (it stops): due again at next, if nobody has
 	// claimed it since.
 	ReleaseOutbound(ctx context.Context, id int64, until, next time.Time) error
-	FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error
+	// FailOutbound gives up on an operation, under the claim that ends at until, as
+	// RetryOutbound.
+	FailOutbound(ctx context.Context, id int64, until time.Time, reason string, at time.Time) error
 	Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error
 	// IncidentChannel gives the incident's channel id and card message id ("" if none yet).
 	IncidentChannel(ctx context.Context, incident int64) (channelID, cardRef string, err error)
@@ -149,7 +153,7 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 		d.retry(ctx, log, o, now.Add(rl.Wait), "rate limited")
 	case errors.Is(err, bot.ErrPermanent) && o.Op != bot.OpCreateChannel:
 		log().Error("outbox: giving up", "err", err)
-		if ferr := d.store.FailOutbound(ctx, o.ID, err.Error(), now); ferr != nil {
+		if ferr := d.store.FailOutbound(ctx, o.ID, o.Until, err.Error(), now); ferr != nil {
 			// The row stays pending and is tried again: the refusal will repeat, the
 			// record may not fail twice.
 			log().Error("outbox: recording the failure failed; the operation stays queued", "err", ferr)
@@ -193,7 +197,7 @@ func (d *Deliverer) record(ctx context.Context, log func() *slog.Logger, o bot.O
 // from the attempt count, may then be too low by one — the adapter's lookup covers only
 // attempts the database counted, so the failure is logged loudly).
 func (d *Deliverer) retry(ctx context.Context, log func() *slog.Logger, o bot.Outbound, next time.Time, reason string) {
-	if err := d.store.RetryOutbound(ctx, o.ID, next, reason); err != nil {
+	if err := d.store.RetryOutbound(ctx, o.ID, o.Until, next, reason); err != nil {
 		log().Error("outbox: recording a failed attempt failed", "err", err)
 	}
 }

@@ -58,7 +58,7 @@ func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ bot.Delivere
 }
 
 func (s *laneStore) ReleaseOutbound(context.Context, int64, time.Time, time.Time) error { return nil }
-func (s *laneStore) RetryOutbound(_ context.Context, id int64, next time.Time, _ string) error {
+func (s *laneStore) RetryOutbound(_ context.Context, id int64, _, next time.Time, _ string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.row(id).next = next
@@ -66,7 +66,7 @@ func (s *laneStore) RetryOutbound(_ context.Context, id int64, next time.Time, _
 	return nil
 }
 
-func (s *laneStore) FailOutbound(_ context.Context, id int64, _ string, _ time.Time) error {
+func (s *laneStore) FailOutbound(_ context.Context, id int64, _ time.Time, _ string, _ time.Time) error {
 	return s.CompleteOutbound(context.Background(), id, bot.Delivered{}, time.Time{})
 }
 func (s *laneStore) Enqueue(context.Context, bot.Outbound, time.Time) error { return nil }

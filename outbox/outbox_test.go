@@ -44,10 +44,10 @@ func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, res
 func (s *recordFailingStore) ReleaseOutbound(context.Context, int64, time.Time, time.Time) error {
 	return nil
 }
-func (s *recordFailingStore) RetryOutbound(context.Context, int64, time.Time, string) error {
+func (s *recordFailingStore) RetryOutbound(context.Context, int64, time.Time, time.Time, string) error {
 	return errors.New("database or disk is full")
 }
-func (s *recordFailingStore) FailOutbound(context.Context, int64, string, time.Time) error {
+func (s *recordFailingStore) FailOutbound(context.Context, int64, time.Time, string, time.Time) error {
 	return errors.New("database or disk is full")
 }
 func (s *recordFailingStore) Enqueue(context.Context, bot.Outbound, time.Time) error { return nil }

@@ -128,28 +128,42 @@ func withoutSecret(payload string) any {
 	return string(b)
 }
 
-// RetryOutbound records a failed attempt and when to try again. A row recorded already
-// (done or failed: another deliverer took it after this one's claim ran out, PostgreSQL)
-// is left as it is.
-func (db *DB) RetryOutbound(ctx context.Context, id int64, next time.Time, reason string) error {
+// RetryOutbound records a failed attempt and when to try again. until is the claim the
+// attempt was made under (zero: none, SQLite): a deliverer whose claim ran out records
+// nothing — the row is another claim's now, and writing a retry time over it would end
+// that claim early, so a third deliverer could take the row while the second is still
+// sending it. A row recorded already (done or failed) is left as it is too.
+func (db *DB) RetryOutbound(ctx context.Context, id int64, until, next time.Time, reason string) error {
+	claim, args := underClaim(until)
 	return db.Update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND state = 'pending'`, ts(next), reason, id)
+		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND state = 'pending'`+claim,
+			append([]any{ts(next), reason, id}, args...)...)
 		return err
 	})
 }
 
+// underClaim is the condition that a row is still under the claim that ends at until
+// (outboxclaim.go): its next_at is the claim's end. Nothing without a claim.
+func underClaim(until time.Time) (string, []any) {
+	if until.IsZero() {
+		return ``, nil
+	}
+	return ` AND next_at = ?`, []any{ts(until)}
+}
+
 // FailOutbound gives up on an operation (a permanent platform error); it stays in the table
-// with its reason for the operator (a secret message without its text). A row recorded
-// already is left as it is: a late failure from a deliverer whose claim ran out must not
-// turn another's delivery into "failed".
-func (db *DB) FailOutbound(ctx context.Context, id int64, reason string, at time.Time) error {
+// with its reason for the operator (a secret message without its text). until is the
+// claim, as for RetryOutbound: a late failure from a deliverer whose claim ran out must
+// not turn another's delivery into "failed", nor a row recorded already.
+func (db *DB) FailOutbound(ctx context.Context, id int64, until time.Time, reason string, at time.Time) error {
+	claim, args := underClaim(until)
 	return db.Update(ctx, func(tx *Tx) error {
 		var payload string
 		if err := tx.row(`SELECT payload FROM outbox WHERE id = ?`, id).Scan(&payload); err != nil {
 			return err
 		}
-		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ?, payload = COALESCE(?, payload) WHERE id = ? AND state = 'pending'`,
-			ts(at), reason, withoutSecret(payload), id)
+		_, err := tx.exec(`UPDATE outbox SET state = 'failed', attempts = attempts + 1, done_at = ?, last_error = ?, payload = COALESCE(?, payload) WHERE id = ? AND state = 'pending'`+claim,
+			append([]any{ts(at), reason, withoutSecret(payload), id}, args...)...)
 		return err
 	})
 }

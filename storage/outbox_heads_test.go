@@ -52,10 +52,10 @@ func TestDueOutboundGivesEachLanesHead(t *testing.T) {
 	if err := db.CompleteOutbound(ctx, ids["chan:C2"][0], bot.Delivered{ID: "m1"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FailOutbound(ctx, ids["chan:C1"][0], "channel_not_found", t0); err != nil {
+	if err := db.FailOutbound(ctx, ids["chan:C1"][0], time.Time{}, "channel_not_found", t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RetryOutbound(ctx, ids["dm:U9"][0], t0.Add(time.Minute), "ratelimited"); err != nil {
+	if err := db.RetryOutbound(ctx, ids["dm:U9"][0], time.Time{}, t0.Add(time.Minute), "ratelimited"); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := heads(t0, 10), []string{"chan:C3 0", "chan:C2 1", "chan:C1 1"}; !slices.Equal(got, want) {

@@ -49,7 +49,7 @@ func TestSecretMessageTextIsRemovedOnceDeliveredOrFailed(t *testing.T) {
 	for _, o := range due {
 		switch o.Lane {
 		case "dm:failed":
-			err = db.FailOutbound(ctx, o.ID, "user not found", t0)
+			err = db.FailOutbound(ctx, o.ID, o.Until, "user not found", t0)
 		default:
 			err = db.CompleteOutbound(ctx, o.ID, bot.Delivered{ID: "m-" + o.Lane}, t0)
 		}

@@ -250,7 +250,7 @@ func TestOutboxLanesInOrder(t *testing.T) {
 		t.Fatalf("heads: %+v %v", due, err)
 	}
 	// A retrying head blocks its lane, not the others.
-	db.RetryOutbound(ctx, due[0].ID, t0.Add(time.Minute), "down")
+	db.RetryOutbound(ctx, due[0].ID, due[0].Until, t0.Add(time.Minute), "down")
 	db.CompleteOutbound(ctx, due[1].ID, bot.Delivered{ID: "m1"}, t0)
 	due, _ = db.DueOutbound(ctx, t0, 10)
 	if len(due) != 0 {
