@@ -89,7 +89,7 @@ type Press struct {
 
 // Reply is the immediate answer to the person who acted, shown only to them.
 type Reply struct {
-	Text string
+	Text Text
 }
 
 // Handler is the engine as adapters see it. Each call commits its effects (or none) before

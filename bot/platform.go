@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// Message is what the bot says: text (platform-neutral light markup: *bold*, `code`, bullets),
-// optional buttons, and the DRILL mark.
+// Message is what the bot says: its text as typed segments (segment.go), which each adapter
+// renders its own way, and optional buttons.
 type Message struct {
-	Text    string   `json:"text"`
+	Text    Text     `json:"text"`
 	Buttons []Button `json:"buttons,omitempty"`
 }
 
@@ -27,7 +27,7 @@ type Button struct {
 type File struct {
 	Name    string `json:"name"`
 	Title   string `json:"title"`
-	Comment string `json:"comment,omitempty"`
+	Comment Text   `json:"comment,omitempty"`
 	Data    []byte `json:"data"`
 }
 

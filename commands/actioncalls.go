@@ -40,8 +40,8 @@ func (e *Engine) ClaimCalls(ctx context.Context, limit int) ([]actions.Call, err
 			claimed, err = c.claimRun(r.Incident, r.N)
 			return err
 		})
-		if reply.Text != "" {
-			e.log.Warn("action run not claimed", "incident", bot.FormatID(r.Incident), "run", r.N, "reason", reply.Text)
+		if !reply.Text.Empty() {
+			e.log.Warn("action run not claimed", "incident", bot.FormatID(r.Incident), "run", r.N, "reason", reply.Text.String())
 		}
 		if claimed != nil {
 			out = append(out, *claimed)
@@ -133,9 +133,9 @@ func (e *Engine) FinishCall(ctx context.Context, done actions.Call, res actions.
 				bot.Data{"run": r.N, "event": "result", "state": bot.RunDone, "status": res.Status, "attempts": r.Attempts}); err != nil {
 				return err
 			}
-			msg := fmt.Sprintf("⚡ Run %d of %s (%s) done: HTTP %d after %d attempt(s).", r.N, r.Action, paramText(r.Params), res.Status, r.Attempts)
+			msg := bot.Textf("⚡ Run %d of %s (%s) done: HTTP %d after %d attempt(s).", r.N, r.Action, paramText(r.Params), res.Status, r.Attempts)
 			if a.Undo != "" && r.UndoOf == 0 {
-				msg += fmt.Sprintf(" Undo with /incident undo %d.", r.N)
+				msg = msg.Append(bot.Textf(" Undo with /incident undo %d.", r.N)...)
 			}
 			return c.post(bot.Message{Text: msg})
 		case res.Retryable() && r.Deadline != nil && c.now.Add(backoff(r.Attempts)).Before(*r.Deadline):
@@ -153,7 +153,7 @@ func (e *Engine) FinishCall(ctx context.Context, done actions.Call, res actions.
 			return c.failRun(&r, why)
 		}
 	})
-	if reply.Text != "" {
+	if !reply.Text.Empty() {
 		return fmt.Errorf("recording run %d of %s: %s", done.Run, bot.FormatID(done.Incident), reply.Text)
 	}
 	return nil

@@ -155,8 +155,8 @@ func (c *call) requestRun(name string, params map[string]string, undoOf int64) e
 		return c.queueRun(r)
 	}
 	ap := a.Approval
-	ask := fmt.Sprintf("🛡 *Run %d: %s %s* requested by %s — needs %d approval(s) from %s%s, by %s. /incident approve %d · /incident deny %d <reason>",
-		r.N, name, paramText(params), c.who, ap.Quorum, strings.Join(ap.Roles, "/"), map[bool]string{true: " (not the requester)"}[ap.NotRequester],
+	ask := bot.Textf("🛡 *Run %d: %s %s* requested by %s — needs %d approval(s) from %s%s, by %s. /incident approve %d · /incident deny %d <reason>",
+		r.N, name, paramText(params), bot.Who(c.who), ap.Quorum, strings.Join(ap.Roles, "/"), map[bool]string{true: " (not the requester)"}[ap.NotRequester],
 		bot.ChatTime(*r.ExpiresAt), r.N, r.N)
 	value := strconv.FormatInt(c.inc.Number, 10) + ":" + strconv.FormatInt(r.N, 10)
 	if err := c.post(bot.Message{Text: ask, Buttons: []bot.Button{{Action: "action.approve", Label: "Approve", Value: value}, {Action: "action.deny", Label: "Deny", Value: value}}}); err != nil {
@@ -193,7 +193,7 @@ func (c *call) queueRun(r *bot.Run) error {
 			return err
 		}
 		c.say("%s (run %d; a drill never calls out).", line, r.N)
-		return c.post(bot.Message{Text: fmt.Sprintf("%s — run %d of %s", line, r.N, r.Action)})
+		return c.post(bot.Message{Text: bot.Textf("%s — run %d of %s", line, r.N, r.Action)})
 	}
 	r.State = bot.RunQueued
 	deadline := c.now.Add(a.TimeoutTotal.Std())
@@ -259,11 +259,11 @@ func (c *call) failRun(r *bot.Run, why string) error {
 		bot.Data{"run": r.N, "event": "fail", "state": bot.RunFailed, "status": r.Status}); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("⚠️ Run %d of %s (%s) failed: %s", r.N, r.Action, paramText(r.Params), why)
+	msg := bot.Textf("⚠️ Run %d of %s (%s) failed: %s", r.N, r.Action, paramText(r.Params), why)
 	if err := c.post(bot.Message{Text: msg}); err != nil {
 		return err
 	}
-	return c.dm(r.Requester, bot.Message{Text: c.inc.ID() + ": " + msg})
+	return c.dm(r.Requester, bot.Message{Text: bot.Textf("%s: %s", c.inc.ID(), msg)})
 }
 
 // expireRun ends a run nobody approved in time; it never runs.
@@ -317,9 +317,9 @@ func (c *call) endPending(r bot.Run, why, told string) error {
 	if err := c.record(bot.KindAction, fmt.Sprintf("run %d of %s expired %s%s", r.N, r.Action, how, approversText(r.Approvers)), d); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("⌛ Run %d of %s (%s) %s.", r.N, r.Action, paramText(r.Params), told)
+	msg := bot.Textf("⌛ Run %d of %s (%s) %s.", r.N, r.Action, paramText(r.Params), told)
 	if err := c.post(bot.Message{Text: msg}); err != nil {
 		return err
 	}
-	return c.dm(r.Requester, bot.Message{Text: c.inc.ID() + ": " + msg})
+	return c.dm(r.Requester, bot.Message{Text: bot.Textf("%s: %s", c.inc.ID(), msg)})
 }

@@ -39,46 +39,44 @@ func alertEntryText(a alert.Alert) string {
 }
 
 // alertCardText is the alert as posted in an incident channel.
-func alertCardText(a alert.Alert) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "🔔 *Alert* [%s]: %s", alertHeader(a), inert(a.Summary))
+func alertCardText(a alert.Alert) bot.Text {
+	t := bot.Textf("🔔 *Alert* [%s]: %s", alertHeader(a), inert(a.Summary))
+	return t.Append(alertMore(a)...)
+}
+
+// alertMore is an alert's details and source link, each on a line of its own.
+func alertMore(a alert.Alert) bot.Text {
+	var t bot.Text
 	if a.Details != "" {
-		b.WriteString("\n" + inert(shorten(a.Details, maxDetailsShown)))
+		t = t.Append(bot.Textf("\n%s", inert(shorten(a.Details, maxDetailsShown)))...)
 	}
 	if a.SourceURL != "" {
-		b.WriteString("\nSource: " + inert(a.SourceURL))
+		t = t.Append(bot.Textf("\nSource: %s", inert(a.SourceURL))...)
 	}
-	return b.String()
+	return t
 }
 
 // alertStatusText announces an alert that changed state on an incident.
-func alertStatusText(a alert.Alert, count int) string {
+func alertStatusText(a alert.Alert, count int) bot.Text {
 	if a.Status == alert.StatusResolved {
-		return fmt.Sprintf("✅ Alert resolved [%s]: %s (alert %d of its key; the incident stays open).", alertHeader(a), inert(a.Summary), count)
+		return bot.Textf("✅ Alert resolved [%s]: %s (alert %d of its key; the incident stays open).", alertHeader(a), inert(a.Summary), count)
 	}
-	return fmt.Sprintf("🔔 Alert firing again [%s]: %s (alert %d of its key).", alertHeader(a), inert(a.Summary), count)
+	return bot.Textf("🔔 Alert firing again [%s]: %s (alert %d of its key).", alertHeader(a), inert(a.Summary), count)
 }
 
 // triageText is a triage post.
-func triageText(g *alert.Group, a alert.Alert) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "🔔 *%s* — alert for triage [%s]: %s", alert.TriageID(g.ID), alertHeader(a), inert(a.Summary))
-	if a.Details != "" {
-		b.WriteString("\n" + inert(shorten(a.Details, maxDetailsShown)))
-	}
-	if a.SourceURL != "" {
-		b.WriteString("\nSource: " + inert(a.SourceURL))
-	}
-	b.WriteString("\nDeclare opens an incident (you become its declarer); Dismiss closes this post.")
-	return b.String()
+func triageText(g *alert.Group, a alert.Alert) bot.Text {
+	t := bot.Textf("🔔 *%s* — alert for triage [%s]: %s", alert.TriageID(g.ID), alertHeader(a), inert(a.Summary))
+	t = t.Append(alertMore(a)...)
+	return t.Append(bot.Textf("\nDeclare opens an incident (you become its declarer); Dismiss closes this post.")...)
 }
 
 // triageStatusText marks a triage post's alert resolved (or firing again).
-func triageStatusText(g *alert.Group, a alert.Alert) string {
+func triageStatusText(g *alert.Group, a alert.Alert) bot.Text {
 	if a.Status == alert.StatusResolved {
-		return fmt.Sprintf("✅ %s resolved: %s", alert.TriageID(g.ID), inert(a.Summary))
+		return bot.Textf("✅ %s resolved: %s", alert.TriageID(g.ID), inert(a.Summary))
 	}
-	return fmt.Sprintf("🔔 %s firing again: %s", alert.TriageID(g.ID), inert(a.Summary))
+	return bot.Textf("🔔 %s firing again: %s", alert.TriageID(g.ID), inert(a.Summary))
 }
 
 // inert cleans outside text for chat: control characters go, and the tokens the adapters
@@ -125,23 +123,23 @@ var verbAlerts = &Verb{
 // alertsListText lists an incident's alert groups where it is named shown; when that is not
 // its title (a codename), what could name it — each group's key, summary and link — is left
 // out.
-func alertsListText(inc *bot.Incident, groups []alert.Group, shown string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "*Alerts on %s*", inc.ID())
+func alertsListText(inc *bot.Incident, groups []alert.Group, shown string) bot.Text {
+	var b textBuf
+	b.printf("*Alerts on %s*", inc.ID())
 	withheld := shown != inc.Title
 	if withheld {
-		fmt.Fprintf(&b, " (%s; keys and summaries are shown in its channel only)", inert(shown))
+		b.printf(" (%s; keys and summaries are shown in its channel only)", inert(shown))
 	}
 	for _, g := range groups {
 		if withheld {
-			fmt.Fprintf(&b, "\n• %s [%s] — %d alert(s), first %s, last %s", g.Source, g.Status, g.Count, bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
+			b.printf("\n• %s [%s] — %d alert(s), first %s, last %s", g.Source, g.Status, g.Count, bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
 			continue
 		}
-		fmt.Fprintf(&b, "\n• %s [%s, %s]: %s — %d alert(s), first %s, last %s", g.Source, inert(g.Key), g.Status, inert(g.Summary), g.Count,
+		b.printf("\n• %s [%s, %s]: %s — %d alert(s), first %s, last %s", g.Source, inert(g.Key), g.Status, inert(g.Summary), g.Count,
 			bot.ChatTime(g.FirstAt), bot.ChatTime(g.LastAt))
 		if g.SourceURL != "" {
-			b.WriteString(" · " + inert(g.SourceURL))
+			b.printf(" · %s", inert(g.SourceURL))
 		}
 	}
-	return b.String()
+	return b.t
 }

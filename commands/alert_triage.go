@@ -111,7 +111,7 @@ func declareFromTriage(c *call, value string) error {
 	if err := c.post(bot.Message{Text: alertCardText(recs[len(recs)-1].Alert)}); err != nil {
 		return err
 	}
-	if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: c.who + " declared " + inc.ID() + " from " + alert.TriageID(g.ID) + "."}); err != nil {
+	if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: bot.Textf("%s declared %s from %s.", bot.Who(c.who), inc.ID(), alert.TriageID(g.ID))}); err != nil {
 		return err
 	}
 	c.say("Declared %s from %s: #%s is being opened. You are acting commander.", inc.ID(), alert.TriageID(g.ID), inc.ChannelName)
@@ -127,7 +127,7 @@ func dismissTriage(c *call, value string) error {
 	if _, err := c.tx.DecideAlertGroup(g.ID, alert.StateDismissed, 0, c.who, c.now); err != nil {
 		return err
 	}
-	if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: alert.TriageID(g.ID) + " dismissed by " + c.who + "."}); err != nil {
+	if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: bot.Textf("%s dismissed by %s.", alert.TriageID(g.ID), bot.Who(c.who))}); err != nil {
 		return err
 	}
 	c.say("Dismissed %s. Alerts with its key are counted on it without a post until %s passes without one.", alert.TriageID(g.ID), c.e.cfg.Alerts.GroupWindow.Std())

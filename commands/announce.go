@@ -35,9 +35,9 @@ func (c *call) announce() (string, error) {
 	if c.e.cfg.Channels.Naming == "codename" {
 		label = c.inc.ChannelName
 	}
-	text := fmt.Sprintf("%s · %s · %s · phase %s · updated %s", bot.TLPGreen, label, sevLabel(c.e.cfg, c.inc.Severity), c.inc.Phase, bot.ChatTime(c.now))
+	text := bot.Textf("%s · %s · %s · phase %s · updated %s", bot.TLPGreen, label, sevLabel(c.e.cfg, c.inc.Severity), c.inc.Phase, bot.ChatTime(c.now))
 	if next, ok := c.e.cfg.Nudges.StatusUpdate["sev"+strconv.Itoa(c.inc.Severity)]; ok {
-		text += " · next update by " + bot.ChatTime(c.now.Add(next.Std()))
+		text = text.Append(bot.Textf(" · next update by %s", bot.ChatTime(c.now.Add(next.Std())))...)
 	}
 	return "", c.postTo(c.inc.Platform, ch, bot.Message{Text: drillMark(c.inc, text)})
 }

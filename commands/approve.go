@@ -139,11 +139,11 @@ func (c *call) decideRun(r bot.Run, approve bool, reason string) error {
 		if err := c.cancelTimer(runKey(r)); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("🚫 Run %d of %s (%s) denied by %s%s. It will not run.", r.N, r.Action, paramText(r.Params), c.who, text)
+		msg := bot.Textf("🚫 Run %d of %s (%s) denied by %s%s. It will not run.", r.N, r.Action, paramText(r.Params), bot.Who(c.who), text)
 		if err := c.post(bot.Message{Text: msg}); err != nil {
 			return err
 		}
-		if err := c.dm(r.Requester, bot.Message{Text: c.inc.ID() + ": " + msg}); err != nil {
+		if err := c.dm(r.Requester, bot.Message{Text: bot.Textf("%s: %s", c.inc.ID(), msg)}); err != nil {
 			return err
 		}
 		c.say("Run %d denied.", r.N)
@@ -162,12 +162,12 @@ func (c *call) decideRun(r bot.Run, approve bool, reason string) error {
 	}
 	if r.State != bot.RunQueued {
 		c.say("Approved: run %d has %d of %d approvals.", r.N, len(r.Approvers), a.Approval.Quorum)
-		return c.post(bot.Message{Text: fmt.Sprintf("✅ %s approved run %d of %s (%d of %d).", c.who, r.N, r.Action, len(r.Approvers), a.Approval.Quorum)})
+		return c.post(bot.Message{Text: bot.Textf("✅ %s approved run %d of %s (%d of %d).", c.who, r.N, r.Action, len(r.Approvers), a.Approval.Quorum)})
 	}
 	if err := c.cancelTimer(runKey(r)); err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: fmt.Sprintf("✅ Run %d of %s approved by %s: sending.", r.N, r.Action, strings.Join(r.Approvers, ", "))}); err != nil {
+	if err := c.post(bot.Message{Text: bot.Textf("✅ Run %d of %s approved by %s: sending.", r.N, r.Action, strings.Join(r.Approvers, ", "))}); err != nil {
 		return err
 	}
 	c.say("Approved: run %d of %s is queued.", r.N, r.Action)

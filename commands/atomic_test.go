@@ -114,7 +114,7 @@ func TestDeclareIsAtomic(t *testing.T) {
 				src := h.source("console", "alice", "general")
 				src.DedupKey = "declare-event"
 				r := h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: "declare Phishing wave"}).Text
-				if r != nothingChanged {
+				if r.String() != nothingChanged {
 					t.Errorf("reply %q", r)
 				}
 				if got := h.incidents(); len(got) != 0 {
@@ -146,7 +146,7 @@ func TestDeclareIsAtomic(t *testing.T) {
 	src := h.source("console", "alice", "general")
 	src.DedupKey = "declare-event"
 	r := h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: "declare Phishing wave"}).Text
-	wantContains(t, "after the failures", r, "Declared INC-1")
+	wantContains(t, "after the failures", r.String(), "Declared INC-1")
 	h.deliver()
 	if es := h.entries(1); len(es) != 2 || es[0].Seq != 1 || es[1].Seq != 2 {
 		t.Errorf("timeline %v", kinds(es))

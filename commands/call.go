@@ -22,7 +22,7 @@ type call struct {
 	opts  map[string]string // the verb's typed options, when it came typed (Discord)
 	args  Args              // what the declaration's parser read from rest or opts
 	inc   *bot.Incident
-	reply []string
+	reply []bot.Text
 	dirty bool // the card and topic need refreshing
 	// timersChanged asks the scheduler to re-read the timers after commit.
 	timersChanged bool
@@ -42,11 +42,13 @@ type call struct {
 	// closeReport: the close's report is built after the commit, from a snapshot
 	// (close_report.go).
 	closeReport *pendingReport
+	// slots hold the times and people in templates' data (text.go).
+	slots *bot.Slots
 }
 
-// say adds a line to the caller's reply.
+// say adds a line to the caller's reply: format is warroom's own words (bot.Textf).
 func (c *call) say(format string, args ...any) {
-	c.reply = append(c.reply, fmt.Sprintf(format, args...))
+	c.reply = append(c.reply, bot.Textf(format, args...))
 }
 
 // usage is the refusal for a missing or malformed argument.
@@ -183,9 +185,9 @@ func (c *call) appendEntry(n int64, e *bot.Entry, d bot.Data, ref string) (bool,
 }
 
 // drillMark prefixes every message of a drill so nobody mistakes it for the real thing.
-func drillMark(inc *bot.Incident, text string) string {
-	if inc != nil && inc.Drill && !strings.HasPrefix(text, "DRILL") {
-		return "DRILL — " + text
+func drillMark(inc *bot.Incident, text bot.Text) bot.Text {
+	if inc != nil && inc.Drill && !(len(text) > 0 && text[0].Kind == bot.SegText && strings.HasPrefix(text[0].Text, "DRILL")) {
+		return bot.Plain("DRILL — ").Append(text...)
 	}
 	return text
 }
@@ -377,7 +379,7 @@ func (c *call) sayEntries() {
 	}
 	num := strconv.FormatInt(c.lastSeq, 10)
 	for _, line := range c.reply {
-		if strings.Contains(line, "entry "+num) || strings.Contains(line, "entries "+num) {
+		if s := line.String(); strings.Contains(s, "entry "+num) || strings.Contains(s, "entries "+num) {
 			return
 		}
 	}

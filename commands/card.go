@@ -2,32 +2,32 @@ package commands
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/config"
 )
 
 // cardAndTopic renders the pinned incident card and the channel topic from current state.
-func (c *call) cardAndTopic() (card, topic string, err error) {
+func (c *call) cardAndTopic() (card bot.Text, topic string, err error) {
 	cmdr, acting, err := c.commander()
 	if err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	roles, err := c.tx.CurrentRoles(c.inc.Number)
 	if err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	// Regulatory clocks are on the card so their deadlines are in front of everyone.
 	clocks, err := c.tx.Clocks(c.inc.Number)
 	if err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	facts, err := c.facts()
 	if err != nil {
-		return "", "", err
+		return nil, "", err
 	}
-	return renderCard(c.e.cfg, c.inc, cmdr, acting, roles) + factCardLines(facts) + c.playbookCardLine() + clockCardLines(clocks, c.now), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
+	card = renderCard(c.e.cfg, c.inc, cmdr, acting, roles).Append(factCardLines(facts)...).Append(bot.Plain(c.playbookCardLine())...)
+	return card.Append(clockCardLines(clocks, c.now)...), renderTopic(c.e.cfg, c.inc, cmdr, acting), nil
 }
 
 func sevLabel(cfg *config.Config, sev int) string {
@@ -41,12 +41,20 @@ func commanderLabel(cmdr string, acting bool) string {
 	return cmdr
 }
 
+// commanderWho is commanderLabel for a message: the commander as a person.
+func commanderWho(cmdr string, acting bool) bot.Text {
+	if acting {
+		return bot.Textf("%s (acting)", bot.Who(cmdr))
+	}
+	return bot.Text{bot.Who(cmdr)}
+}
+
 // renderCard is a pure function of the incident, so every platform shows the same card.
-func renderCard(cfg *config.Config, inc *bot.Incident, cmdr string, acting bool, roles map[string]string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "*%s · %s*", inc.ID(), inc.Title)
+func renderCard(cfg *config.Config, inc *bot.Incident, cmdr string, acting bool, roles map[string]string) bot.Text {
+	var b textBuf
+	b.printf("*%s · %s*", inc.ID(), inc.Title)
 	if inc.Drill {
-		b.WriteString(" · DRILL")
+		b.printf(" · DRILL")
 	}
 	typ := inc.Type
 	if typ == "" {
@@ -56,21 +64,21 @@ func renderCard(cfg *config.Config, inc *bot.Incident, cmdr string, acting bool,
 	if !inc.Open() {
 		phase = "closed (" + inc.CloseClass + ")"
 	}
-	fmt.Fprintf(&b, "\nSeverity: %s · Type: %s · Phase: %s", sevLabel(cfg, inc.Severity), typ, phase)
-	fmt.Fprintf(&b, "\nCommander: %s", commanderLabel(cmdr, acting))
+	b.printf("\nSeverity: %s · Type: %s · Phase: %s", sevLabel(cfg, inc.Severity), typ, phase)
+	b.printf("\nCommander: %s", commanderWho(cmdr, acting))
 	for _, r := range cfg.Roles {
 		if r == "commander" {
 			continue
 		}
 		if p, ok := roles[r]; ok {
-			fmt.Fprintf(&b, " · %s: %s", r, p)
+			b.printf(" · %s: %s", r, bot.Who(p))
 		}
 	}
-	fmt.Fprintf(&b, "\nDeclared %s by %s", bot.ChatTime(inc.DeclaredAt), inc.DeclaredBy)
+	b.printf("\nDeclared %s by %s", bot.ChatTime(inc.DeclaredAt), bot.Who(inc.DeclaredBy))
 	if inc.ClosedAt != nil {
-		fmt.Fprintf(&b, " · closed %s", bot.ChatTime(*inc.ClosedAt))
+		b.printf(" · closed %s", bot.ChatTime(*inc.ClosedAt))
 	}
-	return b.String()
+	return b.t
 }
 
 func renderTopic(cfg *config.Config, inc *bot.Incident, cmdr string, acting bool) string {

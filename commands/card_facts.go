@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -16,17 +15,17 @@ import (
 const cardFactText = 120
 
 // factCardLines are the card's lines for the facts.
-func factCardLines(f bot.Facts) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nClassification: %s", f.TLP)
+func factCardLines(f bot.Facts) bot.Text {
+	var b textBuf
+	b.printf("\nClassification: %s", f.TLP)
 	if f.Detected != nil {
-		fmt.Fprintf(&b, "\nDetected %s", bot.ChatTime(f.Detected.DetectedAt))
+		b.printf("\nDetected %s", bot.ChatTime(f.Detected.DetectedAt))
 		if f.Detected.Text != "" {
-			fmt.Fprintf(&b, " (%s)", shorten(f.Detected.Text, cardFactText))
+			b.printf(" (%s)", shorten(f.Detected.Text, cardFactText))
 		}
 	}
 	if f.Summary.Set() {
-		fmt.Fprintf(&b, "\nSummary: %s", shownFact(f.Summary))
+		b.printf("\nSummary: %s", shownFact(f.Summary))
 	}
 	var impact []string
 	for _, dim := range bot.ImpactDimensions {
@@ -44,18 +43,18 @@ func factCardLines(f bot.Facts) string {
 		impact = append(impact, s)
 	}
 	if len(impact) > 0 {
-		fmt.Fprintf(&b, "\nImpact: %s", strings.Join(impact, " · "))
+		b.printf("\nImpact: %s", strings.Join(impact, " · "))
 	}
 	if f.RootCause.Set() {
-		fmt.Fprintf(&b, "\nRoot cause: %s", shownFact(f.RootCause))
+		b.printf("\nRoot cause: %s", shownFact(f.RootCause))
 	}
 	if n := len(f.Evidence); n > 0 {
-		fmt.Fprintf(&b, "\nEvidence: %d item(s); /incident evidence list", n)
+		b.printf("\nEvidence: %d item(s); /incident evidence list", n)
 	}
 	if missing := missingFacts(f); len(missing) > 0 {
-		fmt.Fprintf(&b, "\nStill to record: %s", strings.Join(missing, " · "))
+		b.printf("\nStill to record: %s", strings.Join(missing, " · "))
 	}
-	return b.String()
+	return b.t
 }
 
 func shownFact(f bot.Fact) string {

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"crypto/ed25519"
-	"fmt"
 
 	"github.com/warroom/warroom/bot"
 )
@@ -23,7 +22,7 @@ func (c *call) signCheckpoint(inc *bot.Incident, seq int64, hash string) (bool, 
 		return false, err
 	}
 	c.checkpoints = append(c.checkpoints, cp)
-	return true, c.postIn(inc, bot.Message{Text: fmt.Sprintf("🔏 Signed checkpoint of %s at entry %d (warroom verify --checkpoints takes this line):\n%s", inc.ID(), seq, cp.Line())})
+	return true, c.postIn(inc, bot.Message{Text: bot.Textf("🔏 Signed checkpoint of %s at entry %d (warroom verify --checkpoints takes this line):\n%s", inc.ID(), seq, cp.Line())})
 }
 
 // maybeCheckpoint signs after every 100th entry.

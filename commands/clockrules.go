@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -112,32 +111,33 @@ func parseClockHours(s string) (float64, error) {
 }
 
 // clockLine describes a clock for status replies and the card.
-func clockLine(k bot.Clock, now time.Time) string {
-	s := fmt.Sprintf("⏱ %s — %s: due %s", k.Name, k.Label, bot.ChatTime(k.Deadline))
+func clockLine(k bot.Clock, now time.Time) bot.Text {
+	var b textBuf
+	b.printf("⏱ %s — %s: due %s", k.Name, k.Label, bot.ChatTime(k.Deadline))
 	switch met, done := k.Met(); {
 	case done && met:
-		s += ", filed " + bot.ChatTime(*k.DoneAt) + " by " + k.DoneBy + " (on time)"
+		b.printf(", filed %s by %s (on time)", bot.ChatTime(*k.DoneAt), bot.Who(k.DoneBy))
 	case done:
-		s += ", filed " + bot.ChatTime(*k.DoneAt) + " by " + k.DoneBy + " (LATE)"
+		b.printf(", filed %s by %s (LATE)", bot.ChatTime(*k.DoneAt), bot.Who(k.DoneBy))
 	case now.Before(k.Deadline):
-		s += " (open)"
+		b.printf(" (open)")
 	default:
-		s += " (MISSED — not filed yet)"
+		b.printf(" (MISSED — not filed yet)")
 	}
-	return s
+	return b.t
 }
 
 // clockCardLines is the card's clock section: a pure function of the clocks.
-func clockCardLines(clocks []bot.Clock, now time.Time) string {
+func clockCardLines(clocks []bot.Clock, now time.Time) bot.Text {
 	if len(clocks) == 0 {
-		return ""
+		return nil
 	}
-	var b strings.Builder
-	b.WriteString("\nRegulatory clocks:")
+	var b textBuf
+	b.printf("\nRegulatory clocks:")
 	for _, k := range clocks {
-		b.WriteString("\n" + clockLine(k, now))
+		b.printf("\n%s", clockLine(k, now))
 	}
-	return b.String()
+	return b.t
 }
 
 func findClock(clocks []bot.Clock, name string) (bot.Clock, bool) {

@@ -46,7 +46,7 @@ func (c *call) listClocks() error {
 	for _, k := range clocks {
 		line := clockLine(k, c.now)
 		if k.DoneAt == nil && c.now.Before(k.Deadline) {
-			line += " — " + ago(k.Deadline.Sub(c.now)) + " left"
+			line = line.Append(bot.Textf(" — %s left", ago(k.Deadline.Sub(c.now)))...)
 		}
 		c.say("%s", line)
 	}
@@ -121,7 +121,7 @@ func (c *call) startClock(f []string) error {
 			bot.Data{"clock": k.Name, "action": "set", "start": k.Start, "deadline": k.Deadline}); err != nil {
 			return err
 		}
-		if err := c.postNudge(fmt.Sprintf("⏱ %s %s the *%s* clock — %s: %s from %s, deadline %s. Comms and legal are reminded at 50%%, 75%%, 90%% and at the deadline until /incident clock done %s.",
+		if err := c.postNudge(bot.Textf("⏱ %s %s the *%s* clock — %s: %s from %s, deadline %s. Comms and legal are reminded at 50%%, 75%%, 90%% and at the deadline until /incident clock done %s.",
 			c.who, verb, k.Name, k.Label, clockSpan(k), bot.ChatTime(k.Start), bot.ChatTime(k.Deadline), k.Name)); err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func fireClock(c *call, t bot.Timer) error {
 	pct := clockPercents[reached-1]
 	d := c.nudgeData(to)
 	d.Clock = templates.NudgeClock{Name: k.Name, Regime: clockRegime(k.Name), Label: k.Label, Percent: pct,
-		Start: bot.ChatTime(k.Start), Deadline: bot.ChatTime(k.Deadline), Span: clockSpan(k)}
+		Start: c.timeSlot(k.Start), Deadline: c.timeSlot(k.Deadline), Span: clockSpan(k)}
 	if k.Deadline.After(c.now) {
 		d.Clock.Left = ago(k.Deadline.Sub(c.now))
 	}
@@ -259,7 +259,7 @@ func (c *call) clockDone(f []string) error {
 	if err := c.planClock(k); err != nil {
 		return err
 	}
-	if err := c.postNudge(fmt.Sprintf("✅ %s recorded the %s filing for %s — %s. Its reminders stop.", c.who, k.Name, c.inc.ID(), verdict)); err != nil {
+	if err := c.postNudge(bot.Textf("✅ %s recorded the %s filing for %s — %s. Its reminders stop.", c.who, k.Name, c.inc.ID(), verdict)); err != nil {
 		return err
 	}
 	c.dirty = c.inc.Open()

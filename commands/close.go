@@ -61,7 +61,7 @@ var verbClose = &Verb{
 			return err
 		}
 		c.dirty = true
-		if err := c.post(bot.Message{Text: fmt.Sprintf("✅ %s %s.", c.inc.ID(), text)}); err != nil {
+		if err := c.post(bot.Message{Text: bot.Textf("✅ %s %s.", c.inc.ID(), text)}); err != nil {
 			return err
 		}
 		if err := c.happen(Happening{Kind: HappenClosed}); err != nil {
@@ -112,7 +112,7 @@ var verbReopen = &Verb{
 		if err := c.happen(Happening{Kind: HappenReopened, Phase: to}); err != nil {
 			return err
 		}
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s reopened %s; it is back in %s.", c.who, c.inc.ID(), to)}); err != nil {
+		if err := c.post(bot.Message{Text: bot.Textf("%s reopened %s; it is back in %s.", c.who, c.inc.ID(), to)}); err != nil {
 			return err
 		}
 		c.say("%s is open again, in %s.", c.inc.ID(), to)

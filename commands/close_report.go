@@ -112,13 +112,13 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 			return err
 		}
 		c.src.Platform = c.inc.Platform
-		if err := c.post(bot.Message{Text: r.Summary()}); err != nil {
+		if err := c.post(bot.Message{Text: bot.Markup(r.Summary())}); err != nil {
 			return err
 		}
 		_, err = c.queueReport(r, "md", md)
 		return err
 	})
-	if reply.Text != "" {
-		e.log.Warn("queueing the close's report failed; it is delivered when its timer fires", "incident", bot.FormatID(p.incident), "reason", reply.Text)
+	if !reply.Text.Empty() {
+		e.log.Warn("queueing the close's report failed; it is delivered when its timer fires", "incident", bot.FormatID(p.incident), "reason", reply.Text.String())
 	}
 }

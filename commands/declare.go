@@ -112,10 +112,10 @@ func (c *call) declare(d declaration) (*bot.Incident, error) {
 			return nil, err
 		}
 	}
-	welcome := fmt.Sprintf("🚨 *%s: %s* — %s, declared by %s at %s.\n%s is acting commander: take the role with `/incident role commander me`, or give it with `/incident role commander @someone`.",
-		inc.ID(), d.title, sevLabel(c.e.cfg, d.severity), c.who, bot.ChatTime(c.now), c.who)
+	welcome := bot.Textf("🚨 *%s: %s* — %s, declared by %s at %s.\n%s is acting commander: take the role with `/incident role commander me`, or give it with `/incident role commander @someone`.",
+		inc.ID(), d.title, sevLabel(c.e.cfg, d.severity), bot.Who(c.who), bot.ChatTime(c.now), bot.Who(c.who))
 	if d.origin != "" {
-		welcome += "\nDeclared from: " + d.origin
+		welcome = welcome.Append(bot.Textf("\nDeclared from: %s", d.origin)...)
 	}
 	if err := c.post(bot.Message{Text: welcome, Buttons: c.claimButtons()}); err != nil {
 		return nil, err
@@ -153,8 +153,16 @@ func (c *call) announcePhase(phase bot.Phase) error {
 	if _, ok := roles["commander"]; !ok && acting {
 		roles["commander"] = cmdr + " (acting)"
 	}
+	shown := map[string]string{} // the holders as people, for the template
+	for role, person := range roles {
+		if p, acting := strings.CutSuffix(person, " (acting)"); acting {
+			shown[role] = c.whoSlot(p) + " (acting)"
+		} else {
+			shown[role] = c.whoSlot(person)
+		}
+	}
 	data := templates.PhaseData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
-		Type: c.inc.Type, Phase: string(phase), Drill: c.inc.Drill, Roles: roles}
+		Type: c.inc.Type, Phase: string(phase), Drill: c.inc.Drill, Roles: shown}
 	guide, err := c.e.tpl.Render("phases/"+string(phase)+".md.tmpl", data)
 	if err != nil {
 		c.e.log.Warn("phase template", "err", err)
@@ -163,7 +171,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 	if err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: strings.TrimSpace(guide + "\n\n" + list)}); err != nil {
+	if err := c.post(bot.Message{Text: c.markup(strings.TrimSpace(guide + "\n\n" + list))}); err != nil {
 		return err
 	}
 	current, err := c.tx.CurrentRoles(c.inc.Number)
@@ -179,7 +187,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 			continue
 		}
 		d := data
-		d.Role, d.Person, d.Title = role, person, TitleOutside(c.e.cfg, c.inc) // a DM: outside the channel
+		d.Role, d.Person, d.Title = role, c.whoSlot(person), TitleOutside(c.e.cfg, c.inc) // a DM: outside the channel
 		name := "duties/" + string(phase) + "/" + role + ".md.tmpl"
 		if !c.e.tpl.Exists(name) {
 			continue
@@ -189,7 +197,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 			c.e.log.Warn("duty template", "err", err)
 		}
 		if text != "" {
-			if err := c.dm(person, bot.Message{Text: text}); err != nil {
+			if err := c.dm(person, bot.Message{Text: c.markup(text)}); err != nil {
 				return err
 			}
 		}

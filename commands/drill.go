@@ -81,12 +81,12 @@ func (c *call) startDrill(sc templates.Scenario) error {
 		bot.Data{"scenario": sc.Name, "injects": len(p.Injects)}); err != nil {
 		return err
 	}
-	brief := fmt.Sprintf("🎯 *Drill scenario: %s* — %s", sc.Name, sc.Title)
+	brief := bot.Textf("🎯 *Drill scenario: %s* — %s", sc.Name, sc.Title)
 	if sc.Brief != "" {
-		brief += "\n" + sc.Brief
+		brief = brief.Append(bot.Textf("\n%s", bot.Markup(sc.Brief))...) // the scenario file's own words
 	}
-	brief += fmt.Sprintf("\n%d injects arrive over %s, the first %s. Nobody outside the drill is paged or contacted. When you are done, close it with /incident close and note lessons with /incident lesson.",
-		len(p.Injects), offsetText(last), bot.ChatTime(c.now.Add(p.Injects[0].Offset)))
+	brief = brief.Append(bot.Textf("\n%d injects arrive over %s, the first %s. Nobody outside the drill is paged or contacted. When you are done, close it with /incident close and note lessons with /incident lesson.",
+		len(p.Injects), offsetText(last), bot.ChatTime(c.now.Add(p.Injects[0].Offset)))...)
 	if err := c.post(bot.Message{Text: brief}); err != nil {
 		return err
 	}
@@ -133,12 +133,12 @@ func fireInject(c *call, t bot.Timer) error {
 	for p.Next < n && !p.Start.Add(p.Injects[p.Next].Offset).After(c.now) {
 		in := p.Injects[p.Next]
 		p.Next++
-		text := fmt.Sprintf("📨 *Inject %d/%d* (T+%s): %s", p.Next, n, offsetText(in.Offset), in.Text)
+		text := bot.Textf("📨 *Inject %d/%d* (T+%s): %s", p.Next, n, offsetText(in.Offset), bot.Markup(in.Text))
 		if in.Phase != "" {
-			text += "\n(Teams are typically in " + in.Phase + " by now.)"
+			text = text.Append(bot.Textf("\n(Teams are typically in %s by now.)", in.Phase)...)
 		}
 		if p.Next == n {
-			text += "\nThat was the last inject. Wrap up, close the drill with /incident close, and record what went well and what did not with /incident lesson."
+			text = text.Append(bot.Textf("\nThat was the last inject. Wrap up, close the drill with /incident close, and record what went well and what did not with /incident lesson.")...)
 		}
 		if err := c.post(bot.Message{Text: text}); err != nil {
 			return err

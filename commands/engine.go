@@ -142,10 +142,10 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 		name = "incident"
 	}
 	if name != "incident" && name != "page" && name != "oncall" {
-		return bot.Reply{Text: "warroom knows /incident, /page and /oncall, not /" + name + "."}
+		return bot.Reply{Text: bot.Textf("warroom knows /incident, /page and /oncall, not /%s.", name)}
 	}
 	in, msg := e.commandInput(name, cmd)
-	if msg != "" {
+	if msg != nil {
 		return bot.Reply{Text: msg}
 	}
 	what := ""
@@ -174,7 +174,7 @@ type commandInput struct {
 	masked int
 }
 
-func (e *Engine) commandInput(name string, cmd bot.Command) (in commandInput, msg string) {
+func (e *Engine) commandInput(name string, cmd bot.Command) (in commandInput, msg bot.Text) {
 	if cmd.Typed {
 		for _, v := range e.verbs {
 			if v.command() == name && v.Name == strings.ToLower(strings.TrimSpace(cmd.Verb)) {
@@ -182,12 +182,12 @@ func (e *Engine) commandInput(name string, cmd bot.Command) (in commandInput, ms
 			}
 		}
 		if in.verb == nil {
-			return in, "/" + name + " has no verb \"" + cmd.Verb + "\". " + e.helpText("")
+			return in, bot.Textf("/%s has no verb \"%s\". %s", name, cmd.Verb, bot.Markup(e.helpText("")))
 		}
 		in.opts = map[string]string{}
 		for k, val := range cmd.Options {
 			if msg := checkText(val); msg != "" {
-				return in, msg
+				return in, bot.Plain(msg)
 			}
 			if name == "incident" {
 				var n int
@@ -196,24 +196,24 @@ func (e *Engine) commandInput(name string, cmd bot.Command) (in commandInput, ms
 			}
 			in.opts[k] = val
 		}
-		return in, ""
+		return in, nil
 	}
 	text := strings.TrimSpace(cmd.Text)
 	if msg := checkText(text); msg != "" {
-		return in, msg
+		return in, bot.Plain(msg)
 	}
 	if name == "incident" {
 		text, in.masked = e.maskSecrets(text)
 		if verbName, _ := splitVerb(text); verbName == "" {
-			return in, e.helpText("")
+			return in, bot.Markup(e.helpText(""))
 		}
 	}
 	in.verb, in.rest = e.findVerb(name, text)
 	if in.verb == nil {
 		verbName, _ := splitVerb(text)
-		return in, "Unknown verb \"" + verbName + "\". " + e.helpText("")
+		return in, bot.Textf("Unknown verb \"%s\". %s", verbName, bot.Markup(e.helpText("")))
 	}
-	return in, ""
+	return in, nil
 }
 
 // checkText refuses text no person writes: control characters and absurd lengths.
@@ -291,16 +291,16 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 			return bot.Reply{}
 		}
 		outcome = "ok"
-		return bot.Reply{Text: strings.Join(c.reply, "\n")}
+		return bot.Reply{Text: bot.Join(c.reply, "\n")}
 	case isUserError(err):
 		outcome = "refused"
 		if isForbidden(err) {
 			outcome = "forbidden"
 		}
-		return bot.Reply{Text: err.Error()}
+		return bot.Reply{Text: refusal(err)}
 	default:
 		e.log.Error("command failed", "verb", verbOf(what, c), "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)
-		return bot.Reply{Text: "warroom could not do that: " + storageProblem(err) + " Nothing was changed; try again."}
+		return bot.Reply{Text: bot.Textf("warroom could not do that: %s Nothing was changed; try again.", storageProblem(err))}
 	}
 }
 

@@ -128,7 +128,7 @@ func escalationDue(c *call, t bot.Timer) error {
 		return c.unanswered(p)
 	}
 	if p.Incident != 0 && c.inc != nil {
-		return c.post(bot.Message{Text: fmt.Sprintf("📟 Page %d (%s) is unanswered after %s — escalated (%s): %s notified.",
+		return c.post(bot.Message{Text: bot.Textf("📟 Page %d (%s) is unanswered after %s — escalated (%s): %s notified.",
 			p.ID, p.Target, fmtDuration(c.now.Sub(p.CreatedAt)), stepLabel(p.Policy, run.index), strings.Join(run.notified, ", "))})
 	}
 	return nil
@@ -151,7 +151,7 @@ func (c *call) unanswered(p *bot.Page) error {
 	if err := c.recordPage(p, fmt.Sprintf("page %d to %s: nobody answered after %s (notified %s)", p.ID, p.Target, after, who), bot.Data{"action": "unanswered"}); err != nil {
 		return err
 	}
-	text := fmt.Sprintf("⚠️ Nobody answered page %d (%s: %s) after %s. Notified: %s. Page someone else or reach them another way; a late /page ack %d still counts.",
+	text := bot.Textf("⚠️ Nobody answered page %d (%s: %s) after %s. Notified: %s. Page someone else or reach them another way; a late /page ack %d still counts.",
 		p.ID, p.Target, p.Message, after, who, p.ID)
 	if p.Incident != 0 && c.inc != nil {
 		if err := c.post(bot.Message{Text: text}); err != nil {

@@ -34,7 +34,7 @@ func (e *Engine) HandleReaction(ctx context.Context, r bot.Reaction) bot.Reply {
 func (e *Engine) HandlePress(ctx context.Context, p bot.Press) bot.Reply {
 	h, ok := e.buttons[p.Action]
 	if !ok {
-		return bot.Reply{Text: "That button is no longer handled by this version of warroom."}
+		return bot.Reply{Text: bot.Plain("That button is no longer handled by this version of warroom.")}
 	}
 	return e.runAs(ctx, "press "+p.Action, p.Source, func(c *call) error {
 		if err := h(c, p.Value); err != nil {

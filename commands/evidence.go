@@ -113,27 +113,29 @@ var verbEvidenceList = &Verb{
 }
 
 // evidenceLine is one item as chat lists it.
-func evidenceLine(ev bot.Evidence) string {
+func evidenceLine(ev bot.Evidence) bot.Text {
 	desc := ev.Description
 	if ev.Redacted {
 		desc = "[redacted]"
 	}
-	line := fmt.Sprintf("%d. %s", ev.N, desc)
+	var b textBuf
+	b.printf("%d. %s", ev.N, desc)
 	if ev.SHA256 != "" {
-		line += " · sha256 `" + ev.SHA256 + "`"
+		b.printf(" · sha256 %s", bot.Code(ev.SHA256))
 	}
 	if ev.Uploaded {
-		line += fmt.Sprintf(" · %d bytes, uploaded by %s, hashed by warroom", ev.Size, ev.Uploader)
+		b.printf(" · %d bytes, uploaded by %s, hashed by warroom", ev.Size, bot.Who(ev.Uploader))
 	}
 	if ev.Location != "" {
-		line += " · kept at " + ev.Location
+		b.printf(" · kept at %s", ev.Location)
 	}
 	last := ev.Custody[len(ev.Custody)-1]
 	steps := "1 custody step"
 	if len(ev.Custody) != 1 {
 		steps = strconv.Itoa(len(ev.Custody)) + " custody steps"
 	}
-	return line + fmt.Sprintf(" · held by %s since %s (%s)", ev.Holder, bot.ChatTime(last.At), steps)
+	b.printf(" · held by %s since %s (%s)", bot.Who(ev.Holder), bot.ChatTime(last.At), steps)
+	return b.t
 }
 
 var verbEvidenceUsage = &Verb{Name: "evidence", Freeform: true, Usage: "evidence add <description> [sha256] [location] | evidence transfer <n> @person <reason> | evidence list", Scope: Anywhere,

@@ -206,7 +206,7 @@ var verbTLP = &Verb{
 			return err
 		}
 		c.dirty = true
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s labelled %s %s (was %s): entries without their own label carry it.", c.who, c.inc.ID(), to, f.TLP)}); err != nil {
+		if err := c.post(bot.Message{Text: bot.Textf("%s labelled %s %s (was %s): entries without their own label carry it.", c.who, c.inc.ID(), to, f.TLP)}); err != nil {
 			return err
 		}
 		c.say("%s is now %s (entry %d)%s.", c.inc.ID(), to, c.lastSeq, late)

@@ -71,7 +71,7 @@ func FuzzHandleCommand(f *testing.F) {
 		send := func() string {
 			r := h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: text}).Text
 			h.deliver()
-			return r
+			return r.String()
 		}
 
 		before := h.snapshot()

@@ -46,8 +46,8 @@ func (e *Engine) ArmHandoffs(ctx context.Context) error {
 		}
 		return nil
 	})
-	if reply.Text != "" {
-		return errors.New(reply.Text)
+	if !reply.Text.Empty() {
+		return errors.New(reply.Text.String())
 	}
 	return nil
 }
@@ -104,11 +104,11 @@ func handoffDue(c *call, t bot.Timer) error {
 // handoffDM tells the person starting shift they are on call, on every connected platform
 // they can be reached on.
 func (c *call) handoffDM(team string, s oncall.Shift, ovs []oncall.Override) error {
-	text := fmt.Sprintf("🔔 You are now on call for %s (%s) until %s.", team, shiftSource(s), bot.ChatTime(s.Until))
+	text := bot.Textf("🔔 You are now on call for %s (%s) until %s.", team, shiftSource(s), bot.ChatTime(s.Until))
 	if next, err := c.e.cfg.OnCall.Next(team, s.From, ovs); err == nil {
-		text += " Next: " + next.Person + "."
+		text = text.Append(bot.Textf(" Next: %s.", bot.Who(next.Person))...)
 	}
-	text += " /oncall " + team + " shows the schedule; pages reach you by DM."
+	text = text.Append(bot.Textf(" %s shows the schedule; pages reach you by DM.", bot.Cmd("oncall", team))...)
 	for _, platform := range c.e.platforms {
 		if _, err := c.dmOn(platform, s.Person, bot.Message{Text: text}, ""); err != nil {
 			return err

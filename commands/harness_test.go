@@ -160,7 +160,7 @@ func (h *harness) send(platform, user, channel, text string) string {
 	if strings.HasPrefix(text, "/") {
 		name, text, _ = strings.Cut(text[1:], " ")
 	}
-	return h.eng.HandleCommand(h.ctx, bot.Command{Source: h.source(platform, user, channel), Name: name, Text: text}).Text
+	return h.eng.HandleCommand(h.ctx, bot.Command{Source: h.source(platform, user, channel), Name: name, Text: text}).Text.String()
 }
 
 // do runs a slash command, delivers what it queued (as the console shell does after every
@@ -200,7 +200,7 @@ func (h *harness) press(user, channel, action, value string) string {
 	h.t.Helper()
 	r := h.eng.HandlePress(h.ctx, bot.Press{Source: h.source(console.Name, user, channel), Action: action, Value: value}).Text
 	h.deliver()
-	return r
+	return r.String()
 }
 
 // react adds an emoji to m as user.
@@ -208,7 +208,7 @@ func (h *harness) react(user, emoji string, m *bot.ChatMessage) string {
 	h.t.Helper()
 	r := h.eng.HandleReaction(h.ctx, bot.Reaction{Source: h.source(console.Name, user, m.Channel), MessageID: m.ID, Emoji: emoji, Message: m}).Text
 	h.deliver()
-	return r
+	return r.String()
 }
 
 var declaredRe = regexp.MustCompile(`Declared INC-(\d+) .*#(\S+) is being opened`)

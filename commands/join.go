@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -41,7 +40,7 @@ var verbJoin = &Verb{
 			return err
 		}
 		value := strconv.FormatInt(inc.Number, 10) + ":" + c.who
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s asks to join %s. The commander (or scribe, or a lead) can approve, or run /incident invite @%s.", c.who, inc.ID(), c.who),
+		if err := c.post(bot.Message{Text: bot.Textf("%s asks to join %s. The commander (or scribe, or a lead) can approve, or run /incident invite @%s.", c.who, inc.ID(), c.who),
 			Buttons: []bot.Button{{Action: "join.approve", Label: "Approve", Value: value, Style: "primary"}}}); err != nil {
 			return err
 		}

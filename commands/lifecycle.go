@@ -18,7 +18,12 @@ var verbStatus = &Verb{
 			return err
 		}
 		if shown := c.shownTitle(c.inc); shown != c.inc.Title {
-			card = strings.Replace(card, "*"+c.inc.ID()+" · "+c.inc.Title+"*", "*"+c.inc.ID()+" · "+shown+"*", 1)
+			for i, s := range card {
+				if s.Kind == bot.SegBold && s.Text == c.inc.ID()+" · "+c.inc.Title {
+					card[i].Text = c.inc.ID() + " · " + shown
+					break
+				}
+			}
 		}
 		c.say("%s", card)
 		items, err := c.tx.Checklist(c.inc.Number, c.inc.Phase)
@@ -197,7 +202,7 @@ func (c *call) postHead(why string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: fmt.Sprintf("%s. Timeline head: entry %d, sha256 %s", why, inc.HeadSeq, inc.HeadHash)}); err != nil {
+	if err := c.post(bot.Message{Text: bot.Textf("%s. Timeline head: entry %d, sha256 %s", why, inc.HeadSeq, inc.HeadHash)}); err != nil {
 		return err
 	}
 	_, err = c.signCheckpoint(inc, inc.HeadSeq, inc.HeadHash)
@@ -231,7 +236,7 @@ var verbSev = &Verb{
 		if err := c.happen(Happening{Kind: HappenSeverity}); err != nil {
 			return err
 		}
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s changed severity from %s to %s.", c.who, sevLabel(c.e.cfg, old), sevLabel(c.e.cfg, sev))}); err != nil {
+		if err := c.post(bot.Message{Text: bot.Textf("%s changed severity from %s to %s.", c.who, sevLabel(c.e.cfg, old), sevLabel(c.e.cfg, sev))}); err != nil {
 			return err
 		}
 		c.say("%s is now %s.", c.inc.ID(), sevLabel(c.e.cfg, sev))

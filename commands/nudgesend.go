@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -99,15 +98,15 @@ func (c *call) nudgeData(to []addressee) templates.NudgeData {
 
 // renderNudge renders nudges/<name>.md.tmpl; a broken override is logged and a plain line
 // sent instead, because a reminder that is not sent is worse than a plain one.
-func (c *call) renderNudge(name string, d templates.NudgeData) string {
+func (c *call) renderNudge(name string, d templates.NudgeData) bot.Text {
 	text, err := c.e.tpl.Render("nudges/"+name+".md.tmpl", d)
 	if err != nil {
 		c.e.log.Warn("nudge template", "template", name, "err", err)
 	}
 	if strings.TrimSpace(text) == "" {
-		text = fmt.Sprintf("⏰ Reminder on %s (%s): %s. For: %s.", d.ID, d.Title, strings.ReplaceAll(name, "-", " "), d.For)
+		return bot.Textf("⏰ Reminder on %s (%s): %s. For: %s.", d.ID, d.Title, strings.ReplaceAll(name, "-", " "), c.markup(d.For))
 	}
-	return text
+	return c.markup(text)
 }
 
 // sendNudge posts a reminder in the incident's channel naming whom it is for, and sends it
@@ -132,7 +131,7 @@ func (c *call) sendNudge(name string, d templates.NudgeData, to []addressee) err
 
 // postNudge posts in the incident channel while it is usable: open, or closed but not
 // archived.
-func (c *call) postNudge(text string) error {
+func (c *call) postNudge(text bot.Text) error {
 	if !c.inc.Open() && c.e.cfg.Channels.ArchiveOnClose {
 		return nil
 	}
@@ -141,7 +140,7 @@ func (c *call) postNudge(text string) error {
 
 // dmNudge sends a reminder privately. Unlike dm it says nothing to a caller — a timer has
 // none — when the person has no id on the platform; the channel post still names them.
-func (c *call) dmNudge(person, text string) error {
+func (c *call) dmNudge(person string, text bot.Text) error {
 	if person == "" || person == "warroom" {
 		return nil
 	}

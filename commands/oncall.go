@@ -70,20 +70,23 @@ func (c *call) oncallAll() error {
 }
 
 // nowAndNext is one team's line: who is on call, until when, and who takes over.
-func (c *call) nowAndNext(team string, ovs []oncall.Override) string {
+func (c *call) nowAndNext(team string, ovs []oncall.Override) bot.Text {
 	cfg := c.e.cfg.OnCall
-	line := team + ": "
+	var b textBuf
+	b.printf("%s: ", team)
 	cur, err := cfg.OnCall(team, c.now, ovs)
 	if err == nil {
-		line += cur.Person + " (" + shiftSource(cur) + ")"
+		b.printf("%s (%s)", bot.Who(cur.Person), shiftSource(cur))
 	} else {
-		line += "nobody is on call"
+		b.printf("nobody is on call")
 	}
 	next, err := cfg.Next(team, c.now, ovs)
 	if err != nil {
-		return line + "; nobody after that"
+		b.printf("; nobody after that")
+		return b.t
 	}
-	return line + fmt.Sprintf("; next %s from %s", next.Person, bot.ChatTime(next.From))
+	b.printf("; next %s from %s", bot.Who(next.Person), bot.ChatTime(next.From))
+	return b.t
 }
 
 // shiftSource says where a shift comes from: a rotation layer or an override.
@@ -180,9 +183,9 @@ func (c *call) oncallMe() error {
 	}
 	c.say("Your on-call shifts in the next 14 days:")
 	for _, s := range shifts {
-		line := fmt.Sprintf("• %s (%s): %s → %s", s.Team, shiftSource(s), bot.ChatTime(s.From), bot.ChatTime(s.Until))
+		line := bot.Textf("• %s (%s): %s → %s", s.Team, shiftSource(s), bot.ChatTime(s.From), bot.ChatTime(s.Until))
 		if !s.From.After(c.now) {
-			line += " (now)"
+			line = line.Append(bot.Plain(" (now)")...)
 		}
 		c.say("%s", line)
 	}

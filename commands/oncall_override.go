@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -63,14 +62,14 @@ func (c *call) oncallOverride(teamName, who string, d time.Duration) error {
 	if derr == nil && displaced.Person != person {
 		instead = " instead of " + displaced.Person
 		if displaced.Person != c.who {
-			if _, err := c.dmOn(c.platform(), displaced.Person, bot.Message{Text: fmt.Sprintf("%s covers your on-call for %s until %s (override %d, set by %s).",
+			if _, err := c.dmOn(c.platform(), displaced.Person, bot.Message{Text: bot.Textf("%s covers your on-call for %s until %s (override %d, set by %s).",
 				person, team, bot.ChatTime(o.Until), o.ID, c.who)}, ""); err != nil {
 				return err
 			}
 		}
 	}
 	if person != c.who {
-		if _, err := c.dmOn(c.platform(), person, bot.Message{Text: fmt.Sprintf("🔔 %s put you on call for %s until %s (override %d%s).",
+		if _, err := c.dmOn(c.platform(), person, bot.Message{Text: bot.Textf("🔔 %s put you on call for %s until %s (override %d%s).",
 			c.who, team, bot.ChatTime(o.Until), o.ID, instead)}, ""); err != nil {
 			return err
 		}
@@ -115,7 +114,7 @@ func (c *call) cancelOverride(id int64) error {
 		if s, err := c.e.cfg.OnCall.OnCall(o.Team, c.now, ovs); err == nil {
 			back = "; " + s.Person + " is on call again"
 			if s.Person != c.who {
-				if _, err := c.dmOn(c.platform(), s.Person, bot.Message{Text: fmt.Sprintf("🔔 You are on call for %s again until %s: %s cancelled override %d (%s).",
+				if _, err := c.dmOn(c.platform(), s.Person, bot.Message{Text: bot.Textf("🔔 You are on call for %s again until %s: %s cancelled override %d (%s).",
 					o.Team, bot.ChatTime(s.Until), c.who, id, o.Person)}, ""); err != nil {
 					return err
 				}

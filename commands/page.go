@@ -129,7 +129,7 @@ func (c *call) pageablePerson(tok string) (string, error) {
 // and pages nobody.
 func (c *call) drillPage(p *bot.Page) error {
 	plan := c.describePlan(p)
-	text := fmt.Sprintf("DRILL: would page %s — %s\nWould notify: %s", p.Target, p.Message, plan)
+	text := bot.Textf("DRILL: would page %s — %s\nWould notify: %s", p.Target, p.Message, plan)
 	if err := c.record(bot.KindPage, fmt.Sprintf("DRILL: would page %s (%s): %s", p.Target, plan, p.Message),
 		bot.Data{"action": "drill", "target": p.Target}); err != nil {
 		return err

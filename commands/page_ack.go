@@ -106,7 +106,7 @@ func (c *call) ackPage(p *bot.Page, action string) error {
 	}
 	took := fmtDuration(c.now.Sub(p.CreatedAt))
 	c.say("Acknowledged page %d (%s: %s) after %s.", p.ID, p.Target, p.Message, took)
-	note := fmt.Sprintf("✅ %s acknowledged page %d (%s: %s) after %s.", c.who, p.ID, p.Target, p.Message, took)
+	note := bot.Textf("✅ %s acknowledged page %d (%s: %s) after %s.", bot.Who(c.who), p.ID, p.Target, p.Message, took)
 	if p.Incident == 0 {
 		if p.PagedBy != c.who {
 			_, err := c.dmOn(p.Platform, p.PagedBy, bot.Message{Text: note}, "")

@@ -61,25 +61,25 @@ func whyYou(p *bot.Page, step oncall.Step) string {
 
 // pageDM is the direct message a recipient gets, with the Acknowledge button.
 func (c *call) pageDM(p *bot.Page, why string, again bool) bot.Message {
-	var b strings.Builder
+	var b textBuf
 	if again {
-		fmt.Fprintf(&b, "📟 Page %d is still unanswered — from %s for %s: %s", p.ID, p.PagedBy, p.Target, p.Message)
+		b.printf("📟 Page %d is still unanswered — from %s for %s: %s", p.ID, bot.Who(p.PagedBy), p.Target, p.Message)
 	} else {
-		fmt.Fprintf(&b, "📟 Page %d from %s for %s: %s", p.ID, p.PagedBy, p.Target, p.Message)
+		b.printf("📟 Page %d from %s for %s: %s", p.ID, bot.Who(p.PagedBy), p.Target, p.Message)
 	}
 	if c.inc != nil && c.inc.Number == p.Incident {
-		fmt.Fprintf(&b, "\n%s · %s · #%s", c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)
+		b.printf("\n%s · %s · #%s", c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)
 	}
-	fmt.Fprintf(&b, "\nYou get this because you are %s. Acknowledge with the button, a ✅ reaction here, or /page ack %d.", why, p.ID)
-	return bot.Message{Text: b.String(), Buttons: []bot.Button{{Action: actionPageAck, Label: "Acknowledge", Value: strconv.FormatInt(p.ID, 10), Style: "primary"}}}
+	b.printf("\nYou get this because you are %s. Acknowledge with the button, a ✅ reaction here, or /page ack %d.", why, p.ID)
+	return bot.Message{Text: b.t, Buttons: []bot.Button{{Action: actionPageAck, Label: "Acknowledge", Value: strconv.FormatInt(p.ID, 10), Style: "primary"}}}
 }
 
 // pageSentText is the incident channel's note that a page went out.
-func (c *call) pageSentText(p *bot.Page, run stepRun) string {
-	text := fmt.Sprintf("📟 %s paged %s (page %d): %s\nNotified: %s. Escalates in %s unless acknowledged (the button or ✅ on the page, or /page ack %d).",
-		p.PagedBy, p.Target, p.ID, p.Message, strings.Join(run.notified, ", "), fmtDuration(run.wait), p.ID)
+func (c *call) pageSentText(p *bot.Page, run stepRun) bot.Text {
+	text := bot.Textf("📟 %s paged %s (page %d): %s\nNotified: %s. Escalates in %s unless acknowledged (the button or ✅ on the page, or /page ack %d).",
+		bot.Who(p.PagedBy), p.Target, p.ID, p.Message, strings.Join(run.notified, ", "), fmtDuration(run.wait), p.ID)
 	if len(run.skipped) > 0 {
-		text += "\nSkipped: " + strings.Join(run.skipped, "; ") + "."
+		text = text.Append(bot.Textf("\nSkipped: %s.", strings.Join(run.skipped, "; "))...)
 	}
 	return text
 }

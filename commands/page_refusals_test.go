@@ -104,10 +104,10 @@ func FuzzPageAndOnCall(f *testing.F) {
 		for _, user := range []string{"alice", "bob"} {
 			reply := r.eng.HandleCommand(r.ctx, bot.Command{Source: bot.Source{Platform: "console", Channel: "general", User: bot.User{ID: user, Name: user}},
 				Name: command, Text: text})
-			if reply.Text == "" {
+			if reply.Text.Empty() {
 				t.Fatalf("/%s %q: no answer", command, text)
 			}
-			if strings.Contains(reply.Text, "could not do that") {
+			if strings.Contains(reply.Text.String(), "could not do that") {
 				t.Fatalf("/%s %q: %s", command, text, reply.Text)
 			}
 		}

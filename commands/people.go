@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -47,11 +46,14 @@ func (c *call) assignRole(role, person string) error {
 		return err
 	}
 	text := person + " is " + role
+	post := bot.Textf("%s is %s", bot.Who(person), role)
 	if prev, ok := roles[role]; ok {
 		text += " (was " + prev + ")"
+		post = post.Append(bot.Textf(" (was %s)", bot.Who(prev))...)
 	}
 	if person != c.who {
 		text += ", assigned by " + c.who
+		post = post.Append(bot.Textf(", assigned by %s", bot.Who(c.who))...)
 	}
 	roleData := bot.Data{"role": role, "person": person, "by": c.who}
 	if prev, ok := roles[role]; ok {
@@ -66,18 +68,19 @@ func (c *call) assignRole(role, person string) error {
 	if err := c.invite(person); err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: text + "."}); err != nil {
+	if err := c.post(bot.Message{Text: post.Append(bot.Plain(".")...)}); err != nil {
 		return err
 	}
 	instr, rerr := c.e.tpl.Render("roles/"+role+".md.tmpl", templates.RoleData{ID: c.inc.ID(), Title: TitleOutside(c.e.cfg, c.inc), Severity: c.inc.Severity,
-		Phase: string(c.inc.Phase), Role: role, Person: person, Channel: c.inc.ChannelName, Drill: c.inc.Drill})
+		Phase: string(c.inc.Phase), Role: role, Person: c.whoSlot(person), Channel: c.inc.ChannelName, Drill: c.inc.Drill})
 	if rerr != nil {
 		c.e.log.Warn("role template", "err", rerr)
 	}
+	msg := c.markup(instr)
 	if instr == "" {
-		instr = fmt.Sprintf("You are %s of %s (%s) in #%s.", role, c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)
+		msg = bot.Textf("You are %s of %s (%s) in #%s.", role, c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)
 	}
-	if err := c.dm(person, bot.Message{Text: instr}); err != nil {
+	if err := c.dm(person, bot.Message{Text: msg}); err != nil {
 		return err
 	}
 	c.dirty = true
@@ -144,10 +147,10 @@ func (c *call) addPerson(person string) error {
 	if err := c.record(bot.KindMember, person+" added by "+c.who, bot.Data{"person": person, "action": "add"}); err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: fmt.Sprintf("%s added %s to %s.", c.who, person, c.inc.ID())}); err != nil {
+	if err := c.post(bot.Message{Text: bot.Textf("%s added %s to %s.", c.who, person, c.inc.ID())}); err != nil {
 		return err
 	}
-	if err := c.dm(person, bot.Message{Text: fmt.Sprintf("%s added you to %s (%s): #%s", c.who, c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)}); err != nil {
+	if err := c.dm(person, bot.Message{Text: bot.Textf("%s added you to %s (%s): #%s", c.who, c.inc.ID(), TitleOutside(c.e.cfg, c.inc), c.inc.ChannelName)}); err != nil {
 		return err
 	}
 	c.say("%s added to %s.", person, c.inc.ID())
@@ -178,8 +181,10 @@ var verbRemove = &Verb{
 			return err
 		}
 		text := person + " removed by " + c.who
+		post := bot.Textf("%s removed by %s", bot.Who(person), bot.Who(c.who))
 		if len(ended) > 0 {
 			text += " (no longer " + strings.Join(ended, ", ") + ")"
+			post = post.Append(bot.Textf(" (no longer %s)", strings.Join(ended, ", "))...)
 		}
 		if err := c.record(bot.KindMember, text, bot.Data{"person": person, "action": "remove", "ended_roles": ended}); err != nil {
 			return err
@@ -189,7 +194,7 @@ var verbRemove = &Verb{
 				return err
 			}
 		}
-		if err := c.post(bot.Message{Text: text + "."}); err != nil {
+		if err := c.post(bot.Message{Text: post.Append(bot.Plain(".")...)}); err != nil {
 			return err
 		}
 		c.dirty = len(ended) > 0

@@ -50,7 +50,7 @@ func (c *call) applyPlaybook() error {
 	if err := c.tx.SetPlaybook(c.inc.Number, name, version, c.now); err != nil {
 		return err
 	}
-	var lines []string
+	var lines []bot.Text
 	for _, i := range now {
 		line, err := c.addPlaybookTask(name, version, i, pb.Tasks[i])
 		if err != nil {
@@ -59,20 +59,20 @@ func (c *call) applyPlaybook() error {
 		lines = append(lines, line)
 	}
 	for _, i := range later {
-		lines = append(lines, fmt.Sprintf("• when %s begins: %s", pb.Tasks[i].Phase, pb.Tasks[i].Text))
+		lines = append(lines, bot.Textf("• when %s begins: %s", pb.Tasks[i].Phase, pb.Tasks[i].Text))
 	}
 	if err := c.addPlaybookChecklist(c.inc.Phase, pb); err != nil {
 		return err
 	}
-	post := fmt.Sprintf("📘 Playbook *%s* (version %s) applied.", name, version)
+	post := bot.Textf("📘 Playbook *%s* (version %s) applied.", name, version)
 	if len(lines) > 0 {
-		post += "\n" + strings.Join(lines, "\n")
+		post = post.Append(bot.Textf("\n%s", bot.Join(lines, "\n"))...)
 	}
 	if wanted := c.wantedRoles(pb); len(wanted) > 0 {
-		post += "\nWanted first: " + strings.Join(wanted, ", ") + "."
+		post = post.Append(bot.Textf("\nWanted first: %s.", strings.Join(wanted, ", "))...)
 	}
 	if len(pb.Actions) > 0 {
-		post += "\nResponse actions: " + strings.Join(pb.Actions, ", ") + " (/incident actions)."
+		post = post.Append(bot.Textf("\nResponse actions: %s (/incident actions).", strings.Join(pb.Actions, ", "))...)
 	}
 	if err := c.post(bot.Message{Text: post, Buttons: c.roleButtons(c.wantedRoles(pb))}); err != nil {
 		return err
@@ -108,12 +108,12 @@ func (c *call) splitPlaybookTasks(pb config.Playbook) (now, later []int) {
 // addPlaybookTask adds one of the playbook's tasks, owned by the holder of its role (the
 // acting commander counts for commander); unassigned while the role is free.
 // Its entry names the playbook, version and task index, so a phase task is added once.
-func (c *call) addPlaybookTask(playbook, version string, index int, t config.PlaybookTask) (string, error) {
+func (c *call) addPlaybookTask(playbook, version string, index int, t config.PlaybookTask) (bot.Text, error) {
 	owner := ""
 	if t.Role != "" {
 		who, err := c.holders(t.Role)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if len(who) > 0 {
 			owner = who[0].person
@@ -126,32 +126,32 @@ func (c *call) addPlaybookTask(playbook, version string, index int, t config.Pla
 	}
 	k, err := c.tx.AddTask(c.inc.Number, task)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	summary := fmt.Sprintf("added task %d from playbook %s", k, playbook)
 	d := bot.Data{"task": k, "action": "add", "playbook": playbook, "version": version, "playbook_task": index}
-	line := fmt.Sprintf("• task %d: %s", k, t.Text)
+	line := bot.Textf("• task %d: %s", k, t.Text)
 	if owner != "" {
 		summary += " (owner " + owner + ")"
 		d["owner"] = owner
-		line += " — " + owner
+		line = line.Append(bot.Textf(" — %s", bot.Who(owner))...)
 	} else if t.Role != "" {
-		line += " — for the " + t.Role + " (unassigned)"
+		line = line.Append(bot.Textf(" — for the %s (unassigned)", t.Role)...)
 	}
 	if t.Role != "" {
 		d["role"] = t.Role
 	}
 	if t.Phase != "" {
 		d["phase"] = t.Phase
-		line += " [" + t.Phase + "]"
+		line = line.Append(bot.Textf(" [%s]", t.Phase)...)
 	}
 	if task.Due != nil {
 		summary += ", due " + bot.FormatTime(*task.Due)
 		d["due"] = *task.Due
-		line += ", due " + bot.ChatTime(*task.Due)
+		line = line.Append(bot.Textf(", due %s", bot.ChatTime(*task.Due))...)
 	}
 	if err := c.record(bot.KindTask, summary+": "+t.Text, d); err != nil {
-		return "", err
+		return nil, err
 	}
 	task.N = k
 	return line, c.happen(Happening{Kind: HappenTaskAdded, Who: owner, Task: &task})
@@ -206,7 +206,7 @@ func (c *call) enterPlaybookPhase(phase bot.Phase) error {
 	if err != nil {
 		return err
 	}
-	var lines []string
+	var lines []bot.Text
 	for i, t := range pb.Tasks {
 		if ph, ok := bot.ParsePhase(t.Phase); !ok || ph != phase || added[i] {
 			continue
@@ -220,7 +220,7 @@ func (c *call) enterPlaybookPhase(phase bot.Phase) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	return c.post(bot.Message{Text: fmt.Sprintf("📘 Playbook *%s*, %s begins:\n%s", name, phase, strings.Join(lines, "\n"))})
+	return c.post(bot.Message{Text: bot.Textf("📘 Playbook *%s*, %s begins:\n%s", name, phase, bot.Join(lines, "\n"))})
 }
 
 // playbookTasksAdded are the indexes of the tasks of this playbook version already added.
@@ -308,7 +308,7 @@ func (c *call) pagePlaybookTeam(playbook, team string) error {
 	}
 	if len(run.notified) == 0 {
 		c.say("Playbook %s could not page %s: %s.", playbook, team, strings.Join(run.skipped, "; "))
-		return c.post(bot.Message{Text: fmt.Sprintf("📟 Playbook %s could not page %s: %s. Page someone with /page.", playbook, team, strings.Join(run.skipped, "; "))})
+		return c.post(bot.Message{Text: bot.Textf("📟 Playbook %s could not page %s: %s. Page someone with /page.", playbook, team, strings.Join(run.skipped, "; "))})
 	}
 	return c.postPageSent(p, run)
 }

@@ -12,7 +12,7 @@ import (
 // forbid is a refusal by the policy: the engine counts it apart from other refusals
 // (outcome "forbidden"), and like every refusal it rolls the transaction back.
 func forbid(format string, args ...any) error {
-	return &userError{msg: fmt.Sprintf(format, args...), forbidden: true}
+	return &userError{msg: bot.Textf(format, args...), forbidden: true}
 }
 
 func isForbidden(err error) bool {

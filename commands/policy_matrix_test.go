@@ -468,7 +468,7 @@ func runMatrixCase(h *harness, mc matrixCase, who, channel, sit string, inc, twi
 	switch mc.kind {
 	case "press":
 		action, value, _ := strings.Cut(text, " ")
-		return h.eng.HandlePress(h.ctx, bot.Press{Source: src, Action: action, Value: value}).Text
+		return h.eng.HandlePress(h.ctx, bot.Press{Source: src, Action: action, Value: value}).Text.String()
 	case "react":
 		id := "m-matrix" // a message nobody pinned yet; ❌ goes on the one each incident pinned
 		switch text {
@@ -481,12 +481,12 @@ func runMatrixCase(h *harness, mc matrixCase, who, channel, sit string, inc, twi
 		if text == "receipt" {
 			msg.Files = []bot.FileReceipt{{ID: "F1", Name: "probe.txt", Size: 5, SHA256: strings.Repeat("ab", 32)}}
 		}
-		return h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: msg.ID, Emoji: text, Message: msg}).Text
+		return h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: msg.ID, Emoji: text, Message: msg}).Text.String()
 	case "slash":
 		name, rest, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
-		return h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: name, Text: rest}).Text
+		return h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: name, Text: rest}).Text.String()
 	}
-	return h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: text}).Text
+	return h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: text}).Text.String()
 }
 
 // dumpAll renders every row of every table, for byte-for-byte comparison. The rendering is

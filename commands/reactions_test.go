@@ -60,7 +60,7 @@ func TestSirenEdges(t *testing.T) {
 			t.Errorf("🚨 in an incident channel answered %q", r)
 		}
 		r := h.eng.HandleReaction(h.ctx, bot.Reaction{Source: h.source("console", "alice", "general"), MessageID: "9", Emoji: "rotating_light"})
-		wantContains(t, "unreadable message", r.Text, "warroom could not read that message, so no incident was declared.")
+		wantContains(t, "unreadable message", r.Text.String(), "warroom could not read that message, so no incident was declared.")
 		if r := h.react("alice", "eyes", &base); r != "" {
 			t.Errorf("👀 answered %q", r)
 		}
@@ -125,7 +125,7 @@ func TestPushpin(t *testing.T) {
 		other := &bot.ChatMessage{ID: "9", Channel: ch, Author: bot.User{ID: "carol"}, Text: "x", At: t0}
 		wantContains(t, "non-member", h.react("carol", "pushpin", other), "You are not a member of INC-1.")
 		r := h.eng.HandleReaction(h.ctx, bot.Reaction{Source: h.source("console", "alice", ch), MessageID: "9", Emoji: "pushpin"})
-		wantContains(t, "unreadable", r.Text, "warroom could not read that message, so it was not added to the timeline.")
+		wantContains(t, "unreadable", r.Text.String(), "warroom could not read that message, so it was not added to the timeline.")
 		outside := &bot.ChatMessage{ID: "3", Channel: "general", Author: bot.User{ID: "bob"}, Text: "lunch?", At: t0}
 		if r := h.react("alice", "pushpin", outside); r != "" {
 			t.Errorf("📌 outside an incident channel answered %q", r)
@@ -144,7 +144,7 @@ func TestDedupKey(t *testing.T) {
 		src.DedupKey = key
 		r := h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: text}).Text
 		h.deliver()
-		return r
+		return r.String()
 	}
 
 	wantContains(t, "first delivery", cmd("alice", ch, "Ev1", "note seen once"), "Noted on INC-1")
@@ -173,7 +173,7 @@ func TestDedupKey(t *testing.T) {
 	}
 	src := h.source("slack", "alice", "C0GENERAL")
 	src.DedupKey = "Ev2"
-	wantContains(t, "same key on another platform", h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: "declare Odd logins"}).Text, "Declared INC-3")
+	wantContains(t, "same key on another platform", h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: "incident", Text: "declare Odd logins"}).Text.String(), "Declared INC-3")
 
 	// A refused event is not marked seen: its retry is processed afresh.
 	wantContains(t, "refused", cmd("bob", ch, "Ev3", "sev 1"), "Only the commander")
@@ -186,7 +186,7 @@ func TestDedupKey(t *testing.T) {
 		src.DedupKey = key
 		r := h.eng.HandlePress(h.ctx, bot.Press{Source: src, Action: "role.claim", Value: "1:comms"}).Text
 		h.deliver()
-		return r
+		return r.String()
 	}
 	wantContains(t, "press", press("Int1"), "bob is comms.")
 	if r := press("Int1"); r != "" {
@@ -198,7 +198,7 @@ func TestDedupKey(t *testing.T) {
 		m := &bot.ChatMessage{ID: id, Channel: "general", Author: bot.User{ID: "carol"}, Text: "printer on fire", At: t0}
 		r := h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: id, Emoji: "rotating_light", Message: m}).Text
 		h.deliver()
-		return r
+		return r.String()
 	}
 	wantContains(t, "reaction", react("Rx1", "40"), "Declared INC-4")
 	if r := react("Rx1", "41"); r != "" {

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -20,9 +19,9 @@ var verbNote = &Verb{
 		if err := c.record(bot.KindNote, text, tlpData(tlp)); err != nil {
 			return err
 		}
-		post := "📝 " + c.who + ": " + text
+		post := bot.Textf("📝 %s: %s", bot.Who(c.who), text)
 		if tlp != bot.TLPUnset {
-			post = "📝 " + c.who + " [" + tlp.String() + "]: " + text
+			post = bot.Textf("📝 %s [%s]: %s", bot.Who(c.who), tlp.String(), text)
 		}
 		if err := c.postEntry(c.lastSeq, bot.Message{Text: post}); err != nil {
 			return err
@@ -49,7 +48,7 @@ var verbUpdate = &Verb{
 		if err := c.happen(Happening{Kind: HappenUpdate}); err != nil {
 			return err
 		}
-		if err := c.postEntry(seq, bot.Message{Text: fmt.Sprintf("*Status update* from %s: %s", c.who, text)}); err != nil {
+		if err := c.postEntry(seq, bot.Message{Text: bot.Textf("*Status update* from %s: %s", bot.Who(c.who), text)}); err != nil {
 			return err
 		}
 		withheld, err := c.announce()
@@ -111,9 +110,12 @@ var verbTaskAdd = &Verb{
 		if err := c.happen(Happening{Kind: HappenTaskAdded, Who: owner, Task: &task}); err != nil {
 			return err
 		}
-		post := fmt.Sprintf("%s added %s", c.who, desc)
+		post := bot.Textf("%s added task %d: %s", bot.Who(c.who), k, text)
+		if owner != "" {
+			post = post.Append(bot.Textf(" (owner %s)", bot.Who(owner))...)
+		}
 		if task.Due != nil {
-			post = strings.Replace(post, bot.FormatTime(*task.Due), bot.ChatTime(*task.Due), 1)
+			post = post.Append(bot.Textf(", due %s", bot.ChatTime(*task.Due))...)
 		}
 		if err := c.post(bot.Message{Text: post}); err != nil {
 			return err
@@ -159,7 +161,7 @@ var verbTaskDone = &Verb{
 		if err := c.happen(Happening{Kind: HappenTaskDone, Task: &task}); err != nil {
 			return err
 		}
-		if err := c.post(bot.Message{Text: fmt.Sprintf("%s finished task %d: %s", c.who, k, task.Text)}); err != nil {
+		if err := c.post(bot.Message{Text: bot.Textf("%s finished task %d: %s", c.who, k, task.Text)}); err != nil {
 			return err
 		}
 		c.say("Task %d done, entry %d on %s.", k, c.lastSeq, c.inc.ID())
@@ -185,14 +187,14 @@ var verbTasks = &Verb{
 			if t.DoneAt != nil {
 				mark = "[x]"
 			}
-			line := fmt.Sprintf("%s %d. %s", mark, t.N, t.Text)
+			line := bot.Textf("%s %d. %s", mark, t.N, t.Text)
 			if t.Owner != "" {
-				line += " — " + t.Owner
+				line = line.Append(bot.Textf(" — %s", bot.Who(t.Owner))...)
 			}
 			if t.Due != nil && t.DoneAt == nil {
-				line += ", due " + bot.ChatTime(*t.Due)
+				line = line.Append(bot.Textf(", due %s", bot.ChatTime(*t.Due))...)
 				if t.Due.Before(c.now) {
-					line += " (OVERDUE)"
+					line = line.Append(bot.Plain(" (OVERDUE)")...)
 				}
 			}
 			c.say("%s", line)

@@ -151,12 +151,12 @@ func TestTaskDoneAndTasks(t *testing.T) {
 	h.mustSay("alice", ch, "task add Write the summary", "Task 3")
 
 	r := h.cmd("bob", ch, "tasks")
-	wantContains(t, "tasks", r, "Tasks on INC-1:", "[ ] 1. Reset passwords — bob, due "+bot.ChatTime(t0.Add(2*time.Hour)), "[ ] 2. Review mail rules, due ", "[ ] 3. Write the summary")
+	wantContains(t, "tasks", r, "Tasks on INC-1:", "[ ] 1. Reset passwords — bob, due "+bot.ChatTime(t0.Add(2*time.Hour)).String(), "[ ] 2. Review mail rules, due ", "[ ] 3. Write the summary")
 	wantNot(t, "tasks before the deadline", r, "OVERDUE")
 
 	h.clock.Advance(3 * time.Hour)
 	r = h.cmd("bob", "general", "tasks INC-1")
-	wantContains(t, "overdue", r, "[ ] 1. Reset passwords — bob, due "+bot.ChatTime(t0.Add(2*time.Hour))+" (OVERDUE)")
+	wantContains(t, "overdue", r, "[ ] 1. Reset passwords — bob, due "+bot.ChatTime(t0.Add(2*time.Hour)).String()+" (OVERDUE)")
 	if strings.Count(r, "OVERDUE") != 1 {
 		t.Errorf("only task 1 is overdue:\n%s", r)
 	}

@@ -139,7 +139,7 @@ func (c *call) redact(e bot.Entry, reason string) error {
 		}
 		records = append(records, strconv.FormatInt(c.lastSeq, 10))
 	}
-	edited := fmt.Sprintf("[redacted by %s: %s]", c.who, reason)
+	edited := bot.Textf("[redacted by %s: %s]", bot.Who(c.who), reason)
 	for _, o := range scrub.Posted {
 		edit := bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpEdit, Incident: o.Incident, Target: o.Target,
 			Payload: bot.Payload{MessageID: o.Payload.MessageID, Message: bot.Message{Text: edited}}}
@@ -152,7 +152,7 @@ func (c *call) redact(e bot.Entry, reason string) error {
 		return err
 	}
 	c.dirty, c.redacted = true, true
-	if err := c.post(bot.Message{Text: fmt.Sprintf("%s redacted timeline entry %d: %s", c.who, e.Seq, reason)}); err != nil {
+	if err := c.post(bot.Message{Text: bot.Textf("%s redacted timeline entry %d: %s", c.who, e.Seq, reason)}); err != nil {
 		return err
 	}
 	c.say("Entry %d of %s redacted (recorded as entry %s); its digest stays, so the timeline still verifies.", e.Seq, c.inc.ID(), strings.Join(records, ", "))

@@ -59,7 +59,7 @@ func (c *call) snooze(st bot.NudgeState, d time.Duration) error {
 	if err := c.planReminders(st); err != nil {
 		return err
 	}
-	if err := c.postNudge(fmt.Sprintf("🔕 %s snoozed reminders on %s for %s, until %s. Regulatory clocks keep reminding.", c.who, c.inc.ID(), duration.Format(d), bot.ChatTime(st.SnoozedUntil))); err != nil {
+	if err := c.postNudge(bot.Textf("🔕 %s snoozed reminders on %s for %s, until %s. Regulatory clocks keep reminding.", c.who, c.inc.ID(), duration.Format(d), bot.ChatTime(st.SnoozedUntil))); err != nil {
 		return err
 	}
 	c.say("Reminders on %s snoozed until %s.", c.inc.ID(), bot.ChatTime(st.SnoozedUntil))
@@ -76,11 +76,11 @@ func (c *call) setMuted(st bot.NudgeState, off bool) error {
 		return refuse("Reminders on %s are already on.", c.inc.ID())
 	}
 	st.Muted, st.MutedBy, st.SnoozedUntil = off, "", zeroTime
-	text, post := "reminders turned back on", fmt.Sprintf("🔔 %s turned reminders on %s back on.", c.who, c.inc.ID())
+	text, post := "reminders turned back on", bot.Textf("🔔 %s turned reminders on %s back on.", c.who, c.inc.ID())
 	if off {
 		st.MutedBy = c.who
 		text = "reminders turned off"
-		post = fmt.Sprintf("🔕 %s turned reminders on %s off. Regulatory clocks keep reminding comms and legal; turn reminders back on with /incident remind on.", c.who, c.inc.ID())
+		post = bot.Textf("🔕 %s turned reminders on %s off. Regulatory clocks keep reminding comms and legal; turn reminders back on with /incident remind on.", c.who, c.inc.ID())
 	}
 	if err := c.tx.SaveNudgeState(st); err != nil {
 		return err

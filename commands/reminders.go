@@ -220,7 +220,7 @@ func fireStatusUpdate(c *call, _ bot.Timer) error {
 		return err
 	}
 	d := c.nudgeData(to)
-	d.Since, d.Age, d.Every = bot.ChatTime(st.LastUpdate), ago(c.now.Sub(st.LastUpdate)), duration.Format(every)
+	d.Since, d.Age, d.Every = c.timeSlot(st.LastUpdate), ago(c.now.Sub(st.LastUpdate)), duration.Format(every)
 	if err := c.sendNudge("status-update", d, to); err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func firePhaseDwell(c *call, _ bot.Timer) error {
 		return err
 	}
 	d := c.nudgeData(to)
-	d.Since, d.Age, d.Every = bot.ChatTime(st.PhaseEntered), ago(c.now.Sub(st.PhaseEntered)), duration.Format(dwell)
+	d.Since, d.Age, d.Every = c.timeSlot(st.PhaseEntered), ago(c.now.Sub(st.PhaseEntered)), duration.Format(dwell)
 	if err := c.sendNudge("phase-dwell", d, to); err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func (c *call) queueReport(r *report.Report, format string, data []byte) (int, e
 	if report.IsRegime(format) {
 		title = fmt.Sprintf("DRAFT %s notification for %s, %s", strings.ToUpper(format), c.inc.ID(), r.Classification.TLP)
 	}
-	file := &bot.File{Name: uploadName(r, format), Title: drillMark(c.inc, title), Data: data}
+	file := &bot.File{Name: uploadName(r, format), Title: drillMark(c.inc, bot.Plain(title)).String(), Data: data}
 	if err := c.channelOp(bot.OpUpload, bot.Payload{File: file}); err != nil {
 		return 0, err
 	}
@@ -172,7 +172,7 @@ func (c *call) deliverReportNow() error {
 	if err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: r.Summary()}); err != nil {
+	if err := c.post(bot.Message{Text: bot.Markup(r.Summary())}); err != nil {
 		return err
 	}
 	_, err = c.uploadReport(r, "md")

@@ -63,11 +63,11 @@ func (c *call) openReview() error {
 	if err := c.record(bot.KindReview, fmt.Sprintf("lessons-learned review due by %s (within %s)", bot.FormatTime(r.Due), within), bot.Data{"action": "opened", "due": r.Due}); err != nil {
 		return err
 	}
-	text := fmt.Sprintf("📅 *Lessons-learned review*: hold it by %s (SANS: within two weeks of the incident; configured: %s).", bot.ChatTime(r.Due), within)
+	text := bot.Textf("📅 *Lessons-learned review*: hold it by %s (SANS: within two weeks of the incident; configured: %s).", bot.ChatTime(r.Due), within)
 	if r.MeetingAt != nil {
-		text += " It is set for " + bot.ChatTime(*r.MeetingAt) + "."
+		text = text.Append(bot.Textf(" It is set for %s.", bot.ChatTime(*r.MeetingAt))...)
 	} else {
-		text += " Set the meeting with /incident review <when>, e.g. /incident review 3d."
+		text = text.Append(bot.Textf(" Set the meeting with /incident review <when>, e.g. /incident review 3d.")...)
 	}
 	// Posted directly: at the close this goes out before the channel is archived.
 	return c.post(bot.Message{Text: text})
@@ -152,10 +152,10 @@ func (c *call) reviewData(r bot.Review) templates.NudgeReview {
 		d.Stage = "confirm"
 	}
 	if r.MeetingAt != nil {
-		d.Meeting = bot.ChatTime(*r.MeetingAt)
+		d.Meeting = c.timeSlot(*r.MeetingAt)
 	}
 	if !r.Due.IsZero() {
-		d.Due = bot.ChatTime(r.Due)
+		d.Due = c.timeSlot(r.Due)
 		if r.Due.After(c.now) {
 			d.Left = ago(r.Due.Sub(c.now))
 		} else {
@@ -165,22 +165,23 @@ func (c *call) reviewData(r bot.Review) templates.NudgeReview {
 	return d
 }
 
-func (c *call) reviewStatus(r bot.Review) string {
-	s := "Lessons-learned review of " + c.inc.ID() + ": "
+func (c *call) reviewStatus(r bot.Review) bot.Text {
+	var b textBuf
+	b.printf("Lessons-learned review of %s: ", c.inc.ID())
 	switch {
 	case r.HeldAt != nil:
-		s += "held (recorded " + bot.ChatTime(*r.HeldAt) + " by " + r.HeldBy + ")."
+		b.printf("held (recorded %s by %s).", bot.ChatTime(*r.HeldAt), bot.Who(r.HeldBy))
 	case r.MeetingAt != nil:
-		s += "set for " + bot.ChatTime(*r.MeetingAt) + " by " + r.ScheduledBy + "."
+		b.printf("set for %s by %s.", bot.ChatTime(*r.MeetingAt), bot.Who(r.ScheduledBy))
 	case !r.Opened.IsZero():
-		s += "not scheduled yet."
+		b.printf("not scheduled yet.")
 	default:
-		s += "not due yet: the two-week window opens when recovery ends. You may schedule it already with /incident review <when>."
+		b.printf("not due yet: the two-week window opens when recovery ends. You may schedule it already with /incident review <when>.")
 	}
 	if !r.Due.IsZero() && r.HeldAt == nil {
-		s += " SANS: hold it by " + bot.ChatTime(r.Due) + "."
+		b.printf(" SANS: hold it by %s.", bot.ChatTime(r.Due))
 	}
-	return s
+	return b.t
 }
 
 func (c *call) reviewHeld(r bot.Review) error {
@@ -208,7 +209,7 @@ func (c *call) reviewHeld(r bot.Review) error {
 	if err := c.record(bot.KindReview, "lessons-learned review held"+when, d); err != nil {
 		return err
 	}
-	if err := c.postNudge(fmt.Sprintf("📅 %s recorded the lessons-learned review of %s as held%s. Its reminders stop.", c.who, c.inc.ID(), when)); err != nil {
+	if err := c.postNudge(bot.Textf("📅 %s recorded the lessons-learned review of %s as held%s. Its reminders stop.", c.who, c.inc.ID(), when)); err != nil {
 		return err
 	}
 	if err := c.replan(); err != nil {
@@ -245,11 +246,11 @@ func (c *call) scheduleReview(r bot.Review, arg string) error {
 	if err := c.record(bot.KindReview, text, d); err != nil {
 		return err
 	}
-	late := ""
+	var late bot.Text
 	if !r.Due.IsZero() && at.After(r.Due) {
-		late = fmt.Sprintf(" That is after %s, the SANS two-week mark: hold it sooner if you can.", bot.ChatTime(r.Due))
+		late = bot.Textf(" That is after %s, the SANS two-week mark: hold it sooner if you can.", bot.ChatTime(r.Due))
 	}
-	if err := c.postNudge(fmt.Sprintf("📅 %s set the lessons-learned review of %s for %s.%s", c.who, c.inc.ID(), bot.ChatTime(at), late)); err != nil {
+	if err := c.postNudge(bot.Textf("📅 %s set the lessons-learned review of %s for %s.%s", bot.Who(c.who), c.inc.ID(), bot.ChatTime(at), late)); err != nil {
 		return err
 	}
 	if err := c.replan(); err != nil {

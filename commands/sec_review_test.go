@@ -20,9 +20,9 @@ func TestSecAlertTextCannotCarryAMaskedLink(t *testing.T) {
 		Summary: "Phishing reported: [Open the case in the SIEM](https://siem-login.evil.example/case/4411)"}
 	masked := regexp.MustCompile(`\[[^\]]+\]\(\s*<?https?://`)
 	for name, text := range map[string]string{
-		"triage post": triageText(&alert.Group{ID: 1}, a),
-		"alert card":  alertCardText(a),
-		"status":      alertStatusText(a, 2),
+		"triage post": triageText(&alert.Group{ID: 1}, a).String(),
+		"alert card":  alertCardText(a).String(),
+		"status":      alertStatusText(a, 2).String(),
 	} {
 		if masked.MatchString(text) {
 			t.Errorf("the %s carries a masked link from the alert's text: %q", name, text)

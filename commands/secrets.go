@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -38,7 +37,7 @@ func (c *call) secretNotice() error {
 		if !ok {
 			return nil
 		}
-		m := bot.Message{Text: fmt.Sprintf("Entry %d of %s may hold a secret.", c.lastSeq, c.inc.ID()),
+		m := bot.Message{Text: bot.Textf("Entry %d of %s may hold a secret.", c.lastSeq, c.inc.ID()),
 			Buttons: []bot.Button{{Action: actionRedactEntry, Label: "Redact entry " + strconv.FormatInt(c.lastSeq, 10), Value: strconv.FormatInt(c.inc.Number, 10) + ":" + strconv.FormatInt(c.lastSeq, 10), Style: "danger"}}}
 		return c.tx.Enqueue(bot.Outbound{Lane: laneOf(c.inc), Platform: c.inc.Platform, Op: bot.OpEphemeral, Incident: c.inc.Number,
 			Payload: bot.Payload{User: id, Message: m}}, c.now)

@@ -36,8 +36,8 @@ func (e *Engine) FireTimer(ctx context.Context, id int64) {
 		}
 		return h(c, t)
 	})
-	if reply.Text != "" {
-		e.log.Warn("timer did not run", "timer", id, "reason", reply.Text)
+	if !reply.Text.Empty() {
+		e.log.Warn("timer did not run", "timer", id, "reason", reply.Text.String())
 	}
 }
 

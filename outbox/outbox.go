@@ -205,8 +205,8 @@ func (d *Deliverer) retry(ctx context.Context, log func() *slog.Logger, o bot.Ou
 // tellChannelPending lets the declarer know their incident exists but its channel does not
 // yet, and that warroom keeps trying.
 func (d *Deliverer) tellChannelPending(ctx context.Context, o bot.Outbound, cause error) {
-	msg := bot.Message{Text: bot.FormatID(o.Incident) + " is recorded, but its channel #" + o.Payload.Name +
-		" could not be created yet (" + cause.Error() + "). warroom keeps retrying; everything said meanwhile is queued."}
+	msg := bot.Message{Text: bot.Textf("%s is recorded, but its channel #%s could not be created yet (%s). warroom keeps retrying; everything said meanwhile is queued.",
+		bot.FormatID(o.Incident), o.Payload.Name, cause.Error())}
 	if err := d.store.Enqueue(ctx, bot.Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: bot.OpDM,
 		Payload: bot.Payload{User: o.Payload.Notify, Message: msg}}, d.clock.Now()); err != nil {
 		d.log.Error("outbox: queueing the channel-pending notice failed", "incident", bot.FormatID(o.Incident), "err", err)

@@ -28,7 +28,7 @@ func (s *laneStore) add(lane, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rows = append(s.rows, laneRow{o: bot.Outbound{ID: int64(len(s.rows) + 1), Lane: lane, Platform: "fake", Op: bot.OpPost, Target: lane,
-		Payload: bot.Payload{Message: bot.Message{Text: text}}}})
+		Payload: bot.Payload{Message: bot.Message{Text: bot.Plain(text)}}}})
 }
 
 func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
@@ -87,7 +87,7 @@ type lanePlatform struct {
 
 func (p *lanePlatform) Post(ctx context.Context, ch string, m bot.Message) (string, error) {
 	if ch == "slow" {
-		p.calls <- m.Text
+		p.calls <- m.Text.String()
 		if p.limited {
 			return "", &bot.RetryAfterError{Wait: 30 * time.Second}
 		}
@@ -97,7 +97,7 @@ func (p *lanePlatform) Post(ctx context.Context, ch string, m bot.Message) (stri
 			return "", ctx.Err()
 		}
 	}
-	p.posted <- ch + ":" + m.Text
+	p.posted <- ch + ":" + m.Text.String()
 	return "m", nil
 }
 

@@ -27,7 +27,7 @@ func (s *recordFailingStore) DueOutbound(ctx context.Context, now time.Time, lim
 	if s.done {
 		return nil, nil
 	}
-	return []bot.Outbound{{ID: 1, Lane: "C1", Platform: "fake", Op: bot.OpPost, Target: "C1", Payload: bot.Payload{Message: bot.Message{Text: "hello"}}}}, nil
+	return []bot.Outbound{{ID: 1, Lane: "C1", Platform: "fake", Op: bot.OpPost, Target: "C1", Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("hello")}}}}, nil
 }
 
 func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, result bot.Delivered, at time.Time) error {

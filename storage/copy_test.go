@@ -49,7 +49,7 @@ func TestCopyToPostgresKeepsEveryRowAndChain(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := src.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: "hello"}}}, t0); err != nil {
+	if err := src.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("hello")}}}, t0); err != nil {
 		t.Fatal(err)
 	}
 
@@ -79,7 +79,7 @@ func TestCopyToPostgresKeepsEveryRowAndChain(t *testing.T) {
 		}
 	}
 	// The copied ids are taken: the next outbox row gets a new one.
-	if err := dst.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: "after"}}}, t0); err != nil {
+	if err := dst.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("after")}}}, t0); err != nil {
 		t.Fatalf("insert after the copy: %v", err)
 	}
 	before, _ := dst.Dump(ctx)

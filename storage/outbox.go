@@ -120,7 +120,7 @@ func withoutSecret(payload string) any {
 	if json.Unmarshal([]byte(payload), &p) != nil || !p.Secret {
 		return nil
 	}
-	p.Message = bot.Message{Text: bot.SecretRemoved}
+	p.Message = bot.Message{Text: bot.Plain(bot.SecretRemoved)}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil

@@ -18,7 +18,7 @@ func TestSecretMessageTextIsRemovedOnceDeliveredOrFailed(t *testing.T) {
 	enqueue := func(lane string, secret bool) {
 		t.Helper()
 		if err := db.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "console", Op: bot.OpDM,
-			Payload: bot.Payload{User: "U1", Message: bot.Message{Text: "Your link: " + link}, Secret: secret}}, t0); err != nil {
+			Payload: bot.Payload{User: "U1", Message: bot.Message{Text: bot.Plain("Your link: " + link)}, Secret: secret}}, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -39,7 +39,7 @@ func TestSecretMessageTextIsRemovedOnceDeliveredOrFailed(t *testing.T) {
 	}
 	for _, o := range due {
 		// Pending: the deliverer needs the text, and gets it.
-		if !strings.Contains(o.Payload.Message.Text, link) || !strings.Contains(payload(o.Lane), link) {
+		if !strings.Contains(o.Payload.Message.Text.String(), link) || !strings.Contains(payload(o.Lane), link) {
 			t.Fatalf("pending %s lost its text: %+v", o.Lane, o.Payload)
 		}
 		if o.Payload.Secret != (o.Lane != "dm:plain") {

@@ -17,7 +17,7 @@ func fillTraffic(t *testing.T, db *DB, at time.Time, count int, tag string) {
 	text := strings.Repeat("a status update of ordinary length. ", 6)
 	err := db.Update(ctx, func(tx *Tx) error {
 		for i := 0; i < count; i++ {
-			o := bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: text}}}
+			o := bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain(text)}}}
 			if err := tx.Enqueue(o, at); err != nil {
 				return err
 			}
@@ -60,7 +60,7 @@ func TestPruneBoundsGrowth(t *testing.T) {
 			t.Fatalf("only %d outbox rows before pruning", n)
 		}
 		// Pending rows and recent history stay: prune runs a week and a minute later.
-		if err := db.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: "not yet sent"}}}, at); err != nil {
+		if err := db.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("not yet sent")}}}, at); err != nil {
 			t.Fatal(err)
 		}
 		p, err := db.Prune(ctx, at.Add(keep+time.Minute), keep)

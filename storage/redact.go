@@ -140,14 +140,21 @@ func scrubPayload(p *bot.Payload, secrets []string) bool {
 			}
 		}
 	}
-	str(&p.Message.Text)
+	// Each segment's words; a secret is one argument of the message that quoted it, so it
+	// sits within one segment (Textf merges neighbouring words into one).
+	for i := range p.Message.Text {
+		str(&p.Message.Text[i].Text)
+		str(&p.Message.Text[i].URL)
+	}
 	str(&p.Topic)
 	for i := range p.Message.Buttons {
 		str(&p.Message.Buttons[i].Label)
 		str(&p.Message.Buttons[i].Value)
 	}
 	if p.File != nil {
-		str(&p.File.Comment)
+		for i := range p.File.Comment {
+			str(&p.File.Comment[i].Text)
+		}
 		str(&p.File.Title)
 		for _, sec := range secrets {
 			if bytes.Contains(p.File.Data, []byte(sec)) {

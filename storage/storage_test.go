@@ -243,10 +243,10 @@ func TestOutboxLanesInOrder(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	for i, lane := range []string{"a", "a", "b", "a"} {
-		db.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "console", Op: bot.OpPost, Target: lane, Payload: bot.Payload{Message: bot.Message{Text: string(rune('0' + i))}}}, t0)
+		db.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "console", Op: bot.OpPost, Target: lane, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain(string(rune('0' + i)))}}}, t0)
 	}
 	due, err := db.DueOutbound(ctx, t0, 10)
-	if err != nil || len(due) != 2 || due[0].Payload.Message.Text != "0" || due[1].Payload.Message.Text != "2" {
+	if err != nil || len(due) != 2 || due[0].Payload.Message.Text.String() != "0" || due[1].Payload.Message.Text.String() != "2" {
 		t.Fatalf("heads: %+v %v", due, err)
 	}
 	// A retrying head blocks its lane, not the others.
@@ -257,7 +257,7 @@ func TestOutboxLanesInOrder(t *testing.T) {
 		t.Fatalf("lane a should wait for its head: %+v", due)
 	}
 	due, _ = db.DueOutbound(ctx, t0.Add(time.Minute), 10)
-	if len(due) != 1 || due[0].Payload.Message.Text != "0" || due[0].Attempts != 1 {
+	if len(due) != 1 || due[0].Payload.Message.Text.String() != "0" || due[0].Attempts != 1 {
 		t.Fatalf("retry: %+v", due)
 	}
 }

@@ -108,7 +108,7 @@ func (s *site) cmd(user, channel, text string) string {
 	if err := s.del.Flush(s.ctx); err != nil {
 		s.t.Fatal(err)
 	}
-	return r
+	return r.String()
 }
 
 var declaredRe = regexp.MustCompile(`INC-(\d+)`)

@@ -122,7 +122,6 @@ func (c *Console) channel(id string) *channel {
 // after it rather than after each line. Control characters in the text are shown escaped,
 // never sent to the terminal raw.
 func (c *Console) print(prefix, text string, buttons ...bot.Button) {
-	text = bot.RenderChatTimes(text, func(t time.Time) string { return bot.PlainTime(t, c.loc) })
 	lines := strings.Split(visible(text), "\n")
 	var b strings.Builder
 	b.WriteString(c.paint(prefix) + lines[0] + "\n")
@@ -210,7 +209,7 @@ func (c *Console) Post(ctx context.Context, channelID string, m bot.Message) (st
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := c.channel(channelID)
-	msg := c.add(ch, BotName, m.Text, m.Buttons)
+	msg := c.add(ch, BotName, c.render(m.Text), m.Buttons)
 	return msgID(ch, msg.n), nil
 }
 
@@ -222,8 +221,8 @@ func (c *Console) Update(ctx context.Context, channelID, messageID string, m bot
 	if err != nil {
 		return err
 	}
-	msg.text, msg.buttons = m.Text, m.Buttons
-	c.print(fmt.Sprintf("[%s %d] (edited) %s: ", ch.label(), msg.n, msg.author), m.Text, m.Buttons...)
+	msg.text, msg.buttons = c.render(m.Text), m.Buttons
+	c.print(fmt.Sprintf("[%s %d] (edited) %s: ", ch.label(), msg.n, msg.author), msg.text, m.Buttons...)
 	return nil
 }
 
@@ -231,7 +230,7 @@ func (c *Console) Update(ctx context.Context, channelID, messageID string, m bot
 func (c *Console) Ephemeral(ctx context.Context, channelID, user string, m bot.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.printEphemeral(c.channel(channelID), user, m.Text)
+	c.printEphemeral(c.channel(channelID), user, c.render(m.Text))
 	return nil
 }
 
@@ -247,7 +246,7 @@ func (c *Console) DM(ctx context.Context, user string, m bot.Message) (string, e
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := c.channel("@" + user)
-	msg := c.add(ch, BotName, m.Text, m.Buttons)
+	msg := c.add(ch, BotName, c.render(m.Text), m.Buttons)
 	return msgID(ch, msg.n), nil
 }
 
@@ -285,8 +284,8 @@ func (c *Console) Upload(ctx context.Context, channelID string, f bot.File) erro
 		}
 		text += " saved to " + path
 	}
-	if f.Comment != "" {
-		text = f.Comment + "\n" + text
+	if !f.Comment.Empty() {
+		text = c.render(f.Comment) + "\n" + text
 	}
 	c.add(ch, BotName, text, nil)
 	return nil

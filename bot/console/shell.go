@@ -265,10 +265,10 @@ func (s *Shell) say(text string) {
 	s.c.add(s.c.channel(s.channel), s.user, text, nil)
 }
 
-func (s *Shell) reply(text string) {
+func (s *Shell) reply(text bot.Text) {
 	s.c.mu.Lock()
 	defer s.c.mu.Unlock()
-	s.c.printEphemeral(s.c.channel(s.channel), s.user, text)
+	s.c.printEphemeral(s.c.channel(s.channel), s.user, s.c.render(text))
 }
 
 func (s *Shell) notice(text string) {

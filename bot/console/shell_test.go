@@ -26,7 +26,7 @@ func (h *echoHandler) HandleCommand(_ context.Context, c bot.Command) bot.Reply 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seen = append(h.seen, c)
-	return bot.Reply{Text: "ran " + c.Name + " " + c.Text}
+	return bot.Reply{Text: bot.Plain("ran " + c.Name + " " + c.Text)}
 }
 func (h *echoHandler) HandleReaction(context.Context, bot.Reaction) bot.Reply { return bot.Reply{} }
 func (h *echoHandler) HandlePress(context.Context, bot.Press) bot.Reply       { return bot.Reply{} }
@@ -89,7 +89,7 @@ func TestControlCharactersNeverEchoed(t *testing.T) {
 	sh.Echo = true
 	sh.Line(context.Background(), "/incident note \x1b]0;pwned\x07\x1b[2J")
 	sh.Line(context.Background(), "hello \x1b[31mred")
-	if _, err := c.Post(context.Background(), "general", bot.Message{Text: "from elsewhere \x1b[2J\u202eevil"}); err != nil {
+	if _, err := c.Post(context.Background(), "general", bot.Message{Text: bot.Plain("from elsewhere \x1b[2J\u202eevil")}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -65,7 +64,7 @@ type Adapter struct {
 	guard   *guard
 	verbs   []*verbDef
 	byKey   map[string]*verbDef
-	moved   *regexp.Regexp // "/incident report" → "/incident-more report"
+	moved   map[string]string // verb prefix → Discord command, for verbs not under /incident
 
 	connected atomic.Bool
 	stats     counters
@@ -117,7 +116,7 @@ func New(cfg Config) (*Adapter, error) {
 	if _, err := applicationCommands(a.verbs); err != nil {
 		return nil, err
 	}
-	a.moved = slashFixer(a.verbs)
+	a.moved = movedVerbs(a.verbs)
 	a.byKey = map[string]*verbDef{}
 	for _, v := range a.verbs {
 		a.byKey[v.key()] = v
@@ -156,12 +155,9 @@ func New(cfg Config) (*Adapter, error) {
 const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessageReactions | discordgo.IntentsDirectMessages |
 	discordgo.IntentsDirectMessageReactions | discordgo.IntentMessageContent
 
-// render turns the engine's neutral text into what a Discord user reads.
-func (a *Adapter) render(text string) string {
-	if a.moved != nil {
-		text = a.moved.ReplaceAllString(text, "/"+CommandMore+" $1")
-	}
-	return discordText(text)
+// render turns a message's segments into what a Discord user reads.
+func (a *Adapter) render(t bot.Text) string {
+	return discordText(t, func(s bot.Segment) string { return slashFor(a.moved, s) })
 }
 
 // Name implements bot.Platform.

@@ -19,7 +19,7 @@ func TestDiscordText(t *testing.T) {
 		"at <t:1700000000:f>":               "at <t:1700000000:f>",
 		"• *Commander* (alice): confirm it": "• **Commander** (alice): confirm it",
 	} {
-		if got := discordText(in); got != want {
+		if got := discordText(bot.LegacyText(in), func(s bot.Segment) string { return "/" + s.Command }); got != want {
 			t.Errorf("discordText(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -78,7 +78,7 @@ func TestHintsNameTheDiscordCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := a.render("Try /incident report md or /incident reports, /incident note x")
+	got := a.render(bot.LegacyText("Try /incident report md or /incident reports, /incident note x"))
 	if got != "Try /incident-more report md or /incident reports, /incident note x" {
 		t.Fatalf("%q", got)
 	}

@@ -54,7 +54,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 		if _, err := a.homeGuild(); err != nil {
 			msg += " (It is in several and DISCORD_GUILD_ID is not set, so it serves none; ask its operator.)"
 		}
-		a.answer(ctx, in, msg)
+		a.answer(ctx, in, bot.Plain(msg))
 		return
 	}
 	if in.GuildID == "" && in.Type == discordgo.InteractionApplicationCommand && !pageAck(in) {
@@ -62,7 +62,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 		// and no server membership to check. Only what a page DM offers works there: its
 		// button, a ✅ and /page ack.
 		a.stats.ignored.Add(1)
-		a.answer(ctx, in, "warroom takes commands in its server's channels, not in direct messages. (Here only /page ack and the buttons on warroom's messages work.)")
+		a.answer(ctx, in, bot.Textf("warroom takes commands in its server's channels, not in direct messages. (Here only /page ack and the buttons on warroom's messages work.)"))
 		return
 	}
 	a.tokens.remember(in.ChannelID, user.ID, in)
@@ -133,11 +133,11 @@ func (a *Adapter) runCommand(ctx context.Context, src bot.Source, in *discordgo.
 	group, sub, vals := leafCommand(data)
 	v := a.byKey[data.Name+"/"+group+"/"+sub]
 	if v == nil {
-		return bot.Reply{Text: "This command is not known to this version of warroom; Discord may still show an old command list for a few minutes."}
+		return bot.Reply{Text: bot.Plain("This command is not known to this version of warroom; Discord may still show an old command list for a few minutes.")}
 	}
 	opts, err := v.options(vals)
 	if err != nil {
-		return bot.Reply{Text: v.Slash() + ": " + strings.TrimPrefix(err.Error(), errOption.Error()+": ") + "."}
+		return bot.Reply{Text: bot.Plain(v.Slash() + ": " + strings.TrimPrefix(err.Error(), errOption.Error()+": ") + ".")}
 	}
 	return a.handler.HandleCommand(ctx, bot.Command{Source: src, Name: v.Engine, Typed: true, Verb: v.Prefix, Options: opts})
 }
@@ -146,7 +146,7 @@ func (a *Adapter) runCommand(ctx context.Context, src bot.Source, in *discordgo.
 func (a *Adapter) runPress(ctx context.Context, src bot.Source, in *discordgo.Interaction) bot.Reply {
 	action, value, ok := parseCustomID(in.MessageComponentData().CustomID)
 	if !ok {
-		return bot.Reply{Text: "That button is not one of warroom's."}
+		return bot.Reply{Text: bot.Plain("That button is not one of warroom's.")}
 	}
 	p := bot.Press{Source: src, Action: action, Value: value}
 	if in.Message != nil {
@@ -157,7 +157,7 @@ func (a *Adapter) runPress(ctx context.Context, src bot.Source, in *discordgo.In
 
 // answer replaces the "thinking…" message with the reply (more ephemeral follow-ups when it
 // is longer than one message), or removes it when there is nothing to say.
-func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text string) {
+func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text bot.Text) {
 	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
 	defer cancel()
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true)}
@@ -168,7 +168,7 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text st
 		if try > 0 && !sleepCtx(ctx, time.Duration(try)*100*time.Millisecond) {
 			break
 		}
-		if strings.TrimSpace(text) == "" {
+		if text.Empty() {
 			err = a.s.InteractionResponseDelete(in, opts...)
 		} else {
 			_, err = a.s.InteractionResponseEdit(in, &discordgo.WebhookEdit{Content: &parts[0], AllowedMentions: allowedMentions()}, opts...)
@@ -177,7 +177,7 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text st
 			break
 		}
 	}
-	if strings.TrimSpace(text) != "" {
+	if !text.Empty() {
 		for _, p := range parts[1:] {
 			if err != nil {
 				break

@@ -198,17 +198,28 @@ func Routes(specs []bot.CommandSpec) []Route {
 	return out
 }
 
-// slashFixer rewrites the engine's "/incident <verb>" hints for verbs that live under
-// another Discord command, so help and refusals name what a Discord user can type.
-func slashFixer(verbs []*verbDef) *regexp.Regexp {
-	var moved []string
+// movedVerbs are the /incident verbs registered under another Discord command, so help
+// and refusals name what a Discord user can type.
+func movedVerbs(verbs []*verbDef) map[string]string {
+	moved := map[string]string{}
 	for _, v := range verbs {
 		if v.Engine == "incident" && v.Command != CommandIncident && v.Prefix != "" {
-			moved = append(moved, regexp.QuoteMeta(v.Prefix))
+			moved[v.Prefix] = v.Command
 		}
 	}
-	if len(moved) == 0 {
-		return nil
+	return moved
+}
+
+// slashFor is the Discord command a command hint is typed as: "/incident-more" for
+// "/incident report md", the engine command's own name otherwise.
+func slashFor(moved map[string]string, s bot.Segment) string {
+	if s.Command == "incident" {
+		words := strings.Fields(s.Text)
+		for n := min(len(words), 2); n > 0; n-- {
+			if cmd, ok := moved[strings.Join(words[:n], " ")]; ok {
+				return "/" + cmd
+			}
+		}
 	}
-	return regexp.MustCompile(`/incident (` + strings.Join(moved, "|") + `)\b`)
+	return "/" + s.Command
 }

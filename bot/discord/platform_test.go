@@ -87,7 +87,7 @@ func TestChannelLifecycle(t *testing.T) {
 	}
 
 	long := strings.Repeat("line of the phase guide\n", 200) // ~4,800 characters
-	id, err := a.Post(ctx, ch.ID, bot.Message{Text: long, Buttons: []bot.Button{{Action: "role.claim", Label: "I'm analyst", Value: "1:analyst"}}})
+	id, err := a.Post(ctx, ch.ID, bot.Message{Text: bot.Plain(long), Buttons: []bot.Button{{Action: "role.claim", Label: "I'm analyst", Value: "1:analyst"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestChannelLifecycle(t *testing.T) {
 	if err := a.Pin(ctx, ch.ID, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Update(ctx, ch.ID, id, bot.Message{Text: strings.Repeat("x", 2500)}); err != nil {
+	if err := a.Update(ctx, ch.ID, id, bot.Message{Text: bot.Plain(strings.Repeat("x", 2500))}); err != nil {
 		t.Fatal(err)
 	}
 	if m, _ := fake.Message(id); len([]rune(m.Content)) != MaxContent {
@@ -112,7 +112,7 @@ func TestChannelLifecycle(t *testing.T) {
 		t.Errorf("an unchanged topic was sent again (%v)", err)
 	}
 	report := []byte("# INC-1 report\n")
-	if err := a.Upload(ctx, ch.ID, bot.File{Name: "report-INC-1.md", Comment: "*Report* v1", Data: report}); err != nil {
+	if err := a.Upload(ctx, ch.ID, bot.File{Name: "report-INC-1.md", Comment: bot.Textf("*Report* v1"), Data: report}); err != nil {
 		t.Fatal(err)
 	}
 	msgs = fake.Messages(ch.ID)
@@ -143,7 +143,7 @@ func TestChannelLifecycle(t *testing.T) {
 	if p := fake.Permissions(ch.ID, tBob); p != 0 {
 		t.Errorf("archiving opened the channel to bob")
 	}
-	if _, err := a.Post(ctx, ch.ID, bot.Message{Text: "closing note"}); err != nil {
+	if _, err := a.Post(ctx, ch.ID, bot.Message{Text: bot.Plain("closing note")}); err != nil {
 		t.Errorf("the bot cannot post in the archived channel: %v", err)
 	}
 }
@@ -152,13 +152,13 @@ func TestAnnounceChannelByName(t *testing.T) {
 	fake := newTestFake(t)
 	status := fake.AddChannel(tGuild, "security-status", discordfake.ChannelText, "")
 	a := restAdapter(t, fake, nil)
-	if _, err := a.Post(context.Background(), "#security-status", bot.Message{Text: "INC-1 · sev2 · containment"}); err != nil {
+	if _, err := a.Post(context.Background(), "#security-status", bot.Message{Text: bot.Plain("INC-1 · sev2 · containment")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(fake.Messages(status)); n != 1 {
 		t.Fatalf("%d messages", n)
 	}
-	_, err := a.Post(context.Background(), "#nowhere", bot.Message{Text: "x"})
+	_, err := a.Post(context.Background(), "#nowhere", bot.Message{Text: bot.Plain("x")})
 	if !errors.Is(err, bot.ErrPermanent) || !strings.Contains(err.Error(), "#nowhere") {
 		t.Fatalf("unknown announce channel: %v", err)
 	}
@@ -184,7 +184,7 @@ func TestPartialPostIsNotDoubled(t *testing.T) {
 	ch := fake.AddChannel(tGuild, "general", discordfake.ChannelText, "")
 	rt := &failNth{base: fake.Transport(), n: 2}
 	a := restAdapter(t, fake, func(c *Config) { c.Transport = rt })
-	m := bot.Message{Text: strings.Repeat("evidence line\n", 300)}
+	m := bot.Message{Text: bot.Plain(strings.Repeat("evidence line\n", 300))}
 	_, err := a.Post(context.Background(), ch, m)
 	if err == nil || errors.Is(err, bot.ErrPermanent) {
 		t.Fatalf("want a retryable error, got %v", err)
@@ -211,7 +211,7 @@ func TestEphemeralUsesTheInteractionThenDM(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.tokens.remember(ch, tAlice, in)
-	if err := a.Ephemeral(ctx, ch, tAlice, bot.Message{Text: "only for alice"}); err != nil {
+	if err := a.Ephemeral(ctx, ch, tAlice, bot.Message{Text: bot.Plain("only for alice")}); err != nil {
 		t.Fatal(err)
 	}
 	fs := fake.Followups(ref.Token)
@@ -219,7 +219,7 @@ func TestEphemeralUsesTheInteractionThenDM(t *testing.T) {
 		t.Fatalf("follow-ups %+v", fs)
 	}
 	// bob has no interaction here: a DM.
-	if err := a.Ephemeral(ctx, ch, tBob, bot.Message{Text: "only for bob"}); err != nil {
+	if err := a.Ephemeral(ctx, ch, tBob, bot.Message{Text: bot.Plain("only for bob")}); err != nil {
 		t.Fatal(err)
 	}
 	dm, ok := fake.DMChannel(tBob)
@@ -227,7 +227,7 @@ func TestEphemeralUsesTheInteractionThenDM(t *testing.T) {
 		t.Fatal("no DM to bob")
 	}
 	fake.BlockDMs(tBob, true)
-	_, err := a.DM(ctx, tBob, bot.Message{Text: "again"})
+	_, err := a.DM(ctx, tBob, bot.Message{Text: bot.Plain("again")})
 	if !errors.Is(err, bot.ErrPermanent) || !strings.Contains(err.Error(), "does not accept direct messages") {
 		t.Fatalf("blocked DM: %v", err)
 	}
@@ -239,19 +239,19 @@ func TestRefusalsAreMapped(t *testing.T) {
 	a := restAdapter(t, fake, nil)
 	ctx := context.Background()
 	fake.FailNext(discordfake.RouteCreateMessage, 1, http.StatusForbidden, discordfake.CodeMissingAccess, "Missing Access")
-	if _, err := a.Post(ctx, ch, bot.Message{Text: "x"}); !errors.Is(err, bot.ErrPermanent) {
+	if _, err := a.Post(ctx, ch, bot.Message{Text: bot.Plain("x")}); !errors.Is(err, bot.ErrPermanent) {
 		t.Errorf("403: %v", err)
 	}
 	fake.FailNext(discordfake.RouteCreateMessage, 1, http.StatusInternalServerError, 0, "boom")
-	if _, err := a.Post(ctx, ch, bot.Message{Text: "x"}); err == nil || errors.Is(err, bot.ErrPermanent) {
+	if _, err := a.Post(ctx, ch, bot.Message{Text: bot.Plain("x")}); err == nil || errors.Is(err, bot.ErrPermanent) {
 		t.Errorf("500 should be retried: %v", err)
 	}
 	fake.RateLimit(discordfake.RouteCreateMessage, 1, 0.05, false)
 	var rl *bot.RetryAfterError
-	if _, err := a.Post(ctx, ch, bot.Message{Text: "x"}); !errors.As(err, &rl) || rl.Wait != 50*1e6 {
+	if _, err := a.Post(ctx, ch, bot.Message{Text: bot.Plain("x")}); !errors.As(err, &rl) || rl.Wait != 50*1e6 {
 		t.Errorf("429: %v", err)
 	}
-	if _, err := a.Post(ctx, "1", bot.Message{Text: "x"}); !errors.Is(err, bot.ErrPermanent) {
+	if _, err := a.Post(ctx, "1", bot.Message{Text: bot.Plain("x")}); !errors.Is(err, bot.ErrPermanent) {
 		t.Errorf("unknown channel: %v", err)
 	}
 }
@@ -264,7 +264,7 @@ func TestGuardStopsHammering(t *testing.T) {
 	fake.FailNext(discordfake.RouteCreateMessage, 1000, http.StatusForbidden, discordfake.CodeMissingPermissions, "Missing Permissions")
 	held := 0
 	for range 50 {
-		_, err := a.Post(context.Background(), ch, bot.Message{Text: "x"})
+		_, err := a.Post(context.Background(), ch, bot.Message{Text: bot.Plain("x")})
 		var rl *bot.RetryAfterError
 		if errors.As(err, &rl) {
 			held++

@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -55,7 +54,7 @@ func (a *Adapter) handleReaction(ctx context.Context, r *discordgo.MessageReacti
 		MessageID: r.MessageID, Emoji: emoji, Message: msg,
 	})
 	defer a.stats.reactions.Add(1)
-	if strings.TrimSpace(reply.Text) == "" {
+	if reply.Text.Empty() {
 		return
 	}
 	// A reaction has no interaction token, so the reply to the person reacting is a DM. It

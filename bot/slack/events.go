@@ -45,9 +45,9 @@ func dedupKey(kind, id string) string {
 // command runs a slash command within the budget and returns the text its ack carries
 // ("" for a bare ack). When the engine needs longer the ack says so and the answer
 // follows through response_url.
-func (a *Adapter) command(sc slack.SlashCommand) string {
+func (a *Adapter) command(sc slack.SlashCommand) bot.Text {
 	if a.ignoredTeam("command", sc.TeamID) {
-		return ""
+		return nil
 	}
 	cmd := bot.Command{
 		Source: bot.Source{Platform: Name, Team: sc.TeamID, Channel: sc.ChannelID,
@@ -57,11 +57,11 @@ func (a *Adapter) command(sc slack.SlashCommand) string {
 	}
 	done := make(chan bot.Reply, 1)
 	if !a.tasks.goAsync(func(ctx context.Context) {
-		r := bot.Reply{Text: internalError}
+		r := bot.Reply{Text: bot.Plain(internalError)}
 		defer func() { done <- r }() // even if the engine panics
 		r = a.handler.HandleCommand(ctx, cmd)
 	}) {
-		return shuttingDown
+		return bot.Plain(shuttingDown)
 	}
 	late := func() {
 		a.tasks.goAsync(func(ctx context.Context) {
@@ -77,17 +77,17 @@ func (a *Adapter) command(sc slack.SlashCommand) string {
 		if len(slackText(r.Text)) > maxAckText {
 			done <- r
 			late()
-			return "The answer is long; it follows below."
+			return bot.Plain("The answer is long; it follows below.")
 		}
 		return r.Text
 	case <-a.clock.After(a.cfg.CommandBudget):
 		late()
-		return workingOnIt
+		return bot.Plain(workingOnIt)
 	}
 }
 
 // ackPayload is a slash command ack that shows text to the caller only.
-func ackPayload(text string) map[string]any {
+func ackPayload(text bot.Text) map[string]any {
 	return map[string]any{"response_type": "ephemeral", "text": slackText(text)}
 }
 
@@ -114,7 +114,7 @@ func (a *Adapter) reaction(team, eventID string, ev *slackevents.ReactionAddedEv
 			MessageID: ts, Emoji: emoji, Message: msg,
 		}
 		reply := a.handler.HandleReaction(ctx, r)
-		if reply.Text != "" {
+		if !reply.Text.Empty() {
 			a.ephemeralReply(ctx, channel, user, reply.Text)
 		}
 	}
@@ -156,7 +156,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) func(context.Context
 					User: bot.User{ID: cb.User.ID, Name: cb.User.Name}, DedupKey: key},
 				MessageID: messageID, Action: actionName(act.ActionID), Value: act.Value,
 			}
-			if reply := a.handler.HandlePress(ctx, p); reply.Text != "" {
+			if reply := a.handler.HandlePress(ctx, p); !reply.Text.Empty() {
 				a.respond(ctx, cb.ResponseURL, channel, cb.User.ID, reply.Text)
 			}
 		}

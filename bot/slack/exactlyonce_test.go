@@ -64,13 +64,13 @@ func TestPostAfterLostAnswerIsFoundNotRepeated(t *testing.T) {
 	ta := newTestAdapter(t, nil)
 	ch := ta.fake.AddChannel("inc-1-x", true, ta.fake.BotUserID())
 	ta.fake.LoseAnswers("chat.postMessage", 1)
-	if _, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "7"}), ch, bot.Message{Text: "hello"}); err == nil {
+	if _, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "7"}), ch, bot.Message{Text: bot.Plain("hello")}); err == nil {
 		t.Fatal("lost answer reported as success")
 	}
 	if n := ta.fake.CallCounts()["conversations.history"]; n != 0 {
 		t.Fatalf("a first attempt read the history %d times", n)
 	}
-	ts, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "7", MaybeDone: true}), ch, bot.Message{Text: "hello"})
+	ts, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "7", MaybeDone: true}), ch, bot.Message{Text: bot.Plain("hello")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestPostAfterLostAnswerIsFoundNotRepeated(t *testing.T) {
 		t.Fatalf("messages %+v, returned ts %s", msgs, ts)
 	}
 	// A different row with the same text is a different message.
-	if _, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "8", MaybeDone: true}), ch, bot.Message{Text: "hello"}); err != nil {
+	if _, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "8", MaybeDone: true}), ch, bot.Message{Text: bot.Plain("hello")}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(ta.fake.Messages(ch)); n != 2 {
@@ -87,7 +87,7 @@ func TestPostAfterLostAnswerIsFoundNotRepeated(t *testing.T) {
 	}
 	// The lookup itself failing (answer lost) is a retry, never a blind post.
 	ta.fake.LoseAnswers("conversations.history", 1)
-	if _, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "9", MaybeDone: true}), ch, bot.Message{Text: "x"}); err == nil {
+	if _, err := ta.Post(bot.WithDelivery(context.Background(), bot.Delivery{Key: "9", MaybeDone: true}), ch, bot.Message{Text: bot.Plain("x")}); err == nil {
 		t.Fatal("a failed lookup posted anyway")
 	}
 	if n := len(ta.fake.Messages(ch)); n != 2 {

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"github.com/warroom/warroom/bot"
 	"regexp"
 	"strconv"
 	"strings"
@@ -8,44 +9,74 @@ import (
 	"unicode/utf8"
 )
 
-// Text crosses the boundary in both directions here. Outbound, warroom's neutral text
-// becomes Slack mrkdwn: &, < and > are escaped (Slack reads them as markup), and the few
-// tokens that must stay markup are rewritten — time markers (bot.ChatTime's <t:UNIX:f>)
-// become <!date^…> so every reader sees their own time zone, and people (<@U…>, or the
-// roster's "slack:U…" form for people without a roster name) become real mentions.
-// Inbound, Slack's markup is turned back into plain text the engine can store and parse.
+// Text crosses the boundary in both directions here. Outbound, a message's segments become
+// Slack mrkdwn: words are escaped (&, < and > are markup to Slack), times become <!date^…>
+// so every reader sees their own time zone, and people warroom knows only by their Slack id
+// ("slack:U…") become real mentions. Nothing is found by reading the words: a note that
+// says "<t:1:f>" or "slack:U123" is shown as written. Inbound, Slack's markup is turned back
+// into plain text the engine can store and parse.
 
-var outboundRe = regexp.MustCompile(`<t:(-?\d{1,12}):f>|<@([UW][A-Z0-9]{2,20})>|\bslack:([UW][A-Z0-9]{2,20})\b`)
-
-// slackText renders neutral text as Slack mrkdwn.
-func slackText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+// slackText renders a message's segments as Slack mrkdwn.
+func slackText(t bot.Text) string {
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
-	last := 0
-	for _, m := range outboundRe.FindAllStringSubmatchIndex(s, -1) {
-		b.WriteString(escape(s[last:m[0]]))
-		switch {
-		case m[2] >= 0:
-			b.WriteString(slackDate(s[m[2]:m[3]], s[m[0]:m[1]]))
-		case m[4] >= 0:
-			b.WriteString("<@" + s[m[4]:m[5]] + ">")
-		case m[6] >= 0:
-			b.WriteString("<@" + s[m[6]:m[7]] + ">")
+	for _, s := range t {
+		switch s.Kind {
+		case bot.SegBold:
+			b.WriteString("*" + escape(s.Text) + "*")
+		case bot.SegCode:
+			b.WriteString("`" + escape(s.Text) + "`")
+		case bot.SegTime:
+			b.WriteString(slackDate(s.At))
+		case bot.SegPerson:
+			if id, ok := s.PersonID(Name); ok && slackID(id) {
+				b.WriteString("<@" + id + ">")
+			} else {
+				b.WriteString(escape(s.Text))
+			}
+		case bot.SegCommand:
+			line := escape(s.CommandLine("/" + s.Command))
+			if s.Code {
+				line = "`" + line + "`"
+			}
+			b.WriteString(line)
+		case bot.SegLink:
+			b.WriteString(slackLink(s))
+		default:
+			b.WriteString(escape(s.Text))
 		}
-		last = m[1]
 	}
-	b.WriteString(escape(s[last:]))
-	return b.String()
+	return strings.ToValidUTF8(b.String(), "\uFFFD")
+}
+
+// slackID reports whether id looks like a Slack user id (U… or W…), so a person's name can
+// never smuggle markup into a mention.
+func slackID(id string) bool {
+	if len(id) < 3 || len(id) > 21 || (id[0] != 'U' && id[0] != 'W') {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// slackLink is Slack's <url|label> for an http(s) URL; anything else is shown as words.
+func slackLink(s bot.Segment) string {
+	u := s.URL
+	if !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) || strings.ContainsAny(u, "<>| \n") {
+		return escape(s.LinkText())
+	}
+	if s.Text == "" || s.Text == u {
+		return "<" + escape(u) + ">"
+	}
+	return "<" + escape(u) + "|" + escape(s.Text) + ">"
 }
 
 // slackDate is Slack's date token: shown in the reader's zone, with a UTC fallback for
 // clients that cannot render it (notifications, old apps).
-func slackDate(unix, original string) string {
-	sec, err := strconv.ParseInt(unix, 10, 64)
-	if err != nil {
-		return escape(original)
-	}
+func slackDate(sec int64) string {
 	fallback := time.Unix(sec, 0).UTC().Format("2006-01-02 15:04 UTC")
 	return "<!date^" + strconv.FormatInt(sec, 10) + "^{date_short_pretty} {time}|" + fallback + ">"
 }

@@ -1,6 +1,10 @@
 package slack
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+)
 
 func TestSlackText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -13,7 +17,7 @@ func TestSlackText(t *testing.T) {
 		{"<!channel> <https://evil.example>", "&lt;!channel&gt; &lt;https://evil.example&gt;"},
 		{"bad \xff utf8", "bad \uFFFD utf8"},
 	} {
-		if got := slackText(tc.in); got != tc.want {
+		if got := slackText(bot.LegacyText(tc.in)); got != tc.want {
 			t.Errorf("slackText(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/slack-go/slack"
 
+	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
@@ -173,7 +174,7 @@ func FuzzText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := slackText(s)
+		out := slackText(bot.LegacyText(s))
 		if !utf8.ValidString(out) {
 			t.Fatal("invalid UTF-8 sent to Slack")
 		}

@@ -62,7 +62,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		return
 	}
 	text := a.command(sc)
-	if text == "" {
+	if text.Empty() {
 		w.WriteHeader(http.StatusOK)
 		return
 	}

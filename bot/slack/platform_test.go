@@ -71,7 +71,7 @@ func TestPostRendersBlocksAndEscapes(t *testing.T) {
 	ta := newTestAdapter(t, nil)
 	ctx := context.Background()
 	ch, _ := ta.CreateChannel(ctx, "inc-1-x", true, "")
-	msg := bot.Message{Text: "*INC-1* a<b & c>d at " + bot.ChatTime(tsTime("1700000000")) + " by slack:U0BOB and <@U0ALICE>",
+	msg := bot.Message{Text: bot.Textf("*INC-1* a<b & c>d at %s by %s and %s", bot.ChatTime(tsTime("1700000000")), bot.Who("slack:U0BOB"), bot.Who("slack:U0ALICE")),
 		Buttons: []bot.Button{{Action: "role.claim", Label: "I'm analyst", Value: "1:analyst", Style: "primary"},
 			{Action: "role.claim", Label: "I'm scribe", Value: "1:scribe"}}}
 	ts, err := ta.Post(ctx, ch.ID, msg)
@@ -116,7 +116,7 @@ func TestPostRendersBlocksAndEscapes(t *testing.T) {
 	}
 
 	// Update replaces text and drops the buttons; pinning twice is fine.
-	if err := ta.Update(ctx, ch.ID, ts, bot.Message{Text: "edited"}); err != nil {
+	if err := ta.Update(ctx, ch.ID, ts, bot.Message{Text: bot.Plain("edited")}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := ta.fake.Message(ch.ID, ts); got.Text != "edited" || !got.Edited || strings.Contains(string(got.Blocks), "actions") {
@@ -134,7 +134,7 @@ func TestPostRendersBlocksAndEscapes(t *testing.T) {
 
 func TestLongTextIsSplitIntoSections(t *testing.T) {
 	long := strings.Repeat("line of checklist text & more\n", 400) // ~12k characters
-	blocks := messageBlocks(slackText(long), nil)
+	blocks := messageBlocks(slackText(bot.LegacyText(long)), nil)
 	if len(blocks) < 4 {
 		t.Fatalf("%d blocks", len(blocks))
 	}
@@ -159,21 +159,21 @@ func TestEphemeralDMUploadArchiveAndAnnounceByName(t *testing.T) {
 	ch, _ := ta.CreateChannel(ctx, "inc-1-x", true, "")
 	_ = ta.Invite(ctx, ch.ID, []string{"U0ALICE"})
 
-	if err := ta.Ephemeral(ctx, ch.ID, "U0ALICE", bot.Message{Text: "only you"}); err != nil {
+	if err := ta.Ephemeral(ctx, ch.ID, "U0ALICE", bot.Message{Text: bot.Plain("only you")}); err != nil {
 		t.Fatal(err)
 	}
 	if e := ta.fake.Ephemerals(); len(e) != 1 || e[0].User != "U0ALICE" || e[0].Text != "only you" {
 		t.Fatalf("ephemerals %+v", e)
 	}
 	for range 2 { // the DM channel is opened once and reused
-		if _, err := ta.DM(ctx, "U0ALICE", bot.Message{Text: "your duties"}); err != nil {
+		if _, err := ta.DM(ctx, "U0ALICE", bot.Message{Text: bot.Plain("your duties")}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n := ta.fake.Calls("conversations.open"); n != 1 {
 		t.Fatalf("conversations.open called %d times", n)
 	}
-	if err := ta.Upload(ctx, ch.ID, bot.File{Name: "report-INC-1.md", Title: "Report", Comment: "v1", Data: []byte("# report")}); err != nil {
+	if err := ta.Upload(ctx, ch.ID, bot.File{Name: "report-INC-1.md", Title: "Report", Comment: bot.Plain("v1"), Data: []byte("# report")}); err != nil {
 		t.Fatal(err)
 	}
 	if f := ta.fake.Files(ch.ID); len(f) != 1 || string(f[0].Bytes) != "# report" || f[0].Title != "Report" {
@@ -182,13 +182,13 @@ func TestEphemeralDMUploadArchiveAndAnnounceByName(t *testing.T) {
 	if err := ta.Upload(ctx, ch.ID, bot.File{Name: "empty"}); !errors.Is(err, bot.ErrPermanent) {
 		t.Fatalf("empty upload: %v", err)
 	}
-	if _, err := ta.Post(ctx, "#security-status", bot.Message{Text: "INC-1 · sev2"}); err != nil {
+	if _, err := ta.Post(ctx, "#security-status", bot.Message{Text: bot.Plain("INC-1 · sev2")}); err != nil {
 		t.Fatal(err)
 	}
 	if m := ta.fake.Messages(status); len(m) != 1 {
 		t.Fatalf("announce channel has %d messages", len(m))
 	}
-	if _, err := ta.Post(ctx, "#nowhere", bot.Message{Text: "x"}); !errors.Is(err, bot.ErrPermanent) {
+	if _, err := ta.Post(ctx, "#nowhere", bot.Message{Text: bot.Plain("x")}); !errors.Is(err, bot.ErrPermanent) {
 		t.Fatalf("unknown #name: %v", err)
 	}
 	for range 2 {
@@ -202,7 +202,7 @@ func TestErrorMapping(t *testing.T) {
 	ta := newTestAdapter(t, nil)
 	ctx := context.Background()
 	ch, _ := ta.CreateChannel(ctx, "inc-1-x", true, "")
-	post := func() error { _, err := ta.Post(ctx, ch.ID, bot.Message{Text: "x"}); return err }
+	post := func() error { _, err := ta.Post(ctx, ch.ID, bot.Message{Text: bot.Plain("x")}); return err }
 
 	ta.fake.RateLimit("chat.postMessage", 1, 7)
 	var rl *bot.RetryAfterError

@@ -20,8 +20,8 @@ const replyAttempts = 4
 
 // respond answers through a command's or click's response_url (visible only to the
 // person), falling back to chat.postEphemeral when there is none or it fails.
-func (a *Adapter) respond(ctx context.Context, responseURL, channel, user, text string) {
-	if text == "" {
+func (a *Adapter) respond(ctx context.Context, responseURL, channel, user string, text bot.Text) {
+	if text.Empty() {
 		return
 	}
 	if responseURL != "" && a.responseURLAllowed(responseURL) {
@@ -38,7 +38,7 @@ func (a *Adapter) respond(ctx context.Context, responseURL, channel, user, text 
 }
 
 // ephemeralReply shows text to user in channel (chat.postEphemeral).
-func (a *Adapter) ephemeralReply(ctx context.Context, channel, user, text string) {
+func (a *Adapter) ephemeralReply(ctx context.Context, channel, user string, text bot.Text) {
 	err := a.retry(ctx, replyAttempts, 10*time.Second, func() error {
 		return a.Ephemeral(ctx, channel, user, bot.Message{Text: text})
 	})

@@ -98,7 +98,7 @@ func (a *Adapter) onSocketRequest(ctx context.Context, sm *socketmode.Client, ev
 	case slack.SlashCommand:
 		text := a.command(data)
 		switch {
-		case text == "":
+		case text.Empty():
 			ack(nil)
 		case req.AcceptsResponsePayload:
 			ack(ackPayload(text))

@@ -42,14 +42,14 @@ func benchClose(dir string, entries int) []figure {
 		time.Sleep(time.Second)
 		start := time.Now()
 		r := engine.HandleCommand(ctx, bot.Command{Source: in(chans[0]), Name: "incident", Text: "close true-positive bench"})
-		if !strings.Contains(r.Text, "is closed") {
+		if !strings.Contains(r.Text.String(), "is closed") {
 			fatal(fmt.Errorf("close: %s", r.Text))
 		}
 		closeTook <- time.Since(start)
 	}()
 	res := openLoop(500, 4*time.Second, false, 10*time.Second, func(i int) bool {
 		r := engine.HandleCommand(ctx, bot.Command{Source: in(chans[1]), Name: "incident", Text: fmt.Sprintf("note busy note %d", i)})
-		return strings.Contains(r.Text, "Noted")
+		return strings.Contains(r.Text.String(), "Noted")
 	})
 	took := <-closeTook
 	p99 := ms(pct(res.lat, 99))

@@ -51,7 +51,7 @@ func engineIngestRate(path string, n int) float64 {
 		t0 := time.Now()
 		r := engine.HandleReaction(ctx, bot.Reaction{Source: bot.Source{Platform: "console", Channel: ch, User: bot.User{ID: "alice"}, DedupKey: "pin:" + id},
 			MessageID: id, Emoji: "pushpin", Message: &bot.ChatMessage{ID: id, Channel: ch, Author: bot.User{ID: "alice"}, Text: "evidence line " + strconv.Itoa(i), At: at}})
-		return time.Since(t0), contains([]byte(r.Text), "Added")
+		return time.Since(t0), contains([]byte(r.Text.String()), "Added")
 	}
 	// 64 senders at once, as a burst of reactions arrives from a busy channel.
 	start := time.Now()

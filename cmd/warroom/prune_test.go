@@ -26,7 +26,7 @@ func TestPrunerRunsAtStartAndHourly(t *testing.T) {
 	start := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	clock := clockwork.NewFakeClockAt(start)
 	deliver := func(at time.Time) {
-		if err := db.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "console", Op: bot.OpPost, Payload: bot.Payload{Message: bot.Message{Text: "x"}}}, at); err != nil {
+		if err := db.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "console", Op: bot.OpPost, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("x")}}}, at); err != nil {
 			t.Fatal(err)
 		}
 		due, err := db.DueOutbound(ctx, clock.Now(), 10)

@@ -1,0 +1,57 @@
+package commands
+
+import (
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// textBuf builds a message's text a piece at a time; printf takes warroom's own words as
+// its format, like say (bot.Textf).
+type textBuf struct{ t bot.Text }
+
+func (b *textBuf) printf(format string, args ...any) {
+	b.t = b.t.Append(bot.Textf(format, args...)...)
+}
+
+// add appends text built elsewhere.
+func (b *textBuf) add(t bot.Text) { b.t = b.t.Append(t...) }
+
+// people are names as person segments, joined by sep.
+func people(names []string, sep string) bot.Text {
+	var t bot.Text
+	for i, n := range names {
+		if i > 0 {
+			t = t.Append(bot.Plain(sep)...)
+		}
+		t = t.Append(bot.Who(n))
+	}
+	return t
+}
+
+// Templates are rendered to strings, so a time or a person in a template's data is a slot:
+// the data holds the placeholder slot returns, and markup reads the output back with the
+// segments in place (bot.Slots). The placeholders carry a random key per call, so words in
+// the data — a title, a task — cannot forge one.
+
+// slot keeps seg for a template's data and returns its placeholder.
+func (c *call) slot(seg bot.Segment) string {
+	if c.slots == nil {
+		c.slots = bot.NewSlots()
+	}
+	return c.slots.PutSegment(seg)
+}
+
+// timeSlot is a chat time for a template's data.
+func (c *call) timeSlot(t time.Time) string { return c.slot(bot.ChatTime(t)) }
+
+// whoSlot is a person for a template's data.
+func (c *call) whoSlot(person string) string { return c.slot(bot.Who(person)) }
+
+// markup reads a template's output (warroom's or the operator's words) with its slots.
+func (c *call) markup(s string) bot.Text {
+	if c.slots == nil {
+		return bot.Markup(s)
+	}
+	return c.slots.Text(s)
+}
