@@ -67,9 +67,6 @@ func Cmd(command, verb string) Segment {
 // Link is a link with a label ("" shows the URL itself).
 func Link(url, label string) Segment { return Segment{Kind: SegLink, URL: url, Text: label} }
 
-// Bold and Code are words shown bold or as code.
-func Bold(s string) Segment { return Segment{Kind: SegBold, Text: s} }
-
 // Code is words shown as code.
 func Code(s string) Segment { return Segment{Kind: SegCode, Text: s} }
 
@@ -142,27 +139,6 @@ func (t Text) Empty() bool {
 		}
 	}
 	return true
-}
-
-// Lines splits t at its line breaks (a break inside a text segment splits it).
-func (t Text) Lines() []Text {
-	out := []Text{nil}
-	for _, s := range t {
-		if s.Kind != SegText || !strings.Contains(s.Text, "\n") {
-			out[len(out)-1] = append(out[len(out)-1], s)
-			continue
-		}
-		parts := strings.Split(s.Text, "\n")
-		for i, p := range parts {
-			if i > 0 {
-				out = append(out, nil)
-			}
-			if p != "" {
-				out[len(out)-1] = append(out[len(out)-1], Segment{Kind: SegText, Text: p})
-			}
-		}
-	}
-	return out
 }
 
 // Join puts texts one after another with sep (plain words) between them.

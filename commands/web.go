@@ -27,7 +27,7 @@ var verbWeb = &Verb{
 		}
 		link := webauth.LoginURL(c.e.webURL, token)
 		// Secret: the outbox forgets the link once it is delivered.
-		if err := c.secretDM(c.who, bot.Message{Text: bot.Textf("Your sign-in link to the warroom web view (valid 10 minutes, works once; do not share it): %s", link)}); err != nil {
+		if err := c.secretDM(c.who, bot.Message{Text: bot.Textf("Your sign-in link to the warroom web view (valid 10 minutes, works once; do not share it): %s", bot.Link(link, ""))}); err != nil {
 			return err
 		}
 		c.say("I sent you a sign-in link to the web view by direct message. It works once, within 10 minutes.")

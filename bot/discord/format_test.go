@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/warroom/warroom/bot"
@@ -81,5 +82,31 @@ func TestHintsNameTheDiscordCommand(t *testing.T) {
 	got := a.render(bot.LegacyText("Try /incident report md or /incident reports, /incident note x"))
 	if got != "Try /incident-more report md or /incident reports, /incident note x" {
 		t.Fatalf("%q", got)
+	}
+}
+
+// Segments render in Discord's syntax; the "<" Discord would read as markup in words is
+// escaped, and hints name the Discord command a verb is registered under.
+func TestDiscordSegments(t *testing.T) {
+	a, err := New(Config{Token: "t", Handler: nopHandler{}, Specs: sampleSpecs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   bot.Text
+		want string
+	}{
+		{bot.Plain("<t:1:f> <@80351110224678912> <#1> <:e:1> </x:1> discord:80351110224678912 <n> a<b"),
+			`\<t:1:f> \<@80351110224678912> \<#1> \<:e:1> \</x:1> discord:80351110224678912 <n> a<b`},
+		{bot.Textf("*%s* by %s at %s", "Status <@1>", bot.Who("discord:80351110224678912"), bot.ChatTime(time.Unix(1700000000, 0))),
+			`**Status \<@1>** by <@80351110224678912> at <t:1700000000:f>`},
+		{bot.Text{bot.Who("alice"), bot.Who("discord:12"), bot.Who("slack:U1")}, "alicediscord:12slack:U1"},
+		{bot.Textf("Try /incident report md or `/incident report html`, /incident note x, /page ack 2"),
+			"Try /incident-more report md or `/incident-more report html`, /incident note x, /page ack 2"},
+		{bot.Text{bot.Code("a`b")}, "`a'b`"},
+	} {
+		if got := a.render(tc.in); got != tc.want {
+			t.Errorf("render(%v)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
 	}
 }

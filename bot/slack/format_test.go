@@ -48,3 +48,24 @@ func TestTSTime(t *testing.T) {
 		t.Fatal("bad ts should be zero")
 	}
 }
+
+// Segments render in Slack's syntax; words are escaped whatever they hold.
+func TestSlackSegments(t *testing.T) {
+	at := bot.ChatTime(tsTime("1700000000"))
+	for _, tc := range []struct {
+		in   bot.Text
+		want string
+	}{
+		{bot.Plain("<t:1700000000:f> slack:U0BOB <@U0BOB> <!here> *b* & <https://x>"),
+			"&lt;t:1700000000:f&gt; slack:U0BOB &lt;@U0BOB&gt; &lt;!here&gt; *b* &amp; &lt;https://x&gt;"},
+		{bot.Textf("by %s at %s", bot.Who("slack:U0BOB"), at), "by <@U0BOB> at <!date^1700000000^{date_short_pretty} {time}|2023-11-14 22:13 UTC>"},
+		{bot.Text{bot.Who("alice"), bot.Who("discord:80351110224678912"), bot.Who("slack:U1>|<!here")}, "alicediscord:80351110224678912slack:U1&gt;|&lt;!here"},
+		{bot.Textf("*%s* `%s` /incident report md", "a<b", "c&d"), "*a&lt;b* `c&amp;d` /incident report md"},
+		{bot.Text{bot.Link("https://w.example/l?t=a&b", ""), bot.Link("https://w.example", "the view"), bot.Link("javascript:x", "")},
+			"<https://w.example/l?t=a&amp;b><https://w.example|the view>javascript:x"},
+	} {
+		if got := slackText(tc.in); got != tc.want {
+			t.Errorf("slackText(%v)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
