@@ -64,7 +64,7 @@ func TestPostgresOutboxClaimedOnceAcrossDeliverers(t *testing.T) {
 	const lanes, each = 20, 3
 	for i := 0; i < lanes*each; i++ {
 		lane := fmt.Sprintf("c%d", i%lanes)
-		if err := a.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "slack", Op: bot.OpPost, Target: lane, Payload: bot.Payload{Message: bot.Message{Text: fmt.Sprint(i)}}}, t0); err != nil {
+		if err := a.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "slack", Op: bot.OpPost, Target: lane, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain(fmt.Sprint(i))}}}, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
