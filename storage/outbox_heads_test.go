@@ -24,7 +24,7 @@ func TestDueOutboundGivesEachLanesHead(t *testing.T) {
 	for i := range 5 {
 		for _, lane := range []string{"chan:C2", "chan:C1", "dm:U9", "chan:C3"} {
 			if err := db.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "console", Op: bot.OpPost,
-				Payload: bot.Payload{Message: bot.Message{Text: fmt.Sprintf("%s %d", lane, i)}}}, t0); err != nil {
+				Payload: bot.Payload{Message: bot.Message{Text: bot.Textf("%s %d", lane, i)}}}, t0); err != nil {
 				t.Fatal(err)
 			}
 		}
