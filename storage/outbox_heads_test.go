@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ func TestDueOutboundGivesEachLanesHead(t *testing.T) {
 		}
 		var out []string
 		for _, o := range due {
-			out = append(out, o.Payload.Message.Text)
+			out = append(out, o.Payload.Message.Text.String())
 			ids[o.Lane] = append(ids[o.Lane], o.ID)
 		}
 		return out
