@@ -54,19 +54,13 @@ var verbEvidenceAdd = &Verb{
 }
 
 var verbEvidenceTransfer = &Verb{
-	Freeform: true,
-	Name:     "evidence transfer", Group: "evidence", Usage: "evidence transfer <n> @person <reason>", Scope: InIncident,
+	Name: "evidence transfer", Group: "evidence", Usage: "evidence transfer <n> @person <reason>", Scope: InIncident,
 	Summary: "hand an item of evidence to someone (chain of custody)",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}, {Name: "to", Kind: ArgUser, Required: true},
 		{Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		num, rest := splitVerb(c.rest)
-		who, reason := splitVerb(rest)
-		n, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || n <= 0 || who == "" || reason == "" {
-			return c.usage()
-		}
-		to, err := c.parsePerson(who)
+		n, reason := c.args.Int("n"), c.args.Text("reason")
+		to, err := c.parsePerson(c.args.Text("to"))
 		if err != nil {
 			return err
 		}

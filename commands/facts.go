@@ -119,17 +119,15 @@ var verbDetected = &Verb{
 }
 
 var verbAssess = &Verb{
-	Freeform: true,
-	Name:     "assess", Usage: "assess <malicious|cross-border|material> <answer> [reasoning]", Scope: InIncident,
+	Name: "assess", Usage: "assess <malicious|cross-border|material> <answer> [reasoning]", Scope: InIncident,
 	Summary: "a regulator's question: malicious (yes|suspected|no), cross-border (yes|possible|no), material (yes|no)",
-	Args: []Arg{{Name: "question", Kind: ArgChoice, Required: true, Choices: bot.AssessmentNames},
-		{Name: "answer", Kind: ArgWord, Required: true}, {Name: "reasoning", Kind: ArgText}},
+	Args:    assessDecl,
 	Run: func(c *call) error {
-		tlp, rest, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		a, err := parseAssess(rest)
+		a, err := assessFrom(c.args)
 		if err == errUsage {
 			return c.usage()
 		}
@@ -150,17 +148,16 @@ var verbAssess = &Verb{
 }
 
 var verbDelay = &Verb{
-	Freeform: true,
-	Name:     "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
+	Name: "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
 	Summary: "why a notification is later than its deadline (GDPR Art. 33(1))",
-	Args: []Arg{{Name: "regime", Kind: ArgChoice, Required: true, Choices: bot.DelayRegimes},
-		{Name: "reasons", Kind: ArgText, Required: true}},
+	// The regime is a word, so an unknown one gets delay's own refusal.
+	Args: []Arg{tlpArg, {Name: "regime", Kind: ArgWord, Choices: bot.DelayRegimes}, {Name: "reasons", Kind: ArgText}},
 	Run: func(c *call) error {
-		tlp, rest, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		regime, reasons := splitVerb(rest)
+		regime, reasons := strings.ToLower(c.args.Text("regime")), c.args.Text("reasons")
 		if regime == "" || reasons == "" {
 			return c.usage()
 		}

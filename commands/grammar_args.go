@@ -81,9 +81,24 @@ func lessonFrom(a Args) (kind, text string, err error) {
 	return kind, text, nil
 }
 
-// parseRemindArgs reads "" (show), "snooze <duration>" (at most maxSnooze), "off" or "on".
+// remindArgs: "[snooze <duration>|off|on]". Both are words, checked by remindFrom, so a
+// snooze it cannot read is answered with the snooze's own usage.
+var remindArgs = []Arg{{Name: "action", Kind: ArgWord, Choices: []string{"snooze", "off", "on"}},
+	{Name: "duration", Kind: ArgWord, Help: "for snooze: e.g. 30m, 2h"}}
+
+// parseRemindArgs reads "" (show), "snooze <duration>" (at most maxSnooze), "off" or "on"
+// with remind's declaration.
 func parseRemindArgs(rest string) (action string, d time.Duration, err error) {
-	action, more := splitVerb(rest)
+	a, err := parseArgs(remindArgs, rest, "remind")
+	if err != nil {
+		return "", 0, errUsage
+	}
+	return remindFrom(a)
+}
+
+// remindFrom checks remind's action and the snooze's duration.
+func remindFrom(a Args) (action string, d time.Duration, err error) {
+	action, more := strings.ToLower(a.Text("action")), a.Text("duration")
 	switch action {
 	case "":
 		return "", 0, nil

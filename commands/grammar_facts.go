@@ -173,10 +173,21 @@ func clockToday(s string, now time.Time, loc *time.Location, at *time.Time) bool
 // assessArgs is a parsed "assess <question> <answer> [reasoning]".
 type assessArgs struct{ question, answer, text string }
 
+// assessDecl: "[--tlp <level>] <question> <answer> [reasoning]"; question and answer are
+// words, checked by assessFrom against bot.Assessments.
+var assessDecl = []Arg{tlpArg, {Name: "question", Kind: ArgWord, Choices: bot.AssessmentNames},
+	{Name: "answer", Kind: ArgWord}, {Name: "reasoning", Kind: ArgText}}
+
+// parseAssess reads "<question> <answer> [reasoning]" with assess's declaration.
 func parseAssess(s string) (assessArgs, error) {
-	q, rest := splitVerb(s)
-	ans, text := splitVerb(rest)
-	a := assessArgs{question: q, answer: ans, text: text}
+	a, _ := parseArgs(assessDecl[1:], s, "assess")
+	return assessFrom(a)
+}
+
+// assessFrom checks the question and its answer.
+func assessFrom(args Args) (assessArgs, error) {
+	q, ans := strings.ToLower(args.Text("question")), strings.ToLower(args.Text("answer"))
+	a := assessArgs{question: q, answer: ans, text: args.Text("reasoning")}
 	answers, ok := bot.Assessments[q]
 	switch {
 	case q == "":

@@ -13,23 +13,21 @@ import (
 const maxSnooze = 7 * 24 * time.Hour
 
 var verbRemind = &Verb{
-	Freeform: true,
-	Name:     "remind", Usage: "remind [snooze <duration>|off|on]", Scope: InIncident,
+	Name: "remind", Usage: "remind [snooze <duration>|off|on]", Scope: InIncident,
 	Summary: "show, snooze, mute or resume this incident's reminders (regulatory clocks are never muted)",
-	Args: []Arg{{Name: "action", Kind: ArgChoice, Choices: []string{"snooze", "off", "on"}},
-		{Name: "duration", Kind: ArgDuration, Help: "for snooze: e.g. 30m, 2h"}},
+	Args:    remindArgs,
 	Run: func(c *call) error {
 		st, err := c.nudgeState()
 		if err != nil {
 			return err
 		}
-		if strings.TrimSpace(c.rest) == "" {
+		if !c.args.Has("action") && !c.args.Has("duration") {
 			return c.remindStatus(st)
 		}
 		if err := c.authorize("incident remind (snooze, off, on)"); err != nil {
 			return err
 		}
-		action, d, err := parseRemindArgs(c.rest)
+		action, d, err := remindFrom(c.args)
 		switch {
 		case err == errUsage:
 			return c.usage()
