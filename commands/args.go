@@ -27,8 +27,10 @@ type Arg struct {
 	Aliases []string
 	// Leading: a Keyword argument read only at the start of the line ("--tlp red …").
 	Leading bool
-	// Anywhere: an ArgUser read from any place in the line (task add's owner).
+	// Anywhere: read from any place in the line, once: a person (task add's owner), or a
+	// word Match accepts (report's tlp:<level>).
 	Anywhere bool
+	Match    func(word string) bool
 	// Trailing: an optional word read from the end of the line when it has this form
 	// (declare's severity); it must be the last positional argument but the rest-of-line one.
 	Trailing func(word string) bool
@@ -348,13 +350,17 @@ func keywordIs(a *Arg, w string) bool { return w == a.Keyword || slices.Contains
 // takeAnywhere reads the one person mentioned anywhere in the line.
 func takeAnywhere(a *Arg, toks []token, used []bool, out *Args, usage string) error {
 	for i, t := range toks {
-		if used[i] || !(strings.HasPrefix(t.s, "@") || strings.HasPrefix(t.s, "<@")) {
+		if used[i] || (a.Match == nil && !(strings.HasPrefix(t.s, "@") || strings.HasPrefix(t.s, "<@"))) || (a.Match != nil && !a.Match(t.s)) {
 			continue
 		}
 		if out.Has(a.Name) {
 			return argError(usage, "%s or %s? There is one %s", out.Text(a.Name), t.s, a.label())
 		}
-		out.set(a.Name, argValue{text: t.s})
+		v, err := readValue(a, t.s, usage)
+		if err != nil {
+			return err
+		}
+		out.set(a.Name, v)
 		used[i] = true
 	}
 	return nil

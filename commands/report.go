@@ -16,13 +16,11 @@ import (
 var ReportFormats = []string{"md", "html", "json", "gdpr", "nis2", "sec"}
 
 var verbReport = &Verb{
-	Freeform: true,
-	Name:     "report", Usage: "report [md|html|json|gdpr|nis2|sec] [tlp:<level>]", Scope: InIncident,
+	Name: "report", Usage: "report [md|html|json|gdpr|nis2|sec] [tlp:<level>]", Scope: InIncident,
 	Summary: "upload the lessons-learned report (DRAFT while open), or a regulator's notification draft",
-	Args: []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats, Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
-		{Name: "audience", Kind: ArgChoice, Choices: audienceChoices(), Help: "leave out what is labelled above this level"}},
+	Args:    reportArgs,
 	Run: func(c *call) error {
-		format, audience, err := parseReportArgs(c.rest)
+		format, audience, err := reportFrom(c.args)
 		if err != nil {
 			return err
 		}
@@ -49,24 +47,35 @@ var verbReport = &Verb{
 
 // parseReportArgs reads "[format] [tlp:<level>]" in either order.
 func parseReportArgs(s string) (format string, audience bot.TLP, err error) {
-	for _, w := range strings.Fields(strings.ToLower(s)) {
-		switch {
-		case strings.HasPrefix(w, "tlp:"):
-			t, ok := bot.ParseTLP(w)
-			if !ok || audience != bot.TLPUnset {
-				return "", 0, refuse("%q is not an audience: use one of %s.", w, validList(audienceChoices()))
-			}
-			audience = t
-		case w == "markdown" && format == "":
-			format = "md"
-		case slices.Contains(ReportFormats, w) && format == "":
-			format = w
-		default:
-			return "", 0, refuse("Unknown report format %q. Formats: %s; an audience as tlp:green.", w, validList(ReportFormats))
-		}
+	a, err := parseArgs(reportArgs, s, verbReport.usageLine())
+	if err != nil {
+		return "", 0, err
 	}
-	if format == "" {
+	return reportFrom(a)
+}
+
+// reportArgs: "[format] [tlp:<level>]", in either order. Both are words, checked by
+// reportFrom, so an unknown one gets the report's own refusal.
+var reportArgs = []Arg{{Name: "format", Kind: ArgWord, Choices: ReportFormats, Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
+	{Name: "audience", Kind: ArgWord, Anywhere: true, Match: func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "tlp:") },
+		Choices: audienceChoices(), Help: "leave out what is labelled above this level"}}
+
+// reportFrom checks the report's format (default md) and audience.
+func reportFrom(a Args) (format string, audience bot.TLP, err error) {
+	if w := strings.ToLower(a.Text("audience")); w != "" {
+		t, ok := bot.ParseTLP(w)
+		if !ok {
+			return "", 0, refuse("%q is not an audience: use one of %s.", w, validList(audienceChoices()))
+		}
+		audience = t
+	}
+	switch w := strings.ToLower(a.Text("format")); {
+	case w == "" || w == "markdown":
 		format = "md"
+	case slices.Contains(ReportFormats, w):
+		format = w
+	default:
+		return "", 0, refuse("Unknown report format %q. Formats: %s; an audience as tlp:green.", w, validList(ReportFormats))
 	}
 	return format, audience, nil
 }
