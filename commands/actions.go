@@ -61,16 +61,11 @@ func actionLine(name string, a config.Action) string {
 }
 
 var verbRun = &Verb{
-	Freeform: true,
-	Name:     "run", Usage: "run <action> <params…>", Scope: InIncident,
+	Name: "run", Usage: "run <action> <params…>", Scope: InIncident,
 	Summary: "run a response action of this incident's playbook (approved first where it says so)",
 	Args:    []Arg{{Name: "action", Kind: ArgWord, Required: true}, {Name: "params", Kind: ArgText, Help: "in the order /incident actions lists them, or name=value; a text parameter given last takes the rest of the line"}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) == 0 {
-			return c.usage()
-		}
-		name := strings.ToLower(f[0])
+		name := strings.ToLower(c.args.Text("action"))
 		allowed, err := c.incidentActions()
 		if err != nil {
 			return err
@@ -82,8 +77,8 @@ var verbRun = &Verb{
 			return refuse("%s may not run %q. Its actions: %s.", c.inc.ID(), name, validList(allowed))
 		}
 		a := c.e.cfg.Actions[name]
-		line := strings.TrimPrefix(strings.TrimSpace(c.rest), f[0])
-		params, err := actions.ParseParams(name, a, line)
+		// The parameters are the action's own, declared in its config: ParseParams reads them.
+		params, err := actions.ParseParams(name, a, c.args.Text("params"))
 		if err != nil {
 			return refuse("Nothing was queued: %v. Usage: /incident run %s %s", err, name, actions.Usage(a))
 		}
@@ -92,12 +87,11 @@ var verbRun = &Verb{
 }
 
 var verbUndo = &Verb{
-	Freeform: true,
-	Name:     "undo", Usage: "undo <run>", Scope: InIncident,
+	Name: "undo", Usage: "undo <run>", Scope: InIncident,
 	Summary: "run the inverse of a completed run (e.g. unblock what block-ip blocked)",
-	Args:    []Arg{{Name: "run", Kind: ArgInt, Required: true}},
+	Args:    []Arg{runNumber},
 	Run: func(c *call) error {
-		r, err := c.runArg(c.rest)
+		r, err := c.runArg(c.args.Int("run"))
 		if err != nil {
 			return err
 		}
@@ -203,15 +197,7 @@ func (c *call) queueRun(r *bot.Run) error {
 }
 
 // runArg reads "<run>" (a number, or "run 3").
-func (c *call) runArg(s string) (bot.Run, error) {
-	f := strings.Fields(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "run"))
-	if len(f) == 0 {
-		return bot.Run{}, c.usage()
-	}
-	k, err := strconv.ParseInt(f[0], 10, 64)
-	if err != nil || k <= 0 {
-		return bot.Run{}, refuse("%q is not a run number (see /incident actions).", f[0])
-	}
+func (c *call) runArg(k int64) (bot.Run, error) {
 	r, err := c.tx.Run(c.inc.Number, k)
 	if isNotFound(err) {
 		return r, refuse("%s has no run %d (see /incident actions).", c.inc.ID(), k)

@@ -11,44 +11,36 @@ import (
 )
 
 var verbApprove = &Verb{
-	Freeform: true,
-	Name:     "approve", Usage: "approve <run> [reason]", Scope: InIncident,
+	Name: "approve", Usage: "approve <run> [reason]", Scope: InIncident,
 	Summary: "approve a response action run waiting for you (the action's approval roles)",
-	Args:    []Arg{{Name: "run", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText}},
+	Args:    decideArgs,
 	Run: func(c *call) error {
-		r, err := c.runArg(c.rest)
+		r, err := c.runArg(c.args.Int("run"))
 		if err != nil {
 			return err
 		}
-		return c.decideRun(r, true, runReason(c.rest))
+		return c.decideRun(r, true, c.args.Text("reason"))
 	},
 }
 
 var verbDeny = &Verb{
-	Freeform: true,
-	Name:     "deny", Usage: "deny <run> [reason]", Scope: InIncident,
+	Name: "deny", Usage: "deny <run> [reason]", Scope: InIncident,
 	Summary: "deny a response action run: it never runs",
-	Args:    []Arg{{Name: "run", Kind: ArgInt, Required: true}, {Name: "reason", Kind: ArgText}},
+	Args:    decideArgs,
 	Run: func(c *call) error {
-		r, err := c.runArg(c.rest)
+		r, err := c.runArg(c.args.Int("run"))
 		if err != nil {
 			return err
 		}
-		return c.decideRun(r, false, runReason(c.rest))
+		return c.decideRun(r, false, c.args.Text("reason"))
 	},
 }
 
-// runReason is what follows the run number.
-func runReason(s string) string {
-	f := strings.Fields(s)
-	if len(f) > 0 && strings.EqualFold(f[0], "run") {
-		f = f[1:]
-	}
-	if len(f) < 2 {
-		return ""
-	}
-	return strings.Join(f[1:], " ")
-}
+// runNumber is the run a verb acts on: "3" or "run 3".
+var runNumber = Arg{Name: "run", Kind: ArgInt, Required: true, Keyword: "run", Leading: true, Bare: true, Label: "run number", Help: "the run's number (see /incident actions)"}
+
+// decideArgs: "[run] <n> [reason]".
+var decideArgs = []Arg{runNumber, {Name: "reason", Kind: ArgText}}
 
 // pressApprove and pressDeny are the [Approve] [Deny] buttons ("<incident>:<run>").
 func pressApprove(c *call, value string) error {

@@ -27,6 +27,9 @@ type Arg struct {
 	Aliases []string
 	// Leading: a Keyword argument read only at the start of the line ("--tlp red …").
 	Leading bool
+	// Bare: the keyword may be left out; the argument is then read by its place ("run 3"
+	// or "3").
+	Bare bool
 	// Anywhere: read from any place in the line, once: a person (task add's owner), or a
 	// word Match accepts (report's tlp:<level>).
 	Anywhere bool
@@ -99,7 +102,9 @@ func (a *Arg) label() string {
 }
 
 // positional: the argument is read by its place in the line.
-func (a *Arg) positional() bool { return a.Keyword == "" && !a.Anywhere && a.Trailing == nil }
+func (a *Arg) positional() bool {
+	return (a.Keyword == "" || a.Bare) && !a.Anywhere && a.Trailing == nil
+}
 
 // Args are a call's parsed arguments by name.
 type Args struct{ vals map[string]argValue }
@@ -201,7 +206,7 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 	filled := map[string]bool{}
 	for i := range decl {
 		a := &decl[i]
-		if !a.positional() || (a.Slot != "" && filled[a.Slot]) {
+		if !a.positional() || (a.Slot != "" && filled[a.Slot]) || out.Has(a.Name) {
 			continue
 		}
 		for next < len(toks) && used[next] {

@@ -18,8 +18,7 @@ import (
 const reviewRepeat = 24 * time.Hour
 
 var verbReview = &Verb{
-	Freeform: true,
-	Name:     "review", Usage: "review <when|held>", Scope: InIncident,
+	Name: "review", Usage: "review <when|held>", Scope: InIncident,
 	Summary: "schedule the lessons-learned review (3d, 2026-03-10 14:00) or record it held; SANS: within two weeks",
 	Args:    []Arg{{Name: "when", Kind: ArgText, Help: "a duration (3d), a date and time (2026-03-10 14:00), or held"}},
 	Run: func(c *call) error {
@@ -28,7 +27,7 @@ var verbReview = &Verb{
 			return err
 		}
 		r.Incident = c.inc.Number
-		arg := strings.TrimSpace(c.rest)
+		arg := c.args.Text("when")
 		switch strings.ToLower(arg) {
 		case "":
 			c.say("%s", c.reviewStatus(r))
