@@ -33,7 +33,9 @@ type Arg struct {
 	// Anywhere: read from any place in the line, once: a person (task add's owner), or a
 	// word Match accepts (report's tlp:<level>).
 	Anywhere bool
-	Match    func(word string) bool
+	// Match: the word an Anywhere or positional argument takes; a positional one whose word
+	// does not match is left out (impact's count).
+	Match func(word string) bool
 	// Trailing: an optional word read from the end of the line when it has this form
 	// (declare's severity); it must be the last positional argument but the rest-of-line one.
 	Trailing func(word string) bool
@@ -214,6 +216,9 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 		}
 		if next == len(toks) {
 			break
+		}
+		if a.Match != nil && !a.Match(toks[next].s) {
+			continue
 		}
 		if a.Slot != "" {
 			if a.Kind == ArgUser && !isMention(toks[next].s) {

@@ -14,17 +14,15 @@ import (
 // the custody record is as tamper-evident as the rest of the timeline.
 
 var verbEvidenceAdd = &Verb{
-	Freeform: true,
-	Name:     "evidence add", Group: "evidence", Usage: "evidence add [--tlp <level>] <description> [sha256] [location]", Scope: InIncident,
+	Name: "evidence add", Group: "evidence", Usage: "evidence add [--tlp <level>] <description> [sha256] [location]", Scope: InIncident,
 	Summary: "record an item of evidence (you are its first custodian)",
-	Args: []Arg{{Name: "description", Kind: ArgText, Required: true}, {Name: "sha256", Kind: ArgWord, Help: "64 hex digits"},
-		{Name: "location", Kind: ArgWord, Help: "where it is kept: a URI or path"}},
+	Args:    evidenceAddDecl,
 	Run: func(c *call) error {
-		tlp, rest, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		a, err := parseEvidenceAdd(rest)
+		a, err := evidenceFrom(c.args)
 		if err == errUsage {
 			return c.usage()
 		}

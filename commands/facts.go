@@ -48,17 +48,15 @@ func (c *call) textFact(kind, label, reply string) error {
 }
 
 var verbImpact = &Verb{
-	Freeform: true,
-	Name:     "impact", Usage: "impact [--tlp <level>] <systems|data|people|cost|consequences> <number and/or text>", Scope: InIncident,
+	Name: "impact", Usage: "impact [--tlp <level>] <systems|data|people|cost|consequences> <number and/or text>", Scope: InIncident,
 	Summary: "the impact so far: systems, data records, people, cost, likely consequences",
-	Args: []Arg{{Name: "dimension", Kind: ArgChoice, Required: true, Choices: bot.ImpactDimensions},
-		{Name: "value", Kind: ArgText, Required: true, Help: "a number (people, records, systems, cost) and/or a description"}},
+	Args:    impactDecl,
 	Run: func(c *call) error {
-		tlp, rest, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		a, err := parseImpact(rest)
+		a, err := impactFrom(c.args)
 		if err == errUsage {
 			return c.usage()
 		}

@@ -62,7 +62,20 @@ type impactArgs struct {
 // (people, records, systems, or the cost in the currency the text names), the rest the
 // description. consequences takes text only.
 func parseImpact(s string) (impactArgs, error) {
-	dim, rest := splitVerb(s)
+	a, _ := parseArgs(impactDecl[1:], s, "impact")
+	return impactFrom(a)
+}
+
+// impactDecl: "[--tlp <level>] <dimension> [number] [text]"; the dimension is a word,
+// checked by impactFrom, and the number a word of countRe's form.
+var impactDecl = []Arg{tlpArg, {Name: "dimension", Kind: ArgWord, Choices: bot.ImpactDimensions},
+	{Name: "count", Kind: ArgWord, Match: countRe.MatchString, Help: "people, records, systems, or the cost: 1200, 1,200, ~1200"},
+	{Name: "text", Kind: ArgText, Help: "a description"}}
+
+// impactFrom checks the dimension and reads the count (consequences take text only: a
+// number there is part of it).
+func impactFrom(args Args) (impactArgs, error) {
+	dim, first, rest := strings.ToLower(args.Text("dimension")), args.Text("count"), args.Text("text")
 	a := impactArgs{dimension: dim}
 	if dim == "" {
 		return a, errUsage
@@ -70,8 +83,14 @@ func parseImpact(s string) (impactArgs, error) {
 	if !slices.Contains(bot.ImpactDimensions, dim) {
 		return a, refuse("Unknown impact %q: use %s.", dim, validList(bot.ImpactDimensions))
 	}
-	first, more := splitVerb(rest)
-	if dim != "consequences" && countRe.MatchString(first) {
+	more := rest
+	switch {
+	case first != "" && dim == "consequences":
+		rest = strings.TrimSpace(first + " " + rest)
+	case first != "" && !countRe.MatchString(first): // a typed count
+		return a, refuse("%q is not a number of %s: write 1200, 1,200 or ~1200.", first, dim)
+	}
+	if dim != "consequences" && first != "" {
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -214,16 +233,31 @@ type evidenceArgs struct{ description, sha256, location string }
 // location when it is a URI or path, the one before it (or the last) the hash when it is
 // 64 hex digits; the rest is the description.
 func parseEvidenceAdd(s string) (evidenceArgs, error) {
-	f := strings.Fields(s)
-	var a evidenceArgs
-	if n := len(f); n > 1 && locationRe.MatchString(f[n-1]) {
-		a.location, f = f[n-1], f[:n-1]
+	a, err := parseArgs(evidenceAddDecl[1:], s, "evidence add")
+	if err != nil {
+		return evidenceArgs{}, errUsage
 	}
-	if n := len(f); n > 1 && sha256Re.MatchString(f[n-1]) {
-		a.sha256 = strings.ToLower(strings.TrimPrefix(strings.ToLower(f[n-1]), "sha256:"))
-		f = f[:n-1]
+	return evidenceFrom(a)
+}
+
+// evidenceAddDecl: "[--tlp <level>] <description> [sha256] [location]", the location and
+// the hash read from the end when they have their form.
+var evidenceAddDecl = []Arg{tlpArg, {Name: "description", Kind: ArgText, Required: true},
+	{Name: "sha256", Kind: ArgWord, Trailing: sha256Re.MatchString, Help: "64 hex digits"},
+	{Name: "location", Kind: ArgWord, Trailing: locationRe.MatchString, Help: "where it is kept: a URI or path"}}
+
+// evidenceFrom checks an item of evidence (the hash in lower case, without "sha256:").
+func evidenceFrom(args Args) (evidenceArgs, error) {
+	a := evidenceArgs{description: args.Text("description"), location: args.Text("location")}
+	if h := args.Text("sha256"); h != "" {
+		if !sha256Re.MatchString(h) {
+			return a, refuse("%q is not a SHA-256: 64 hex digits.", h)
+		}
+		a.sha256 = strings.TrimPrefix(strings.ToLower(h), "sha256:")
 	}
-	a.description = strings.Join(f, " ")
+	if a.location != "" && !locationRe.MatchString(a.location) {
+		return a, refuse("%q is not a location: a URI (s3://…) or a path (/cases/…).", a.location)
+	}
 	if a.description == "" {
 		return a, errUsage
 	}
