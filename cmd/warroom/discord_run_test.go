@@ -88,15 +88,19 @@ func TestDiscordREADMEListsTheMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile("(?m)^\\| `(/[a-z-]+(?: [a-z-]+)*)`")
+	row := regexp.MustCompile("(?m)^\\| `(/[a-z-]+(?: [a-z-]+)*)` \\|\\s*([^|]*?)\\s*\\|")
 	var listed []string
+	options := map[string]string{}
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
 		listed = append(listed, m[1])
+		options[m[1]] = strings.ReplaceAll(strings.TrimSpace(m[2]), " (required)", "")
 	}
 	engine := commands.New(commands.Deps{})
 	for _, r := range discord.Routes(engine.Specs()) {
 		if !slices.Contains(listed, r.Slash) {
 			t.Errorf("README does not list %s", r.Slash)
+		} else if want := strings.Join(r.Options, ", "); options[r.Slash] != want {
+			t.Errorf("README lists %s with options %q; it has %q", r.Slash, options[r.Slash], want)
 		}
 	}
 	if want := int64(discord.RequiredPermissions); !strings.Contains(string(doc), "permissions="+strconv.FormatInt(want, 10)) {
