@@ -46,14 +46,20 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 // plain MIN(id) … GROUP BY lane read every pending row to answer, so a backlog of
 // thousands in one busy lane (a note a millisecond, each posted) made each delivery cost
 // as much as the backlog — nearly half the bot's CPU at 1,000 notes/s.
-const dueHeads = `WITH RECURSIVE lanes(lane) AS (
+const dueHeads = pendingLanes + `
+	SELECT ` + outboundColumns + ` FROM lanes JOIN outbox o ON o.id = ` + laneHead + `
+	WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`
+
+// pendingLanes walks the lanes with a pending operation (lanes.lane), and laneHead is the
+// id of a lane's oldest pending one; PostgreSQL's claim (outboxclaim.go) uses them too.
+const (
+	pendingLanes = `WITH RECURSIVE lanes(lane) AS (
 		SELECT (SELECT lane FROM outbox WHERE state = 'pending' ORDER BY lane LIMIT 1)
 		UNION ALL
 		SELECT (SELECT lane FROM outbox WHERE state = 'pending' AND lane > lanes.lane ORDER BY lane LIMIT 1)
-		FROM lanes WHERE lanes.lane IS NOT NULL)
-	SELECT ` + outboundColumns + ` FROM lanes
-	JOIN outbox o ON o.id = (SELECT id FROM outbox WHERE state = 'pending' AND lane = lanes.lane ORDER BY lane, id LIMIT 1)
-	WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`
+		FROM lanes WHERE lanes.lane IS NOT NULL)`
+	laneHead = `(SELECT id FROM outbox WHERE state = 'pending' AND lane = lanes.lane ORDER BY lane, id LIMIT 1)`
+)
 
 const outboundColumns = `o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts, o.created_at`
 

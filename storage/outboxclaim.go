@@ -61,8 +61,8 @@ func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bo
 	var out []bot.Outbound
 	err := db.Update(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`UPDATE outbox AS o SET next_at = CASE WHEN o.op = ? THEN ? ELSE ? END WHERE o.id IN (
-			SELECT d.id FROM outbox d JOIN (SELECT MIN(id) AS id FROM outbox WHERE state = 'pending' GROUP BY lane) h ON d.id = h.id
-			WHERE d.next_at <= ?`+fence+` ORDER BY d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED)
+			`+pendingLanes+` SELECT d.id FROM outbox d WHERE d.id IN (SELECT `+laneHead+` FROM lanes WHERE lanes.lane IS NOT NULL)
+			AND d.next_at <= ?`+fence+` ORDER BY d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED)
 			RETURNING `+outboundColumns, args...)
 		if err != nil {
 			return err
