@@ -97,6 +97,9 @@ func main() {
 	if want("pins") {
 		add(benchPins(abs, dir, 2000)...)
 	}
+	if want("cost") {
+		add(benchCost(abs, dir)...)
+	}
 	if want("ingest") {
 		add(benchIngest(dir, *pins)...)
 	}

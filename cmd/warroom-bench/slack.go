@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"os"
@@ -34,7 +35,7 @@ type slackBot struct {
 const alice = "U0ALICE001"
 
 // startSlackBot starts warroom (env: more of its environment) on a new fake Slack and
-// declares INC-1.
+// declares an incident (INC-1 in an empty database).
 func startSlackBot(bin, db string, env []string) *slackBot {
 	fake := slackfake.New(nil, slackfake.WithSigningSecret("bench-signing-secret"))
 	fake.AddUser(alice, "alice")
@@ -45,6 +46,13 @@ func startSlackBot(bin, db string, env []string) *slackBot {
 	sender := fake.HTTPSender(b.http)
 	sender.Client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
 	sb := &slackBot{fake: fake, bot: b, sender: sender, db: db, general: general}
+	// The new incident's number follows any already in the database.
+	var number int
+	if conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000"); err == nil {
+		_ = conn.QueryRow(`SELECT COALESCE(MAX(number), 0) FROM incidents`).Scan(&number)
+		conn.Close()
+	}
+	name := fmt.Sprintf("inc-%d-bench-incident", number+1)
 	res, err := sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: "declare Bench incident sev2", ChannelID: general, UserID: alice})
 	if err != nil || res.Status != 200 {
 		sb.stop()
@@ -53,7 +61,7 @@ func startSlackBot(bin, db string, env []string) *slackBot {
 	// Wait for the welcome message: it is posted after warroom recorded the channel's id,
 	// just as a person can only speak in the private channel once invited after that.
 	if !fake.WaitFor(func() bool {
-		c, ok := fake.ChannelByName("inc-1-bench-incident")
+		c, ok := fake.ChannelByName(name)
 		sb.incCh = c.ID
 		return ok && len(fake.Messages(c.ID)) > 0
 	}, 10*time.Second) {
