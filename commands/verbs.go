@@ -35,8 +35,7 @@ type Verb struct {
 	Hint func(e *Engine) string
 	// Freeform: the verb still cuts up its own text (c.rest); its Args describe it for help
 	// and registration only. Typed options are joined back into text for it, in declared
-	// order. The verbs left so (remind, review, clock, redact, run, report, the fact and
-	// evidence verbs, approve, deny, undo) are to move onto the parser.
+	// order. The verbs left so (clock, detected, redact) are to move onto the parser.
 	Freeform bool
 	// WholeUsage: its refusals quote the usage of every verb of its command (/oncall me).
 	WholeUsage bool
