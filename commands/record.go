@@ -19,9 +19,9 @@ var verbNote = &Verb{
 		if err := c.record(bot.KindNote, text, tlpData(tlp)); err != nil {
 			return err
 		}
-		post := bot.Textf("📝 %s: %s", bot.Who(c.who), text)
+		post := bot.Textf("📝 %s: %s", bot.Who(c.who), c.words(text))
 		if tlp != bot.TLPUnset {
-			post = bot.Textf("📝 %s [%s]: %s", bot.Who(c.who), tlp.String(), text)
+			post = bot.Textf("📝 %s [%s]: %s", bot.Who(c.who), tlp.String(), c.words(text))
 		}
 		if err := c.postEntry(c.lastSeq, bot.Message{Text: post}); err != nil {
 			return err
@@ -48,7 +48,7 @@ var verbUpdate = &Verb{
 		if err := c.happen(Happening{Kind: HappenUpdate}); err != nil {
 			return err
 		}
-		if err := c.postEntry(seq, bot.Message{Text: bot.Textf("*Status update* from %s: %s", bot.Who(c.who), text)}); err != nil {
+		if err := c.postEntry(seq, bot.Message{Text: bot.Textf("*Status update* from %s: %s", bot.Who(c.who), c.words(text))}); err != nil {
 			return err
 		}
 		withheld, err := c.announce()
@@ -110,7 +110,7 @@ var verbTaskAdd = &Verb{
 		if err := c.happen(Happening{Kind: HappenTaskAdded, Who: owner, Task: &task}); err != nil {
 			return err
 		}
-		post := bot.Textf("%s added task %d: %s", bot.Who(c.who), k, text)
+		post := bot.Textf("%s added task %d: %s", bot.Who(c.who), k, c.words(text))
 		if owner != "" {
 			post = post.Append(bot.Textf(" (owner %s)", bot.Who(owner))...)
 		}
@@ -187,7 +187,7 @@ var verbTasks = &Verb{
 			if t.DoneAt != nil {
 				mark = "[x]"
 			}
-			line := bot.Textf("%s %d. %s", mark, t.N, t.Text)
+			line := bot.Textf("%s %d. %s", mark, t.N, c.words(t.Text))
 			if t.Owner != "" {
 				line = line.Append(bot.Textf(" — %s", bot.Who(t.Owner))...)
 			}

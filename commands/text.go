@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -54,4 +55,43 @@ func (c *call) markup(s string) bot.Text {
 		return bot.Markup(s)
 	}
 	return c.slots.Text(s)
+}
+
+// words is what a person wrote, for a message that quotes it: words, except a mention made
+// with the platform's own mention syntax — <@U…> from Slack, <@id> or <@!id> from Discord,
+// as the adapters hand them over — which stays a mention of that person. warroom's own
+// names for people ("slack:U…") and anything else in it are words.
+func (c *call) words(s string) bot.Text {
+	var t bot.Text
+	for {
+		i := strings.Index(s, "<@")
+		if i < 0 {
+			break
+		}
+		end := strings.IndexByte(s[i:], '>')
+		if end < 0 {
+			break
+		}
+		id := strings.TrimPrefix(s[i+2:i+end], "!")
+		if !platformID(c.src.Platform, id) {
+			t = t.Append(bot.Segment{Kind: bot.SegText, Text: s[:i+2]})
+			s = s[i+2:]
+			continue
+		}
+		t = t.Append(bot.Segment{Kind: bot.SegText, Text: s[:i]}, bot.Who(c.src.Platform+":"+id))
+		s = s[i+end+1:]
+	}
+	return t.Append(bot.Segment{Kind: bot.SegText, Text: s})
+}
+
+// platformID reports whether id has the shape of a user id on platform.
+func platformID(platform, id string) bool {
+	digits := func(r rune) bool { return r >= '0' && r <= '9' }
+	switch {
+	case platform == "slack" && len(id) >= 3 && len(id) <= 21 && (id[0] == 'U' || id[0] == 'W'):
+		return !strings.ContainsFunc(id, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || digits(r)) })
+	case platform == "discord" && len(id) >= 15 && len(id) <= 21:
+		return !strings.ContainsFunc(id, func(r rune) bool { return !digits(r) })
+	}
+	return false
 }

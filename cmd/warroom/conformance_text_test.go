@@ -82,6 +82,23 @@ func TestChatWordsStayWords(t *testing.T) {
 			wordsShown(t, p.name, "the task", msgs[task])
 			// The reply listing tasks shows the task's words too.
 			wordsShown(t, p.name, "the tasks reply", d.command("alice", st.channel, "tasks"))
+
+			// A mention made with the platform's own @ stays a mention in the echo.
+			var mention string
+			switch dd := d.(type) {
+			case *slackDriver:
+				mention = "<@" + dd.ids["bob"] + ">"
+				d.command("alice", st.channel, "note", "ask", "@bob")
+			case *discordDriver:
+				mention = "<@" + dd.ids["bob"] + ">"
+				d.command("alice", st.channel, "note", "ask "+mention)
+			default:
+				return
+			}
+			d.deliver()
+			if !contains(d.messages(st.channel), "📝 alice: ask "+mention) {
+				t.Errorf("the note's mention is not one on %s: %q", p.name, d.messages(st.channel))
+			}
 		})
 	}
 }
