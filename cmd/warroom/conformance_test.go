@@ -143,7 +143,8 @@ func contains(msgs []string, s string) bool {
 	return slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, s) })
 }
 
-func TestChatConformance(t *testing.T) {
+// onEachPlatform runs script once per platform, in parallel, each with a fresh driver.
+func onEachPlatform(t *testing.T, script func(t *testing.T, platform string, d chatDriver)) {
 	for _, p := range []struct {
 		name string
 		make func(t *testing.T) chatDriver
@@ -154,15 +155,20 @@ func TestChatConformance(t *testing.T) {
 	} {
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
-			d := p.make(t)
-			st := &conformanceState{}
-			for _, s := range conformanceSteps {
-				if !t.Run(s.name, func(t *testing.T) { s.run(t, d, st) }) {
-					return // later steps build on this one
-				}
-			}
+			script(t, p.name, p.make(t))
 		})
 	}
+}
+
+func TestChatConformance(t *testing.T) {
+	onEachPlatform(t, func(t *testing.T, _ string, d chatDriver) {
+		st := &conformanceState{}
+		for _, s := range conformanceSteps {
+			if !t.Run(s.name, func(t *testing.T) { s.run(t, d, st) }) {
+				return // later steps build on this one
+			}
+		}
+	})
 }
 
 // ---- console ----

@@ -39,66 +39,55 @@ func wordsShown(t *testing.T, platform, what, msg string) {
 }
 
 func TestChatWordsStayWords(t *testing.T) {
-	for _, p := range []struct {
-		name string
-		make func(t *testing.T) chatDriver
-	}{
-		{"console", newConsoleDriver},
-		{"discord", newDiscordDriver},
-		{"slack", newSlackDriver},
-	} {
-		t.Run(p.name, func(t *testing.T) {
-			t.Parallel()
-			d := p.make(t)
-			st := &conformanceState{}
-			if !t.Run("declare", func(t *testing.T) { conformanceSteps[0].run(t, d, st) }) {
-				return
-			}
-			// warroom's own time still renders the platform's way.
-			welcome := d.messages(st.channel)
-			rendered := map[string]string{"console": " UTC", "slack": "<!date^", "discord": "<t:"}[p.name]
-			if !slices.ContainsFunc(welcome, func(m string) bool { return strings.Contains(m, "INC-1") && strings.Contains(m, rendered) }) {
-				t.Errorf("the welcome's time is not rendered as %q: %q", rendered, welcome)
-			}
+	onEachPlatform(t, func(t *testing.T, platform string, d chatDriver) {
+		st := &conformanceState{}
+		if !t.Run("declare", func(t *testing.T) { conformanceSteps[0].run(t, d, st) }) {
+			return
+		}
+		// warroom's own time still renders the platform's way.
+		welcome := d.messages(st.channel)
+		rendered := map[string]string{"console": " UTC", "slack": "<!date^", "discord": "<t:"}[platform]
+		if !slices.ContainsFunc(welcome, func(m string) bool { return strings.Contains(m, "INC-1") && strings.Contains(m, rendered) }) {
+			t.Errorf("the welcome's time is not rendered as %q: %q", rendered, welcome)
+		}
 
-			typed := markerWords
-			if p.name == "slack" { // Slack's client escapes what a person types
-				typed = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(typed)
-			}
-			if r := d.command("alice", st.channel, "note", typed); !strings.Contains(r, "Noted") {
-				t.Fatalf("note: reply %q", r)
-			}
-			if r := d.command("alice", st.channel, "task add", typed); !strings.Contains(r, "Task 1") {
-				t.Fatalf("task add: reply %q", r)
-			}
-			d.deliver()
-			msgs := d.messages(st.channel)
-			note := slices.IndexFunc(msgs, func(m string) bool { return strings.Contains(m, "📝") })
-			task := slices.IndexFunc(msgs, func(m string) bool { return strings.Contains(m, "added task 1") })
-			if note < 0 || task < 0 {
-				t.Fatalf("note or task not posted: %q", msgs)
-			}
-			wordsShown(t, p.name, "the note", msgs[note])
-			wordsShown(t, p.name, "the task", msgs[task])
-			// The reply listing tasks shows the task's words too.
-			wordsShown(t, p.name, "the tasks reply", d.command("alice", st.channel, "tasks"))
+		typed := markerWords
+		if platform == "slack" { // Slack's client escapes what a person types
+			typed = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(typed)
+		}
+		if r := d.command("alice", st.channel, "note", typed); !strings.Contains(r, "Noted") {
+			t.Fatalf("note: reply %q", r)
+		}
+		if r := d.command("alice", st.channel, "task add", typed); !strings.Contains(r, "Task 1") {
+			t.Fatalf("task add: reply %q", r)
+		}
+		d.deliver()
+		msgs := d.messages(st.channel)
+		note := slices.IndexFunc(msgs, func(m string) bool { return strings.Contains(m, "📝") })
+		task := slices.IndexFunc(msgs, func(m string) bool { return strings.Contains(m, "added task 1") })
+		if note < 0 || task < 0 {
+			t.Fatalf("note or task not posted: %q", msgs)
+		}
+		wordsShown(t, platform, "the note", msgs[note])
+		wordsShown(t, platform, "the task", msgs[task])
+		// The reply listing tasks shows the task's words too.
+		wordsShown(t, platform, "the tasks reply", d.command("alice", st.channel, "tasks"))
 
-			// A mention made with the platform's own @ stays a mention in the echo.
-			var mention string
-			switch dd := d.(type) {
-			case *slackDriver:
-				mention = "<@" + dd.ids["bob"] + ">"
-				d.command("alice", st.channel, "note", "ask", "@bob")
-			case *discordDriver:
-				mention = "<@" + dd.ids["bob"] + ">"
-				d.command("alice", st.channel, "note", "ask "+mention)
-			default:
-				return
-			}
-			d.deliver()
-			if !contains(d.messages(st.channel), "📝 alice: ask "+mention) {
-				t.Errorf("the note's mention is not one on %s: %q", p.name, d.messages(st.channel))
-			}
-		})
-	}
+		// A mention made with the platform's own @ stays a mention in the echo.
+		var mention string
+		switch dd := d.(type) {
+		case *slackDriver:
+			mention = "<@" + dd.ids["bob"] + ">"
+			d.command("alice", st.channel, "note", "ask", "@bob")
+		case *discordDriver:
+			mention = "<@" + dd.ids["bob"] + ">"
+			d.command("alice", st.channel, "note", "ask "+mention)
+		default:
+			return
+		}
+		d.deliver()
+		if !contains(d.messages(st.channel), "📝 alice: ask "+mention) {
+			t.Errorf("the note's mention is not one on %s: %q", platform, d.messages(st.channel))
+		}
+	})
 }
