@@ -170,17 +170,7 @@ func (a *Adapter) Start(ctx context.Context) error {
 	if err := a.s.Open(); err != nil {
 		return loginError(err)
 	}
-	a.s.State.RLock()
-	a.mu.Lock()
-	if u := a.s.State.User; u != nil {
-		a.botID = u.ID
-	}
-	if app := a.s.State.Application; app != nil {
-		a.appIDReady = app.ID
-	}
-	a.mu.Unlock()
-	a.s.State.RUnlock()
-	a.connected.Store(true)
+	a.learnSession()
 	if err := a.registerCommands(ctx); err != nil {
 		a.Close()
 		return fmt.Errorf("%w (is the bot invited with the applications.commands scope? see docs/discord/README.md)", err)
@@ -274,11 +264,13 @@ func (a *Adapter) appID() string {
 	return a.appIDReady
 }
 
-func (a *Adapter) onReady(_ *discordgo.Session, _ *discordgo.Ready) {
-	// The event's objects are shared with discordgo's State, which keeps writing to them;
-	// they are read through State, under its lock.
+// learnSession reads the bot's user and application from discordgo's State once the
+// gateway session is up, marks the adapter connected and says how many guilds it sees.
+// State's objects are shared with discordgo, which keeps writing to them, so they are
+// read under its lock.
+func (a *Adapter) learnSession() (guilds int) {
 	a.s.State.RLock()
-	guilds := len(a.s.State.Guilds)
+	defer a.s.State.RUnlock()
 	a.mu.Lock()
 	if u := a.s.State.User; u != nil {
 		a.botID = u.ID
@@ -287,8 +279,12 @@ func (a *Adapter) onReady(_ *discordgo.Session, _ *discordgo.Ready) {
 		a.appIDReady = app.ID
 	}
 	a.mu.Unlock()
-	a.s.State.RUnlock()
 	a.connected.Store(true)
+	return len(a.s.State.Guilds)
+}
+
+func (a *Adapter) onReady(_ *discordgo.Session, _ *discordgo.Ready) {
+	guilds := a.learnSession()
 	a.log.Info("discord: gateway session ready", "guilds", guilds)
 }
 

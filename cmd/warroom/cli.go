@@ -170,22 +170,16 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case err != nil:
 		return m.fail("%v (warroom help shows the usage)", err)
 	}
+	if subcommands[cmd].bare && len(pos) != 0 {
+		return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
 	switch cmd {
 	case "version":
-		if len(pos) != 0 {
-			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
-		}
 		fmt.Fprintln(m.Stdout, "warroom", buildVersion())
 		return exitOK
 	case "run", "shell":
-		if len(pos) != 0 {
-			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
-		}
 		return m.run(ctx, o, cmd == "shell")
 	case "incidents":
-		if len(pos) != 0 {
-			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
-		}
 		return m.incidents(ctx, o)
 	case "timeline":
 		return m.timeline(ctx, o, pos)
@@ -200,9 +194,6 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "stats":
 		return m.stats(ctx, o, pos)
 	case "key":
-		if len(pos) != 0 {
-			return m.failUsage(cmd, fmt.Errorf("unexpected argument %q", pos[0]))
-		}
 		return m.key(ctx, o)
 	case "export":
 		return m.exportCmd(ctx, o, pos)

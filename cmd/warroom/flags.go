@@ -56,23 +56,25 @@ type subcommand struct {
 	common bool // takes commonFlags
 	// check refuses flag combinations that contradict each other.
 	check func(o *options, set map[string]bool) error
+	// bare: takes no positional argument, so one is refused before the command runs.
+	bare bool
 }
 
 var subcommands = map[string]subcommand{
-	"run":        {usage: "warroom run [--http ADDR] [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"http", "admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log", "cpu-profile"}, common: true},
-	"shell":      {usage: "warroom shell [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log", "cpu-profile"}, common: true},
-	"incidents":  {usage: "warroom incidents [--json] [--all]", flags: []string{"json", "all"}, common: true},
+	"run":        {usage: "warroom run [--http ADDR] [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"http", "admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log", "cpu-profile"}, common: true, bare: true},
+	"shell":      {usage: "warroom shell [--admin-addr ADDR] [--user NAME] [--files DIR] [--key FILE] [--checkpoint-log FILE]", flags: []string{"admin-addr", "web-addr", "web-url", "user", "files", "key", "checkpoint-log", "cpu-profile"}, common: true, bare: true},
+	"incidents":  {usage: "warroom incidents [--json] [--all]", flags: []string{"json", "all"}, common: true, bare: true},
 	"timeline":   {usage: "warroom timeline INC-n [--json | --format text|json|csv]", flags: []string{"json", "format"}, common: true, check: jsonOrFormat},
 	"report":     {usage: "warroom report INC-n [--format md|html|json|gdpr|nis2|sec] [--audience tlp:LEVEL] [-o FILE]", flags: []string{"format", "audience", "output"}, common: true},
 	"verify":     {usage: "warroom verify INC-n | --all [--checkpoints FILE] | --export FILE --pubkey KEY", flags: []string{"all", "checkpoints", "export", "pubkey", "key"}, common: true},
 	"export":     {usage: "warroom export INC-n [-o FILE]", flags: []string{"output", "key", "pubkey"}, common: true},
-	"key":        {usage: "warroom key", flags: []string{"key"}, common: true},
+	"key":        {usage: "warroom key", flags: []string{"key"}, common: true, bare: true},
 	"stats":      {usage: "warroom stats [--since DATE] [--json]", flags: []string{"since", "json"}, common: true},
 	"backup":     {usage: "warroom backup FILE | warroom backup --list-redactions FILE", flags: []string{"list-redactions"}, common: true},
 	"migrate":    {usage: "warroom migrate --to postgres://…", flags: []string{"to"}, common: true},
 	"web-login":  {usage: "warroom web-login NAME", flags: []string{"web-addr", "web-url"}, common: true},
 	"web-logout": {usage: "warroom web-logout NAME", common: true},
-	"version":    {usage: "warroom version"},
+	"version":    {usage: "warroom version", bare: true},
 }
 
 // jsonOrFormat: --json is --format json, so any other --format contradicts it.
