@@ -125,11 +125,11 @@ func TestClaimedHeadOfABusyLaneIsTaken(t *testing.T) {
 		}
 		d := NewDeliverer(&oneRowStore{row: row}, clock, slog.New(slog.DiscardHandler))
 		d.lanes.busy["C1"] = 1
-		taken, err := d.take(context.Background())
+		taken, err := d.take(context.Background(), false)
 		if err != nil || (len(taken) == 1) != claimed {
 			t.Fatalf("claimed %v: took %v (%v)", claimed, taken, err)
 		}
-		d.release("C1")
+		d.release(row, false)
 		if busy, _ := d.busyLanes(); busy != map[bool]int{true: 1, false: 0}[claimed] {
 			t.Fatalf("claimed %v: %d lanes busy after the first release", claimed, busy)
 		}

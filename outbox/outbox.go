@@ -42,7 +42,8 @@ func (d *Deliverer) unclaim(o bot.Outbound) {
 
 // OutboxStore is what the deliverer needs from storage.
 type OutboxStore interface {
-	// DueOutbound returns the head of every lane whose head is due at now.
+	// DueOutbound returns the head of every lane whose head is due at now, at most limit:
+	// channel creations first (the Deliverer gives them their own slots), then oldest first.
 	DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error)
 	// CompleteOutbound marks the operation done; what the platform created (the channel,
 	// the card's message) is applied to the incident in the same transaction (and, for an

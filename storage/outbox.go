@@ -26,7 +26,10 @@ func (db *DB) Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error {
 	return db.Update(ctx, func(tx *Tx) error { return tx.Enqueue(o, at) })
 }
 
-// DueOutbound returns the oldest pending operation of each lane, if it is due. On SQLite
+// DueOutbound returns the oldest pending operation of each lane, if it is due: channel
+// creations first, so a new incident's channel is never left out of a limited read behind
+// other lanes' messages (the deliverer asks for as many as it can start), then oldest
+// first. On SQLite
 // one process serves the database and its deliverer keeps its own lanes apart, so this is
 // a read; on PostgreSQL several deliverers may look at once, and it claims what it returns
 // (outboxclaim.go).
@@ -34,7 +37,7 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 	if db.pg {
 		return db.claimOutbound(ctx, now, limit)
 	}
-	rows, err := db.reader.QueryContext(ctx, dueHeads, ts(now), limit)
+	rows, err := db.reader.QueryContext(ctx, dueHeads, ts(now), bot.OpCreateChannel, limit)
 	if err != nil {
 		return nil, describe(db.path, err)
 	}
@@ -48,7 +51,7 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 // as much as the backlog — nearly half the bot's CPU at 1,000 notes/s.
 const dueHeads = pendingLanes + `
 	SELECT ` + outboundColumns + ` FROM lanes JOIN outbox o ON o.id = ` + laneHead + `
-	WHERE o.next_at <= ? ORDER BY o.id LIMIT ?`
+	WHERE o.next_at <= ? ORDER BY o.op <> ?, o.id LIMIT ?`
 
 // pendingLanes walks the lanes with a pending operation (lanes.lane), and laneHead is the
 // id of a lane's oldest pending one; PostgreSQL's claim (outboxclaim.go) uses them too.
