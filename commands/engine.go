@@ -248,8 +248,10 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		}
 		e.hooks.Observe(verbOf(what, c), outcome, time.Since(start))
 	}()
+	queued := false
 	err := e.store.Update(ctx, func(tx Tx) error {
-		c = &call{e: e, tx: tx, src: src, now: e.clock.Now().UTC()}
+		queued = false // a PostgreSQL transaction may be run again
+		c = &call{e: e, tx: queueing{Tx: tx, queued: &queued}, src: src, now: e.clock.Now().UTC()}
 		c.who = e.cfg.PersonName(src.Platform, src.User.ID)
 		if src.DedupKey != "" {
 			first, err := tx.MarkSeen(src.Platform+":"+src.DedupKey, c.now)
@@ -268,7 +270,9 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 	})
 	switch {
 	case err == nil:
-		e.kick()
+		if queued {
+			e.kick()
+		}
 		if e.hooks.Checkpointed != nil {
 			for _, cp := range c.checkpoints {
 				e.hooks.Checkpointed(cp)
@@ -328,3 +332,17 @@ func storageProblem(err error) string {
 
 // now is the engine's clock, for features that schedule.
 func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
+
+// queueing is a transaction that notes whether it queued an outbound operation, so the
+// deliverer is woken only after a commit that gave it something: a 📌 queues nothing (its
+// answer is the reply to the event), and waking the deliverer after each one had it read
+// the outbox for nothing, 17% of the bot's CPU on the Slack 📌 path.
+type queueing struct {
+	Tx
+	queued *bool
+}
+
+func (q queueing) Enqueue(o bot.Outbound, at time.Time) error {
+	*q.queued = true
+	return q.Tx.Enqueue(o, at)
+}

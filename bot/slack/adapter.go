@@ -75,6 +75,9 @@ type Adapter struct {
 	tasks    tasks
 
 	botUserID string // from auth.test: the bot's own reactions are not events
+	// workspaceURL is the workspace's address from auth.test ("https://team.slack.com/"),
+	// from which message permalinks are built (fetch.go); "" when it gave none.
+	workspaceURL string
 
 	connected atomic.Bool
 	names     channelNames
@@ -154,6 +157,7 @@ func (a *Adapter) Start(ctx context.Context) error {
 		return fmt.Errorf("slack: auth.test at %s failed: %w", a.cfg.APIURL, err)
 	}
 	a.botUserID = res.UserID
+	a.workspaceURL = workspaceURL(res.URL)
 	if a.cfg.AppToken != "" {
 		// Check the app-level token now too, so a wrong one fails start-up as clearly as a
 		// wrong bot token (the connection URL this hands out is single-use and simply

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -72,14 +73,40 @@ func (a *Adapter) readMessage(ctx context.Context, channel, ts string) (*bot.Cha
 	}
 	m := &bot.ChatMessage{ID: ts, Channel: channel, Author: bot.User{ID: author, Name: found.Username},
 		Text: plainText(found.Text), At: tsTime(ts), ReadFiles: a.filesReader(found.Files)}
-	// A missing link is not worth losing the reaction over: the engine names the
-	// message by channel and ts instead.
-	link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
-	if err != nil {
-		a.log.Warn("slack: chat.getPermalink failed", "channel", channel, "err", err)
-	}
-	m.Permalink = link
+	m.Permalink = a.permalink(ctx, channel, ts, found.ThreadTimestamp)
 	return m, nil
+}
+
+// permalink is the link to message ts of channel (thread: the thread's ts, when it is a
+// reply). Slack documents its shape with chat.getPermalink — the workspace's address,
+// archives/<channel>/p<ts without its dot>, and for a reply in a thread
+// ?thread_ts=<parent>&cid=<channel> — so it is built from the address auth.test gave
+// rather than with one more Web API call per reaction (a third of a 📌's calls). Without
+// that address it is asked for. A missing link is not worth losing the reaction over: the
+// engine names the message by channel and ts instead.
+func (a *Adapter) permalink(ctx context.Context, channel, ts, thread string) string {
+	if a.workspaceURL == "" {
+		link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+		if err != nil {
+			a.log.Warn("slack: chat.getPermalink failed", "channel", channel, "err", err)
+		}
+		return link
+	}
+	link := a.workspaceURL + "archives/" + url.PathEscape(channel) + "/p" + strings.Replace(ts, ".", "", 1)
+	if thread != "" && thread != ts {
+		link += "?thread_ts=" + url.QueryEscape(thread) + "&cid=" + url.QueryEscape(channel)
+	}
+	return link
+}
+
+// workspaceURL is auth.test's url as the base of permalinks: an http(s) address with a
+// host, ending in "/"; anything else gives "" (permalinks are then asked for).
+func workspaceURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return ""
+	}
+	return strings.TrimSuffix(u.String(), "/") + "/"
 }
 
 func findTS(msgs []slack.Message, ts string) *slack.Message {
