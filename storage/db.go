@@ -47,6 +47,9 @@ type DB struct {
 	// claims are then fenced by the leader lock (outboxclaim.go).
 	elector atomic.Pointer[Elector]
 
+	// payloads keeps the decoded payloads of pending outbox heads (outbox_payloads.go).
+	payloads payloadCache
+
 	// the group-commit writer (writer.go)
 	writes  chan *writeReq
 	stop    chan struct{}

@@ -41,7 +41,7 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 	if err != nil {
 		return nil, describe(db.path, err)
 	}
-	return scanOutbound(rows)
+	return scanOutbound(rows, &db.payloads)
 }
 
 // dueHeads finds each lane's head by walking the lanes in the pending index, one seek per
@@ -66,7 +66,9 @@ const (
 
 const outboundColumns = `o.id, o.lane, o.platform, o.op, o.incident, o.target, o.payload, o.attempts, o.created_at`
 
-func scanOutbound(rows *sql.Rows) ([]bot.Outbound, error) {
+// scanOutbound reads outbox rows, their payloads through cache (outbox_payloads.go; nil:
+// decoded each time).
+func scanOutbound(rows *sql.Rows, cache *payloadCache) ([]bot.Outbound, error) {
 	defer rows.Close()
 	var out []bot.Outbound
 	for rows.Next() {
@@ -76,7 +78,8 @@ func scanOutbound(rows *sql.Rows) ([]bot.Outbound, error) {
 			return nil, err
 		}
 		o.Created = parseTS(created)
-		if err := json.Unmarshal([]byte(payload), &o.Payload); err != nil {
+		var err error
+		if o.Payload, err = cache.decode(payload); err != nil {
 			return nil, err
 		}
 		out = append(out, o)

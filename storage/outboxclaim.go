@@ -67,7 +67,7 @@ func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bo
 		if err != nil {
 			return err
 		}
-		out, err = scanOutbound(rows)
+		out, err = scanOutbound(rows, nil) // claimed rows are not read again while claimed
 		return err
 	})
 	if err != nil {

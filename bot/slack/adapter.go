@@ -81,6 +81,7 @@ type Adapter struct {
 
 	connected atomic.Bool
 	names     channelNames
+	topics    freshTopics
 }
 
 // New checks the configuration and builds the Web API client; it makes no call.

@@ -66,9 +66,13 @@ func (a *Adapter) finishChannel(ctx context.Context, ch *slack.Channel, topic st
 		}
 	}
 	if topic != "" && ch.Topic.Value != truncate(topic, 250) {
-		if err := a.SetTopic(ctx, ch.ID, topic); err != nil {
+		if err := a.setTopic(ctx, ch.ID, truncate(topic, 250)); err != nil {
 			a.log.Warn("slack: setting the new channel's topic failed", "channel", ch.ID, "err", err)
+			return bot.Channel{ID: ch.ID, Name: ch.Name}
 		}
+	}
+	if topic != "" {
+		a.topics.created(ch.ID, truncate(topic, 250))
 	}
 	return bot.Channel{ID: ch.ID, Name: ch.Name}
 }
@@ -191,8 +195,17 @@ func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
 
 // SetTopic implements bot.Platform. Topics are plain text (Slack does not format them),
 // at most 250 characters.
+// The first one after the channel's creation set the same topic is not sent (topic.go).
 func (a *Adapter) SetTopic(ctx context.Context, channelID, topic string) error {
-	_, err := a.api.SetTopicOfConversationContext(ctx, channelID, truncate(topic, 250))
+	topic = truncate(topic, 250)
+	if a.topics.already(channelID, topic) {
+		return nil
+	}
+	return a.setTopic(ctx, channelID, topic)
+}
+
+func (a *Adapter) setTopic(ctx context.Context, channelID, topic string) error {
+	_, err := a.api.SetTopicOfConversationContext(ctx, channelID, topic)
 	return mapError(err)
 }
 

@@ -1,0 +1,70 @@
+package storage
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// The deliverer reads the due lane heads each time a lane is released, and on SQLite the
+// heads of the lanes still being delivered come back with the rest: in a flood of
+// declarations each head was decoded from JSON again at every read, tens of times over
+// while it waited for its turn, 12% of the bot's CPU. A head does not change while it is
+// pending, so its decoded payload is kept, keyed by the stored JSON itself (an id may be
+// reused after pruning; the text cannot mean anything else). Large payloads (files) and
+// secret ones (the text must not outlive the row's pending state) are not kept.
+
+const (
+	payloadCacheMax     = 1024     // entries; the cache starts afresh when full
+	payloadCacheMaxSize = 32 << 10 // bytes of JSON; larger payloads are decoded each time
+)
+
+type payloadCache struct {
+	mu      sync.Mutex
+	m       map[string]bot.Payload
+	decoded int // JSON decodes done (for tests)
+}
+
+// decode returns the payload stored as raw: the kept one when there is one, as a copy the
+// caller may change.
+func (c *payloadCache) decode(raw string) (bot.Payload, error) {
+	if c == nil {
+		var p bot.Payload
+		err := json.Unmarshal([]byte(raw), &p)
+		return p, err
+	}
+	c.mu.Lock()
+	p, ok := c.m[raw]
+	c.mu.Unlock()
+	if ok {
+		return clonePayload(p), nil
+	}
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return bot.Payload{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.decoded++
+	if len(raw) <= payloadCacheMaxSize && !p.Secret {
+		if c.m == nil || len(c.m) >= payloadCacheMax {
+			c.m = make(map[string]bot.Payload)
+		}
+		c.m[raw] = p
+	}
+	return clonePayload(p), nil
+}
+
+// clonePayload copies what a caller could change in place (slices, the file), so no two
+// deliveries share them.
+func clonePayload(p bot.Payload) bot.Payload {
+	p.Message.Text = slices.Clone(p.Message.Text)
+	p.Message.Buttons = slices.Clone(p.Message.Buttons)
+	p.Users = slices.Clone(p.Users)
+	if p.File != nil {
+		f := *p.File
+		p.File = &f
+	}
+	return p
+}
