@@ -68,16 +68,24 @@ type secretSpan struct {
 // regexp package on its fast path, and most lines are never looked at.
 func findSecrets(text string) []secretSpan {
 	spans := findKeyBlocks(nil, text)
+	set := hintsIn(text)
+	if set == 0 {
+		return spans
+	}
 	lower := lowerASCII(text)
 	for ri := range tokenRules {
 		r := &tokenRules[ri]
-		for _, l := range hintedLines(text, lower, r.hints) {
+		hints := set.present(ruleHints[ri])
+		if len(hints) == 0 || r.line != nil && !r.line(text) {
+			continue
+		}
+		for _, l := range hintedLines(text, lower, hints) {
 			if r.line == nil || r.line(text[l[0]:l[1]]) {
 				spans = r.find(spans, ri, text, l[0], l[1])
 			}
 		}
 	}
-	return findKeyValues(spans, len(tokenRules), text, lower)
+	return findKeyValues(spans, len(tokenRules), text, lower, set.present(keyHintIdx))
 }
 
 // tokenRule finds one kind of secret within a line. The first submatch group that took
@@ -87,7 +95,9 @@ type tokenRule struct {
 	re    *regexp.Regexp
 	repl  string
 	hints []string
-	// line, if set, must also accept a hinted line.
+	// line, if set, must also accept a hinted line. It looks for something within a line,
+	// so a text none of whose lines it accepts is one it rejects whole (the prefilter,
+	// secrethints.go, asks it about the whole text first).
 	line func(line string) bool
 	// edges: the whole match must not touch a token character on either side.
 	edges bool
@@ -239,8 +249,9 @@ const keyWindow = 64
 const maxQuoted = 1024
 
 // findKeyValues appends the values of key-value pairs whose key names a secret.
-func findKeyValues(spans []secretSpan, rule int, text, lower string) []secretSpan {
-	for _, h := range keyHints {
+// hints are the keyHints that occur in text.
+func findKeyValues(spans []secretSpan, rule int, text, lower string, hints []string) []secretSpan {
+	for _, h := range hints {
 		end := -1 // end of the line holding the current hint
 		for from := 0; ; {
 			i := strings.Index(lower[from:], h)
