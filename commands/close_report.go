@@ -78,11 +78,14 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 		if inc.Open() || inc.ReportVersion != p.version {
 			return nil // reopened already: this close's report is no longer the one to send
 		}
-		d, err := LoadReport(tx, p.incident, ReportOptions{Config: e.cfg, Templates: e.tpl, Now: now, PublicKey: e.PublicKey()})
+		// Streamed, so the timeline is never held whole beside the report (at 100,000
+		// entries the loaded Data doubled the heap, and the collector's work fell on the
+		// other commands), and scanned on one CPU, so the others are left to the
+		// commands; the report is the one Build makes of LoadReport's Data.
+		built, err := StreamReport(tx, p.incident, ReportOptions{Config: e.cfg, Templates: e.tpl, Now: now, PublicKey: e.PublicKey(), Workers: 1})
 		if err != nil {
 			return err
 		}
-		built := report.Build(d)
 		r = &built
 		return nil
 	})

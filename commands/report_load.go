@@ -64,6 +64,8 @@ type ReportOptions struct {
 	// incident left it (zero: none), extended instead of read again; out, as this load
 	// left it. nil: every entry is read and checked.
 	Timeline *ReportTimeline
+	// Workers: report.Data.Workers (0: every CPU scans).
+	Workers int
 }
 
 // LoadReport reads everything incident n's report is built from, in one transaction so
@@ -106,7 +108,7 @@ func loadReportParts(src ReportSource, n int64, o ReportOptions) (report.Data, e
 	d := report.Data{Incident: *inc, Location: cfg.Location, Severities: cfg.Severities, Generator: o.Generator,
 		GeneratedAt: o.Now.UTC(), Draft: inc.Open(), Templates: o.Templates, Own: cfg.OwnIndicators(),
 		DefaultTLP: cfg.IncidentTLP(), Audience: o.Audience, Organisation: cfg.Organisation, PublicKey: o.PublicKey,
-		OmitEntryHashes: o.OmitEntryHashes}
+		OmitEntryHashes: o.OmitEntryHashes, Workers: o.Workers}
 	if d.Roles, err = src.RoleHistory(n); err != nil {
 		return d, err
 	}

@@ -39,7 +39,7 @@ func NewBuilder(d Data, incidentTLP bot.TLP, size int) *Builder {
 		b.recorded = bot.FoldFacts(nil)
 	}
 	b.runs.byN = map[int64]*run{}
-	b.scan = newScanFold(d.Own, d.Scans, !d.OmitEntryHashes)
+	b.scan = newScanFold(d.Own, d.Scans, !d.OmitEntryHashes, d.Workers)
 	return b
 }
 

@@ -61,6 +61,10 @@ type Data struct {
 	// Scans, when set, keeps what Build derived from each entry's text for the next Build
 	// of the same incident's report (nil: every entry is scanned).
 	Scans *ScanMemo
+	// Workers bounds how many CPUs scanning the entries' text takes (0: all of them). A
+	// report built beside live commands (the close's) takes one and leaves the rest to
+	// them; the report is the same either way.
+	Workers int
 
 	// Generator names what wrote the report ("warroom v1.2.0").
 	Generator string

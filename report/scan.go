@@ -57,15 +57,16 @@ type scanFold struct {
 	own    *ioc.Own
 	memo   *ScanMemo
 	hashes bool // keep each entry's digest and hash
+	cpus   int  // at most this many workers (0: one per CPU)
 	iocs   []IOC
 	seen   map[iocKey]bool
 }
 
-func newScanFold(own *ioc.Own, memo *ScanMemo, hashes bool) scanFold {
+func newScanFold(own *ioc.Own, memo *ScanMemo, hashes bool, cpus int) scanFold {
 	if memo != nil && memo.own != own {
 		memo.own, memo.at = own, nil
 	}
-	return scanFold{own: own, memo: memo, hashes: hashes, seen: map[iocKey]bool{}}
+	return scanFold{own: own, memo: memo, hashes: hashes, cpus: cpus, seen: map[iocKey]bool{}}
 }
 
 // add fills out[i] from in[i] — secrets masked — where in[0] is the timeline's entry at
@@ -99,6 +100,9 @@ func (f *scanFold) add(in []bot.Entry, out []Entry, pos int) {
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if f.cpus > 0 {
+		workers = min(workers, f.cpus)
+	}
 	var wg sync.WaitGroup
 	for range workers - 1 {
 		wg.Go(work)

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+
 	"github.com/warroom/warroom/bot"
 	"reflect"
 	"slices"
@@ -39,4 +41,24 @@ func TestScanMemoBuildsTheSameReport(t *testing.T) {
 	short := full
 	short.Entries = full.Entries[:500]
 	check("a shorter timeline", short)
+}
+
+// A report scanned on one CPU (the close's, beside live commands) is the one scanned on
+// all of them, to the byte; the data holds more chunks than one worker takes at a time,
+// so with several CPUs the two builds split the work differently.
+func TestOneWorkerBuildsTheSameReport(t *testing.T) {
+	d := bigData(4 * scanChunk)
+	var want, got bytes.Buffer
+	all := Build(d)
+	if err := all.Markdown(&want); err != nil {
+		t.Fatal(err)
+	}
+	d.Workers = 1
+	one := Build(d)
+	if err := one.Markdown(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) || len(all.IOCs) == 0 {
+		t.Fatalf("one worker: %d bytes, %d indicators; every CPU: %d bytes, %d indicators", got.Len(), len(one.IOCs), want.Len(), len(all.IOCs))
+	}
 }
