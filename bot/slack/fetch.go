@@ -92,7 +92,8 @@ func (a *Adapter) permalink(ctx context.Context, channel, ts, thread string) str
 		}
 		return link
 	}
-	link := a.workspaceURL + "archives/" + url.PathEscape(channel) + "/p" + strings.Replace(ts, ".", "", 1)
+	// The event's ts is escaped like the channel: a crafted one stays within its segment.
+	link := a.workspaceURL + "archives/" + url.PathEscape(channel) + "/p" + url.PathEscape(strings.Replace(ts, ".", "", 1))
 	if thread != "" && thread != ts {
 		link += "?thread_ts=" + url.QueryEscape(thread) + "&cid=" + url.QueryEscape(channel)
 	}

@@ -50,3 +50,15 @@ func TestWorkspaceURL(t *testing.T) {
 		}
 	}
 }
+
+// The message's ts is put into the link's path: whatever the event (and the Web API's
+// echo of it) carries, it stays one path segment of the workspace's archives, so a crafted
+// ts cannot make the pinned note's link point elsewhere on the host or add a query.
+func TestPermalinkEscapesTS(t *testing.T) {
+	a := &Adapter{workspaceURL: "https://team.slack.com/"}
+	link := a.permalink(t.Context(), "C0GENERAL", "1700000000.000100/../../../oauth?redirect=x#y", "")
+	prefix := "https://team.slack.com/archives/C0GENERAL/p"
+	if !strings.HasPrefix(link, prefix) || strings.ContainsAny(link[len(prefix):], "/?#") {
+		t.Fatalf("permalink %q: the ts left its path segment", link)
+	}
+}
