@@ -18,8 +18,13 @@ func (t *Tx) Enqueue(o bot.Outbound, at time.Time) error {
 	_, err = t.exec(`INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at), o.Ref)
 	t.outboxQueued()
+	t.queued = t.queued || err == nil
 	return err
 }
+
+// Queued reports whether this transaction queued an outbound operation: the engine wakes
+// the deliverer only after a commit that did.
+func (t *Tx) Queued() bool { return t.queued }
 
 // Enqueue adds an outbound operation in its own transaction.
 func (db *DB) Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error {

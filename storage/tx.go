@@ -23,6 +23,8 @@ type Tx struct {
 	// notes is what this write transaction must announce to the leader (notify.go); nil
 	// in reads and on SQLite.
 	notes *txNotes
+	// queued: Enqueue added an operation (Queued).
+	queued bool
 }
 
 // View runs fn in a read transaction on a consistent snapshot.
