@@ -2,7 +2,6 @@ package commands
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +40,9 @@ type Arg struct {
 	Trailing func(word string) bool
 	// Max bounds an ArgInt or ArgDuration (a duration in nanoseconds); 0 is no bound.
 	Max int64
+	// Relative: an ArgTime also takes a time of day and how long ago (args_time.go).
+	Relative bool
+	base     timeBase
 	// Label is how refusals name the argument ("lesson kind"); the name when empty.
 	Label string
 	// ChoicesOf gives an ArgChoice's values from the configuration (roles, types).
@@ -89,11 +91,12 @@ const (
 	ArgIncident                // INC-n
 	ArgDuration                // 30m, 4h, 2d, "2 hours"
 	ArgFlag                    // present or not (--force)
+	ArgTime                    // a moment: 2026-03-01 14:00, RFC 3339 (Relative: 08:10, 45m ago)
 )
 
 var argKindNames = map[ArgKind]string{
 	ArgText: "text", ArgWord: "word", ArgInt: "int", ArgUser: "user", ArgChoice: "choice",
-	ArgIncident: "incident", ArgDuration: "duration", ArgFlag: "flag",
+	ArgIncident: "incident", ArgDuration: "duration", ArgFlag: "flag", ArgTime: "time",
 }
 
 func (a *Arg) label() string {
@@ -115,6 +118,7 @@ type argValue struct {
 	text string        // as written (choices in lower case, users as the mention)
 	n    int64         // ArgInt, ArgIncident
 	d    time.Duration // ArgDuration
+	t    time.Time     // ArgTime
 }
 
 // Has reports whether the argument was given (a flag: set).
@@ -235,10 +239,11 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 			break
 		}
 		raw, n := toks[next].s, 1
-		if a.Kind == ArgDuration {
-			if w, ok := unitWord(toks, used, next); ok {
-				raw, n = raw+" "+w, 2
-			}
+		if w, ok := unitWord(toks, used, next); ok && a.Kind == ArgDuration {
+			raw, n = raw+" "+w, 2
+		}
+		if a.Kind == ArgTime && timeWords(a, toks, used, next) {
+			raw, n = raw+" "+toks[next+1].s, 2
 		}
 		v, err := readValue(a, raw, usage)
 		if err != nil {
@@ -339,6 +344,9 @@ func takeKeyword(a *Arg, toks []token, used []bool, out *Args, usage string) err
 			if w, ok := unitWord(toks, used, i+1); ok && a.Kind == ArgDuration {
 				raw, n = raw+" "+w, 2
 			}
+			if a.Kind == ArgTime && timeWords(a, toks, used, i+1) {
+				raw, n = raw+" "+toks[i+2].s, 2
+			}
 		}
 		v, err := readValue(a, raw, usage)
 		if err != nil {
@@ -375,24 +383,3 @@ func takeAnywhere(a *Arg, toks []token, used []bool, out *Args, usage string) er
 	}
 	return nil
 }
-
-// verbOfUsage is the command and verb a usage line starts with ("/incident role").
-func verbOfUsage(usage string) string {
-	var words []string
-	for _, w := range strings.Fields(usage) {
-		if strings.ContainsAny(w, "<[|@") || (len(words) > 1 && strings.HasPrefix(w, "INC")) {
-			break
-		}
-		words = append(words, w)
-	}
-	return strings.Join(words, " ")
-}
-
-func upperFirst(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -65,6 +65,12 @@ func readValue(a *Arg, raw, usage string) (argValue, error) {
 			return argValue{}, argError(usage, "%s is at most %s; %s is longer", a.label(), spokenMax(time.Duration(a.Max)), raw)
 		}
 		return argValue{text: raw, d: d}, nil
+	case ArgTime:
+		t, ok := readTime(a, raw)
+		if !ok {
+			return argValue{}, timeRefusal(a, raw, usage)
+		}
+		return argValue{text: raw, t: t}, nil
 	case ArgFlag:
 		switch strings.ToLower(raw) {
 		case "true", "yes", "1":
@@ -115,6 +121,8 @@ func kindHint(a *Arg) string {
 		return " (a person)"
 	case ArgInt:
 		return " (a number)"
+	case ArgTime:
+		return " (a time: 2026-03-01 14:00 or RFC 3339)"
 	}
 	return ""
 }
@@ -142,7 +150,7 @@ func parseOptions(decl []Arg, opts map[string]string, usage string) (Args, error
 		if raw == "" {
 			continue
 		}
-		if a.Kind != ArgText && a.Kind != ArgDuration && strings.ContainsAny(raw, " \t\n") {
+		if a.Kind != ArgText && a.Kind != ArgDuration && a.Kind != ArgTime && strings.ContainsAny(raw, " \t\n") {
 			return out, argError(usage, "%s must be a single word", a.label())
 		}
 		v, err := readValue(a, raw, usage)
@@ -156,21 +164,23 @@ func parseOptions(decl []Arg, opts map[string]string, usage string) (Args, error
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
-// freeformText is the text a Freeform verb reads, from typed options: each given in
-// declared order, after its keyword when it has one.
-func freeformText(decl []Arg, opts map[string]string) string {
-	var parts []string
-	for _, a := range decl {
-		v := strings.Join(strings.Fields(opts[a.Name]), " ")
-		if v == "" || (a.Kind == ArgFlag && !strings.EqualFold(v, "true")) {
-			continue
+// verbOfUsage is the command and verb a usage line starts with ("/incident role").
+func verbOfUsage(usage string) string {
+	var words []string
+	for _, w := range strings.Fields(usage) {
+		if strings.ContainsAny(w, "<[|@") || (len(words) > 1 && strings.HasPrefix(w, "INC")) {
+			break
 		}
-		if a.Keyword != "" {
-			parts = append(parts, a.Keyword)
-		}
-		if a.Kind != ArgFlag {
-			parts = append(parts, v)
-		}
+		words = append(words, w)
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(words, " ")
 }
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -134,3 +134,53 @@ func TestParseOptions(t *testing.T) {
 		t.Errorf("force false: %+v %v", a.vals, err)
 	}
 }
+
+// The time kind reads the forms clock … from and detected always took, as one or two
+// words, the same from text and from typed options; what it cannot read is refused with
+// the verb's own wording.
+func TestParseArgsTime(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := atTime([]Arg{{Name: "at", Kind: ArgTime, Relative: true, Required: true}, {Name: "rest", Kind: ArgText}}, now, berlin)
+	abs := atTime([]Arg{{Name: "from", Kind: ArgTime, Keyword: "from"}, {Name: "rest", Kind: ArgText}}, now, berlin)
+	for _, tc := range []struct {
+		decl       []Arg
+		text, name string
+		want       time.Time
+		rest       string
+	}{
+		{rel, "2026-03-02T08:10:00Z EDR", "at", time.Date(2026, 3, 2, 8, 10, 0, 0, time.UTC), "EDR"},
+		{rel, "2026-03-02 08:10 the alert", "at", time.Date(2026, 3, 2, 7, 10, 0, 0, time.UTC), "the alert"},
+		{rel, "08:10", "at", time.Date(2026, 3, 2, 7, 10, 0, 0, time.UTC), ""},
+		{rel, "45m ago by EDR", "at", now.Add(-45 * time.Minute), "by EDR"},
+		{rel, "-2h", "at", now.Add(-2 * time.Hour), ""},
+		{abs, "gdpr from 2026-03-01 14:00", "from", time.Date(2026, 3, 1, 13, 0, 0, 0, time.UTC), "gdpr"},
+		{abs, "from 2026-03-01T13:00:00Z gdpr", "from", time.Date(2026, 3, 1, 13, 0, 0, 0, time.UTC), "gdpr"},
+	} {
+		a, err := parseArgs(tc.decl, tc.text, "/t")
+		if err != nil || !a.Time(tc.name).Equal(tc.want) || a.Text("rest") != tc.rest {
+			t.Errorf("%q: %v %v rest %q, want %v rest %q", tc.text, a.Time(tc.name), err, a.Text("rest"), tc.want, tc.rest)
+			continue
+		}
+		b, err := parseOptions(tc.decl, map[string]string{tc.name: a.Text(tc.name)}, "/t")
+		if err != nil || !b.Time(tc.name).Equal(tc.want) {
+			t.Errorf("%q typed: %v %v", tc.text, b.Time(tc.name), err)
+		}
+	}
+	for _, tc := range []struct {
+		decl       []Arg
+		text, want string
+	}{
+		{rel, "yesterday-ish", `"yesterday-ish" is not a time warroom reads: use 2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago`},
+		{abs, "gdpr from later", `"later" is not a time warroom can read: use 2026-03-01 14:00 (Europe/Berlin) or RFC 3339`},
+		{abs, "gdpr from 08:10", `"08:10" is not a time warroom can read`},
+		{abs, "gdpr from", `From needs a value after from (a time`},
+	} {
+		if _, err := parseArgs(tc.decl, tc.text, "/t"); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want …%s…", tc.text, err, tc.want)
+		}
+	}
+}

@@ -4,33 +4,39 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/templates"
 )
 
 var verbClock = &Verb{
-	Freeform: true,
-	Name:     "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>] | clock done <name> [reference]", Scope: InIncident,
-	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days) or record its filing",
-	Args: []Arg{{Name: "clock", Kind: ArgWord, Help: "gdpr, nis2, sec, a name of your own with hours, or done <name>"},
-		{Name: "rest", Kind: ArgText, Help: "hours for your own clock; from <time> (2026-03-01 14:00 or RFC 3339)"}},
+	Name: "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>]", Scope: InIncident,
+	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days); alone, list them",
+	Args: []Arg{{Name: "clock", Kind: ArgWord, Help: "gdpr, nis2, sec, or a name of your own with hours"},
+		{Name: "hours", Kind: ArgWord, Help: "for a clock of your own: its deadline in hours, e.g. 48"},
+		{Name: "from", Kind: ArgTime, Keyword: "from", Help: "when the organisation became aware: 2026-03-01 14:00 or RFC 3339"}},
 	Run: func(c *call) error {
-		f := strings.Fields(c.rest)
-		if len(f) == 0 {
-			return c.listClocks()
-		}
-		if strings.EqualFold(f[0], "done") {
-			if err := c.authorize("incident clock (done)"); err != nil {
-				return err
+		if !c.args.Has("clock") {
+			if c.args.Has("from") {
+				return c.usage()
 			}
-			return c.clockDone(f[1:])
+			return c.listClocks()
 		}
 		if err := c.authorize("incident clock (start)"); err != nil {
 			return err
 		}
-		return c.startClock(f)
+		return c.startClock(strings.ToLower(c.args.Text("clock")), c.args.Text("hours"), c.args.Time("from"))
 	},
+}
+
+// verbClockDone records a filing. On Discord it is /incident-more clock-done beside clock.
+var verbClockDone = &Verb{
+	Name: "clock done", Sub: "clock-done", Usage: "clock done <name> [reference]", Scope: InIncident, Action: "incident clock (done)",
+	Summary: "record that a clock's notification was filed (nis2: the earliest NIS2 deadline still open)",
+	Args: []Arg{{Name: "name", Kind: ArgWord, Required: true, Label: "clock", Help: "e.g. gdpr"},
+		{Name: "reference", Kind: ArgText, Help: "the regulator's case number, e.g. ICO case 12345"}},
+	Run: func(c *call) error { return c.clockDone(strings.ToLower(c.args.Text("name")), c.args.Text("reference")) },
 }
 
 func (c *call) listClocks() error {
@@ -53,33 +59,21 @@ func (c *call) listClocks() error {
 	return nil
 }
 
-// startClock runs "clock <regime> [from <time>]" and "clock <name> <hours> [from <time>]".
-// Starting a clock that exists (and is not filed) moves it, e.g. when awareness turns out
-// to have come earlier.
-func (c *call) startClock(f []string) error {
-	var from string
-	if i := slices.IndexFunc(f, func(s string) bool { return strings.EqualFold(s, "from") }); i >= 0 {
-		from = strings.Join(f[i+1:], " ")
-		f = f[:i]
-		if from == "" {
-			return refuse("Usage: … from <time>, e.g. from 2026-03-01 14:00 (%s) or from 2026-03-01T13:00:00Z.", c.e.cfg.Location)
-		}
-	}
-	if len(f) == 0 {
-		return c.usage()
-	}
-	name := strings.ToLower(f[0])
+// startClock runs "clock <regime> [from <time>]" and "clock <name> <hours> [from <time>]"
+// (from is zero when not given). Starting a clock that exists (and is not filed) moves it,
+// e.g. when awareness turns out to have come earlier.
+func (c *call) startClock(name, hours string, from time.Time) error {
 	rules, builtin := regimeRules[name]
 	switch {
-	case builtin && len(f) != 1:
+	case builtin && hours != "":
 		return refuse("The %s clock has a fixed deadline (%s); write /incident clock %s [from <time>]. For a deadline of your own, pick another name: /incident clock <name> <hours>.", name, rules[len(rules)-1].span, name)
-	case !builtin && len(f) != 2:
+	case !builtin && hours == "":
 		return refuse("Usage: /incident clock gdpr|nis2|sec [from <time>], or /incident clock <name> <hours> [from <time>] for a deadline of your own.")
 	case !builtin:
 		if !clockNameRe.MatchString(name) || slices.Contains(reservedClockNames, name) {
 			return refuse("%q cannot name a clock: use lowercase letters, digits and -, up to 30, and none of %s.", name, strings.Join(reservedClockNames, ", "))
 		}
-		h, err := parseClockHours(f[1])
+		h, err := parseClockHours(hours)
 		if err != nil {
 			return err
 		}
@@ -89,11 +83,7 @@ func (c *call) startClock(f []string) error {
 	if name == "sec" {
 		start, what = c.now, "the materiality decision, i.e. now"
 	}
-	if from != "" {
-		t, ok := parseClockTime(from, c.e.cfg.Location)
-		if !ok {
-			return refuse("%q is not a time warroom can read: use 2026-03-01 14:00 (%s) or RFC 3339 (2026-03-01T13:00:00Z).", from, c.e.cfg.Location)
-		}
+	if t := from; !t.IsZero() {
 		if t.After(c.now) {
 			return refuse("%s is in the future: a clock counts from when the organisation became aware.", bot.PlainTime(t, c.e.cfg.Location))
 		}
@@ -201,14 +191,7 @@ func fireClock(c *call, t bot.Timer) error {
 
 // clockDone records a filing: "clock done gdpr [reference]". "nis2" names the earliest
 // NIS2 deadline still open.
-func (c *call) clockDone(f []string) error {
-	if len(f) == 0 {
-		return refuse("Usage: /incident clock done <name> [reference], e.g. /incident clock done gdpr ICO case 12345.")
-	}
-	name := strings.ToLower(f[0])
-	// Keep the reference as typed (splitVerb lowers only the word it cuts off).
-	_, rest := splitVerb(c.rest)
-	_, note := splitVerb(rest)
+func (c *call) clockDone(name, note string) error {
 	clocks, err := c.tx.Clocks(c.inc.Number)
 	if err != nil {
 		return err

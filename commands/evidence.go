@@ -130,7 +130,7 @@ func evidenceLine(ev bot.Evidence) bot.Text {
 	return b.t
 }
 
-var verbEvidenceUsage = &Verb{Name: "evidence", Freeform: true, Usage: "evidence add <description> [sha256] [location] | evidence transfer <n> @person <reason> | evidence list", Scope: Anywhere,
+var verbEvidenceUsage = &Verb{Name: "evidence", Args: usageWords, Usage: "evidence add <description> [sha256] [location] | evidence transfer <n> @person <reason> | evidence list", Scope: Anywhere,
 	Run: func(c *call) error {
 		return refuse("Usage: /incident evidence add <description> [sha256] [location] · /incident evidence transfer <n> @person <reason> · /incident evidence list (or react 🧾 to an uploaded file)")
 	}}

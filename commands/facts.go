@@ -82,20 +82,15 @@ var verbImpact = &Verb{
 }
 
 var verbDetected = &Verb{
-	Freeform: true,
-	Name:     "detected", Usage: "detected <time> [source]", Scope: InIncident,
+	Name: "detected", Usage: "detected <time> [source]", Scope: InIncident,
 	Summary: "when it was first detected (headline times count from it)",
-	Args: []Arg{{Name: "time", Kind: ArgWord, Required: true, Help: "2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago"},
-		{Name: "source", Kind: ArgText, Help: "what detected it, e.g. EDR alert on FS01"}},
+	Args:    detectedDecl,
 	Run: func(c *call) error {
-		tlp, rest, err := takeTLP(c.rest)
+		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		at, source, err := parseDetected(rest, c.now, c.e.cfg.Location)
-		if err == errUsage {
-			return c.usage()
-		}
+		at, source, err := detectedFrom(c.args, c.now)
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
-	"github.com/warroom/warroom/internal/duration"
 )
 
 // The grammar of the fact verbs (summary, impact, rootcause, detected, assess, evidence)
@@ -117,46 +116,31 @@ var detectedLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-
 // maxDetectedAge bounds how far back a detection may lie: a year, like a task's due.
 const maxDetectedAge = 365 * 24 * time.Hour
 
-// parseDetected reads "<time> [source]" where time is RFC 3339 (2026-03-02T08:10:00Z), a
-// date and time in the configured zone (2026-03-02 08:10), a time of day today in it
-// (08:10), or how long ago (45m ago, -2h). It never lies after now or more than a year
-// before it.
+// detectedDecl: "[--tlp <level>] <time> [source]"; the time is RFC 3339
+// (2026-03-02T08:10:00Z), a date and time in the configured zone (2026-03-02 08:10), a time
+// of day today in it (08:10), or how long ago (45m ago, -2h).
+var detectedDecl = []Arg{tlpArg, {Name: "time", Kind: ArgTime, Relative: true, Required: true, Help: "2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago"},
+	{Name: "source", Kind: ArgText, Help: "what detected it, e.g. EDR alert on FS01"}}
+
+// parseDetected reads "<time> [source]" with detected's declaration.
 func parseDetected(s string, now time.Time, loc *time.Location) (time.Time, string, error) {
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		return time.Time{}, "", errUsage
+	a, err := parseArgs(atTime(slices.Clone(detectedDecl[1:]), now, loc), s, "detected")
+	if err != nil {
+		return time.Time{}, "", err
 	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	var at time.Time
-	used := 0
-	switch {
-	case len(f) >= 2 && parses(f[0]+" "+f[1], loc, &at):
-		used = 2
-	case parses(f[0], loc, &at):
-		used = 1
-	case clockToday(f[0], now, loc, &at):
-		used = 1
-	case strings.HasPrefix(f[0], "-") || (len(f) >= 2 && strings.EqualFold(f[1], "ago")):
-		d, err := duration.Parse(strings.TrimPrefix(f[0], "-"))
-		if err != nil || d <= 0 {
-			return time.Time{}, "", refuse("%q is not a time warroom reads: use 2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago.", f[0])
-		}
-		at, used = now.Add(-d), 1
-		if len(f) >= 2 && strings.EqualFold(f[1], "ago") {
-			used = 2
-		}
-	default:
-		return time.Time{}, "", refuse("%q is not a time warroom reads: use 2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago.", f[0])
-	}
+	return detectedFrom(a, now)
+}
+
+// detectedFrom checks the detection time: never after now, nor more than a year before it.
+func detectedFrom(a Args, now time.Time) (time.Time, string, error) {
+	at := a.Time("time")
 	if at.After(now) {
 		return time.Time{}, "", refuse("%s is in the future; the detection time is when it was first noticed.", bot.FormatTime(at))
 	}
 	if now.Sub(at) > maxDetectedAge {
 		return time.Time{}, "", refuse("%s is more than a year ago; check the date.", bot.FormatTime(at))
 	}
-	return at.UTC(), strings.Join(f[used:], " "), nil
+	return at, a.Text("source"), nil
 }
 
 // parses reads one absolute time form into at.

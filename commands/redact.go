@@ -10,35 +10,37 @@ import (
 )
 
 var verbRedact = &Verb{
-	Freeform: true,
-	Name:     "redact", Usage: "redact <seq|last|run N|message link> <reason>", Scope: InIncident,
+	Name: "redact", Usage: "redact <seq|last|run N|message link> <reason>", Scope: InIncident,
 	Summary: "remove an entry's text from everywhere warroom keeps it (e.g. a pasted password); the chain still verifies",
-	Args:    []Arg{{Name: "entry", Kind: ArgWord, Required: true, Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
+	// The entry is a word as typed: a message link keeps its case (Slack channel ids).
+	Args: []Arg{{Name: "entry", Kind: ArgWord, Required: true, Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		// Not splitVerb: a message link keeps its case (Slack channel ids).
-		which, reason, _ := strings.Cut(strings.TrimSpace(c.rest), " ")
-		reason = strings.TrimSpace(reason)
-		if strings.EqualFold(which, "run") {
-			which, reason, _ = strings.Cut(reason, " ")
-			which, reason = "run:"+which, strings.TrimSpace(reason)
-		}
-		if which == "" || reason == "" {
-			return c.usage()
-		}
-		e, err := c.redactTarget(which)
+		e, err := c.redactTarget(c.args.Text("entry"))
 		if err != nil {
 			return err
 		}
-		return c.redact(e, reason)
+		return c.redact(e, c.args.Text("reason"))
+	},
+}
+
+// verbRedactRun redacts the request of a playbook run ("redact run 3 <reason>"): its
+// parameters with it. On Discord it is /incident redact-run beside redact.
+var verbRedactRun = &Verb{
+	Name: "redact run", Sub: "redact-run", Usage: "redact run <n> <reason>", Scope: InIncident, Action: "incident redact",
+	Summary: "redact a playbook run's request and its parameters (see /incident actions)",
+	Args:    []Arg{{Name: "n", Kind: ArgInt, Required: true, Label: "run number"}, {Name: "reason", Kind: ArgText, Required: true}},
+	Run: func(c *call) error {
+		e, err := c.runRequestEntry(c.args.Text("n"))
+		if err != nil {
+			return err
+		}
+		return c.redact(e, c.args.Text("reason"))
 	},
 }
 
 // redactTarget finds the entry a redaction names: its number, "last" (the latest entry
 // holding what a person wrote), or a link to (or the id of) the message it records.
 func (c *call) redactTarget(which string) (bot.Entry, error) {
-	if k, ok := strings.CutPrefix(which, "run:"); ok {
-		return c.runRequestEntry(k)
-	}
 	if seq, err := strconv.ParseInt(which, 10, 64); err == nil {
 		if seq <= 0 {
 			return bot.Entry{}, c.usage()

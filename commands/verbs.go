@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -33,10 +34,6 @@ type Verb struct {
 	SelfAuthorize bool
 	// Hint adds to the usage a refusal quotes what the valid values are (". Roles: …").
 	Hint func(e *Engine) string
-	// Freeform: the verb still cuts up its own text (c.rest); its Args describe it for help
-	// and registration only. Typed options are joined back into text for it, in declared
-	// order. The verbs left so (clock, detected, redact) are to move onto the parser.
-	Freeform bool
 	// WholeUsage: its refusals quote the usage of every verb of its command (/oncall me).
 	WholeUsage bool
 	Run        func(c *call) error
@@ -87,8 +84,8 @@ func allVerbs() []*Verb {
 	return append(append([]*Verb{
 		verbDeclare, verbStatus, verbPhase, verbSev, verbType, verbClose, verbReopen, verbLink, verbList, verbHelp,
 		verbRole, verbRoles, verbInvite, verbRemove, verbJoin,
-		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact,
-		verbReview, verbRemind, verbClock, verbDrill, verbReport, verbWeb, verbAlerts,
+		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact, verbRedactRun,
+		verbReview, verbRemind, verbClock, verbClockDone, verbDrill, verbReport, verbWeb, verbAlerts,
 		verbSummary, verbImpact, verbRootCause, verbDetected, verbAssess, verbDelay, verbTLP,
 		verbEvidenceAdd, verbEvidenceTransfer, verbEvidenceList,
 		verbActions, verbRun, verbApprove, verbDeny, verbUndo,
@@ -108,12 +105,9 @@ func (c *call) runVerb() error {
 			return err
 		}
 	}
-	decl, usage := c.e.declaration(v), c.e.refusalUsage(v)
+	decl, usage := atTime(c.e.declaration(v), c.now, c.e.cfg.Location), c.e.refusalUsage(v)
 	var err error
 	switch {
-	case v.Freeform && c.opts != nil:
-		c.rest = freeformText(decl, c.opts)
-	case v.Freeform:
 	case c.opts != nil:
 		c.args, err = parseOptions(decl, c.opts, usage)
 	default:
@@ -145,6 +139,11 @@ var groupUsage = map[string]*Verb{"task": verbTaskUsage, "evidence": verbEvidenc
 func (e *Engine) findVerb(command, text string) (*Verb, string) {
 	first, rest := splitVerb(text)
 	second, more := splitVerb(rest)
+	// "clock INC-1 done gdpr": a two-word verb with the incident it names in between is
+	// that verb naming it ("clock done INC-1 gdpr").
+	if third, after := splitVerb(more); isIncidentWord(second) && e.hasVerb(command, first+" "+third) {
+		second, more = third, strings.TrimSpace(second+" "+after)
+	}
 	var bare, one *Verb
 	for _, v := range e.verbs {
 		if v.command() != command {
@@ -171,8 +170,20 @@ func (e *Engine) findVerb(command, text string) (*Verb, string) {
 	return nil, rest
 }
 
+// usageWords are the arguments of the verbs that answer only their group's usage ("task
+// foo"): whatever follows, for the parser to accept.
+var usageWords = []Arg{{Name: "words", Kind: ArgText}}
+
+// isIncidentWord is a word naming an incident (INC-n or #n, as resolveIncident reads it).
+func isIncidentWord(w string) bool { return strings.HasPrefix(w, "inc-") || strings.HasPrefix(w, "#") }
+
+// hasVerb reports whether command has a verb of that name.
+func (e *Engine) hasVerb(command, name string) bool {
+	return slices.ContainsFunc(e.verbs, func(v *Verb) bool { return v.command() == command && v.Name == name })
+}
+
 // verbTaskUsage answers "task" with no or an unknown sub-verb.
-var verbTaskUsage = &Verb{Name: "task", Freeform: true, Usage: "task add <text> [@owner] [due <duration>] | task done <n>", Scope: Anywhere,
+var verbTaskUsage = &Verb{Name: "task", Args: usageWords, Usage: "task add <text> [@owner] [due <duration>] | task done <n>", Scope: Anywhere,
 	Run: func(c *call) error {
 		return refuse("Usage: /incident task add <text> [@owner] [due <duration>] · /incident task done <n> · /incident tasks")
 	}}

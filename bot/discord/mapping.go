@@ -39,7 +39,7 @@ const (
 const maxPerLevel = 25
 
 // moreVerbs are the /incident verbs registered under /incident-more.
-var moreVerbs = []string{"review", "remind", "clock", "drill", "report",
+var moreVerbs = []string{"redact run", "review", "remind", "clock", "clock done", "drill", "report",
 	"summary", "impact", "rootcause", "detected", "assess", "delay", "tlp", "evidence add", "evidence transfer", "evidence list"}
 
 // verbDef is one Discord sub-command and the engine verb it runs.
@@ -136,6 +136,8 @@ func fromSpec(s bot.CommandSpec) []*verbDef {
 	switch {
 	case s.Command != "incident" && len(words) > 0:
 		v.Sub = discordName(strings.Join(words, "-")) // /oncall override-cancel beside /oncall override
+	case len(words) > 1 && s.Sub != "":
+		v.Sub = discordName(s.Sub) // /incident redact-run beside /incident redact
 	case s.Group != "" && len(words) > 1:
 		v.Group, v.Sub = discordName(s.Group), discordName(strings.Join(words[1:], "-"))
 	case len(words) > 1:

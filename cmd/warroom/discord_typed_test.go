@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/internal/fakes/discordfake"
@@ -16,11 +15,7 @@ import (
 // alone makes one. Through the real discordgo client against the fake.
 func TestDiscordTypedOptionsAreNotReparsed(t *testing.T) {
 	h := newDiscordE2E(t)
-	if r := h.incident(dAlice, h.general, "declare", discordfake.StringOption("title", "Phishing wave")); !strings.Contains(r, "Declared INC-1") {
-		t.Fatalf("declare: %q", r)
-	}
-	h.deliver(time.Minute)
-	ch := h.channel("inc-1-phishing-wave").ID
+	ch := h.declarePhishing()
 
 	r := h.incident(dAlice, ch, "task add", discordfake.StringOption("text", "Call the vendor with @bob"))
 	if !strings.Contains(r, "Task 1") {
