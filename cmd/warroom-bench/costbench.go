@@ -28,7 +28,13 @@ func benchCost(bin, dir string) []figure {
 		if seeded {
 			copyFile(loaded, db)
 		}
-		sb := startSlackBot(bin, db, nil)
+		var env []string
+		// COST_PROFILES=DIR writes each run's CPU profile there (cost-<k>-fresh.pprof,
+		// cost-<k>-loaded.pprof): what grows with the work, side by side.
+		if pd := os.Getenv("COST_PROFILES"); pd != "" {
+			env = []string{"WARROOM_CPU_PROFILE=" + filepath.Join(pd, fmt.Sprintf("cost-%d-%s.pprof", k, map[bool]string{false: "fresh", true: "loaded"}[seeded]))}
+		}
+		sb := startSlackBot(bin, db, env)
 		defer sb.stop()
 		var seq atomic.Int64
 		note := func(int) bool {
