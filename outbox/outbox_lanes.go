@@ -167,12 +167,21 @@ func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 			wg.Add(1)
 			go func(o bot.Outbound) {
 				defer wg.Done()
-				defer d.release(o, true)
-				if ctx.Err() != nil {
-					d.unclaim(o)
-					return
+				// The lane's next operations follow under the same mark (chain.go); the
+				// lane and its slot are released after the last.
+				for followed := 1; ; followed++ {
+					if ctx.Err() != nil {
+						d.unclaim(o)
+						break
+					}
+					d.deliver(ctx, o)
+					n, ok := d.next(ctx, o, followed)
+					if !ok {
+						break
+					}
+					o = n
 				}
-				d.deliver(ctx, o)
+				d.release(o, true)
 			}(o)
 		}
 		select {

@@ -49,6 +49,29 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 	return scanOutbound(rows, &db.payloads)
 }
 
+// DueLaneHead returns the oldest pending operation of one lane if it is due (ok false if the
+// lane has none, or its head waits for a retry). The deliverer asks it when it has just
+// recorded an operation of that lane, instead of walking every lane (dueHeads) to find
+// the one lane that moved. PostgreSQL hands out operations only under a claim
+// (outboxclaim.go), so there it answers nothing and the deliverer asks DueOutbound.
+func (db *DB) DueLaneHead(ctx context.Context, lane string, now time.Time) (o bot.Outbound, ok bool, err error) {
+	if db.pg {
+		return bot.Outbound{}, false, nil
+	}
+	rows, err := db.reader.QueryContext(ctx, dueLaneHead, lane, ts(now))
+	if err != nil {
+		return bot.Outbound{}, false, describe(db.path, err)
+	}
+	heads, err := scanOutbound(rows)
+	if err != nil || len(heads) == 0 {
+		return bot.Outbound{}, false, err
+	}
+	return heads[0], true, nil
+}
+
+const dueLaneHead = `SELECT ` + outboundColumns + ` FROM outbox o
+	WHERE o.id = (SELECT id FROM outbox WHERE state = 'pending' AND lane = ? ORDER BY lane, id LIMIT 1) AND o.next_at <= ?`
+
 // dueHeads finds each lane's head by walking the lanes in the pending index, one seek per
 // lane and one for its oldest operation: the deliverer asks after every delivery, and the
 // plain MIN(id) … GROUP BY lane read every pending row to answer, so a backlog of

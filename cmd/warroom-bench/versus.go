@@ -38,6 +38,7 @@ type versusConfig struct {
 type side struct {
 	name string
 	send func(i int) bool
+	pid  int // the process whose CPU each run reports per ack
 }
 
 func benchVersus(bin, dir string, cfg versusConfig) []figure {
@@ -97,8 +98,8 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 		}
 	}
 	sides := [2]side{
-		{name: "warroom", send: note(wr, "Noted", &warroomAcked)},
-		{name: "peer", send: note(pr, "", nil)}, // Bolt's ack is an empty 200
+		{name: "warroom", send: note(wr, "Noted", &warroomAcked), pid: b.cmd.Process.Pid},
+		{name: "peer", send: note(pr, "", nil), pid: peer.cmd.Process.Pid}, // Bolt's ack is an empty 200
 	}
 	pause := func() {
 		time.Sleep(cfg.minPause)
@@ -108,11 +109,16 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 	abba := func(label string, run func(s side) loadResult) [2][]loadResult {
 		var out [2][]loadResult
 		for _, k := range []int{0, 1, 1, 0} {
+			// On a shared machine the latencies move with the neighbours' load; the CPU a
+			// side spent per ack (its process only, the run and the drain of its outbox in the
+			// pause after it) does much less.
+			cpu0 := procCPUSeconds(sides[k].pid)
 			r := run(sides[k])
 			out[k] = append(out[k], r)
-			fmt.Printf("# %s %s: %d acked, %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d sent\n",
-				label, sides[k].name, r.acked, r.rate(), ms(pct(r.lat, 50)), ms(pct(r.lat, 99)), r.failed, r.sent)
 			pause()
+			cpu := procCPUSeconds(sides[k].pid) - cpu0
+			fmt.Printf("# %s %s: %d acked, %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d sent, %.0f µs CPU/ack\n",
+				label, sides[k].name, r.acked, r.rate(), ms(pct(r.lat, 50)), ms(pct(r.lat, 99)), r.failed, r.sent, cpu/float64(max(r.acked, 1))*1e6)
 		}
 		return out
 	}
