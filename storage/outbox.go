@@ -62,7 +62,8 @@ func (db *DB) DueLaneHead(ctx context.Context, lane string, now time.Time) (o bo
 	if err != nil {
 		return bot.Outbound{}, false, describe(db.path, err)
 	}
-	heads, err := scanOutbound(rows)
+	// A followed head is read once, when its turn has come: nothing to keep for later.
+	heads, err := scanOutbound(rows, nil)
 	if err != nil || len(heads) == 0 {
 		return bot.Outbound{}, false, err
 	}
