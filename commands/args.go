@@ -47,6 +47,10 @@ type Arg struct {
 	Label string
 	// ChoicesOf gives an ArgChoice's values from the configuration (roles, types).
 	ChoicesOf func(*config.Config) []string
+	// Fold reads other spellings of an ArgChoice's value (tlp:red is red); Refuse is the
+	// refusal of a value it does not take, when the verb has always worded its own.
+	Fold   func(lower string) string
+	Refuse func(raw string, choices []string) error
 	// Slot: arguments with the same slot are alternatives for one place in the line, read
 	// by the first whose kind takes the word (/page's user, else its team); Required on
 	// one of them means one of the slot is.

@@ -42,6 +42,12 @@ func readValue(a *Arg, raw, usage string) (argValue, error) {
 		}
 	case ArgChoice:
 		v := strings.ToLower(raw)
+		if a.Fold != nil {
+			v = a.Fold(v)
+		}
+		if !slices.Contains(a.Choices, v) && a.Refuse != nil {
+			return argValue{}, refuse("%s Usage: %s", a.Refuse(raw, a.Choices).Error(), usage)
+		}
 		if !slices.Contains(a.Choices, v) {
 			hint := ""
 			if near := closest(v, a.Choices); near != "" {

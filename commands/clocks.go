@@ -36,7 +36,9 @@ var verbClockDone = &Verb{
 	Summary: "record that a clock's notification was filed (nis2: the earliest NIS2 deadline still open)",
 	Args: []Arg{{Name: "name", Kind: ArgWord, Required: true, Label: "clock", Help: "e.g. gdpr"},
 		{Name: "reference", Kind: ArgText, Help: "the regulator's case number, e.g. ICO case 12345"}},
-	Run: func(c *call) error { return c.clockDone(strings.ToLower(c.args.Text("name")), c.args.Text("reference")) },
+	Run: func(c *call) error {
+		return c.clockDone(strings.ToLower(c.args.Text("name")), c.args.Text("reference"))
+	},
 }
 
 func (c *call) listClocks() error {

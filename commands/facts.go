@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -143,19 +142,15 @@ var verbAssess = &Verb{
 var verbDelay = &Verb{
 	Name: "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
 	Summary: "why a notification is later than its deadline (GDPR Art. 33(1))",
-	// The regime is a word, so an unknown one gets delay's own refusal.
-	Args: []Arg{tlpArg, {Name: "regime", Kind: ArgWord, Choices: bot.DelayRegimes}, {Name: "reasons", Kind: ArgText}},
+	Args:    []Arg{tlpArg, {Name: "regime", Kind: ArgChoice, Choices: bot.DelayRegimes, Refuse: unknown("notification")}, {Name: "reasons", Kind: ArgText}},
 	Run: func(c *call) error {
 		tlp, err := tlpOf(c.args)
 		if err != nil {
 			return err
 		}
-		regime, reasons := strings.ToLower(c.args.Text("regime")), c.args.Text("reasons")
+		regime, reasons := c.args.Text("regime"), c.args.Text("reasons")
 		if regime == "" || reasons == "" {
 			return c.usage()
-		}
-		if !slices.Contains(bot.DelayRegimes, regime) {
-			return refuse("Unknown notification %q: use %s.", regime, validList(bot.DelayRegimes))
 		}
 		seq, late, err := c.recordFact(bot.KindDelay, "delay of "+regime+" notification: "+reasons, bot.Data{"regime": regime}, tlp)
 		if err != nil {
@@ -169,7 +164,7 @@ var verbDelay = &Verb{
 var verbTLP = &Verb{
 	Name: "tlp", Usage: "tlp <clear|green|amber|amber+strict|red>", Scope: InIncident,
 	Summary: "the incident's TLP 2.0 label (report, card; entries without their own carry it)",
-	Args:    []Arg{{Name: "level", Kind: ArgWord, Choices: bot.TLPNames, Help: "default: show the label"}},
+	Args:    []Arg{{Name: "level", Kind: ArgChoice, Choices: bot.TLPNames, Fold: foldTLP, Refuse: refuseTLP, Help: "default: show the label"}},
 	Run: func(c *call) error {
 		f, err := c.facts()
 		if err != nil {
@@ -180,10 +175,7 @@ var verbTLP = &Verb{
 			c.say("%s is %s. Change it with /incident tlp <%s>.", c.inc.ID(), f.TLP, strings.Join(bot.TLPNames, "|"))
 			return nil
 		}
-		to, ok := bot.ParseTLP(level)
-		if !ok {
-			return refuse("%q is not a TLP level: use %s.", level, validList(bot.TLPNames))
-		}
+		to, _ := bot.ParseTLP(level) // a choice of bot.TLPNames
 		if to == f.TLP {
 			return refuse("%s is already %s.", c.inc.ID(), to)
 		}

@@ -38,35 +38,38 @@ func parsePhaseArgs(rest string) (target string, force bool, err error) {
 	return phaseTarget(a)
 }
 
-// checkRole is role's <role> (any case) among roles.
-func checkRole(a Args, roles []string) (string, error) {
-	role := strings.ToLower(a.Text("role"))
-	if !slices.Contains(roles, role) {
-		return "", refuse("Unknown role %q. Roles: %s.", a.Text("role"), validList(roles))
-	}
-	return role, nil
+// refuseRole is role's refusal of a role the configuration does not have.
+func refuseRole(raw string, roles []string) error {
+	return refuse("Unknown role %q. Roles: %s.", raw, validList(roles))
 }
 
 // parseRoleArgs reads "<role> <@user|me>" with role's declaration: a role of roles (any
 // case), and the person's token as written (the call resolves it).
 func parseRoleArgs(rest string, roles []string) (role, who string, err error) {
-	a, err := parseArgs(verbRole.Args, rest, verbRole.usageLine())
-	if err != nil {
+	decl := slices.Clone(verbRole.Args)
+	decl[0].Choices = roles
+	a, err := parseArgs(decl, rest, verbRole.usageLine())
+	if err != nil && a.Has("role") || err != nil && strings.TrimSpace(rest) == "" {
 		return "", "", refuse("Usage: /incident role <role> <@user|me>. Roles: %s.", validList(roles))
 	}
-	if role, err = checkRole(a, roles); err != nil {
+	if err != nil {
 		return "", "", err
 	}
-	return role, a.Text("user"), nil
+	return a.Text("role"), a.Text("user"), nil
 }
 
 // lessonArgs: "<good|bad|idea> <text>"; the kind is checked by lessonFrom, with its own
 // refusal.
-var lessonArgs = []Arg{{Name: "kind", Kind: ArgWord, Choices: bot.LessonKinds}, {Name: "text", Kind: ArgText}}
+var lessonArgs = []Arg{{Name: "kind", Kind: ArgChoice, Choices: bot.LessonKinds, Refuse: func(raw string, _ []string) error {
+	return refuse("Unknown lesson kind %q: use good, bad or idea.", strings.ToLower(raw))
+}}, {Name: "text", Kind: ArgText}}
 
 // parseLessonArgs reads "<good|bad|idea> <text>" with lesson's declaration.
 func parseLessonArgs(rest string) (kind, text string, err error) {
-	a, _ := parseArgs(lessonArgs, rest, "lesson")
+	a, err := parseArgs(lessonArgs, rest, "lesson")
+	if err != nil {
+		return "", "", err
+	}
 	return lessonFrom(a)
 }
 
@@ -74,9 +77,6 @@ func lessonFrom(a Args) (kind, text string, err error) {
 	kind, text = strings.ToLower(a.Text("kind")), a.Text("text")
 	if kind == "" || text == "" {
 		return "", "", errUsage
-	}
-	if !slices.Contains(bot.LessonKinds, kind) {
-		return "", "", refuse("Unknown lesson kind %q: use good, bad or idea.", kind)
 	}
 	return kind, text, nil
 }

@@ -15,7 +15,15 @@ import (
 
 // tlpArg is a leading "--tlp <level>" (or "--tlp=<level>"): the label of the entry the verb
 // records. A word, checked by tlpOf, so an unknown level is refused with the valid list.
+// It stays a word as typed (TestParseArgsKeywordsAnywhere pins --tlp=AMBER+STRICT).
 var tlpArg = Arg{Name: "tlp", Kind: ArgWord, Keyword: "--tlp", Leading: true, Choices: bot.TLPNames, Help: "label the entry: " + strings.Join(bot.TLPNames, ", ")}
+
+// foldTLP reads "tlp:red" as red, as bot.ParseTLP does.
+func foldTLP(s string) string { return strings.TrimPrefix(s, "tlp:") }
+
+func refuseTLP(raw string, levels []string) error {
+	return refuse("%q is not a TLP level: use %s.", raw, validList(levels))
+}
 
 // textArgs are the arguments of the verbs that record a labelled text.
 var textArgs = []Arg{tlpArg, {Name: "text", Kind: ArgText, Required: true}}
@@ -38,9 +46,16 @@ func tlpOf(a Args) (bot.TLP, error) {
 	level := a.Text("tlp")
 	t, ok := bot.ParseTLP(level)
 	if !ok {
-		return 0, refuse("%q is not a TLP level: use %s.", level, strings.Join(bot.TLPNames, ", "))
+		return 0, refuseTLP(level, bot.TLPNames)
 	}
 	return t, nil
+}
+
+// unknown is the refusal "Unknown <what> "x": use a, b, c." of the fact verbs' choices.
+func unknown(what string) func(string, []string) error {
+	return func(raw string, choices []string) error {
+		return refuse("Unknown %s %q: use %s.", what, strings.ToLower(raw), validList(choices))
+	}
 }
 
 // countRe is a whole number as people write one: 1200, 1,200, 1.200 or ~1200 (about).
@@ -61,13 +76,16 @@ type impactArgs struct {
 // (people, records, systems, or the cost in the currency the text names), the rest the
 // description. consequences takes text only.
 func parseImpact(s string) (impactArgs, error) {
-	a, _ := parseArgs(impactDecl[1:], s, "impact")
+	a, err := parseArgs(impactDecl[1:], s, "impact")
+	if err != nil {
+		return impactArgs{}, err
+	}
 	return impactFrom(a)
 }
 
 // impactDecl: "[--tlp <level>] <dimension> [number] [text]"; the dimension is a word,
 // checked by impactFrom, and the number a word of countRe's form.
-var impactDecl = []Arg{tlpArg, {Name: "dimension", Kind: ArgWord, Choices: bot.ImpactDimensions},
+var impactDecl = []Arg{tlpArg, {Name: "dimension", Kind: ArgChoice, Choices: bot.ImpactDimensions, Refuse: unknown("impact")},
 	{Name: "count", Kind: ArgWord, Match: countRe.MatchString, Help: "people, records, systems, or the cost: 1200, 1,200, ~1200"},
 	{Name: "text", Kind: ArgText, Help: "a description"}}
 
@@ -78,9 +96,6 @@ func impactFrom(args Args) (impactArgs, error) {
 	a := impactArgs{dimension: dim}
 	if dim == "" {
 		return a, errUsage
-	}
-	if !slices.Contains(bot.ImpactDimensions, dim) {
-		return a, refuse("Unknown impact %q: use %s.", dim, validList(bot.ImpactDimensions))
 	}
 	more := rest
 	switch {
@@ -178,12 +193,15 @@ type assessArgs struct{ question, answer, text string }
 
 // assessDecl: "[--tlp <level>] <question> <answer> [reasoning]"; question and answer are
 // words, checked by assessFrom against bot.Assessments.
-var assessDecl = []Arg{tlpArg, {Name: "question", Kind: ArgWord, Choices: bot.AssessmentNames},
+var assessDecl = []Arg{tlpArg, {Name: "question", Kind: ArgChoice, Choices: bot.AssessmentNames, Refuse: unknown("assessment")},
 	{Name: "answer", Kind: ArgWord}, {Name: "reasoning", Kind: ArgText}}
 
 // parseAssess reads "<question> <answer> [reasoning]" with assess's declaration.
 func parseAssess(s string) (assessArgs, error) {
-	a, _ := parseArgs(assessDecl[1:], s, "assess")
+	a, err := parseArgs(assessDecl[1:], s, "assess")
+	if err != nil {
+		return assessArgs{}, err
+	}
 	return assessFrom(a)
 }
 
@@ -191,12 +209,10 @@ func parseAssess(s string) (assessArgs, error) {
 func assessFrom(args Args) (assessArgs, error) {
 	q, ans := strings.ToLower(args.Text("question")), strings.ToLower(args.Text("answer"))
 	a := assessArgs{question: q, answer: ans, text: args.Text("reasoning")}
-	answers, ok := bot.Assessments[q]
+	answers := bot.Assessments[q]
 	switch {
 	case q == "":
 		return a, errUsage
-	case !ok:
-		return a, refuse("Unknown assessment %q: use %s.", q, validList(bot.AssessmentNames))
 	case !slices.Contains(answers, ans):
 		return a, refuse("Answer %s with one of: %s.", q, validList(answers))
 	}

@@ -248,12 +248,12 @@ var verbType = &Verb{
 	Name: "type", Usage: "type <type>", Scope: InIncident,
 	Summary: "classify the incident",
 	Hint:    func(e *Engine) string { return ". Types: " + validList(e.cfg.Types) + "." },
-	Args:    []Arg{{Name: "type", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Types }}},
+	Args: []Arg{{Name: "type", Kind: ArgChoice, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Types },
+		Refuse: func(raw string, types []string) error {
+			return refuse("Unknown type %q. Types: %s.", strings.ToLower(raw), validList(types))
+		}}},
 	Run: func(c *call) error {
-		f := []string{strings.ToLower(c.args.Text("type"))}
-		if !c.e.cfg.HasType(f[0]) {
-			return refuse("Unknown type %q. Types: %s.", f[0], validList(c.e.cfg.Types))
-		}
+		f := []string{c.args.Text("type")}
 		if f[0] == c.inc.Type {
 			return refuse("%s is already classified as %s.", c.inc.ID(), f[0])
 		}

@@ -12,13 +12,10 @@ var verbRole = &Verb{
 	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident,
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
 	Hint:    func(e *Engine) string { return ". Roles: " + validList(e.cfg.Roles) + "." },
-	Args: []Arg{{Name: "role", Kind: ArgWord, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Roles }},
+	Args: []Arg{{Name: "role", Kind: ArgChoice, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Roles }, Refuse: refuseRole},
 		{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
-		role, err := checkRole(c.args, c.e.cfg.Roles)
-		if err != nil {
-			return err
-		}
+		role := c.args.Text("role")
 		person, err := c.parsePerson(c.args.Text("user"))
 		if err != nil {
 			return err
