@@ -14,9 +14,10 @@ import (
 // the all-lanes reads; a test may hold a read at its start (hold) until it says go.
 type followStore struct {
 	*laneStore
-	reads   chan int      // the number of each all-lanes read as it starts
+	reads   chan int      // the number of each all-lanes read once it has its snapshot
 	hold    chan struct{} // when set, each read waits for a value before reading
 	counted int
+	events  []string // "read" (of every lane's head), "queued" (QueuedAfter), marks a test adds
 }
 
 func newFollowStore() *followStore {
@@ -26,13 +27,15 @@ func newFollowStore() *followStore {
 func (s *followStore) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	s.counted++
+	s.events = append(s.events, "read")
 	n, hold := s.counted, s.hold
 	s.mu.Unlock()
+	due, err := s.laneStore.DueOutbound(ctx, now, limit) // the read's snapshot, before the hold
 	s.reads <- n
 	if hold != nil {
 		<-hold
 	}
-	return s.laneStore.DueOutbound(ctx, now, limit)
+	return due, err
 }
 
 func (s *followStore) DueLaneHead(_ context.Context, lane string, now time.Time) (bot.Outbound, bool, error) {
@@ -45,6 +48,33 @@ func (s *followStore) DueLaneHead(_ context.Context, lane string, now time.Time)
 		return r.o, !r.next.After(now), nil
 	}
 	return bot.Outbound{}, false, nil
+}
+
+func (s *followStore) QueuedAfter(_ context.Context, after int64, limit int) ([]string, int64, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = append(s.events, "queued")
+	last := int64(len(s.rows))
+	if last < after {
+		return nil, last, false, nil
+	}
+	var lanes []string
+	for _, r := range s.rows[after:] {
+		lanes = append(lanes, r.o.Lane)
+	}
+	return lanes, last, len(lanes) <= limit, nil
+}
+
+func (s *followStore) mark(what string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = append(s.events, what)
+}
+
+func (s *followStore) eventsSoFar() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.events...)
 }
 
 func (s *followStore) allDone() bool {
@@ -124,7 +154,7 @@ func TestKicksDuringAReadCoalesceAndNoneIsLost(t *testing.T) {
 	// The second read is under way and nothing can kick until it returns (the late row is
 	// not delivered yet): no wake may be left over for a third read.
 	if len(d.wake) != 0 {
-		t.Fatal("ten kicks during one read left a wake for a third read behind the second")
+		t.Fatalf("ten kicks during one read left a wake for a third read behind the second %v", st.eventsSoFar())
 	}
 	st.hold <- struct{}{}
 	if got := next(t, p.posted, "the row queued after the first read's snapshot"); got != "late:after the snapshot" {

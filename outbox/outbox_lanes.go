@@ -40,6 +40,10 @@ type laneSet struct {
 	// running counts Run's operations under way other than channel creations, creating
 	// its channel creations: Run takes a head only when a slot of its kind is free.
 	running, creating int
+	// full says Run's next pass reads every lane's head (kicks.go); seen is the highest
+	// outbox id Run's kicks have looked at.
+	full bool
+	seen int64
 }
 
 func newLaneSet() laneSet {
@@ -129,6 +133,7 @@ func (d *Deliverer) release(o bot.Outbound, counted bool) {
 	}
 	close(d.lanes.changed)
 	d.lanes.changed = make(chan struct{})
+	d.lanes.full = true // the lane may have a row its follower missed (kicks.go)
 	d.lanes.mu.Unlock()
 	d.Kick()
 }
@@ -158,38 +163,47 @@ func (d *Deliverer) Run(ctx context.Context, poll time.Duration) {
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	d.readAll()
 	for {
-		taken, err := d.take(ctx, true)
-		if err != nil && ctx.Err() == nil {
-			d.log.Error("outbox: reading due operations failed", "err", err)
-		}
-		for _, o := range taken {
-			wg.Add(1)
-			go func(o bot.Outbound) {
-				defer wg.Done()
-				// The lane's next operations follow under the same mark (chain.go); the
-				// lane and its slot are released after the last.
-				for followed := 1; ; followed++ {
-					if ctx.Err() != nil {
-						d.unclaim(o)
-						break
-					}
-					d.deliver(ctx, o)
-					n, ok := d.next(ctx, o, followed)
-					if !ok {
-						break
-					}
-					o = n
-				}
-				d.release(o, true)
-			}(o)
+		if d.mustTake(ctx) {
+			d.start(ctx, &wg)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-d.wake:
 		case <-d.clock.After(poll):
+			d.readAll() // retries that came due are found only by reading every head
 		}
+	}
+}
+
+// start takes the due heads Run has slots for and delivers each, following its lane.
+func (d *Deliverer) start(ctx context.Context, wg *sync.WaitGroup) {
+	taken, err := d.take(ctx, true)
+	if err != nil && ctx.Err() == nil {
+		d.log.Error("outbox: reading due operations failed", "err", err)
+	}
+	for _, o := range taken {
+		wg.Add(1)
+		go func(o bot.Outbound) {
+			defer wg.Done()
+			// The lane's next operations follow under the same mark (chain.go); the
+			// lane and its slot are released after the last.
+			for followed := 1; ; followed++ {
+				if ctx.Err() != nil {
+					d.unclaim(o)
+					break
+				}
+				d.deliver(ctx, o)
+				n, ok := d.next(ctx, o, followed)
+				if !ok {
+					break
+				}
+				o = n
+			}
+			d.release(o, true)
+		}(o)
 	}
 }
 

@@ -73,6 +73,44 @@ func (db *DB) DueLaneHead(ctx context.Context, lane string, now time.Time) (o bo
 const dueLaneHead = `SELECT ` + outboundColumns + ` FROM outbox o
 	WHERE o.id = (SELECT id FROM outbox WHERE state = 'pending' AND lane = ? ORDER BY lane, id LIMIT 1) AND o.next_at <= ?`
 
+// QueuedAfter tells the deliverer, after a commit's kick, which lanes the operations queued
+// since the id after fall in, so it can skip reading every lane's head when they all fall
+// in lanes it is following anyway (outbox/kicks.go). last is the highest id in the outbox.
+// ok is false when it cannot say: more than limit operations, ids reused after a prune
+// (the highest id fell below after), or PostgreSQL, where ids are not committed in order.
+func (db *DB) QueuedAfter(ctx context.Context, after int64, limit int) (lanes []string, last int64, ok bool, err error) {
+	if db.pg {
+		return nil, 0, false, nil
+	}
+	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, false, describe(db.path, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&last); err != nil {
+		return nil, 0, false, describe(db.path, err)
+	}
+	if last < after {
+		return nil, last, false, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT lane FROM outbox WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, after, last, limit+1)
+	if err != nil {
+		return nil, 0, false, describe(db.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var lane string
+		if err := rows.Scan(&lane); err != nil {
+			return nil, 0, false, err
+		}
+		lanes = append(lanes, lane)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	return lanes, last, len(lanes) <= limit, nil
+}
+
 // dueHeads finds each lane's head by walking the lanes in the pending index, one seek per
 // lane and one for its oldest operation: the deliverer asks after every delivery, and the
 // plain MIN(id) … GROUP BY lane read every pending row to answer, so a backlog of

@@ -49,6 +49,9 @@ type leaderWork struct {
 // it by a type assertion, so this line keeps a renamed method from silently turning it off.
 var _ outbox.LaneHeadStore = (*storage.DB)(nil)
 
+// Likewise for the kicks it answers without reading every lane's head (outbox/kicks.go).
+var _ outbox.QueuedStore = (*storage.DB)(nil)
+
 // term is one tenure's running work.
 type term struct {
 	cancel    context.CancelFunc
