@@ -46,6 +46,7 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.
 	if err != nil {
 		return nil, describe(db.path, err)
 	}
+	db.payloads.newRead()
 	return scanOutbound(rows, &db.payloads)
 }
 

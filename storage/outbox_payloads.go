@@ -14,7 +14,9 @@ import (
 // while it waited for its turn, 12% of the bot's CPU. A head does not change while it is
 // pending, so its decoded payload is kept, keyed by the stored JSON itself (an id may be
 // reused after pruning; the text cannot mean anything else). Large payloads (files) and
-// secret ones (the text must not outlive the row's pending state) are not kept.
+// secret ones (the text must not outlive the row's pending state) are not kept. Nor is a
+// payload two reads in a row did not return: its row is delivered, or a redaction rewrote
+// it, and the text the redaction removed must not stay here under the old JSON.
 
 const (
 	payloadCacheMax     = 1024     // entries; the cache starts afresh when full
@@ -22,9 +24,20 @@ const (
 )
 
 type payloadCache struct {
-	mu      sync.Mutex
-	m       map[string]bot.Payload
+	mu sync.Mutex
+	// m holds what the current read of the due heads decoded or found, prev what the
+	// read before it did: what two reads in a row did not return is no longer a pending
+	// head (delivered, or rewritten by a redaction, whose removed text must not stay here)
+	// and is forgotten.
+	m, prev map[string]bot.Payload
 	decoded int // JSON decodes done (for tests)
+}
+
+// newRead starts a read of the due heads (see m and prev).
+func (c *payloadCache) newRead() {
+	c.mu.Lock()
+	c.prev, c.m = c.m, nil
+	c.mu.Unlock()
 }
 
 // decode returns the payload stored as raw: the kept one when there is one, as a copy the
@@ -37,6 +50,11 @@ func (c *payloadCache) decode(raw string) (bot.Payload, error) {
 	}
 	c.mu.Lock()
 	p, ok := c.m[raw]
+	if !ok {
+		if p, ok = c.prev[raw]; ok {
+			c.keep(raw, p)
+		}
+	}
 	c.mu.Unlock()
 	if ok {
 		return clonePayload(p), nil
@@ -48,12 +66,17 @@ func (c *payloadCache) decode(raw string) (bot.Payload, error) {
 	defer c.mu.Unlock()
 	c.decoded++
 	if len(raw) <= payloadCacheMaxSize && !p.Secret {
-		if c.m == nil || len(c.m) >= payloadCacheMax {
-			c.m = make(map[string]bot.Payload)
-		}
-		c.m[raw] = p
+		c.keep(raw, p)
 	}
 	return clonePayload(p), nil
+}
+
+// keep puts p in the current read's map (lock held).
+func (c *payloadCache) keep(raw string, p bot.Payload) {
+	if c.m == nil || len(c.m) >= payloadCacheMax {
+		c.m = make(map[string]bot.Payload)
+	}
+	c.m[raw] = p
 }
 
 // clonePayload copies what a caller could change in place (slices, the file), so no two
