@@ -16,15 +16,15 @@ import (
 )
 
 // The done-when check of "the declaration is the grammar": a new verb with two typed
-// arguments is one declaration (plus its policy row). This test-only verb goes through the
+// arguments is one declaration, its permission included (one of policy.go's rules). This test-only verb goes through the
 // same registerVerb path as any other; nothing else is told about it, and it is parsed on
 // the console and Slack, listed in help, and registered on Discord with typed options that
 // reach it as values — through the real discordgo client against the fake.
 func TestANewVerbIsOneDeclaration(t *testing.T) {
-	saved := registered
-	t.Cleanup(func() { registered = saved })
+	saved, savedPolicy := registered, Policy
+	t.Cleanup(func() { registered, Policy, policyIndex = saved, savedPolicy, indexPolicy() })
 	registerVerb(&Verb{
-		Name: "ping", Usage: "ping @user <duration>", Scope: Anywhere,
+		Name: "ping", Usage: "ping @user <duration>", Scope: Anywhere, Permission: &ForAnyone,
 		Summary: "test only: remind someone after a while",
 		Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}, {Name: "after", Kind: ArgDuration, Required: true}},
 		Run: func(c *call) error {
@@ -36,12 +36,9 @@ func TestANewVerbIsOneDeclaration(t *testing.T) {
 			return nil
 		},
 	})
-	Policy = append(Policy, Rule{Action: "incident ping", Who: Anyone})
-	policyIndex["incident ping"] = &Policy[len(Policy)-1]
-	t.Cleanup(func() {
-		Policy = Policy[:len(Policy)-1]
-		delete(policyIndex, "incident ping")
-	})
+	if r := ruleFor("incident ping"); r.Who != Anyone || !strings.Contains(PermissionTable(), "| `incident ping` | anyone |") {
+		t.Fatalf("ping's declared permission is not in the policy: %+v", r)
+	}
 
 	h := newHarness(t, withRoster(testRoster+"  - {name: erin, discord: \"80351110224678913\"}\n"))
 	wantContains(t, "help", h.cmd("carol", "general", "help"), "ping @user <duration> — test only: remind someone after a while")
@@ -97,5 +94,27 @@ func TestANewVerbIsOneDeclaration(t *testing.T) {
 	}
 	if !strings.Contains(reply, "ping erin after 2h") {
 		t.Errorf("discord reply %q", reply)
+	}
+}
+
+// A registered verb that names no permission has no rule: the coverage check
+// (TestPolicyCoversEveryAction reads the same index) would fail, and until it has one
+// everybody, leads included, is refused it.
+func TestANewVerbWithoutPermissionIsRefused(t *testing.T) {
+	saved, savedPolicy := registered, Policy
+	t.Cleanup(func() { registered, Policy, policyIndex = saved, savedPolicy, indexPolicy() })
+	registerVerb(&Verb{Name: "pong", Usage: "pong", Scope: Anywhere, Summary: "test only",
+		Run: func(c *call) error { c.say("pong ran"); return nil }})
+	h := newHarness(t)
+	if !slices.ContainsFunc(h.eng.Verbs(), func(v *Verb) bool { return v.Name == "pong" }) {
+		t.Fatal("pong is not a verb of the engine")
+	}
+	if _, ok := policyIndex["incident pong"]; ok {
+		t.Fatal("a verb without a permission has a rule")
+	}
+	for _, who := range []string{"alice", "dave"} {
+		if r := h.cmd(who, "general", "pong"); strings.Contains(r, "pong ran") {
+			t.Errorf("%s ran a verb without a rule: %q", who, r)
+		}
 	}
 }

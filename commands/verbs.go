@@ -29,6 +29,10 @@ type Verb struct {
 	// policy's (policy.go), under the action "<command> <Name>" or Action.
 	Scope  Scope
 	Action string
+	// Permission: for a verb declared with registerVerb, who may run it — one of the rules
+	// policy.go defines (ForMembers, …), added to the policy under the verb's action. The
+	// verbs of allVerbs have their rows in policy.go's table instead.
+	Permission *Rule
 	// SelfAuthorize: Run asks the policy itself, once it knows what the call is about (the
 	// page acknowledged, the team an override is for).
 	SelfAuthorize bool
@@ -71,10 +75,14 @@ func (e *Engine) refusalUsage(v *Verb) string {
 var registered []*Verb
 
 // registerVerb adds a verb to the engine from the file that declares it
-// (var verbX = registerVerb(&Verb{…})): with its row in policy.go, that file is all a new
-// verb needs to be parsed, authorized, in help and registered on Discord.
+// (var verbX = registerVerb(&Verb{…})): that file is all a new verb needs to be parsed,
+// authorized (its Permission), in help and registered on Discord. A verb without a
+// Permission has no rule: everybody is refused it and TestPolicyCoversEveryAction fails.
 func registerVerb(v *Verb) *Verb {
 	registered = append(registered, v)
+	if v.Permission != nil {
+		addRule(verbAction(v), *v.Permission)
+	}
 	return v
 }
 
