@@ -11,8 +11,10 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/warroom/warroom/bot/discord"
+	"github.com/warroom/warroom/bot/slack"
 	"github.com/warroom/warroom/internal/duration"
 	"github.com/warroom/warroom/internal/fakes/discordfake"
+	"github.com/warroom/warroom/internal/fakes/slackfake"
 )
 
 // The done-when check of "the declaration is the grammar": a new verb with two typed
@@ -47,6 +49,31 @@ func TestANewVerbIsOneDeclaration(t *testing.T) {
 	wantContains(t, "slack", h.do("slack", "alice", "general", "/incident ping <@U0BOB> 90m"), "ping bob after 1h30m")
 	wantContains(t, "a bad duration", h.cmd("alice", "general", "ping @bob soon"), `cannot read "soon" as a after duration`, "Usage: /incident ping @user <duration>")
 	wantContains(t, "no person", h.cmd("alice", "general", "ping bob 2h"), `"bob" is not a user`)
+
+	// Slack: the /incident slash command through the real adapter (Socket Mode) against
+	// the fake reaches the verb, parsed from its text.
+	sfake := slackfake.New(t)
+	sfake.AddUser("U0ALICE", "alice")
+	sfake.AddUser("U0BOB", "bob")
+	sgen := sfake.AddChannel("general", false, sfake.BotUserID(), "U0ALICE", "U0BOB")
+	sa, err := slack.New(slack.Config{BotToken: sfake.BotToken(), AppToken: sfake.AppToken(), APIURL: sfake.APIURL(), Handler: h.eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, scancel := context.WithCancel(context.Background())
+	t.Cleanup(scancel)
+	if err := sa.Start(sctx); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = sa.Run(sctx) }()
+	ack, err := sfake.WaitAck(sfake.SendSlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: "ping <@U0BOB> 90m", ChannelID: sgen, UserID: "U0ALICE"}), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slackReply struct{ Text string }
+	if err := json.Unmarshal(ack.Payload, &slackReply); err != nil || !strings.Contains(slackReply.Text, "ping bob after 1h30m") {
+		t.Errorf("slack adapter's answer to /incident ping: %s %v", ack.Payload, err)
+	}
 
 	// Discord: registered from the declaration, with a USER and a string option.
 	const guild = "100"
