@@ -187,8 +187,13 @@ func indexPolicy() map[string]*Rule {
 	return m
 }
 
-// addRule adds a declared verb's row (a copy of one of the rules above) under action.
+// addRule adds a declared verb's row (a copy of one of the rules above) under action. An
+// action that has a row keeps it: a later row would win the index, so a verb sharing an
+// action (a sub-verb of redact) could make it anybody's. That is refused at start-up.
 func addRule(action string, r Rule) {
+	if _, ok := policyIndex[action]; ok {
+		panic("commands: a registered verb's Permission would replace the rule of " + action)
+	}
 	r.Action = action
 	Policy = append(Policy, r)
 	policyIndex = indexPolicy()
