@@ -16,8 +16,8 @@ import (
 // that arrive together are recorded in one transaction: the first waiting sender takes every
 // alert queued behind it (up to maxAlertBatch) and runs them one after the other in a single
 // store.Update. Within that transaction an open group, and the incident it is on, are read
-// once, not once per alert, and a group's count and last arrival are written once at the
-// end. Alone, an alert is a batch of one: a quiet source waits for nobody.
+// once, not once per alert; a group's count and last arrival, and an incident's chain head,
+// are written once at the end. Alone, an alert is a batch of one: a quiet source waits for nobody.
 //
 // A batch is all or nothing. If any alert of it fails (a route naming a platform this
 // warroom is not connected to, a storage error), the whole transaction is rolled back and
@@ -155,6 +155,9 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 		return err
 	}
 	b.answered = answered
+	// The alerts of a batch append to a few incidents many times; each incident's chain
+	// head is written once, after the last of them (a failed batch writes nothing at all).
+	tx.DeferChainHeads()
 	var now time.Time
 	for _, j := range batch {
 		c := &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(j.a.Source)}
@@ -164,6 +167,9 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 			return err
 		}
 		j.res = res
+	}
+	if err := tx.WriteChainHeads(); err != nil {
+		return err
 	}
 	for _, g := range b.moved {
 		if err := tx.SaveAlertGroupArrivals(g); err != nil {

@@ -162,6 +162,7 @@ func TestAlertBatchOneIncidentPerKey(t *testing.T) {
 			t.Errorf("alert %d has no timeline entry", r.ID)
 		}
 	}
+	alertRowsOnTimeline(t, h, 1, 1, n)
 	if v, err := h.db.Verify(h.ctx, 1); err != nil || !v.OK {
 		t.Fatalf("verify: %+v %v", v, err)
 	}
@@ -212,6 +213,15 @@ func TestAlertBatchFailedMemberAlone(t *testing.T) {
 	for _, r := range recs {
 		if r.Alert.Summary == "poison" {
 			t.Error("the failed alert was stored")
+		}
+	}
+	// The batch had put the poisoned alert and those before it on INC-1's chain before it
+	// failed: the alerts run again alone chain on the committed head, not on that one.
+	alertRowsOnTimeline(t, h, 1, 1, 3)
+	alertRowsOnTimeline(t, h, 2, 2, 1)
+	for n := int64(1); n <= 2; n++ {
+		if v, err := h.db.Verify(h.ctx, n); err != nil || !v.OK {
+			t.Errorf("verify INC-%d: %+v %v", n, v, err)
 		}
 	}
 	if replay != "none" {

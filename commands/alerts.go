@@ -68,11 +68,11 @@ func (c *call) ingestAlert(a alert.Alert, b *alertBatch) (alert.Result, error) {
 func (c *call) joinGroup(g *alert.Group, a alert.Alert, b *alertBatch) (alert.Result, error) {
 	rec := &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}
 	changed := g.Status != a.Status
-	if err := c.tx.InsertAlert(rec); err != nil {
-		return alert.Result{}, err
-	}
-	b.arrived(g, rec)
 	if g.State != alert.StateIncident {
+		if err := c.tx.InsertAlert(rec); err != nil {
+			return alert.Result{}, err
+		}
+		b.arrived(g, rec)
 		if changed && g.State == alert.StateTriage {
 			if err := c.postTo(g.Platform, g.Channel, bot.Message{Text: triageStatusText(g, a)}); err != nil {
 				return alert.Result{}, err
@@ -85,9 +85,10 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert, b *alertBatch) (alert.Re
 		return alert.Result{}, err
 	}
 	c.inc = inc
-	if err := c.recordAlert(inc, rec); err != nil {
+	if err := c.recordAlert(inc, rec, c.tx.InsertAlert); err != nil {
 		return alert.Result{}, err
 	}
+	b.arrived(g, rec)
 	// A repeat of the same state is on the timeline only; a change is said in the channel.
 	if changed {
 		if err := c.post(bot.Message{Text: alertStatusText(a, g.Count)}); err != nil {
@@ -107,7 +108,7 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, err
 			if err := c.tx.CreateAlertGroup(g); err != nil {
 				return err
 			}
-			return c.recordAlert(inc, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now})
+			return c.recordAlert(inc, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}, c.tx.AddAlert)
 		}})
 	if err != nil {
 		return alert.Result{}, err
@@ -121,13 +122,18 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, err
 	return alert.Result{Incident: inc.ID(), New: true}, nil
 }
 
-// recordAlert stores rec (unless it already is) and puts it on inc's timeline: by its
-// source, at its own time, its ids and state as the entry's data.
-func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record) error {
-	if rec.ID == 0 {
-		if err := c.tx.AddAlert(rec); err != nil {
+// recordAlert puts rec on inc's timeline — by its source, at its own time, its ids and
+// state as the entry's data — and stores it. A new alert (no ID yet) is given its id first,
+// so its row is written once, by store (AddAlert or InsertAlert), with the entry's seq; an
+// alert stored before (a triage post's, now declared) has its seq set.
+func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record, store func(*alert.Record) error) error {
+	stored := rec.ID != 0
+	if !stored {
+		id, err := c.tx.NewAlertID()
+		if err != nil {
 			return err
 		}
+		rec.ID = id
 	}
 	a := rec.Alert
 	e := &bot.Entry{At: c.now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: alertEntryText(a)}
@@ -138,7 +144,11 @@ func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record) error {
 	if _, err := c.appendEntry(inc.Number, e, d, ""); err != nil {
 		return err
 	}
-	return c.tx.SetAlertSeq(rec.ID, e.Seq)
+	rec.Seq = e.Seq
+	if stored {
+		return c.tx.SetAlertSeq(rec.ID, e.Seq)
+	}
+	return store(rec)
 }
 
 // alertSeverity is the route's severity, else the alert's, else the default.

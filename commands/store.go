@@ -111,6 +111,9 @@ type IncidentStore interface {
 // TimelineStore: the hash-chained timeline, redaction and checkpoints.
 type TimelineStore interface {
 	Append(n int64, e *bot.Entry, ref string) (bool, error)
+	// heads moved in memory and written once (alert batches)
+	DeferChainHeads()
+	WriteChainHeads() error
 	Redact(n, seq int64) (bot.Entry, error)
 	Scrub(n int64, secrets []string) (bot.Scrubbed, error)
 	Entry(n, seq int64) (bot.Entry, error)
@@ -171,6 +174,7 @@ type AlertStore interface {
 	DecideAlertGroup(id int64, state string, incident int64, by string, at time.Time) (bool, error)
 	AddAlert(r *alert.Record) error
 	InsertAlert(r *alert.Record) error
+	NewAlertID() (int64, error)
 	SaveAlertGroupArrivals(g *alert.Group) error
 	SetAlertSeq(id, seq int64) error
 	Alerts(group int64) ([]alert.Record, error)

@@ -119,7 +119,8 @@ func (t *Tx) AddAlert(r *alert.Record) error {
 }
 
 // InsertAlert stores a received alert's row only, leaving its group as it is (the caller
-// moves the group with SaveAlertGroupArrivals); it sets r.ID.
+// moves the group with SaveAlertGroupArrivals). r.ID is the id NewAlertID gave, or 0 for a
+// new one (then set).
 func (t *Tx) InsertAlert(r *alert.Record) error {
 	a := r.Alert
 	labels, err := json.Marshal(nonNilMap(a.Labels))
@@ -132,14 +133,41 @@ func (t *Tx) InsertAlert(r *alert.Record) error {
 			return err
 		}
 	}
+	if r.ID == 0 {
+		if r.ID, err = t.NewAlertID(); err != nil {
+			return err
+		}
+	}
 	var seq any
 	if r.Seq != 0 {
 		seq = r.Seq
 	}
-	// RETURNING rather than LastInsertId: PostgreSQL has no last insert id.
-	return t.row(`INSERT INTO alerts (grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.Group, a.Status, a.Severity, a.Summary, a.Details, string(labels), string(members),
-		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq).Scan(&r.ID)
+	_, err = t.exec(`INSERT INTO alerts (id, grp, status, severity, summary, details, labels, members, source_url, observed_at, received_at, delivery_id, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Group, a.Status, a.Severity, a.Summary, a.Details, string(labels), string(members),
+		a.SourceURL, ts(a.ObservedAt), ts(r.ReceivedAt), a.DeliveryID, seq)
+	return err
+}
+
+// NewAlertID is the id of an alert row this transaction is about to insert. Knowing it
+// first lets an alert's timeline entry name it and its row carry the entry's seq, so the
+// row is written once (an INSERT … RETURNING id and an UPDATE of its seq cost twice the
+// statements, and RETURNING is the dearer kind). Every alert row gets its id here: on
+// SQLite one past the highest, read once per transaction (what SQLite itself would pick,
+// and nothing else writes meanwhile: one writer); on PostgreSQL from the identity's own
+// sequence, so ids never collide with another replica's.
+func (t *Tx) NewAlertID() (int64, error) {
+	if t.pg {
+		var id int64
+		err := t.row(`SELECT nextval(pg_get_serial_sequence('alerts', 'id'))`).Scan(&id)
+		return id, err
+	}
+	if t.lastAlertID == 0 {
+		if err := t.row(`SELECT COALESCE(MAX(id), 0) FROM alerts`).Scan(&t.lastAlertID); err != nil {
+			return 0, err
+		}
+	}
+	t.lastAlertID++
+	return t.lastAlertID, nil
 }
 
 // SaveAlertGroupArrivals writes a group's last arrival, count, status and source link as g
@@ -150,7 +178,8 @@ func (t *Tx) SaveAlertGroupArrivals(g *alert.Group) error {
 	return err
 }
 
-// SetAlertSeq records the timeline entry an alert became.
+// SetAlertSeq records the timeline entry an alert already stored became (a triage post's
+// alerts, when it is declared).
 func (t *Tx) SetAlertSeq(id, seq int64) error {
 	_, err := t.exec(`UPDATE alerts SET seq = ? WHERE id = ?`, seq, id)
 	return err

@@ -192,3 +192,85 @@ func TestAlertDeliveriesInBatches(t *testing.T) {
 		t.Fatal("a delivery id was remembered twice")
 	}
 }
+
+// An alert's id is known before its row is written (NewAlertID), so its timeline entry can
+// name it and the row is written once with the entry's seq. Ids handed out and ids of rows
+// inserted without one never collide, in one transaction or across them, and a rolled-back
+// transaction's ids are simply not there.
+func TestNewAlertIDsNeverCollide(t *testing.T) {
+	db := openTest(t)
+	inc := newIncident(t, db)
+	g := &alert.Group{Source: "siem", Route: "r1", Key: "k", State: alert.StateIncident, Incident: inc.Number, Summary: "s",
+		Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}
+	a := alert.Alert{Source: "siem", Key: "k", Status: "firing", Summary: "s", ObservedAt: t0}
+	addGroup(t, db, g, a, t0) // one row, its id from InsertAlert
+	ids := map[int64]bool{}
+	// take runs inside transactions (on the writer goroutine, where t.Fatal must not run).
+	take := func(id int64) {
+		if id <= 0 || ids[id] {
+			t.Errorf("alert id %d handed out twice (or not positive); so far %v", id, ids)
+		}
+		ids[id] = true
+	}
+	var rows []alert.Record
+	update(t, db, func(tx *Tx) error {
+		for i := 0; i < 3; i++ {
+			id, err := tx.NewAlertID()
+			if err != nil {
+				return err
+			}
+			take(id)
+			r := alert.Record{ID: id, Group: g.ID, Alert: a, ReceivedAt: t0, Seq: int64(10 + i)}
+			if err := tx.InsertAlert(&r); err != nil {
+				return err
+			}
+			// Between them, a row that asks for no id (a triage post's alert).
+			plain := alert.Record{Group: g.ID, Alert: a, ReceivedAt: t0}
+			if err := tx.AddAlert(&plain); err != nil {
+				return err
+			}
+			take(plain.ID)
+		}
+		return nil
+	})
+	errUndo := errors.New("undo")
+	if err := db.Update(context.Background(), func(tx *Tx) error {
+		if _, err := tx.NewAlertID(); err != nil {
+			return err
+		}
+		return errUndo
+	}); !errors.Is(err, errUndo) {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx *Tx) error {
+		r := alert.Record{Group: g.ID, Alert: a, ReceivedAt: t0}
+		if err := tx.InsertAlert(&r); err != nil {
+			return err
+		}
+		take(r.ID)
+		id, err := tx.NewAlertID()
+		take(id)
+		return err
+	})
+	if err := db.View(context.Background(), func(tx *Tx) (err error) { rows, err = tx.Alerts(g.ID); return }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+6+1 {
+		t.Fatalf("%d alert rows, want 8", len(rows))
+	}
+	seqs := map[int64]int64{}
+	for _, r := range rows {
+		seqs[r.ID] = r.Seq
+	}
+	for i, want := range []int64{10, 11, 12} {
+		found := false
+		for id, seq := range seqs {
+			if seq == want {
+				found = ids[id]
+			}
+		}
+		if !found {
+			t.Errorf("the row given id %d up front does not carry its seq %d: %v", i, want, seqs)
+		}
+	}
+}

@@ -80,7 +80,16 @@ func (t *Tx) SaveIncident(inc *bot.Incident) error {
 
 // Incident loads one incident by number.
 func (t *Tx) Incident(n int64) (*bot.Incident, error) {
-	return scanIncident(t.row(`SELECT `+incidentColumns+` FROM incidents WHERE number = ?`, n))
+	return t.scanIncident(t.row(`SELECT `+incidentColumns+` FROM incidents WHERE number = ?`, n))
+}
+
+// scanIncident reads an incident row with the chain head this transaction moved it to.
+func (t *Tx) scanIncident(sc interface{ Scan(...any) error }) (*bot.Incident, error) {
+	inc, err := scanIncident(sc)
+	if err == nil {
+		t.ownHead(inc)
+	}
+	return inc, err
 }
 
 // IncidentByChannel finds the incident whose channel this is.
@@ -88,7 +97,7 @@ func (t *Tx) IncidentByChannel(platform, channelID string) (*bot.Incident, error
 	if channelID == "" {
 		return nil, ErrNotFound
 	}
-	return scanIncident(t.row(incidentByChannel, platform, channelID))
+	return t.scanIncident(t.row(incidentByChannel, platform, channelID))
 }
 
 // incidentByChannel finds an incident by its channel. Its test that channel_id is not
@@ -116,7 +125,7 @@ func (t *Tx) incidents(q string, args ...any) ([]bot.Incident, error) {
 	defer rows.Close()
 	var out []bot.Incident
 	for rows.Next() {
-		i, err := scanIncident(rows)
+		i, err := t.scanIncident(rows)
 		if err != nil {
 			return nil, err
 		}

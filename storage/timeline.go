@@ -1,10 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -19,7 +22,7 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	if len(e.Data) == 0 {
 		return false, errors.New("timeline entry " + e.Kind + " has no data: every entry records its fields")
 	}
-	if _, err := bot.DecodeData(e.Data); err != nil {
+	if err := checkDataObject(e.Data); err != nil {
 		return false, err
 	}
 	salt := make([]byte, bot.SaltSize)
@@ -55,14 +58,60 @@ func (t *Tx) Append(n int64, e *bot.Entry, ref string) (bool, error) {
 	if added, err := res.RowsAffected(); err != nil || added == 0 {
 		return false, err
 	}
-	if _, err = t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, e.Seq, e.Hash, n); err != nil {
-		return false, err
-	}
 	if t.heads == nil {
 		t.heads = map[int64]chainHead{}
 	}
+	if t.deferHeads && !slices.Contains(t.unwritten, n) {
+		t.unwritten = append(t.unwritten, n)
+	}
 	t.heads[n] = chainHead{e.Seq, e.Hash}
-	return true, nil
+	if t.deferHeads {
+		return true, nil
+	}
+	return true, t.writeHead(n)
+}
+
+func (t *Tx) writeHead(n int64) error {
+	h := t.heads[n]
+	_, err := t.exec(`UPDATE incidents SET head_seq = ?, head_hash = ? WHERE number = ?`, h.seq, h.hash, n)
+	return err
+}
+
+// DeferChainHeads makes this transaction's later Appends keep the head they move in memory
+// until WriteChainHeads: alerts recorded together append to a few incidents many times,
+// and each incident's head is then written once instead of once per entry. Until then the
+// transaction's own reads of an incident (Incident, HeadSeq …) see the moved head; the
+// caller must call WriteChainHeads before the transaction commits.
+func (t *Tx) DeferChainHeads() { t.deferHeads = true }
+
+// WriteChainHeads writes the heads Appends moved since DeferChainHeads, one statement per
+// incident, and ends the deferral.
+func (t *Tx) WriteChainHeads() error {
+	for _, n := range t.unwritten {
+		if err := t.writeHead(n); err != nil {
+			return err
+		}
+	}
+	t.deferHeads, t.unwritten = false, nil
+	return nil
+}
+
+// ownHead gives inc the head this transaction moved it to, should its row not hold it yet
+// (DeferChainHeads).
+func (t *Tx) ownHead(inc *bot.Incident) {
+	if h, ok := t.heads[inc.Number]; ok {
+		inc.HeadSeq, inc.HeadHash = h.seq, h.hash
+	}
+}
+
+// checkDataObject refuses entry data that is not one JSON object. It checks without
+// decoding: every entry passes here, and decoding into a map (bot.DecodeData) cost more than
+// sealing the entry.
+func checkDataObject(raw []byte) error {
+	if v := bytes.TrimLeft(raw, " \t\r\n"); len(v) == 0 || v[0] != '{' || !json.Valid(v) {
+		return errors.New("entry data is not a JSON object")
+	}
+	return nil
 }
 
 type chainHead struct {

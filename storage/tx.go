@@ -20,6 +20,13 @@ type Tx struct {
 	// heads are the chain heads this transaction appended (timeline.go): the next Append
 	// to the same incident need not read the head back.
 	heads map[int64]chainHead
+	// deferHeads and unwritten: with DeferChainHeads, Append keeps the heads it moves here
+	// and WriteChainHeads writes each once (timeline.go).
+	deferHeads bool
+	unwritten  []int64
+	// lastAlertID is the last alert id this transaction handed out (alerts.go); 0 before
+	// the first.
+	lastAlertID int64
 	// notes is what this write transaction must announce to the leader (notify.go); nil
 	// in reads and on SQLite.
 	notes *txNotes

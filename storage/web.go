@@ -149,5 +149,8 @@ func (t *Tx) HeadSeq(n int64) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}
+	if h, ok := t.heads[n]; ok {
+		seq = h.seq
+	}
 	return seq, err
 }
