@@ -112,13 +112,17 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 			// On a shared machine the latencies move with the neighbours' load; the CPU a
 			// side spent per ack (its process only, the run and the drain of its outbox in the
 			// pause after it) does much less.
-			cpu0 := procCPUSeconds(sides[k].pid)
+			// Posts in the incident channel when the run ends and when it has drained say how
+			// much of warroom's outbox work fell inside the measured window.
+			cpu0, posts0 := procCPUSeconds(sides[k].pid), len(fake.Messages(incCh))
 			r := run(sides[k])
+			posted := len(fake.Messages(incCh)) - posts0
 			out[k] = append(out[k], r)
 			pause()
 			cpu := procCPUSeconds(sides[k].pid) - cpu0
-			fmt.Printf("# %s %s: %d acked, %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d sent, %.0f µs CPU/ack\n",
-				label, sides[k].name, r.acked, r.rate(), ms(pct(r.lat, 50)), ms(pct(r.lat, 99)), r.failed, r.sent, cpu/float64(max(r.acked, 1))*1e6)
+			fmt.Printf("# %s %s: %d acked, %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d sent, %.0f µs CPU/ack, %d posted in the run, %d after\n",
+				label, sides[k].name, r.acked, r.rate(), ms(pct(r.lat, 50)), ms(pct(r.lat, 99)), r.failed, r.sent, cpu/float64(max(r.acked, 1))*1e6,
+				posted, len(fake.Messages(incCh))-posts0-posted)
 		}
 		return out
 	}
