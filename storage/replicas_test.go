@@ -132,7 +132,7 @@ func TestPostgresOutboxClaimedOnceAcrossDeliverers(t *testing.T) {
 // before it has noticed.
 func TestPostgresOnlyTheLeaderClaims(t *testing.T) {
 	postgresOnly(t)
-	dbs, els, _ := candidates(t, 2)
+	dbs, els, stops := candidates(t, 2)
 	ctx := context.Background()
 	leader, _ := leaderOf(t, els, -1, 15*time.Second)
 	follower := 1 - leader
@@ -154,6 +154,11 @@ func TestPostgresOnlyTheLeaderClaims(t *testing.T) {
 	if _, err := dbs[follower].writer.Exec(`SELECT pg_terminate_backend(?)`, pid); err != nil {
 		t.Fatal(err)
 	}
+	// The cut leader stops campaigning, or it could win the lock back on a new connection
+	// before the follower tries again (both retry every LeaderRetry), and then nobody else
+	// would ever lead: the follower must be the one that takes over.
+	stops[leader]()
+	els[leader].Wait()
 	next, _ := leaderOf(t, els, leader, 15*time.Second)
 	// The old leader has noticed by now (its connection told it); make it believe it
 	// still leads, as one that has not noticed yet would: the database refuses its claim.
