@@ -23,13 +23,15 @@ type writeReq struct {
 	fn    func(*Tx) error
 	done  chan error
 	tries int // runs PostgreSQL aborted (retry.go)
+	// exited: fn ended the writer's goroutine (runtime.Goexit, see call).
+	exited bool
 }
 
 func (db *DB) startWriter() {
 	db.writes = make(chan *writeReq)
 	db.stop = make(chan struct{})
 	db.stopped = make(chan struct{})
-	go db.writeLoop()
+	go db.writeLoop(nil)
 }
 
 // Update runs fn in a write transaction on the single write connection (BEGIN IMMEDIATE)
@@ -49,16 +51,28 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	return classify(db.path, <-req.done)
 }
 
-func (db *DB) writeLoop() {
-	defer close(db.stopped)
+// writeLoop runs the write requests, first the batch a writer that ended left (pending).
+func (db *DB) writeLoop(pending []*writeReq) {
+	batch, stopping := pending, false
+	defer func() {
+		if !stopping {
+			db.replaceWriter(batch)
+			return
+		}
+		close(db.stopped)
+	}()
 	for {
+		for len(batch) > 0 {
+			batch = db.runBatch(batch)
+		}
 		var first *writeReq
 		select {
 		case first = <-db.writes:
 		case <-db.stop:
+			stopping = true
 			return
 		}
-		batch := []*writeReq{first}
+		batch = []*writeReq{first}
 	gather:
 		for len(batch) < maxBatch {
 			select {
@@ -68,10 +82,23 @@ func (db *DB) writeLoop() {
 				break gather
 			}
 		}
-		for len(batch) > 0 {
-			batch = db.runBatch(batch)
-		}
 	}
+}
+
+// replaceWriter is the end of a writer goroutine that did not return: a request's function
+// called runtime.Goexit (t.Fatal in a test's closure), which no recover stops. call() has
+// rolled its transaction back; the request is answered with an error, the others of its
+// batch (nothing of theirs was committed) are run again by a new writer.
+func (db *DB) replaceWriter(batch []*writeReq) {
+	var rest []*writeReq
+	for _, r := range batch {
+		if r.exited {
+			r.done <- errors.New("internal error in a write transaction: its function ended the goroutine (runtime.Goexit); nothing was committed")
+			continue
+		}
+		rest = append(rest, r)
+	}
+	go db.writeLoop(rest)
 }
 
 // runBatch runs requests in one transaction and answers them; it returns the requests it
@@ -103,7 +130,7 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		if _, err := tx.Exec(`SAVEPOINT cmd`); err != nil {
 			return db.abandon(tx, batch, results, i, err)
 		}
-		if ferr := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); ferr != nil {
+		if ferr := call(r, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); ferr != nil {
 			if db.pg && retryable(ferr) {
 				_ = tx.Rollback()
 				return db.again(batch, ferr)
@@ -163,7 +190,7 @@ func (db *DB) runOne(r *writeReq) error {
 		return describe(db.path, err)
 	}
 	notes := db.notesFor()
-	if err := call(r.fn, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); err != nil {
+	if err := call(r, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -177,15 +204,23 @@ func (db *DB) runOne(r *writeReq) error {
 	return nil
 }
 
-// call runs fn, turning a panic into an error so one bad command cannot take the writer
-// (and every later command) down with it.
-func call(fn func(*Tx) error, tx *Tx) (err error) {
+// call runs r's function, turning a panic into an error so one bad command cannot take the
+// writer (and every later command) down with it. A runtime.Goexit cannot be stopped: the
+// goroutine ends, so call rolls the transaction back (its connection is the only writer)
+// and marks r for replaceWriter.
+func call(r *writeReq, tx *Tx) (err error) {
+	returned := false
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in a write transaction: %v", p)
+		} else if !returned {
+			r.exited = true
+			_ = tx.tx.Rollback()
 		}
 	}()
-	return fn(tx)
+	err = r.fn(tx)
+	returned = true
+	return err
 }
 
 func (db *DB) stopWriter() {
