@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -235,11 +236,17 @@ func (s *Server) newIDLocked(prefix string) string {
 	return fmt.Sprintf("%s%08d", prefix, s.idSeq)
 }
 
+// findMessageLocked is the message whose ts is exactly ts (as a string, the way Slack
+// matches it), found by binary search: a channel's messages are in strictly increasing ts
+// order.
 func (s *Server) findMessageLocked(ch *channel, ts string) *message {
-	for _, m := range ch.messages {
-		if m.ts == ts {
-			return m
-		}
+	t, ok := parseTS(ts)
+	if !ok {
+		return nil
+	}
+	i := sort.Search(len(ch.messages), func(i int) bool { return ch.messages[i].time() >= t })
+	if i < len(ch.messages) && ch.messages[i].ts == ts {
+		return ch.messages[i]
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package slackfake
 import (
 	"math"
 	"slices"
+	"sort"
 )
 
 // readableLocked applies the read rules of conversations.history/replies: a
@@ -44,12 +45,21 @@ func windowParam(p params) (tsWindow, string) {
 	return w, ""
 }
 
-func (w tsWindow) contains(m *message) bool {
-	t := m.time()
-	if w.inclusive {
-		return t >= w.oldest && t <= w.latest
-	}
-	return t > w.oldest && t < w.latest
+// span is the run of msgs (in strictly increasing ts order, as a channel keeps them) that
+// the window contains, found by two binary searches. Slack looks a message up by its ts
+// through an index; scanning the whole channel under the server's one lock made the fake,
+// which stands in for Slack and whose cost is not warroom's, the slow part of reading
+// reacted messages back in a busy channel, and held every other call behind it.
+func (w tsWindow) span(msgs []*message) []*message {
+	lo := sort.Search(len(msgs), func(i int) bool {
+		t := msgs[i].time()
+		return t > w.oldest || (w.inclusive && t == w.oldest)
+	})
+	hi := sort.Search(len(msgs), func(i int) bool {
+		t := msgs[i].time()
+		return t > w.latest || (!w.inclusive && t == w.latest)
+	})
+	return msgs[lo:max(lo, hi)]
 }
 
 // convHistory returns top-level messages newest first. Thread replies are
@@ -77,11 +87,8 @@ func (s *Server) convHistory(p params) reply {
 	limit := limitParam(p, 100, 999)
 	var out []map[string]any
 	hasMore, last := false, ""
-	for _, m := range slices.Backward(c.messages) {
+	for _, m := range slices.Backward(w.span(c.messages)) {
 		if m.threadTS != "" && m.threadTS != m.ts {
-			continue
-		}
-		if !w.contains(m) {
 			continue
 		}
 		if len(out) == limit {
@@ -126,8 +133,8 @@ func (s *Server) convReplies(p params) reply {
 	limit := limitParam(p, 1000, 1000)
 	out := []map[string]any{s.messageJSON(c, parent)}
 	hasMore := false
-	for _, m := range c.messages {
-		if m.threadTS != ts || m.ts == ts || !w.contains(m) {
+	for _, m := range w.span(c.messages) {
+		if m.threadTS != ts || m.ts == ts {
 			continue
 		}
 		if len(out) == limit {
