@@ -31,12 +31,29 @@ func benchIngest(dir string, n int) []figure {
 // at once (each one transaction: dedup check, incident lookup, membership, append),
 // checking that all of them are on a verified timeline.
 func engineIngestRate(path string, n int) float64 {
+	e := newEnginePins(path)
+	defer e.close()
+	took := e.run(n)
+	e.verify(n)
+	return float64(n) / took.Seconds()
+}
+
+// enginePins hands 📌 reactions to the engine directly, in an incident declared on a
+// fresh database.
+type enginePins struct {
+	db     *storage.DB
+	engine *commands.Engine
+	ch     string
+	at     time.Time
+	next   int
+}
+
+func newEnginePins(path string) *enginePins {
 	ctx := context.Background()
 	db, err := storage.Open(ctx, path)
 	if err != nil {
 		fatal(err)
 	}
-	defer db.Close()
 	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db)})
 	src := bot.Source{Platform: "console", Channel: "general", User: bot.User{ID: "alice"}}
 	engine.HandleCommand(ctx, bot.Command{Source: src, Name: "incident", Text: "declare Ingest bench"})
@@ -44,26 +61,36 @@ func engineIngestRate(path string, n int) float64 {
 	if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.SetIncidentChannel(1, ch, ch) }); err != nil {
 		fatal(err)
 	}
-	src.Channel = ch
-	at := time.Now()
+	return &enginePins{db: db, engine: engine, ch: ch, at: time.Now()}
+}
+
+func (e *enginePins) close() { e.db.Close() }
+
+// run hands the engine the next k pins from 64 senders at once, as a burst of reactions
+// arrives from a busy channel, and returns the time they took.
+func (e *enginePins) run(k int) time.Duration {
+	ctx, from := context.Background(), e.next
+	e.next += k
 	pin := func(i int) (time.Duration, bool) {
-		id := ch + "/" + strconv.Itoa(i)
+		id := e.ch + "/" + strconv.Itoa(from+i)
 		t0 := time.Now()
-		r := engine.HandleReaction(ctx, bot.Reaction{Source: bot.Source{Platform: "console", Channel: ch, User: bot.User{ID: "alice"}, DedupKey: "pin:" + id},
-			MessageID: id, Emoji: "pushpin", Message: &bot.ChatMessage{ID: id, Channel: ch, Author: bot.User{ID: "alice"}, Text: "evidence line " + strconv.Itoa(i), At: at}})
+		r := e.engine.HandleReaction(ctx, bot.Reaction{Source: bot.Source{Platform: "console", Channel: e.ch, User: bot.User{ID: "alice"}, DedupKey: "pin:" + id},
+			MessageID: id, Emoji: "pushpin", Message: &bot.ChatMessage{ID: id, Channel: e.ch, Author: bot.User{ID: "alice"}, Text: "evidence line " + strconv.Itoa(from+i), At: e.at}})
 		return time.Since(t0), contains([]byte(r.Text.String()), "Added")
 	}
-	// 64 senders at once, as a burst of reactions arrives from a busy channel.
 	start := time.Now()
-	_, _, failed := closedLoop(n, pin)
+	_, _, failed := closedLoop(k, pin)
 	if failed > 0 {
 		fatal(fmt.Errorf("%d pins were refused", failed))
 	}
-	rate := float64(n) / time.Since(start).Seconds()
-	if v, err := db.Verify(ctx, 1); err != nil || !v.OK || v.Entries < int64(n) {
+	return time.Since(start)
+}
+
+// verify checks that at least n entries are on the incident's timeline and its chain holds.
+func (e *enginePins) verify(n int) {
+	if v, err := e.db.Verify(context.Background(), 1); err != nil || !v.OK || v.Entries < int64(n) {
 		fatal(fmt.Errorf("ingest left %d entries (ok=%v, %v)", v.Entries, v.OK, err))
 	}
-	return rate
 }
 
 // bareInsertRate is the durable-insert floor: n timeline-shaped rows, one committed

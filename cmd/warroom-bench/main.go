@@ -49,7 +49,7 @@ func main() {
 	bin := flag.String("bin", "bin/warroom", "the warroom binary to measure")
 	notes := flag.Int("notes", 6400, "note commands in the flat-out run")
 	decls := flag.Int("declarations", 256, "declarations")
-	pins := flag.Int("pins", 5000, "📌 events for the ingest measurement")
+	pins := flag.Int("pins", 5000, "📌 events for the ingest measurements (each side of -only pins, and -only ingest)")
 	alertN := flag.Int("alerts", 5000, "alerts for the alerts-in measurement")
 	peerDir := flag.String("peer", "bench/peer", "the Bolt-JS peer's directory (its node_modules installed by npm ci)")
 	pacedRate := flag.Int("paced-rate", 1000, "commands/s of the side-by-side tail-latency measurement")
@@ -95,7 +95,7 @@ func main() {
 		add(benchSlack(abs, dir, *notes, *decls)...)
 	}
 	if want("pins") {
-		add(benchPins(abs, dir, 2000)...)
+		add(benchPins(abs, dir, *pins)...)
 	}
 	if want("cost") {
 		add(benchCost(abs, dir)...)
