@@ -93,7 +93,7 @@ func TestDeclareQueuesPrivateChannelInTheSameTransaction(t *testing.T) {
 		t.Run(fmt.Sprint("private=", private), func(t *testing.T) {
 			h := newHarness(t, withYAML(fmt.Sprintf("channels: {private: %v}", private)))
 			h.send("console", "alice", "general", "declare Phishing wave")
-			due, err := h.db.DueOutbound(h.ctx, t0, 100)
+			due, err := h.db.DueOutbound(h.ctx, t0, 100, true)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -263,7 +263,7 @@ func TestSlackPeople(t *testing.T) {
 	}
 
 	h.send("slack", "alice", "C0INC1", "/incident role analyst <@U0CAROL|carol>")
-	due, err := h.db.DueOutbound(h.ctx, h.clock.Now(), 100)
+	due, err := h.db.DueOutbound(h.ctx, h.clock.Now(), 100, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -254,7 +254,7 @@ func TestHoleCodenameTitleOfALinkedIncident(t *testing.T) {
 	h.mustSay("alice", ch2, "link INC-1", "is now linked to INC-1")
 	h.flush()
 	wantContains(t, "report", h.send("console", "alice", ch2, "report md"), "Uploading")
-	due, err := h.db.DueOutbound(h.ctx, h.clock.Now(), 100)
+	due, err := h.db.DueOutbound(h.ctx, h.clock.Now(), 100, true)
 	if err != nil {
 		t.Fatal(err)
 	}

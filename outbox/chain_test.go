@@ -24,13 +24,13 @@ func newFollowStore() *followStore {
 	return &followStore{laneStore: &laneStore{}, reads: make(chan int, 1024)}
 }
 
-func (s *followStore) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+func (s *followStore) DueOutbound(ctx context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	s.counted++
 	s.events = append(s.events, "read")
 	n, hold := s.counted, s.hold
 	s.mu.Unlock()
-	due, err := s.laneStore.DueOutbound(ctx, now, limit) // the read's snapshot, before the hold
+	due, err := s.laneStore.DueOutbound(ctx, now, limit, creations) // the read's snapshot, before the hold
 	s.reads <- n
 	if hold != nil {
 		<-hold

@@ -23,7 +23,7 @@ type oneRowStore struct {
 	retryErr error
 }
 
-func (s *oneRowStore) DueOutbound(context.Context, time.Time, int) ([]bot.Outbound, error) {
+func (s *oneRowStore) DueOutbound(context.Context, time.Time, int, bool) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done {

@@ -44,7 +44,9 @@ func (d *Deliverer) unclaim(o bot.Outbound) {
 type OutboxStore interface {
 	// DueOutbound returns the head of every lane whose head is due at now, at most limit:
 	// channel creations first (the Deliverer gives them their own slots), then oldest first.
-	DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error)
+	// Without creations, a lane whose head is a channel creation is left out (the
+	// Deliverer has no creation slot free).
+	DueOutbound(ctx context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error)
 	// CompleteOutbound marks the operation done; what the platform created (the channel,
 	// the card's message) is applied to the incident in the same transaction (and, for an
 	// operation with a Ref, the message id is recorded against it).

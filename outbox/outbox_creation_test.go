@@ -16,8 +16,8 @@ import (
 // creationStore is laneStore handing out channel creations first, as the storage does.
 type creationStore struct{ *laneStore }
 
-func (s creationStore) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
-	due, err := s.laneStore.DueOutbound(ctx, now, 1<<30)
+func (s creationStore) DueOutbound(ctx context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error) {
+	due, err := s.laneStore.DueOutbound(ctx, now, 1<<30, creations)
 	sort.SliceStable(due, func(i, j int) bool { return due[i].Op == bot.OpCreateChannel && due[j].Op != bot.OpCreateChannel })
 	return due[:min(limit, len(due))], err
 }

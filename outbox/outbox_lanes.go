@@ -66,8 +66,13 @@ func isCreation(o bot.Outbound) bool { return o.Op == bot.OpCreateChannel }
 // reads and decodes each head it hands out, and handing out every due head each time a
 // lane was released (hundreds in a flood of declarations, most of them only to wait for
 // a slot) decoded them all again: in the same declarations bench, take fell from 31% to
-// 23% of the bot's CPU (the rest is the store's walk over the pending lanes). While the creation slots are full and more
-// creations are due than a take reads, other lanes wait for them: the channel comes first.
+// 23% of the bot's CPU (the rest is the store's walk over the pending lanes).
+//
+// Creations must not crowd the others out of a read: with every creation slot held it
+// asks for the other heads only, and when a read was full and left other slots free (it
+// may have been all creations that cannot start) it reads the other heads again. Without
+// that, a burst of declarations while conversations.create was slow held every post,
+// invite, card and page DM until the creation backlog drained.
 //
 // A head the store claimed for this deliverer (Until set: PostgreSQL, where several
 // processes may look) is taken whatever the slots and even when its lane is still marked:
@@ -85,11 +90,28 @@ func (d *Deliverer) take(ctx context.Context, counted bool) ([]bot.Outbound, err
 		return nil, nil
 	}
 	// On SQLite the heads of lanes being delivered come back too (they are still pending).
-	due, err := d.store.DueOutbound(ctx, d.clock.Now(), max(free.creations, 0)+max(free.others, 0)+len(d.lanes.busy))
+	creations := free.creations > 0
+	limit := max(free.creations, 0) + max(free.others, 0) + len(d.lanes.busy)
+	due, err := d.store.DueOutbound(ctx, d.clock.Now(), limit, creations)
 	if err != nil {
 		return nil, err
 	}
-	taken := due[:0]
+	taken := d.pick(nil, due, &free, counted)
+	if creations && len(due) == limit && free.others > 0 {
+		others, err := d.store.DueOutbound(ctx, d.clock.Now(), free.others+len(d.lanes.busy), false)
+		if err != nil {
+			// The first read's lanes are marked already: deliver those.
+			d.log.Warn("outbox: reading the heads other than channel creations failed; the next take reads them", "err", err)
+			return taken, nil
+		}
+		taken = d.pick(taken, others, &free, counted)
+	}
+	return taken, nil
+}
+
+// pick appends to taken the heads of due that take may start and marks their lanes (lock
+// held).
+func (d *Deliverer) pick(taken, due []bot.Outbound, free *slots, counted bool) []bot.Outbound {
 	for _, o := range due {
 		claimed := !o.Until.IsZero()
 		if d.lanes.busy[o.Lane] > 0 && !claimed {
@@ -109,7 +131,7 @@ func (d *Deliverer) take(ctx context.Context, counted bool) ([]bot.Outbound, err
 		}
 		taken = append(taken, o)
 	}
-	return taken, nil
+	return taken
 }
 
 // count adds n to the operations of o's kind under way in Run (lock held).

@@ -31,7 +31,7 @@ func (s *laneStore) add(lane, text string) {
 		Payload: bot.Payload{Message: bot.Message{Text: bot.Plain(text)}}}})
 }
 
-func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := map[string]bool{}
@@ -41,7 +41,7 @@ func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int) ([]
 			continue
 		}
 		seen[r.o.Lane] = true
-		if !r.next.After(now) && len(due) < limit {
+		if !r.next.After(now) && len(due) < limit && (creations || !isCreation(r.o)) {
 			due = append(due, r.o)
 		}
 	}

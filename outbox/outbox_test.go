@@ -21,7 +21,7 @@ type recordFailingStore struct {
 	attempts int
 }
 
-func (s *recordFailingStore) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+func (s *recordFailingStore) DueOutbound(context.Context, time.Time, int, bool) ([]bot.Outbound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done {

@@ -34,15 +34,16 @@ func (db *DB) Enqueue(ctx context.Context, o bot.Outbound, at time.Time) error {
 // DueOutbound returns the oldest pending operation of each lane, if it is due: channel
 // creations first, so a new incident's channel is never left out of a limited read behind
 // other lanes' messages (the deliverer asks for as many as it can start), then oldest
-// first. On SQLite
-// one process serves the database and its deliverer keeps its own lanes apart, so this is
-// a read; on PostgreSQL several deliverers may look at once, and it claims what it returns
-// (outboxclaim.go).
-func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+// first. Without creations, lanes whose head is a channel creation are left out: the
+// deliverer has no creation slot free, and a read full of creations it cannot start would
+// leave every other lane waiting. On SQLite one process serves the database and its
+// deliverer keeps its own lanes apart, so this is a read; on PostgreSQL several deliverers
+// may look at once, and it claims what it returns (outboxclaim.go).
+func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error) {
 	if db.pg {
-		return db.claimOutbound(ctx, now, limit)
+		return db.claimOutbound(ctx, now, limit, creations)
 	}
-	rows, err := db.reader.QueryContext(ctx, dueHeads, ts(now), bot.OpCreateChannel, limit)
+	rows, err := db.reader.QueryContext(ctx, dueHeads, ts(now), oneIf(creations), bot.OpCreateChannel, bot.OpCreateChannel, limit)
 	if err != nil {
 		return nil, describe(db.path, err)
 	}
@@ -119,7 +120,15 @@ func (db *DB) QueuedAfter(ctx context.Context, after int64, limit int) (lanes []
 // as much as the backlog — nearly half the bot's CPU at 1,000 notes/s.
 const dueHeads = pendingLanes + `
 	SELECT ` + outboundColumns + ` FROM lanes JOIN outbox o ON o.id = ` + laneHead + `
-	WHERE o.next_at <= ? ORDER BY o.op <> ?, o.id LIMIT ?`
+	WHERE o.next_at <= ? AND (? = 1 OR o.op <> ?) ORDER BY o.op <> ?, o.id LIMIT ?`
+
+// oneIf is a flag as a query argument (1 or 0), compared with = 1 in both stores' SQL.
+func oneIf(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // pendingLanes walks the lanes with a pending operation (lanes.lane), and laneHead is the
 // id of a lane's oldest pending one; PostgreSQL's claim (outboxclaim.go) uses them too.

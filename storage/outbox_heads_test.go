@@ -30,7 +30,7 @@ func TestDueOutboundGivesEachLanesHead(t *testing.T) {
 	}
 	heads := func(now time.Time, limit int) []string {
 		t.Helper()
-		due, err := db.DueOutbound(ctx, now, limit)
+		due, err := db.DueOutbound(ctx, now, limit, true)
 		if err != nil {
 			t.Fatal(err)
 		}

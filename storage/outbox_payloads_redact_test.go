@@ -23,7 +23,7 @@ func TestPayloadCacheForgetsWhatARedactionRemoved(t *testing.T) {
 	if err := db.Enqueue(ctx, o, t0); err != nil {
 		t.Fatal(err)
 	}
-	if due, err := db.DueOutbound(ctx, t0, 10); err != nil || len(due) != 1 {
+	if due, err := db.DueOutbound(ctx, t0, 10, true); err != nil || len(due) != 1 {
 		t.Fatalf("%d heads (%v)", len(due), err)
 	}
 	if !cacheHolds(db, secret) {
@@ -36,7 +36,7 @@ func TestPayloadCacheForgetsWhatARedactionRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		due, err := db.DueOutbound(ctx, t0, 10)
+		due, err := db.DueOutbound(ctx, t0, 10, true)
 		if err != nil || len(due) != 1 || strings.Contains(due[0].Payload.Message.Text.String(), secret) {
 			t.Fatalf("after the redaction: %+v (%v)", due, err)
 		}

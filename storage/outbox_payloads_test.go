@@ -28,7 +28,7 @@ func TestDueOutboundDecodesAPendingHeadOnce(t *testing.T) {
 		}
 	}
 	for i := range 3 {
-		due, err := db.DueOutbound(ctx, t0, 10)
+		due, err := db.DueOutbound(ctx, t0, 10, true)
 		if err != nil || len(due) != 3 {
 			t.Fatalf("read %d: %d heads (%v)", i, len(due), err)
 		}

@@ -33,7 +33,7 @@ func TestSecretMessageTextIsRemovedOnceDeliveredOrFailed(t *testing.T) {
 		}
 		return p
 	}
-	due, err := db.DueOutbound(ctx, t0, 10)
+	due, err := db.DueOutbound(ctx, t0, 10, true)
 	if err != nil || len(due) != 3 {
 		t.Fatalf("due: %v %v", due, err)
 	}

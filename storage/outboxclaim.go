@@ -44,7 +44,7 @@ func leaseFor(op string) time.Duration {
 	return OutboxLease
 }
 
-func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bot.Outbound, error) {
+func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error) {
 	args := []any{bot.OpUpload, ts(now.Add(OutboxUploadLease)), ts(now.Add(OutboxLease)), ts(now)}
 	fence := ``
 	if e := db.elector.Load(); e != nil {
@@ -57,12 +57,12 @@ func (db *DB) claimOutbound(ctx context.Context, now time.Time, limit int) ([]bo
 		key := uint64(pgLeaderLock)
 		args = append(args, uint32(key>>32), uint32(key), pid)
 	}
-	args = append(args, bot.OpCreateChannel, limit)
+	args = append(args, oneIf(creations), bot.OpCreateChannel, bot.OpCreateChannel, limit)
 	var out []bot.Outbound
 	err := db.Update(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`UPDATE outbox AS o SET next_at = CASE WHEN o.op = ? THEN ? ELSE ? END WHERE o.id IN (
 			`+pendingLanes+` SELECT d.id FROM outbox d WHERE d.id IN (SELECT `+laneHead+` FROM lanes WHERE lanes.lane IS NOT NULL)
-			AND d.next_at <= ?`+fence+` ORDER BY d.op <> ?, d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED)
+			AND d.next_at <= ?`+fence+` AND (? = 1 OR d.op <> ?) ORDER BY d.op <> ?, d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED)
 			RETURNING `+outboundColumns, args...)
 		if err != nil {
 			return err

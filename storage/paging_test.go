@@ -25,7 +25,7 @@ func TestMessageRefRecordedOnDelivery(t *testing.T) {
 	ctx := context.Background()
 	db.Enqueue(ctx, bot.Outbound{Lane: "dm:console:bob", Platform: "console", Op: bot.OpDM, Ref: "page:3", Payload: bot.Payload{User: "bob"}}, t0)
 	db.Enqueue(ctx, bot.Outbound{Lane: "dm:console:carol", Platform: "console", Op: bot.OpDM, Payload: bot.Payload{User: "carol"}}, t0)
-	due, err := db.DueOutbound(ctx, t0, 10)
+	due, err := db.DueOutbound(ctx, t0, 10, true)
 	if err != nil || len(due) != 2 {
 		t.Fatalf("due %+v %v", due, err)
 	}

@@ -78,7 +78,7 @@ func TestPostgresOutboxClaimedOnceAcrossDeliverers(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					due, err := db.DueOutbound(ctx, t0, 5)
+					due, err := db.DueOutbound(ctx, t0, 5, true)
 					if err != nil {
 						t.Error(err)
 					}
@@ -104,7 +104,7 @@ func TestPostgresOutboxClaimedOnceAcrossDeliverers(t *testing.T) {
 		if n != lanes {
 			t.Fatalf("round %d: %d heads claimed, want one per lane (%d)", round, n, lanes)
 		}
-		if due, _ := b.DueOutbound(ctx, t0.Add(OutboxLease-time.Second), 100); len(due) != 0 {
+		if due, _ := b.DueOutbound(ctx, t0.Add(OutboxLease-time.Second), 100, true); len(due) != 0 {
 			t.Fatalf("round %d: %d claimed rows due again before their lease ended", round, len(due))
 		}
 		for id, name := range seen {
@@ -120,8 +120,8 @@ func TestPostgresOutboxClaimedOnceAcrossDeliverers(t *testing.T) {
 	if err := a.Enqueue(ctx, bot.Outbound{Lane: "late", Platform: "slack", Op: bot.OpPost, Target: "late"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := a.DueOutbound(ctx, t0, 10)
-	again, _ := b.DueOutbound(ctx, t0.Add(OutboxLease+time.Second), 10)
+	first, _ := a.DueOutbound(ctx, t0, 10, true)
+	again, _ := b.DueOutbound(ctx, t0.Add(OutboxLease+time.Second), 10, true)
 	if len(first) != 1 || len(again) != 1 || again[0].ID != first[0].ID {
 		t.Fatalf("after its lease ended a claimed row should be claimable again: first %v, again %v", first, again)
 	}
@@ -143,10 +143,10 @@ func TestPostgresOnlyTheLeaderClaims(t *testing.T) {
 		}
 	}
 	enqueue("one")
-	if due, err := dbs[follower].DueOutbound(ctx, t0, 10); err != nil || len(due) != 0 {
+	if due, err := dbs[follower].DueOutbound(ctx, t0, 10, true); err != nil || len(due) != 0 {
 		t.Fatalf("a follower claimed %v (%v)", due, err)
 	}
-	if due, err := dbs[leader].DueOutbound(ctx, t0, 10); err != nil || len(due) != 1 {
+	if due, err := dbs[leader].DueOutbound(ctx, t0, 10, true); err != nil || len(due) != 1 {
 		t.Fatalf("the leader claimed %v (%v); want the one row", due, err)
 	}
 	enqueue("two")
@@ -165,10 +165,10 @@ func TestPostgresOnlyTheLeaderClaims(t *testing.T) {
 	els[leader].mu.Lock()
 	els[leader].lead = true
 	els[leader].mu.Unlock()
-	if due, err := dbs[leader].DueOutbound(ctx, t0, 10); err != nil || len(due) != 0 {
+	if due, err := dbs[leader].DueOutbound(ctx, t0, 10, true); err != nil || len(due) != 0 {
 		t.Fatalf("a deposed leader that believes it leads claimed %v (%v)", due, err)
 	}
-	if due, err := dbs[next].DueOutbound(ctx, t0, 10); err != nil || len(due) != 1 || due[0].Lane != "two" {
+	if due, err := dbs[next].DueOutbound(ctx, t0, 10, true); err != nil || len(due) != 1 || due[0].Lane != "two" {
 		t.Fatalf("the new leader claimed %v (%v); want lane two", due, err)
 	}
 }
@@ -341,18 +341,18 @@ func TestPostgresClaimGivenUp(t *testing.T) {
 	if err := a.Enqueue(ctx, bot.Outbound{Lane: "c", Platform: "slack", Op: bot.OpPost, Target: "c"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	first, err := a.DueOutbound(ctx, t0, 10)
+	first, err := a.DueOutbound(ctx, t0, 10, true)
 	if err != nil || len(first) != 1 || !first[0].Until.Equal(t0.Add(OutboxLease)) {
 		t.Fatalf("claim: %+v %v", first, err)
 	}
 	if err := a.ReleaseOutbound(ctx, first[0].ID, first[0].Until, t0.Add(2*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := b.DueOutbound(ctx, t0.Add(time.Second), 10); len(due) != 0 {
+	if due, _ := b.DueOutbound(ctx, t0.Add(time.Second), 10, true); len(due) != 0 {
 		t.Fatalf("due before the time the release named: %+v", due)
 	}
 	late := t0.Add(2 * time.Second)
-	second, _ := b.DueOutbound(ctx, late, 10)
+	second, _ := b.DueOutbound(ctx, late, 10, true)
 	if len(second) != 1 {
 		t.Fatalf("not due again after its release: %+v", second)
 	}
@@ -360,7 +360,7 @@ func TestPostgresClaimGivenUp(t *testing.T) {
 	if err := a.ReleaseOutbound(ctx, first[0].ID, first[0].Until, late); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := a.DueOutbound(ctx, late.Add(time.Second), 10); len(due) != 0 {
+	if due, _ := a.DueOutbound(ctx, late.Add(time.Second), 10, true); len(due) != 0 {
 		t.Fatalf("a stale release freed another deliverer's claim: %+v", due)
 	}
 }

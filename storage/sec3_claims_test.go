@@ -19,13 +19,13 @@ func TestPostgresStaleFailureLeavesADeliveredRowDone(t *testing.T) {
 	if err := a.Enqueue(ctx, bot.Outbound{Lane: "c", Platform: "slack", Op: bot.OpPost, Target: "c"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	first, err := a.DueOutbound(ctx, t0, 10)
+	first, err := a.DueOutbound(ctx, t0, 10, true)
 	if err != nil || len(first) != 1 {
 		t.Fatalf("a's claim: %+v %v", first, err)
 	}
 	id := first[0].ID
 	late := first[0].Until.Add(time.Second)
-	if second, err := b.DueOutbound(ctx, late, 10); err != nil || len(second) != 1 {
+	if second, err := b.DueOutbound(ctx, late, 10, true); err != nil || len(second) != 1 {
 		t.Fatalf("b's claim after a's lease ended: %+v %v", second, err)
 	}
 	if err := b.CompleteOutbound(ctx, id, bot.Delivered{ID: "m1"}, late.Add(3*time.Second)); err != nil {
@@ -57,14 +57,14 @@ func TestPostgresStaleRecordLeavesAnotherClaimAlone(t *testing.T) {
 	if err := a.Enqueue(ctx, bot.Outbound{Lane: "c", Platform: "slack", Op: bot.OpPost, Target: "c"}, t0); err != nil {
 		t.Fatal(err)
 	}
-	first, err := a.DueOutbound(ctx, t0, 10)
+	first, err := a.DueOutbound(ctx, t0, 10, true)
 	if err != nil || len(first) != 1 {
 		t.Fatalf("a's claim: %+v %v", first, err)
 	}
 	id := first[0].ID
 	// a's lease runs out; b claims the row and starts its attempt.
 	late := first[0].Until.Add(time.Second)
-	second, err := b.DueOutbound(ctx, late, 10)
+	second, err := b.DueOutbound(ctx, late, 10, true)
 	if err != nil || len(second) != 1 || second[0].ID != id {
 		t.Fatalf("b's claim after a's lease ended: %+v %v", second, err)
 	}
@@ -72,7 +72,7 @@ func TestPostgresStaleRecordLeavesAnotherClaimAlone(t *testing.T) {
 	if err := a.RetryOutbound(ctx, id, first[0].Until, late.Add(time.Second), "timeout"); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := a.DueOutbound(ctx, late.Add(2*time.Second), 10); len(due) != 0 {
+	if due, _ := a.DueOutbound(ctx, late.Add(2*time.Second), 10, true); len(due) != 0 {
 		t.Fatalf("a stale retry ended b's claim early: the row was claimed again during b's attempt: %+v", due)
 	}
 	if err := a.FailOutbound(ctx, id, first[0].Until, "refused", late.Add(2*time.Second)); err != nil {
@@ -90,7 +90,7 @@ func TestPostgresStaleRecordLeavesAnotherClaimAlone(t *testing.T) {
 	if state != "pending" || attempts != 1 || lastError != "rate limited" {
 		t.Fatalf("after a's stale records and b's retry: state %q, %d attempts, error %q; want pending, 1, b's", state, attempts, lastError)
 	}
-	if due, _ := b.DueOutbound(ctx, late.Add(3*time.Second), 10); len(due) != 1 {
+	if due, _ := b.DueOutbound(ctx, late.Add(3*time.Second), 10, true); len(due) != 1 {
 		t.Fatalf("b's retry did not make the row due at the time it named: %+v", due)
 	}
 }

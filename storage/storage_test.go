@@ -245,18 +245,18 @@ func TestOutboxLanesInOrder(t *testing.T) {
 	for i, lane := range []string{"a", "a", "b", "a"} {
 		db.Enqueue(ctx, bot.Outbound{Lane: lane, Platform: "console", Op: bot.OpPost, Target: lane, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain(string(rune('0' + i)))}}}, t0)
 	}
-	due, err := db.DueOutbound(ctx, t0, 10)
+	due, err := db.DueOutbound(ctx, t0, 10, true)
 	if err != nil || len(due) != 2 || due[0].Payload.Message.Text.String() != "0" || due[1].Payload.Message.Text.String() != "2" {
 		t.Fatalf("heads: %+v %v", due, err)
 	}
 	// A retrying head blocks its lane, not the others.
 	db.RetryOutbound(ctx, due[0].ID, due[0].Until, t0.Add(time.Minute), "down")
 	db.CompleteOutbound(ctx, due[1].ID, bot.Delivered{ID: "m1"}, t0)
-	due, _ = db.DueOutbound(ctx, t0, 10)
+	due, _ = db.DueOutbound(ctx, t0, 10, true)
 	if len(due) != 0 {
 		t.Fatalf("lane a should wait for its head: %+v", due)
 	}
-	due, _ = db.DueOutbound(ctx, t0.Add(time.Minute), 10)
+	due, _ = db.DueOutbound(ctx, t0.Add(time.Minute), 10, true)
 	if len(due) != 1 || due[0].Payload.Message.Text.String() != "0" || due[0].Attempts != 1 {
 		t.Fatalf("retry: %+v", due)
 	}

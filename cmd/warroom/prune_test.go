@@ -29,7 +29,7 @@ func TestPrunerRunsAtStartAndHourly(t *testing.T) {
 		if err := db.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "console", Op: bot.OpPost, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("x")}}}, at); err != nil {
 			t.Fatal(err)
 		}
-		due, err := db.DueOutbound(ctx, clock.Now(), 10)
+		due, err := db.DueOutbound(ctx, clock.Now(), 10, true)
 		if err != nil || len(due) != 1 {
 			t.Fatalf("due %v %v", due, err)
 		}
