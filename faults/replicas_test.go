@@ -30,8 +30,9 @@ const (
 )
 
 // replicaConfig is every replica's configuration: the workspace's roster, and a
-// no-commander reminder early enough to fall due around a kill.
-var replicaConfig = fmt.Sprintf("leads: [alice]\nroster:\n  - {name: alice, slack: %s}\n  - {name: bob, slack: %s}\nnudges: {no_commander: %ds}\n",
+// no-commander reminder early enough to fall due around a kill (quiet hours off: the
+// default 20:00-08:00 UTC moves a sev3 incident's reminders to the morning).
+var replicaConfig = fmt.Sprintf("leads: [alice]\nroster:\n  - {name: alice, slack: %s}\n  - {name: bob, slack: %s}\nnudges: {no_commander: %ds, quiet_hours: \"off\"}\n",
 	uAlice, uBob, int(replicaNoCommander.Seconds()))
 
 // TestReplicas: replicaCount `warroom run` processes on one PostgreSQL database, 64 clients

@@ -75,7 +75,9 @@ func newReplicaSet(t *testing.T) *replicaSet {
 	rs.fake = slackfake.New(t, slackfake.WithSigningSecret(replicaSecret))
 	rs.fake.AddUser("U0ALICE", "alice")
 	rs.gen = rs.fake.AddChannel("general", false, rs.fake.BotUserID(), "U0ALICE")
-	rs.cfg = writeConfig(t, "leads: [alice]\nroster:\n  - {name: alice, slack: U0ALICE}\n")
+	// Quiet hours off: the default (20:00-08:00 UTC) moved the sev3 task's overdue nudge to
+	// 08:00 whenever the test ran in the evening.
+	rs.cfg = writeConfig(t, "leads: [alice]\nroster:\n  - {name: alice, slack: U0ALICE}\nnudges: {quiet_hours: \"off\"}\n")
 	return rs
 }
 

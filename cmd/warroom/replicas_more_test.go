@@ -112,7 +112,7 @@ func TestPostgresOnlyTheLeaderConnectsDiscord(t *testing.T) {
 	fake.AddGuild(dGuild, "ops")
 	fake.AddMember(dGuild, dAlice, "alice")
 	general := fake.AddChannel(dGuild, "general", discordfake.ChannelText, "")
-	rs.cfg = writeConfig(t, "leads: [alice]\nroster:\n  - {name: alice, slack: U0ALICE, discord: \""+dAlice+"\"}\n")
+	rs.cfg = writeConfig(t, "leads: [alice]\nroster:\n  - {name: alice, slack: U0ALICE, discord: \""+dAlice+"\"}\nnudges: {quiet_hours: \"off\"}\n")
 	rs.extraEnv = []string{"DISCORD_BOT_TOKEN=" + token, "DISCORD_API_URL=" + fake.URL(), "DISCORD_GUILD_ID=" + dGuild}
 	for i := 0; i < 3; i++ {
 		rs.start()
