@@ -42,7 +42,8 @@ func Markup(s string) Text { return NewSlots().Text(s) }
 
 // Slots hold typed segments while authored text is put together as a string (a template's
 // output): Put returns a placeholder to write in the string, Text reads the string back. The
-// placeholders carry a random key, so words in a template's data cannot forge one.
+// placeholders carry a random key, so words in a template's data cannot forge one. The key
+// is digits, so a case function in an operator's template ({{upper .Title}}) leaves it intact.
 type Slots struct {
 	key   string
 	slots []Text
@@ -50,7 +51,7 @@ type Slots struct {
 
 // NewSlots starts an empty set of slots.
 func NewSlots() *Slots {
-	return &Slots{key: "\x00" + strconv.FormatUint(rand.Uint64(), 36) + ":"}
+	return &Slots{key: "\x00" + strconv.FormatUint(rand.Uint64(), 10) + ":"}
 }
 
 // Put keeps t and returns its placeholder.

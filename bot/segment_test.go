@@ -96,6 +96,20 @@ func TestSlotsCannotBeForged(t *testing.T) {
 	}
 }
 
+// An operator's template may pass a slot through a case function ({{upper .Title}}): the
+// placeholder is digits and NULs, which no case mapping changes, so the slot still resolves
+// (shown as it is: a slot is never transformed) instead of leaving its bytes in the message.
+func TestSlotsSurviveCaseMapping(t *testing.T) {
+	s := NewSlots()
+	p := s.Put(Plain("*Urgent* db"))
+	for _, f := range []func(string) string{strings.ToUpper, strings.ToLower, strings.ToTitle} {
+		got := s.Text("Title: " + f(p) + ".")
+		if len(got) != 1 || got[0] != (Segment{Kind: SegText, Text: "Title: *Urgent* db."}) {
+			t.Errorf("%q through a case mapping: %#v", p, got)
+		}
+	}
+}
+
 // The stored form: a list of segments with these field names. The outbox keeps messages in
 // this form across upgrades, so it must not change by accident.
 func TestSegmentJSONIsStable(t *testing.T) {

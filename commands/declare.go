@@ -161,7 +161,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 			shown[role] = c.whoSlot(person)
 		}
 	}
-	data := templates.PhaseData{ID: c.inc.ID(), Title: c.inc.Title, Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
+	data := templates.PhaseData{ID: c.inc.ID(), Title: c.wordsSlot(c.inc.Title), Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
 		Type: c.inc.Type, Phase: string(phase), Drill: c.inc.Drill, Roles: shown}
 	guide, err := c.e.tpl.Render("phases/"+string(phase)+".md.tmpl", data)
 	if err != nil {
@@ -171,7 +171,11 @@ func (c *call) announcePhase(phase bot.Phase) error {
 	if err != nil {
 		return err
 	}
-	if err := c.post(bot.Message{Text: c.markup(strings.TrimSpace(guide + "\n\n" + list))}); err != nil {
+	msg := c.markup(strings.TrimSpace(guide))
+	if len(msg) > 0 {
+		msg = msg.Append(bot.Plain("\n\n")...)
+	}
+	if err := c.post(bot.Message{Text: msg.Append(list...)}); err != nil {
 		return err
 	}
 	current, err := c.tx.CurrentRoles(c.inc.Number)
@@ -187,7 +191,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 			continue
 		}
 		d := data
-		d.Role, d.Person, d.Title = role, c.whoSlot(person), TitleOutside(c.e.cfg, c.inc) // a DM: outside the channel
+		d.Role, d.Person, d.Title = role, c.whoSlot(person), c.wordsSlot(TitleOutside(c.e.cfg, c.inc)) // a DM: outside the channel
 		name := "duties/" + string(phase) + "/" + role + ".md.tmpl"
 		if !c.e.tpl.Exists(name) {
 			continue
@@ -205,33 +209,36 @@ func (c *call) announcePhase(phase bot.Phase) error {
 	return nil
 }
 
-// checklistText shows a phase's exit criteria with their state.
-func (c *call) checklistText(phase bot.Phase) (string, error) {
+// checklistText shows a phase's exit criteria with their state. The items are the
+// operator's words (checklist templates, playbooks) and may carry markup; who ticked one is
+// a person.
+func (c *call) checklistText(phase bot.Phase) (bot.Text, error) {
 	items, err := c.tx.Checklist(c.inc.Number, phase)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	missing, err := c.missingFactsLine()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	var b textBuf
 	if len(items) == 0 {
-		return strings.TrimSpace("No exit criteria for " + string(phase) + ".\n" + missing), nil
+		b.printf("No exit criteria for %s.", phase)
+	} else {
+		b.printf("*Exit criteria for %s* (tick with /incident check <n>):", phase)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "*Exit criteria for %s* (tick with /incident check <n>):", phase)
 	for _, it := range items {
 		mark := "[ ]"
 		if it.CheckedAt != nil {
 			mark = "[x]"
 		}
-		fmt.Fprintf(&b, "\n%s %d. %s", mark, it.N, it.Text)
+		b.printf("\n%s %d. %s", mark, it.N, bot.Markup(it.Text))
 		if it.CheckedAt != nil {
-			fmt.Fprintf(&b, " — %s", it.CheckedBy)
+			b.printf(" — %s", bot.Who(it.CheckedBy))
 		}
 	}
 	if missing != "" {
-		b.WriteString("\n" + missing)
+		b.printf("\n%s", bot.Markup(missing))
 	}
-	return b.String(), nil
+	return b.t, nil
 }

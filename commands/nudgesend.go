@@ -57,9 +57,9 @@ func (c *call) holders(roles ...string) ([]addressee, error) {
 	return out, nil
 }
 
-// forLine names the addressees with their roles: "alice (commander) and bob (comms)"; a
-// person holding several is named once.
-func forLine(to []addressee) string {
+// forText names the addressees, as people, with their roles: "alice (commander) and bob
+// (comms)"; a person holding several is named once.
+func forText(to []addressee) bot.Text {
 	var people []string
 	roles := map[string][]string{}
 	for _, a := range to {
@@ -70,23 +70,30 @@ func forLine(to []addressee) string {
 			roles[a.person] = append(roles[a.person], a.role)
 		}
 	}
-	var parts []string
-	for _, p := range people {
-		parts = append(parts, p+" ("+strings.Join(roles[p], ", ")+")")
+	if len(people) == 0 {
+		return bot.Plain("the team")
 	}
-	switch len(parts) {
-	case 0:
-		return "the team"
-	case 1:
-		return parts[0]
+	var t bot.Text
+	for i, p := range people {
+		switch {
+		case i == 0:
+		case i == len(people)-1:
+			t = t.Append(bot.Plain(" and ")...)
+		default:
+			t = t.Append(bot.Plain(", ")...)
+		}
+		t = t.Append(bot.Who(p)).Append(bot.Plain(" (" + strings.Join(roles[p], ", ") + ")")...)
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	return t
 }
+
+// forLine is forText as words, for the timeline.
+func forLine(to []addressee) string { return forText(to).String() }
 
 // nudgeData is the part of every reminder's template data that describes the incident.
 func (c *call) nudgeData(to []addressee) templates.NudgeData {
-	d := templates.NudgeData{ID: c.inc.ID(), Title: TitleOutside(c.e.cfg, c.inc), Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
-		Phase: string(c.inc.Phase), Drill: c.inc.Drill, Open: c.inc.Open(), For: forLine(to)}
+	d := templates.NudgeData{ID: c.inc.ID(), Title: c.wordsSlot(TitleOutside(c.e.cfg, c.inc)), Severity: c.inc.Severity, SeverityName: c.e.cfg.SeverityName(c.inc.Severity),
+		Phase: string(c.inc.Phase), Drill: c.inc.Drill, Open: c.inc.Open(), For: c.textSlot(forText(to))}
 	// A reminder goes out even if the facts cannot be read; it then just does not ask.
 	if f, err := c.facts(); err != nil {
 		c.e.log.Warn("reading the facts for a reminder", "incident", c.inc.ID(), "err", err)
@@ -104,7 +111,7 @@ func (c *call) renderNudge(name string, d templates.NudgeData) bot.Text {
 		c.e.log.Warn("nudge template", "template", name, "err", err)
 	}
 	if strings.TrimSpace(text) == "" {
-		return bot.Textf("⏰ Reminder on %s (%s): %s. For: %s.", d.ID, d.Title, strings.ReplaceAll(name, "-", " "), c.markup(d.For))
+		return bot.Textf("⏰ Reminder on %s (%s): %s. For: %s.", d.ID, c.markup(d.Title), strings.ReplaceAll(name, "-", " "), c.markup(d.For))
 	}
 	return c.markup(text)
 }

@@ -195,7 +195,7 @@ func fireNoCommander(c *call, _ bot.Timer) error {
 			to = append(to, addressee{l, "lead"})
 		}
 		d := c.nudgeData(to)
-		d.Declarer, d.Age = c.inc.DeclaredBy, ago(c.now.Sub(c.inc.DeclaredAt))
+		d.Declarer, d.Age = c.whoSlot(c.inc.DeclaredBy), ago(c.now.Sub(c.inc.DeclaredAt))
 		if err := c.sendNudge("no-commander", d, to); err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func fireTasks(c *call, _ bot.Timer) error {
 		if t.DoneAt != nil || t.Due == nil || t.Due.After(c.now) || !repeat && !t.Due.After(st.TasksReminded) {
 			continue
 		}
-		nt := templates.NudgeTask{N: t.N, Text: t.Text, Owner: t.Owner, Due: c.timeSlot(*t.Due), Late: ago(c.now.Sub(*t.Due))}
+		nt := templates.NudgeTask{N: t.N, Text: c.textSlot(c.words(t.Text)), Owner: c.whoSlot(t.Owner), Due: c.timeSlot(*t.Due), Late: ago(c.now.Sub(*t.Due))}
 		all = append(all, nt)
 		owner, role := t.Owner, "task owner"
 		if owner == "" || !slices.Contains(members, owner) {

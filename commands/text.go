@@ -30,24 +30,43 @@ func people(names []string, sep string) bot.Text {
 	return t
 }
 
-// Templates are rendered to strings, so a time or a person in a template's data is a slot:
-// the data holds the placeholder slot returns, and markup reads the output back with the
-// segments in place (bot.Slots). The placeholders carry a random key per call, so words in
-// the data — a title, a task — cannot forge one.
+// Templates are rendered to strings and their output is read for markup (they are warroom's
+// or the operator's words), so everything in a template's data that is not warroom's own
+// words is a slot: a time, a person, and what people wrote — a title, a task — which must
+// stay words (no *bold*, `code` or "/incident …" hint made of them). The data holds the
+// placeholder a slot returns, and markup reads the output back with the segments in place
+// (bot.Slots). The placeholders carry a random key per call, so words in the data cannot
+// forge one. templates/data.go marks which fields are slots.
 
 // slot keeps seg for a template's data and returns its placeholder.
-func (c *call) slot(seg bot.Segment) string {
+func (c *call) slot(seg bot.Segment) string { return c.textSlot(bot.Text{seg}) }
+
+// textSlot keeps t for a template's data and returns its placeholder; nothing is "", so
+// {{if}} and {{with}} in a template still see an empty value as empty.
+func (c *call) textSlot(t bot.Text) string {
+	if len(t) == 0 {
+		return ""
+	}
 	if c.slots == nil {
 		c.slots = bot.NewSlots()
 	}
-	return c.slots.PutSegment(seg)
+	return c.slots.Put(t)
 }
+
+// wordsSlot is what a person wrote (a title) for a template's data: words, whatever
+// characters it holds, never bold, code or a command hint.
+func (c *call) wordsSlot(s string) string { return c.textSlot(bot.Plain(s)) }
 
 // timeSlot is a chat time for a template's data.
 func (c *call) timeSlot(t time.Time) string { return c.slot(bot.ChatTime(t)) }
 
-// whoSlot is a person for a template's data.
-func (c *call) whoSlot(person string) string { return c.slot(bot.Who(person)) }
+// whoSlot is a person for a template's data ("" for nobody).
+func (c *call) whoSlot(person string) string {
+	if person == "" {
+		return ""
+	}
+	return c.slot(bot.Who(person))
+}
 
 // markup reads a template's output (warroom's or the operator's words) with its slots.
 func (c *call) markup(s string) bot.Text {

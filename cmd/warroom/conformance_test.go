@@ -201,12 +201,14 @@ func (m *memberConsole) Remove(ctx context.Context, ch, user string) error {
 }
 
 type consoleDriver struct {
-	t     *testing.T
-	out   *bytes.Buffer
-	sh    *console.Shell
-	con   *memberConsole
-	flush func(context.Context) error
-	db    *storage.DB
+	t      *testing.T
+	out    *bytes.Buffer
+	sh     *console.Shell
+	con    *memberConsole
+	flush  func(context.Context) error
+	db     *storage.DB
+	clock  *clockwork.FakeClock
+	engine *commands.Engine
 }
 
 func newConsoleDriver(t *testing.T) chatDriver {
@@ -222,7 +224,8 @@ func newConsoleDriver(t *testing.T) chatDriver {
 	d := outbox.NewDeliverer(db, clock, slog.New(slog.DiscardHandler))
 	d.AddPlatform(con)
 	engine := commands.New(commands.Deps{Store: commands.StoreOf[*storage.Tx](db), Clock: clock, Kick: d.Kick})
-	return &consoleDriver{t: t, out: out, sh: console.NewShell(con.Console, engine, d.Flush, "alice"), con: con, flush: d.Flush, db: db}
+	return &consoleDriver{t: t, out: out, sh: console.NewShell(con.Console, engine, d.Flush, "alice"), con: con, flush: d.Flush, db: db,
+		clock: clock, engine: engine}
 }
 
 // line runs one workspace line and returns what it printed.
@@ -333,9 +336,16 @@ func (d *discordDriver) command(user, channel, verb string, args ...string) stri
 		}
 	}
 	i := 0
-	for _, a := range args {
+	for j := 0; j < len(args); j++ {
+		a := args[j]
 		if k := slices.IndexFunc(spec.Options, func(o bot.OptionSpec) bool { return o.Kind == "flag" && o.Keyword == a }); k >= 0 {
 			opts = append(opts, discordfake.BoolOption(spec.Options[k].Name, true))
+			continue
+		}
+		// A keyword option ("due 30m") is its own typed option with the word after it.
+		if k := slices.IndexFunc(spec.Options, func(o bot.OptionSpec) bool { return o.Kind != "flag" && o.Keyword == a }); k >= 0 && j+1 < len(args) {
+			j++
+			opts = append(opts, discordfake.StringOption(spec.Options[k].Name, args[j]))
 			continue
 		}
 		if i >= len(positional) {
