@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"sync"
 	"time"
 
@@ -43,6 +44,8 @@ type alertJob struct {
 type alertQueue struct {
 	mu      sync.Mutex
 	waiting []*alertJob
+	// last is the size of the batch taken last (gather).
+	last int
 	// turn is held by the sender running a batch: one batch at a time, so alerts that
 	// arrive meanwhile gather into the next one.
 	turn chan struct{}
@@ -56,11 +59,33 @@ func (q *alertQueue) add(j *alertJob) {
 	q.mu.Unlock()
 }
 
+// gather lets alerts already on their way join the batch about to be taken. When a busy
+// source's batch is answered, its senders come back one by one, and the first takes the
+// turn at once: without this it records itself alone, paying a whole transaction and
+// commit (most of what a batch costs) for one alert, the next few do the same, and batches
+// stay small exactly when alerts come fastest (a mean of 6–8 alerts at 64 senders, most
+// batches of one). So when fewer than half as many alerts wait as the last batch held — a
+// sign that the rest are being read and parsed right now — the sender first yields its
+// processor once to the goroutines that are runnable (runtime.Gosched: no timer, no
+// sleep). A quiet source's alert (the last batch was its own, or nothing else is
+// runnable) does not wait.
+func (q *alertQueue) gather() {
+	q.mu.Lock()
+	n, last := len(q.waiting), q.last
+	q.mu.Unlock()
+	if n < maxAlertBatch && 2*n < last {
+		runtime.Gosched()
+	}
+}
+
 // take removes up to maxAlertBatch waiting alerts, oldest first.
 func (q *alertQueue) take() []*alertJob {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	n := min(len(q.waiting), maxAlertBatch)
+	if n > 0 {
+		q.last = n
+	}
 	batch := q.waiting[:n:n]
 	q.waiting = q.waiting[n:]
 	if len(q.waiting) == 0 {
@@ -84,6 +109,7 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 		case q.turn <- struct{}{}:
 			// Once queued, the alert is recorded or refused whatever ctx does: its sender
 			// may retry, and the delivery id makes that a replay.
+			q.gather()
 			if batch := q.take(); len(batch) > 0 {
 				e.recordAlerts(batch)
 			}
