@@ -1,6 +1,11 @@
 package commands
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+)
 
 // The enum arguments are declared choices the parser checks: each verb keeps its own
 // refusal and now names its usage with it, from text and from typed options alike.
@@ -16,10 +21,26 @@ func TestChoiceArgumentsAreCheckedByTheParser(t *testing.T) {
 			"assess scary yes":        {`Unknown assessment "scary": use malicious`, "Usage: /incident assess"},
 			"impact morale low":       {`Unknown impact "morale": use systems`, "Usage: /incident impact"},
 			"tlp purple":              {`"purple" is not a TLP level: use clear`, "Usage: /incident tlp"},
+			"note --tlp purple hi":    {`"purple" is not a TLP level: use clear`, "Usage: /incident note"},
+			"sev 5":                   {`Unknown severity "5". Severities: 1 (critical), 2 (high), 3 (medium), 4 (low).`, "Usage: /incident sev"},
+			"sev high":                {`Unknown severity "high"`, "Usage: /incident sev"},
+			"phase nonsense":          {`Unknown phase "nonsense". Phases: identification, containment`, "Usage: /incident phase"},
+			"close false-postive x":   {`Unknown close class "false-postive" — did you mean false-positive? Classes:`, "Usage: /incident close"},
+			"close duplicate banana":  {`"banana" is not an incident id`, "Usage: /incident close"},
+			"report pdf":              {`Unknown report format "pdf". Formats: md, html`, "Usage: /incident report"},
+			"report tlp:purple":       {`"tlp:purple" is not an audience: use one of tlp:clear`, "Usage: /incident report"},
 		} {
 			wantContains(t, text, h.cmd("alice", ch, text), want...)
 		}
 	})
 	// Other spellings of a choice are read as it (Fold): TLP:RED is red.
 	h.mustSay("alice", ch, "tlp TLP:RED", "TLP:RED")
+	h.mustSay("alice", ch, "sev SEV2", "is now sev2")
+	h.mustSay("alice", ch, "sev p1", "is now sev1")
+	h.mustSay("alice", ch, "note --tlp=TLP:GREEN seen on FS01", "")
+	if e := h.lastOf(1, bot.KindNote); !strings.Contains(string(e.Data), `"tlp":"green"`) {
+		t.Fatalf("note --tlp=TLP:GREEN: %s", e.Data)
+	}
+	h.mustSay("alice", ch, "report markdown", "Uploading the INC-1 DRAFT report")
+	h.mustSay("alice", ch, "close fp it was the red team", "closed (false-positive)")
 }

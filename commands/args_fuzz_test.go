@@ -75,6 +75,12 @@ func kindHolds(d Arg, a Args) bool {
 	case ArgUser:
 		return isMention(val) && !strings.ContainsAny(val, " \t\n")
 	case ArgChoice:
+		if d.AsTyped { // read back as written: it is a choice once folded
+			val = strings.ToLower(val)
+			if d.Fold != nil {
+				val = d.Fold(val)
+			}
+		}
 		return slices.Contains(d.Choices, val)
 	case ArgIncident:
 		n, err := bot.ParseID(val)

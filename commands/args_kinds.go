@@ -55,6 +55,9 @@ func readValue(a *Arg, raw, usage string) (argValue, error) {
 			}
 			return argValue{}, argError(usage, "%s %q is not one warroom knows%s: use %s", a.label(), raw, hint, validList(a.Choices))
 		}
+		if a.AsTyped {
+			v = raw
+		}
 		return argValue{text: v}, nil
 	case ArgIncident:
 		n, err := bot.ParseID(raw)
@@ -155,6 +158,9 @@ func parseOptions(decl []Arg, opts map[string]string, usage string) (Args, error
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			continue
+		}
+		if a.If != nil && !a.If(out) {
+			return out, argError(usage, "%s is not taken with these arguments (%s)", a.label(), a.Help)
 		}
 		if a.Kind != ArgText && a.Kind != ArgDuration && a.Kind != ArgTime && strings.ContainsAny(raw, " \t\n") {
 			return out, argError(usage, "%s must be a single word", a.label())

@@ -18,10 +18,7 @@ var verbEvidenceAdd = &Verb{
 	Summary: "record an item of evidence (you are its first custodian)",
 	Args:    evidenceAddDecl,
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		a, err := evidenceFrom(c.args)
 		if err == errUsage {
 			return c.usage()

@@ -33,10 +33,7 @@ var verbRootCause = &Verb{
 
 // textFact records a fact that is free text only.
 func (c *call) textFact(kind, label, reply string) error {
-	tlp, err := tlpOf(c.args)
-	if err != nil {
-		return err
-	}
+	tlp := tlpOf(c.args)
 	text := c.args.Text("text")
 	seq, late, err := c.recordFact(kind, label+": "+text, bot.Data{}, tlp)
 	if err != nil {
@@ -51,10 +48,7 @@ var verbImpact = &Verb{
 	Summary: "the impact so far: systems, data records, people, cost, likely consequences",
 	Args:    impactDecl,
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		a, err := impactFrom(c.args)
 		if err == errUsage {
 			return c.usage()
@@ -85,10 +79,7 @@ var verbDetected = &Verb{
 	Summary: "when it was first detected (headline times count from it)",
 	Args:    detectedDecl,
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		at, source, err := detectedFrom(c.args, c.now)
 		if err != nil {
 			return err
@@ -115,10 +106,7 @@ var verbAssess = &Verb{
 	Summary: "a regulator's question: malicious (yes|suspected|no), cross-border (yes|possible|no), material (yes|no)",
 	Args:    assessDecl,
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		a, err := assessFrom(c.args)
 		if err == errUsage {
 			return c.usage()
@@ -142,12 +130,10 @@ var verbAssess = &Verb{
 var verbDelay = &Verb{
 	Name: "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
 	Summary: "why a notification is later than its deadline (GDPR Art. 33(1))",
-	Args:    []Arg{tlpArg, {Name: "regime", Kind: ArgChoice, Choices: bot.DelayRegimes, Refuse: unknown("notification")}, {Name: "reasons", Kind: ArgText}},
+	Args: []Arg{tlpArg, {Name: "regime", Kind: ArgChoice, Choices: bot.DelayRegimes, Refuse: unknown("notification")},
+		{Name: "reasons", Kind: ArgText}},
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		regime, reasons := c.args.Text("regime"), c.args.Text("reasons")
 		if regime == "" || reasons == "" {
 			return c.usage()

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -81,47 +80,47 @@ var errNoClass = refuse("a close class is needed")
 // closeAliases are the short forms of the close classes.
 var closeAliases = map[string]string{"tp": bot.ClassTruePositive, "fp": bot.ClassFalsePositive}
 
-// closeArgs: "<class> [INC-n if duplicate] [resolution]". The class is a word, checked by
-// closeFrom, so tp and fp are read and an unknown class is answered with the nearest.
-var closeArgs = []Arg{{Name: "class", Kind: ArgWord, Choices: bot.CloseClasses},
-	{Name: "resolution", Kind: ArgText, Help: "how it ended; for duplicate, start with INC-n"}}
+// closeArgs: "<class> [INC-n if duplicate] [resolution]". The class is a choice (tp and fp
+// are read as their class), refused with the nearest class; a duplicate names the incident
+// it duplicates next.
+var closeArgs = []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses,
+	Fold: func(w string) string {
+		if c := closeAliases[w]; c != "" {
+			return c
+		}
+		return w
+	},
+	Refuse: func(raw string, classes []string) error {
+		first, hint := strings.ToLower(raw), ""
+		if near := closest(first, classes); near != "" {
+			hint = " — did you mean " + near + "?"
+		}
+		return refuse("Unknown close class %q%s Classes: %s INC-n (or tp, fp).", first, hint+sentenceEnd(hint), strings.Join(classes, ", "))
+	}},
+	{Name: "duplicate", Kind: ArgIncident, Label: "duplicate of", Help: "for duplicate: the incident this one duplicates",
+		If: func(a Args) bool { return a.Text("class") == bot.ClassDuplicate }},
+	{Name: "resolution", Kind: ArgText, Help: "how it ended"}}
 
 // parseClose reads "<class> [INC-n if duplicate] [resolution]" with close's declaration.
 func parseClose(text string) (class, dup, resolution string, err error) {
-	a, _ := parseArgs(closeArgs, text, "close")
+	a, err := parseArgs(closeArgs, text, "close")
+	if err != nil {
+		return "", "", "", err
+	}
 	return closeFrom(a)
 }
 
-// closeFrom checks close's arguments. There is no default class: a bare close, or a class
-// it does not know, is refused (errNoClass, or the valid list with the nearest class). A
-// duplicate's resolution starts with the incident it duplicates.
+// closeFrom checks close's arguments. There is no default class: a bare close is refused
+// (errNoClass), and so is a duplicate that does not name the incident it duplicates.
 func closeFrom(a Args) (class, dup, resolution string, err error) {
-	first, rest := strings.ToLower(a.Text("class")), a.Text("resolution")
+	class, dup, resolution = a.Text("class"), a.Text("duplicate"), a.Text("resolution")
 	switch {
-	case first == "":
+	case class == "":
 		return "", "", "", errNoClass
-	case slices.Contains(bot.CloseClasses, first):
-		class = first
-	case closeAliases[first] != "":
-		class = closeAliases[first]
-	default:
-		hint := ""
-		if near := closest(first, bot.CloseClasses); near != "" {
-			hint = " — did you mean " + near + "?"
-		}
-		return "", "", "", refuse("Unknown close class %q%s Classes: %s INC-n (or tp, fp).", first, hint+sentenceEnd(hint), strings.Join(bot.CloseClasses, ", "))
+	case class == bot.ClassDuplicate && dup == "":
+		return "", "", "", refuse("Usage: /incident close duplicate INC-n [resolution] — name the incident this one duplicates.")
 	}
-	if class == bot.ClassDuplicate {
-		id, more := splitVerb(rest)
-		if id == "" {
-			return "", "", "", refuse("Usage: /incident close duplicate INC-n [resolution] — name the incident this one duplicates.")
-		}
-		if _, perr := bot.ParseID(id); perr != nil {
-			return "", "", "", refuse("%s", perr.Error())
-		}
-		return class, id, more, nil
-	}
-	return class, "", strings.TrimSpace(rest), nil
+	return class, dup, resolution, nil
 }
 
 func sentenceEnd(hint string) string {

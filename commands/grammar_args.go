@@ -14,9 +14,18 @@ import (
 // errUsage asks the verb for its usage line.
 var errUsage = refuse("usage")
 
-// phaseArgs: "[next|<phase>] [--force]". The target is a word, not a choice, so an unknown
-// phase gets phase's own refusal with the phases.
-var phaseArgs = []Arg{{Name: "to", Kind: ArgWord, Choices: append([]string{"next"}, phaseNames()...)},
+// phaseArgs: "[next|<phase>] [--force]". The target is next or a phase (lessons is
+// lessons-learned, as bot.ParsePhase reads it); an unknown one is refused with the phases.
+var phaseArgs = []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...),
+	Fold: func(w string) string {
+		if p, ok := bot.ParsePhase(w); ok {
+			return string(p)
+		}
+		return w
+	},
+	Refuse: func(raw string, _ []string) error {
+		return refuse("Unknown phase %q. Phases: %s.", strings.ToLower(raw), validList(phaseNames()))
+	}},
 	{Name: "force", Kind: ArgFlag, Keyword: "--force", Aliases: []string{"force", "-f"}, Help: "go on with unchecked exit criteria"}}
 
 // phaseTarget is the target (lowercased) and whether to force it. No target is "show the
@@ -33,7 +42,7 @@ func phaseTarget(a Args) (target string, force bool, err error) {
 func parsePhaseArgs(rest string) (target string, force bool, err error) {
 	a, err := parseArgs(phaseArgs, rest, "phase")
 	if err != nil {
-		return "", false, errUsage
+		return "", false, err
 	}
 	return phaseTarget(a)
 }

@@ -14,9 +14,9 @@ import (
 // and of the --tlp label. Pure functions, each fuzzed (grammar_facts_fuzz_test.go).
 
 // tlpArg is a leading "--tlp <level>" (or "--tlp=<level>"): the label of the entry the verb
-// records. A word, checked by tlpOf, so an unknown level is refused with the valid list.
-// It stays a word as typed (TestParseArgsKeywordsAnywhere pins --tlp=AMBER+STRICT).
-var tlpArg = Arg{Name: "tlp", Kind: ArgWord, Keyword: "--tlp", Leading: true, Choices: bot.TLPNames, Help: "label the entry: " + strings.Join(bot.TLPNames, ", ")}
+// records. A choice (tlp:red is red), read back as typed (--tlp=AMBER+STRICT) for tlpOf.
+var tlpArg = Arg{Name: "tlp", Kind: ArgChoice, Keyword: "--tlp", Leading: true, Choices: bot.TLPNames, Fold: foldTLP,
+	Refuse: refuseTLP, AsTyped: true, Help: "label the entry: " + strings.Join(bot.TLPNames, ", ")}
 
 // foldTLP reads "tlp:red" as red, as bot.ParseTLP does.
 func foldTLP(s string) string { return strings.TrimPrefix(s, "tlp:") }
@@ -32,23 +32,15 @@ var textArgs = []Arg{tlpArg, {Name: "text", Kind: ArgText, Required: true}}
 func takeTLP(s string) (bot.TLP, string, error) {
 	a, err := parseArgs([]Arg{tlpArg, {Name: "text", Kind: ArgText}}, s, "--tlp")
 	if err != nil {
-		return 0, "", refuse("--tlp needs a level: %s.", strings.Join(bot.TLPNames, ", "))
+		return 0, "", err
 	}
-	t, err := tlpOf(a)
-	return t, a.Text("text"), err
+	return tlpOf(a), a.Text("text"), nil
 }
 
-// tlpOf is the level tlpArg read (TLPUnset when none was given).
-func tlpOf(a Args) (bot.TLP, error) {
-	if !a.Has("tlp") {
-		return bot.TLPUnset, nil
-	}
-	level := a.Text("tlp")
-	t, ok := bot.ParseTLP(level)
-	if !ok {
-		return 0, refuseTLP(level, bot.TLPNames)
-	}
-	return t, nil
+// tlpOf is the level tlpArg read (TLPUnset when none was given); the parser has checked it.
+func tlpOf(a Args) bot.TLP {
+	t, _ := bot.ParseTLP(a.Text("tlp"))
+	return t
 }
 
 // unknown is the refusal "Unknown <what> "x": use a, b, c." of the fact verbs' choices.

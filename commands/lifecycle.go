@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -75,19 +76,13 @@ var verbPhase = &Verb{
 		if err := c.authorize("incident phase (move)"); err != nil {
 			return err
 		}
-		var to bot.Phase
+		to := bot.Phase(target) // the parser has checked it is next or a phase
 		if target == "next" {
 			next, ok := c.inc.Phase.Next()
 			if !ok {
 				return refuse("%s is in lessons-learned, the last phase: close it with /incident close <true-positive|false-positive|benign|duplicate INC-n> [resolution].", c.inc.ID())
 			}
 			to = next
-		} else {
-			p, ok := bot.ParsePhase(target)
-			if !ok {
-				return refuse("Unknown phase %q. Phases: %s.", target, validList(phaseNames()))
-			}
-			to = p
 		}
 		return c.changePhase(to, force)
 	},
@@ -212,15 +207,9 @@ func (c *call) postHead(why string) error {
 var verbSev = &Verb{
 	Name: "sev", Usage: "sev <1-4>", Scope: InIncident,
 	Summary: "change the severity",
-	// A word, not a choice: sev2, SEV2 and p2 are read too (parseSev).
-	Args: []Arg{{Name: "severity", Kind: ArgWord, Required: true, Choices: []string{"1", "2", "3", "4"}}},
+	Args:    []Arg{sevArg},
 	Run: func(c *call) error {
-		word := c.args.Text("severity")
-		sev, ok := parseSev(word)
-		if !ok {
-			return refuse("Unknown severity %q. Severities: 1 (%s), 2 (%s), 3 (%s), 4 (%s).", word,
-				c.e.cfg.SeverityName(1), c.e.cfg.SeverityName(2), c.e.cfg.SeverityName(3), c.e.cfg.SeverityName(4))
-		}
+		sev, _ := parseSev(c.args.Text("severity"))
 		if sev == c.inc.Severity {
 			return refuse("%s is already %s.", c.inc.ID(), sevLabel(c.e.cfg, sev))
 		}
@@ -243,6 +232,22 @@ var verbSev = &Verb{
 		return nil
 	},
 }
+
+// sevArg is sev's severity: 1–4, also written sev2, SEV2 or p2 (parseSev), refused with
+// the configuration's names of the four.
+var sevArg = Arg{Name: "severity", Kind: ArgChoice, Required: true, Choices: []string{"1", "2", "3", "4"},
+	Fold: func(w string) string {
+		if n, ok := parseSev(w); ok {
+			return strconv.Itoa(n)
+		}
+		return w
+	},
+	RefuseOf: func(cfg *config.Config) func(string, []string) error {
+		return func(raw string, _ []string) error {
+			return refuse("Unknown severity %q. Severities: 1 (%s), 2 (%s), 3 (%s), 4 (%s).", raw,
+				cfg.SeverityName(1), cfg.SeverityName(2), cfg.SeverityName(3), cfg.SeverityName(4))
+		}
+	}}
 
 var verbType = &Verb{
 	Name: "type", Usage: "type <type>", Scope: InIncident,

@@ -11,10 +11,7 @@ var verbNote = &Verb{
 	Name: "note", Usage: "note [--tlp <level>] <text>", Scope: InIncident, Summary: "add a note to the timeline (--tlp red: label it)",
 	Args: textArgs,
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		text := c.args.Text("text")
 		if err := c.record(bot.KindNote, text, tlpData(tlp)); err != nil {
 			return err
@@ -36,10 +33,7 @@ var verbUpdate = &Verb{
 	Summary: "post a status update (channel, card and announce channel)",
 	Args:    textArgs,
 	Run: func(c *call) error {
-		tlp, err := tlpOf(c.args)
-		if err != nil {
-			return err
-		}
+		tlp := tlpOf(c.args)
 		text := c.args.Text("text")
 		if err := c.record(bot.KindUpdate, text, tlpData(tlp)); err != nil {
 			return err

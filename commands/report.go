@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -20,10 +19,7 @@ var verbReport = &Verb{
 	Summary: "upload the lessons-learned report (DRAFT while open), or a regulator's notification draft",
 	Args:    reportArgs,
 	Run: func(c *call) error {
-		format, audience, err := reportFrom(c.args)
-		if err != nil {
-			return err
-		}
+		format, audience := reportFrom(c.args)
 		r, err := c.buildReportFor(audience)
 		if err != nil {
 			return err
@@ -51,33 +47,37 @@ func parseReportArgs(s string) (format string, audience bot.TLP, err error) {
 	if err != nil {
 		return "", 0, err
 	}
-	return reportFrom(a)
+	format, audience = reportFrom(a)
+	return format, audience, nil
 }
 
-// reportArgs: "[format] [tlp:<level>]", in either order. Both are words, checked by
-// reportFrom, so an unknown one gets the report's own refusal.
-var reportArgs = []Arg{{Name: "format", Kind: ArgWord, Choices: ReportFormats, Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
-	{Name: "audience", Kind: ArgWord, Anywhere: true, Match: func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "tlp:") },
-		Choices: audienceChoices(), Help: "leave out what is labelled above this level"}}
-
-// reportFrom checks the report's format (default md) and audience.
-func reportFrom(a Args) (format string, audience bot.TLP, err error) {
-	if w := strings.ToLower(a.Text("audience")); w != "" {
-		t, ok := bot.ParseTLP(w)
-		if !ok {
-			return "", 0, refuse("%q is not an audience: use one of %s.", w, validList(audienceChoices()))
+// reportArgs: "[format] [tlp:<level>]", in either order: the format a choice (markdown is
+// md), the audience a tlp:<level> word anywhere; each unknown one gets the report's own
+// refusal.
+var reportArgs = []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats,
+	Fold: func(w string) string {
+		if w == "markdown" {
+			return "md"
 		}
-		audience = t
-	}
-	switch w := strings.ToLower(a.Text("format")); {
-	case w == "" || w == "markdown":
+		return w
+	},
+	Refuse: func(raw string, formats []string) error {
+		return refuse("Unknown report format %q. Formats: %s; an audience as tlp:green.", strings.ToLower(raw), validList(formats))
+	},
+	Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
+	{Name: "audience", Kind: ArgChoice, Anywhere: true, Match: func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "tlp:") },
+		Choices: audienceChoices(), Help: "leave out what is labelled above this level",
+		Refuse: func(raw string, audiences []string) error {
+			return refuse("%q is not an audience: use one of %s.", strings.ToLower(raw), validList(audiences))
+		}}}
+
+// reportFrom is the report's format (default md) and audience, both checked by the parser.
+func reportFrom(a Args) (format string, audience bot.TLP) {
+	audience, _ = bot.ParseTLP(a.Text("audience"))
+	if format = a.Text("format"); format == "" {
 		format = "md"
-	case slices.Contains(ReportFormats, w):
-		format = w
-	default:
-		return "", 0, refuse("Unknown report format %q. Formats: %s; an audience as tlp:green.", w, validList(ReportFormats))
 	}
-	return format, audience, nil
+	return format, audience
 }
 
 // audienceChoices are the audiences a report may be cut for.
