@@ -47,6 +47,10 @@ type DB struct {
 	// claims are then fenced by the leader lock (outboxclaim.go).
 	elector atomic.Pointer[Elector]
 
+	// ckpt checkpoints the SQLite log off the writer (checkpoint.go); nil on PostgreSQL
+	// and for snapshots.
+	ckpt *checkpointer
+
 	// payloads keeps the decoded payloads of pending outbox heads (outbox_payloads.go).
 	payloads payloadCache
 
@@ -87,7 +91,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		wq[k] = v
 	}
 	wq.Set("_txlock", "immediate")
-	writer, err := sql.Open("sqlite3", "file:"+escapePath(abs)+"?"+wq.Encode())
+	writer, err := sql.Open(writerDriver, "file:"+escapePath(abs)+"?"+wq.Encode())
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +122,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	reader.SetMaxIdleConns(4)
 	reader.SetConnMaxLifetime(0)
 	db.reader = reader
+	if err := db.startCheckpointer("file:" + escapePath(abs) + "?" + rq.Encode()); err != nil {
+		reader.Close()
+		writer.Close()
+		return nil, err
+	}
 	db.startWriter()
 	return db, nil
 }
@@ -158,6 +167,7 @@ func (db *DB) Path() string { return db.path }
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.stopWriter()
+	db.ckpt.stop()
 	if db.writer == db.reader {
 		return db.reader.Close()
 	}

@@ -65,6 +65,7 @@ func (db *DB) writeLoop(pending []*writeReq) {
 		for len(batch) > 0 {
 			batch = db.runBatch(batch)
 		}
+		db.committed()
 		var first *writeReq
 		select {
 		case first = <-db.writes:
