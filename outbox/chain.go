@@ -33,21 +33,27 @@ const maxFollow = 64
 // when it is due and of o's kind of slot (a channel creation's slot is for creations, and
 // the posts behind a creation queue for the other slots as before), and o was not claimed
 // (a claimed lane's next head is claimed through DueOutbound). followed is how many
-// operations of the lane were delivered in a row so far.
-func (d *Deliverer) next(ctx context.Context, o bot.Outbound, followed int) (bot.Outbound, bool) {
+// operations of the lane were delivered in a row so far. dry says the store found the
+// lane with no due head (release.go); it is false whenever the lane was not looked at or
+// its head is left to a take.
+func (d *Deliverer) next(ctx context.Context, o bot.Outbound, followed int) (n bot.Outbound, ok, dry bool) {
 	ls, ok := d.store.(LaneHeadStore)
 	if !ok || followed >= maxFollow || !o.Until.IsZero() || isCreation(o) || ctx.Err() != nil {
-		return bot.Outbound{}, false
+		return bot.Outbound{}, false, false
 	}
+	d.looking(o.Lane)
 	n, ok, err := ls.DueLaneHead(ctx, o.Lane, d.clock.Now())
 	if err != nil {
 		if ctx.Err() == nil {
 			d.log.Warn("outbox: reading the lane's next operation failed; the next take finds it", "lane", o.Lane, "err", err)
 		}
-		return bot.Outbound{}, false
+		return bot.Outbound{}, false, false
 	}
-	if !ok || isCreation(n) || !n.Until.IsZero() {
-		return bot.Outbound{}, false
+	if !ok {
+		return bot.Outbound{}, false, true
 	}
-	return n, true
+	if isCreation(n) || !n.Until.IsZero() {
+		return bot.Outbound{}, false, false
+	}
+	return n, true, false
 }

@@ -129,7 +129,7 @@ func TestClaimedHeadOfABusyLaneIsTaken(t *testing.T) {
 		if err != nil || (len(taken) == 1) != claimed {
 			t.Fatalf("claimed %v: took %v (%v)", claimed, taken, err)
 		}
-		d.release(row, false)
+		d.release(row, false, false)
 		if busy, _ := d.busyLanes(); busy != map[bool]int{true: 1, false: 0}[claimed] {
 			t.Fatalf("claimed %v: %d lanes busy after the first release", claimed, busy)
 		}

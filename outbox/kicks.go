@@ -57,12 +57,15 @@ func (d *Deliverer) mustTake(ctx context.Context) bool {
 	if !ok {
 		return true
 	}
+	take := false
 	for _, l := range lanes {
 		if d.lanes.busy[l] == 0 {
-			return true
+			take = true
+		} else {
+			d.lanes.missed[l] = true // its follower finds the row, or its release reads (release.go)
 		}
 	}
-	return false
+	return take
 }
 
 // readAll marks the next pass of Run full: every lane's head is read.

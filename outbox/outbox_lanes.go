@@ -44,10 +44,16 @@ type laneSet struct {
 	// outbox id Run's kicks have looked at.
 	full bool
 	seen int64
+	// missed holds the lanes a kick or a read passed over while they were being followed,
+	// since their follower last looked; behind says a take left a due head waiting for a
+	// slot (or may have, its read cut short). Either makes a release read every head
+	// (release.go).
+	missed map[string]bool
+	behind bool
 }
 
 func newLaneSet() laneSet {
-	return laneSet{busy: map[string]int{}, changed: make(chan struct{})}
+	return laneSet{busy: map[string]int{}, changed: make(chan struct{}), missed: map[string]bool{}}
 }
 
 // slots is how many operations of each kind a take may start.
@@ -86,6 +92,11 @@ func (d *Deliverer) take(ctx context.Context, counted bool) ([]bot.Outbound, err
 	if counted {
 		free = slots{creations: creationSlots - d.lanes.creating, others: d.concurrency() - d.lanes.running}
 	}
+	// behind is Run's (release.go): whether this take leaves a due head for a later one.
+	behind := true
+	if counted {
+		defer func() { d.lanes.behind = behind }()
+	}
 	if free.creations <= 0 && free.others <= 0 {
 		return nil, nil
 	}
@@ -96,7 +107,9 @@ func (d *Deliverer) take(ctx context.Context, counted bool) ([]bot.Outbound, err
 	if err != nil {
 		return nil, err
 	}
-	taken := d.pick(nil, due, &free, counted)
+	// A read that filled its limit may have stopped short of due heads.
+	full := len(due) >= limit
+	taken, left := d.pick(nil, due, &free, counted)
 	if creations && len(due) == limit && free.others > 0 {
 		others, err := d.store.DueOutbound(ctx, d.clock.Now(), free.others+len(d.lanes.busy), false)
 		if err != nil {
@@ -104,34 +117,39 @@ func (d *Deliverer) take(ctx context.Context, counted bool) ([]bot.Outbound, err
 			d.log.Warn("outbox: reading the heads other than channel creations failed; the next take reads them", "err", err)
 			return taken, nil
 		}
-		taken = d.pick(taken, others, &free, counted)
+		var more bool
+		taken, more = d.pick(taken, others, &free, counted)
+		left = left || more
 	}
+	behind = full || left
 	return taken, nil
 }
 
 // pick appends to taken the heads of due that take may start and marks their lanes (lock
-// held).
-func (d *Deliverer) pick(taken, due []bot.Outbound, free *slots, counted bool) []bot.Outbound {
+// held); left says it passed over a head for want of a slot.
+func (d *Deliverer) pick(taken, due []bot.Outbound, free *slots, counted bool) (_ []bot.Outbound, left bool) {
 	for _, o := range due {
 		claimed := !o.Until.IsZero()
 		if d.lanes.busy[o.Lane] > 0 && !claimed {
+			d.lanes.missed[o.Lane] = true
 			continue
 		}
-		left := &free.others
+		room := &free.others
 		if isCreation(o) {
-			left = &free.creations
+			room = &free.creations
 		}
-		if *left <= 0 && !claimed {
+		if *room <= 0 && !claimed {
+			left = true
 			continue
 		}
-		*left--
+		*room--
 		d.lanes.busy[o.Lane]++
 		if counted {
 			d.count(o, 1)
 		}
 		taken = append(taken, o)
 	}
-	return taken
+	return taken, left
 }
 
 // count adds n to the operations of o's kind under way in Run (lock held).
@@ -144,8 +162,9 @@ func (d *Deliverer) count(o bot.Outbound, n int) {
 }
 
 // release frees a lane (and, for Run, its slot) once its operation is recorded, and wakes
-// whoever waits for one.
-func (d *Deliverer) release(o bot.Outbound, counted bool) {
+// whoever waits for one. dry says Run's follower found the lane empty (release.go): then
+// the next pass reads every head only if something may be left behind.
+func (d *Deliverer) release(o bot.Outbound, counted, dry bool) {
 	d.lanes.mu.Lock()
 	if d.lanes.busy[o.Lane]--; d.lanes.busy[o.Lane] <= 0 {
 		delete(d.lanes.busy, o.Lane)
@@ -155,9 +174,14 @@ func (d *Deliverer) release(o bot.Outbound, counted bool) {
 	}
 	close(d.lanes.changed)
 	d.lanes.changed = make(chan struct{})
-	d.lanes.full = true // the lane may have a row its follower missed (kicks.go)
+	read := d.mustReadAfterRelease(o.Lane, counted && dry)
+	if read {
+		d.lanes.full = true // the lane may have a row its follower missed (kicks.go)
+	}
 	d.lanes.mu.Unlock()
-	d.Kick()
+	if read {
+		d.Kick()
+	}
 }
 
 // busyLanes returns how many lanes are being delivered and a channel closed at the next release.
@@ -212,19 +236,21 @@ func (d *Deliverer) start(ctx context.Context, wg *sync.WaitGroup) {
 			defer wg.Done()
 			// The lane's next operations follow under the same mark (chain.go); the
 			// lane and its slot are released after the last.
+			dry := false
 			for followed := 1; ; followed++ {
 				if ctx.Err() != nil {
 					d.unclaim(o)
 					break
 				}
 				d.deliver(ctx, o)
-				n, ok := d.next(ctx, o, followed)
+				n, ok, empty := d.next(ctx, o, followed)
 				if !ok {
+					dry = empty
 					break
 				}
 				o = n
 			}
-			d.release(o, true)
+			d.release(o, true, dry)
 		}(o)
 	}
 }
@@ -271,7 +297,7 @@ func (d *Deliverer) Round(ctx context.Context) (int, error) {
 		wg.Add(1)
 		sem <- struct{}{} // taken here, in order: with Concurrency 1 the queue order holds
 		go func(o bot.Outbound) {
-			defer func() { <-sem; d.release(o, false); wg.Done() }()
+			defer func() { <-sem; d.release(o, false, false); wg.Done() }()
 			d.deliver(ctx, o)
 		}(o)
 	}
