@@ -31,7 +31,7 @@ func (s *oneRowStore) DueOutbound(context.Context, time.Time, int, bool) ([]bot.
 	}
 	return []bot.Outbound{s.row}, nil
 }
-func (s *oneRowStore) CompleteOutbound(context.Context, int64, bot.Delivered, time.Time) error {
+func (s *oneRowStore) CompleteOutbound(context.Context, bot.Outbound, bot.Delivered, time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done = true

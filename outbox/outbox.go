@@ -47,10 +47,11 @@ type OutboxStore interface {
 	// Without creations, a lane whose head is a channel creation is left out (the
 	// Deliverer has no creation slot free).
 	DueOutbound(ctx context.Context, now time.Time, limit int, creations bool) ([]bot.Outbound, error)
-	// CompleteOutbound marks the operation done; what the platform created (the channel,
+	// CompleteOutbound marks operation o done; what the platform created (the channel,
 	// the card's message) is applied to the incident in the same transaction (and, for an
-	// operation with a Ref, the message id is recorded against it).
-	CompleteOutbound(ctx context.Context, id int64, res bot.Delivered, at time.Time) error
+	// operation with a Ref, the message id is recorded against it). o is the operation as
+	// it was delivered: a post whose stored payload a redaction rewrote meanwhile is edited.
+	CompleteOutbound(ctx context.Context, o bot.Outbound, res bot.Delivered, at time.Time) error
 	// RetryOutbound records a failed attempt made under the claim that ends at until
 	// (zero: no claim), due again at next; a claim that has run out records nothing.
 	RetryOutbound(ctx context.Context, id int64, until, next time.Time, reason string) error
@@ -181,7 +182,7 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 func (d *Deliverer) record(ctx context.Context, log func() *slog.Logger, o bot.Outbound, result bot.Delivered, at time.Time) {
 	wait := 100 * time.Millisecond
 	for {
-		cerr := d.store.CompleteOutbound(ctx, o.ID, result, at)
+		cerr := d.store.CompleteOutbound(ctx, o, result, at)
 		if cerr == nil {
 			return
 		}

@@ -50,10 +50,10 @@ func (s *laneStore) DueOutbound(_ context.Context, now time.Time, limit int, cre
 
 func (s *laneStore) row(id int64) *laneRow { return &s.rows[id-1] }
 
-func (s *laneStore) CompleteOutbound(_ context.Context, id int64, _ bot.Delivered, _ time.Time) error {
+func (s *laneStore) CompleteOutbound(_ context.Context, o bot.Outbound, _ bot.Delivered, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.row(id).done = true
+	s.row(o.ID).done = true
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (s *laneStore) RetryOutbound(_ context.Context, id int64, _, next time.Time
 }
 
 func (s *laneStore) FailOutbound(_ context.Context, id int64, _ time.Time, _ string, _ time.Time) error {
-	return s.CompleteOutbound(context.Background(), id, bot.Delivered{}, time.Time{})
+	return s.CompleteOutbound(context.Background(), bot.Outbound{ID: id}, bot.Delivered{}, time.Time{})
 }
 func (s *laneStore) Enqueue(context.Context, bot.Outbound, time.Time) error { return nil }
 func (s *laneStore) IncidentChannel(context.Context, int64) (string, string, error) {

@@ -30,7 +30,7 @@ func (s *recordFailingStore) DueOutbound(context.Context, time.Time, int, bool) 
 	return []bot.Outbound{{ID: 1, Lane: "C1", Platform: "fake", Op: bot.OpPost, Target: "C1", Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("hello")}}}}, nil
 }
 
-func (s *recordFailingStore) CompleteOutbound(ctx context.Context, id int64, result bot.Delivered, at time.Time) error {
+func (s *recordFailingStore) CompleteOutbound(context.Context, bot.Outbound, bot.Delivered, time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.attempts++

@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
@@ -164,18 +166,22 @@ func scanOutbound(rows *sql.Rows, cache *payloadCache) ([]bot.Outbound, error) {
 	return out, rows.Err()
 }
 
-// CompleteOutbound marks an operation delivered and applies what it created to the
+// CompleteOutbound marks operation o delivered and applies what it created to the
 // incident (the channel id of create_channel, the card's message id) in one transaction;
 // a secret message loses its text in it.
 // The message id of an operation with a Ref is recorded against it (see MessageRef).
-func (db *DB) CompleteOutbound(ctx context.Context, id int64, res bot.Delivered, at time.Time) error {
-	result := res.ID
+// o is the operation as the deliverer read and delivered it (only its id and payload are
+// used): a post a redaction scrubbed meanwhile is edited (editIfScrubbed).
+func (db *DB) CompleteOutbound(ctx context.Context, o bot.Outbound, res bot.Delivered, at time.Time) error {
+	id, result := o.ID, res.ID
 	return db.Update(ctx, func(tx *Tx) error {
-		var op, platform, ref, payload, state string
-		var incident int64
-		if err := tx.row(`SELECT op, incident, platform, ref, payload, state FROM outbox WHERE id = ?`+tx.forUpdate(), id).Scan(&op, &incident, &platform, &ref, &payload, &state); err != nil {
+		var stored bot.Outbound
+		var ref, payload, state string
+		if err := tx.row(`SELECT lane, op, incident, platform, target, ref, payload, state FROM outbox WHERE id = ?`+tx.forUpdate(), id).Scan(
+			&stored.Lane, &stored.Op, &stored.Incident, &stored.Platform, &stored.Target, &ref, &payload, &state); err != nil {
 			return err
 		}
+		op, platform, incident := stored.Op, stored.Platform, stored.Incident
 		if state != "pending" {
 			// Recorded already: another deliverer took the row after this one's lease ran
 			// out (PostgreSQL, outboxclaim.go). Recording it twice would count twice.
@@ -195,11 +201,39 @@ func (db *DB) CompleteOutbound(ctx context.Context, id int64, res bot.Delivered,
 			if err := tx.SetCardRef(incident, result); err != nil {
 				return err
 			}
+		case bot.OpPost:
+			if err := tx.editIfScrubbed(stored, o.Payload, payload, result, at); err != nil {
+				return err
+			}
 		}
 		_, err := tx.exec(`UPDATE outbox SET state = 'done', done_at = ?, result = ?, attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ?`,
 			ts(at), result, withoutSecret(payload), id)
 		return err
 	})
+}
+
+// editIfScrubbed queues the edit of a delivered post whose stored payload a redaction's
+// scrub rewrote after the deliverer read it (delivered is what it read): the platform got
+// the text the redaction removed, and the scrub, which lists only delivered posts for
+// editing, could not list it. The posted copy (message msgID) becomes the stored, scrubbed
+// message, in the post's lane. Every scrub writes bot.RedactedText into what it rewrites,
+// so a payload without it is passed over without decoding.
+func (t *Tx) editIfScrubbed(post bot.Outbound, delivered bot.Payload, stored, msgID string, at time.Time) error {
+	if msgID == "" || !strings.Contains(stored, bot.RedactedText) {
+		return nil
+	}
+	var now bot.Payload
+	if json.Unmarshal([]byte(stored), &now) != nil {
+		return nil
+	}
+	// Both re-encoded the same way, so only a change of content differs.
+	was, err1 := json.Marshal(delivered)
+	is, err2 := json.Marshal(now)
+	if err1 != nil || err2 != nil || bytes.Equal(was, is) {
+		return nil
+	}
+	return t.Enqueue(bot.Outbound{Lane: post.Lane, Platform: post.Platform, Op: bot.OpEdit, Incident: post.Incident, Target: post.Target,
+		Payload: bot.Payload{MessageID: msgID, Message: now.Message, Secret: now.Secret}}, at)
 }
 
 // withoutSecret is the payload of a finished operation marked Secret with its text

@@ -48,7 +48,7 @@ func TestDueOutboundGivesEachLanesHead(t *testing.T) {
 		t.Fatalf("limit 2: %q", got)
 	}
 	// C2's head delivered, C1's failed, dm's deferred: C2 and C1 move on, dm waits.
-	if err := db.CompleteOutbound(ctx, ids["chan:C2"][0], bot.Delivered{ID: "m1"}, t0); err != nil {
+	if err := db.CompleteOutbound(ctx, bot.Outbound{ID: ids["chan:C2"][0]}, bot.Delivered{ID: "m1"}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.FailOutbound(ctx, ids["chan:C1"][0], time.Time{}, "channel_not_found", t0); err != nil {

@@ -43,7 +43,7 @@ func TestDueLaneHeadGivesOneLanesHead(t *testing.T) {
 		t.Fatalf("C2's head %q", got)
 	}
 	first, _, _ := db.DueLaneHead(ctx, "chan:C2", t0)
-	if err := db.CompleteOutbound(ctx, first.ID, bot.Delivered{ID: "m1"}, t0); err != nil {
+	if err := db.CompleteOutbound(ctx, first, bot.Delivered{ID: "m1"}, t0); err != nil {
 		t.Fatal(err)
 	}
 	if got := head("chan:C2", t0); got != "chan:C2 1" {

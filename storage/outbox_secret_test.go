@@ -51,7 +51,7 @@ func TestSecretMessageTextIsRemovedOnceDeliveredOrFailed(t *testing.T) {
 		case "dm:failed":
 			err = db.FailOutbound(ctx, o.ID, o.Until, "user not found", t0)
 		default:
-			err = db.CompleteOutbound(ctx, o.ID, bot.Delivered{ID: "m-" + o.Lane}, t0)
+			err = db.CompleteOutbound(ctx, o, bot.Delivered{ID: "m-" + o.Lane}, t0)
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -30,7 +30,7 @@ func TestMessageRefRecordedOnDelivery(t *testing.T) {
 		t.Fatalf("due %+v %v", due, err)
 	}
 	for _, o := range due {
-		if err := db.CompleteOutbound(ctx, o.ID, bot.Delivered{ID: o.Payload.User + "/1"}, t0); err != nil {
+		if err := db.CompleteOutbound(ctx, o, bot.Delivered{ID: o.Payload.User + "/1"}, t0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -109,7 +109,7 @@ func TestPostgresOutboxClaimedOnceAcrossDeliverers(t *testing.T) {
 		}
 		for id, name := range seen {
 			if name != "" {
-				if err := a.CompleteOutbound(ctx, id, bot.Delivered{ID: "m"}, t0); err != nil {
+				if err := a.CompleteOutbound(ctx, bot.Outbound{ID: id}, bot.Delivered{ID: "m"}, t0); err != nil {
 					t.Fatal(err)
 				}
 				seen[id] = ""

@@ -28,7 +28,7 @@ func TestPostgresStaleFailureLeavesADeliveredRowDone(t *testing.T) {
 	if second, err := b.DueOutbound(ctx, late, 10, true); err != nil || len(second) != 1 {
 		t.Fatalf("b's claim after a's lease ended: %+v %v", second, err)
 	}
-	if err := b.CompleteOutbound(ctx, id, bot.Delivered{ID: "m1"}, late.Add(3*time.Second)); err != nil {
+	if err := b.CompleteOutbound(ctx, bot.Outbound{ID: id}, bot.Delivered{ID: "m1"}, late.Add(3*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.FailOutbound(ctx, id, first[0].Until, "refused", late.Add(4*time.Second)); err != nil {

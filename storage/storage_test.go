@@ -251,7 +251,7 @@ func TestOutboxLanesInOrder(t *testing.T) {
 	}
 	// A retrying head blocks its lane, not the others.
 	db.RetryOutbound(ctx, due[0].ID, due[0].Until, t0.Add(time.Minute), "down")
-	db.CompleteOutbound(ctx, due[1].ID, bot.Delivered{ID: "m1"}, t0)
+	db.CompleteOutbound(ctx, due[1], bot.Delivered{ID: "m1"}, t0)
 	due, _ = db.DueOutbound(ctx, t0, 10, true)
 	if len(due) != 0 {
 		t.Fatalf("lane a should wait for its head: %+v", due)

@@ -33,7 +33,7 @@ func TestPrunerRunsAtStartAndHourly(t *testing.T) {
 		if err != nil || len(due) != 1 {
 			t.Fatalf("due %v %v", due, err)
 		}
-		if err := db.CompleteOutbound(ctx, due[0].ID, bot.Delivered{}, at); err != nil {
+		if err := db.CompleteOutbound(ctx, due[0], bot.Delivered{}, at); err != nil {
 			t.Fatal(err)
 		}
 	}
