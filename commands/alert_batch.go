@@ -33,6 +33,7 @@ const maxAlertBatch = 64
 // alertJob is one alert waiting for its batch.
 type alertJob struct {
 	a     alert.Alert
+	r     *routedAlert // a, masked and routed by its sender (routeAlert)
 	start time.Time
 	res   alert.Result
 	err   error
@@ -99,7 +100,7 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 	if err := ctx.Err(); err != nil {
 		return alert.Result{}, err
 	}
-	j := &alertJob{a: a, start: time.Now(), done: make(chan struct{})}
+	j := &alertJob{a: a, r: e.routeAlert(a), start: time.Now(), done: make(chan struct{})}
 	q := e.alertQ
 	q.add(j)
 	for {
@@ -188,7 +189,7 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 	for _, j := range batch {
 		c := &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(j.a.Source)}
 		j.c, j.res, now = c, alert.Result{}, c.now
-		res, err := c.ingestDelivery(j.a, b)
+		res, err := c.ingestDelivery(j.r, b)
 		if err != nil {
 			return err
 		}
@@ -211,11 +212,12 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 	return tx.ForgetAlertDeliveries(now)
 }
 
-// ingestDelivery records a, unless its delivery id was answered before (in an earlier
+// ingestDelivery records r, unless its delivery id was answered before (in an earlier
 // transaction or earlier in this batch): then the first answer is repeated and nothing
 // changes.
-func (c *call) ingestDelivery(a alert.Alert, b *alertBatch) (alert.Result, error) {
+func (c *call) ingestDelivery(r *routedAlert, b *alertBatch) (alert.Result, error) {
 	var res alert.Result
+	a := r.a
 	d := alert.Delivery{Source: a.Source, ID: a.DeliveryID}
 	if a.DeliveryID != "" {
 		if prev, ok := b.answered[d]; ok {
@@ -226,7 +228,7 @@ func (c *call) ingestDelivery(a alert.Alert, b *alertBatch) (alert.Result, error
 			return res, nil
 		}
 	}
-	res, err := c.ingestAlert(a, b)
+	res, err := c.ingestAlert(r, b)
 	if err != nil {
 		return res, err
 	}

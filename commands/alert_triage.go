@@ -23,9 +23,9 @@ func registerAlerts(e *Engine) {
 	e.buttons[actionAlertDismiss] = dismissTriage
 }
 
-// triageAlert opens a triage post for a.
-func (c *call) triageAlert(a alert.Alert, route alert.Route) (alert.Result, error) {
-	g := &alert.Group{Source: a.Source, Route: route.ID(), Key: a.Key, State: alert.StateTriage, Platform: c.src.Platform, Channel: route.Channel,
+// triageAlert opens a triage post for a; routeID is route's fingerprint.
+func (c *call) triageAlert(a alert.Alert, route alert.Route, routeID string) (alert.Result, error) {
+	g := &alert.Group{Source: a.Source, Route: routeID, Key: a.Key, State: alert.StateTriage, Platform: c.src.Platform, Channel: route.Channel,
 		Summary: alertTitle(a.Summary), Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
 	if err := c.tx.CreateAlertGroup(g); err != nil {
 		return alert.Result{}, err
@@ -93,7 +93,7 @@ func declareFromTriage(c *call, value string) error {
 	inc, err := c.declare(declaration{title: g.Summary, severity: alertSeverity(c.e.cfg, route, g.Severity), typ: route.Type,
 		origin: origin, before: func(inc *bot.Incident) error {
 			for i := range recs {
-				if err := c.recordAlert(inc, &recs[i], nil); err != nil {
+				if err := c.recordAlert(inc, &recs[i], alertEntryText(recs[i].Alert), nil); err != nil {
 					return err
 				}
 			}

@@ -25,23 +25,45 @@ import (
 // alertActor is how an alert source is named on the timeline.
 func alertActor(source string) string { return "alerts:" + source }
 
-// ingestAlert joins a's open group or routes it.
-func (c *call) ingestAlert(a alert.Alert, b *alertBatch) (alert.Result, error) {
+// routedAlert is an alert with what can be worked out before its transaction: masked,
+// routed, and its timeline text written. The batch's transaction is the one part of taking
+// an alert that runs one at a time, so this is done by each sender beforehand, in parallel.
+type routedAlert struct {
+	a alert.Alert // masked
+	// route is the first matching route (ok false: none); routeID is its fingerprint.
+	route   alert.Route
+	ok      bool
+	routeID string
+	// text is the alert's timeline entry text.
+	text string
+}
+
+// routeAlert masks a and routes it. Route first, then group within the route (ingestAlert):
+// a group belongs to the route that placed it, so an alert never joins a group (a triage
+// post, an incident) its own route would not reach because another team's alert had the
+// same key.
+func (e *Engine) routeAlert(a alert.Alert) *routedAlert {
+	r := &routedAlert{a: e.maskAlert(a)}
+	r.route, r.ok = e.cfg.Alerts.Route(r.a)
+	if r.ok && r.route.Action != alert.ActionDrop {
+		r.routeID, r.text = r.route.ID(), alertEntryText(r.a)
+	}
+	return r
+}
+
+// ingestAlert joins r's open group or routes it.
+func (c *call) ingestAlert(r *routedAlert, b *alertBatch) (alert.Result, error) {
 	cfg := c.e.cfg.Alerts
+	a, route := r.a, r.route
 	if a.ObservedAt.IsZero() {
 		a.ObservedAt = c.now
 	}
-	a = c.e.maskAlert(a)
-	// Route first, then group within the route: a group belongs to the route that placed
-	// it, so an alert never joins a group (a triage post, an incident) its own route would
-	// not reach because another team's alert had the same key.
-	route, ok := cfg.Route(a)
-	if !ok || route.Action == alert.ActionDrop {
+	if !r.ok || route.Action == alert.ActionDrop {
 		return alert.Result{Dropped: true}, nil
 	}
-	g, err := b.openGroup(c, a.Source, route.ID(), a.Key, c.now.Add(-cfg.GroupWindow.Std()))
+	g, err := b.openGroup(c, a.Source, r.routeID, a.Key, c.now.Add(-cfg.GroupWindow.Std()))
 	if err == nil {
-		return c.joinGroup(g, a, b)
+		return c.joinGroup(g, a, r.text, b)
 	}
 	if !isNotFound(err) {
 		return alert.Result{}, err
@@ -59,13 +81,13 @@ func (c *call) ingestAlert(a alert.Alert, b *alertBatch) (alert.Result, error) {
 	}
 	c.src = bot.Source{Platform: platform}
 	if route.Action == alert.ActionTriage {
-		return c.triageAlert(a, route)
+		return c.triageAlert(a, route, r.routeID)
 	}
-	return c.declareAlert(a, route)
+	return c.declareAlert(a, route, r.routeID, r.text)
 }
 
-// joinGroup appends a to the group its key already has.
-func (c *call) joinGroup(g *alert.Group, a alert.Alert, b *alertBatch) (alert.Result, error) {
+// joinGroup appends a (whose entry text is text) to the group its key already has.
+func (c *call) joinGroup(g *alert.Group, a alert.Alert, text string, b *alertBatch) (alert.Result, error) {
 	rec := &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}
 	changed := g.Status != a.Status
 	if g.State != alert.StateIncident {
@@ -85,7 +107,7 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert, b *alertBatch) (alert.Re
 		return alert.Result{}, err
 	}
 	c.inc = inc
-	if err := c.recordAlert(inc, rec, c.tx.InsertAlert); err != nil {
+	if err := c.recordAlert(inc, rec, text, c.tx.InsertAlert); err != nil {
 		return alert.Result{}, err
 	}
 	b.arrived(g, rec)
@@ -99,16 +121,16 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert, b *alertBatch) (alert.Re
 }
 
 // declareAlert opens an incident for a, exactly as /incident declare would, with the alert
-// as entry 1.
-func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, error) {
+// as entry 1 (text); routeID is route's fingerprint.
+func (c *call) declareAlert(a alert.Alert, route alert.Route, routeID, text string) (alert.Result, error) {
 	inc, err := c.declare(declaration{title: alertTitle(a.Summary), severity: alertSeverity(c.e.cfg, route, a.Severity),
 		typ: route.Type, origin: a.SourceURL, before: func(inc *bot.Incident) error {
-			g := &alert.Group{Source: a.Source, Route: route.ID(), Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
+			g := &alert.Group{Source: a.Source, Route: routeID, Key: a.Key, State: alert.StateIncident, Incident: inc.Number, Summary: alertTitle(a.Summary),
 				Severity: a.Severity, Status: a.Status, SourceURL: a.SourceURL, FirstAt: a.ObservedAt, LastAt: c.now}
 			if err := c.tx.CreateAlertGroup(g); err != nil {
 				return err
 			}
-			return c.recordAlert(inc, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}, c.tx.AddAlert)
+			return c.recordAlert(inc, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}, text, c.tx.AddAlert)
 		}})
 	if err != nil {
 		return alert.Result{}, err
@@ -122,11 +144,12 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route) (alert.Result, err
 	return alert.Result{Incident: inc.ID(), New: true}, nil
 }
 
-// recordAlert puts rec on inc's timeline — by its source, at its own time, its ids and
-// state as the entry's data — and stores it. A new alert (no ID yet) is given its id first,
-// so its row is written once, by store (AddAlert or InsertAlert), with the entry's seq; an
-// alert stored before (a triage post's, now declared) has its seq set.
-func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record, store func(*alert.Record) error) error {
+// recordAlert puts rec on inc's timeline — by its source, at its own time, with text
+// (alertEntryText), its ids and state as the entry's data — and stores it. A new alert (no
+// ID yet) is given its id first, so its row is written once, by store (AddAlert or
+// InsertAlert), with the entry's seq; an alert stored before (a triage post's, now
+// declared) has its seq set.
+func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record, text string, store func(*alert.Record) error) error {
 	stored := rec.ID != 0
 	if !stored {
 		id, err := c.tx.NewAlertID()
@@ -136,7 +159,7 @@ func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record, store func(*ale
 		rec.ID = id
 	}
 	a := rec.Alert
-	e := &bot.Entry{At: c.now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: alertEntryText(a)}
+	e := &bot.Entry{At: c.now, OccurredAt: a.ObservedAt, Actor: alertActor(a.Source), Kind: bot.KindAlert, Text: text}
 	// The data names the group, not the key: data is in the entry's digest and stays after
 	// a redaction, while the key is text (in the entry text and alert_groups) that a
 	// redaction must be able to remove.
