@@ -41,7 +41,7 @@ func (e *Engine) ClaimCalls(ctx context.Context, limit int) ([]actions.Call, err
 			return err
 		})
 		if !reply.Text.Empty() {
-			e.log.Warn("action run not claimed", "incident", bot.FormatID(r.Incident), "run", r.N, "reason", reply.Text.String())
+			e.log.Warn("action run not claimed", "verb", "action call", "incident", bot.FormatID(r.Incident), "run", r.N, "reason", reply.Text.String())
 		}
 		if claimed != nil {
 			out = append(out, *claimed)
@@ -69,7 +69,7 @@ func (c *call) claimRun(n, k int64) (*actions.Call, error) {
 	if rec, params, err := c.runOnRecord(k); err != nil {
 		return nil, err
 	} else if rec != r.State || bot.ParamsJSON(params) != bot.ParamsJSON(r.Params) {
-		c.e.log.Error("action run refused: its row does not match its timeline", "incident", inc.ID(), "run", k, "row", r.State, "timeline", rec,
+		c.log().Error("action run refused: its row does not match its timeline", "run", k, "row", r.State, "timeline", rec,
 			"params_match", bot.ParamsJSON(params) == bot.ParamsJSON(r.Params))
 		return nil, nil
 	}

@@ -159,7 +159,7 @@ func (e *Engine) answerAlert(j *alertJob, err error) {
 		outcome = "refused"
 		j.res, j.err = alert.Result{}, &alert.Refused{Reason: err.Error()}
 	default:
-		e.log.Error("alert failed", "source", j.a.Source, "err", err)
+		e.log.Error("alert failed", "verb", "alert "+j.a.Source, "err", err)
 		j.res, j.err = alert.Result{}, errors.New(storageProblem(err))
 	}
 	if e.hooks.Observe != nil {

@@ -44,6 +44,8 @@ type call struct {
 	closeReport *pendingReport
 	// slots hold the times and people in templates' data (text.go).
 	slots *bot.Slots
+	// what names a call that runs no verb (a timer, a reaction, a job), for logs (calllog.go).
+	what string
 }
 
 // say adds a line to the caller's reply: format is warroom's own words (bot.Textf).

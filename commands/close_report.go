@@ -90,14 +90,14 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 		return nil
 	})
 	if err != nil {
-		e.log.Error("building the close's report failed; it is delivered when its timer fires", "incident", bot.FormatID(p.incident), "err", err)
+		e.log.Error("building the close's report failed; it is delivered when its timer fires", "verb", "close report", "incident", bot.FormatID(p.incident), "err", err)
 		return
 	}
 	var md []byte
 	if r != nil {
-		if md, err = e.renderReport(bot.FormatID(p.incident), r, "md"); err != nil {
+		if md, err = e.renderReport("close report", bot.FormatID(p.incident), r, "md"); err != nil {
 			if !report.IsFallback(err) {
-				e.log.Error("rendering the close's report failed; it is delivered when its timer fires", "incident", bot.FormatID(p.incident), "err", err)
+				e.log.Error("rendering the close's report failed; it is delivered when its timer fires", "verb", "close report", "incident", bot.FormatID(p.incident), "err", err)
 				return
 			}
 			closer.say("(The report template override is broken, so the built-in one was used: %v)", err)
@@ -122,6 +122,6 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 		return err
 	})
 	if !reply.Text.Empty() {
-		e.log.Warn("queueing the close's report failed; it is delivered when its timer fires", "incident", bot.FormatID(p.incident), "reason", reply.Text.String())
+		e.log.Warn("queueing the close's report failed; it is delivered when its timer fires", "verb", "close report", "incident", bot.FormatID(p.incident), "reason", reply.Text.String())
 	}
 }

@@ -165,7 +165,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 		Type: c.inc.Type, Phase: string(phase), Drill: c.inc.Drill, Roles: shown}
 	guide, err := c.e.tpl.Render("phases/"+string(phase)+".md.tmpl", data)
 	if err != nil {
-		c.e.log.Warn("phase template", "err", err)
+		c.log().Warn("phase template", "err", err)
 	}
 	list, err := c.checklistText(phase)
 	if err != nil {
@@ -198,7 +198,7 @@ func (c *call) announcePhase(phase bot.Phase) error {
 		}
 		text, err := c.e.tpl.Render(name, d)
 		if err != nil {
-			c.e.log.Warn("duty template", "err", err)
+			c.log().Warn("duty template", "err", err)
 		}
 		if text != "" {
 			if err := c.dm(person, bot.Message{Text: c.markup(text)}); err != nil {

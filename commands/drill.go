@@ -32,7 +32,7 @@ var verbDrill = &Verb{
 			err = checkInjectPhases(sc)
 		}
 		if err != nil {
-			c.e.log.Warn("drill scenario", "scenario", f[0], "err", err)
+			c.log().Warn("drill scenario", "scenario", f[0], "err", err)
 			return refuse("The %s scenario cannot be run: %v", f[0], err)
 		}
 		return c.startDrill(sc)
@@ -126,7 +126,7 @@ func fireInject(c *call, t bot.Timer) error {
 	}
 	var p drillPlan
 	if err := json.Unmarshal([]byte(t.Payload), &p); err != nil {
-		c.e.log.Warn("drill inject timer with a bad payload dropped", "incident", c.inc.ID(), "err", err)
+		c.log().Warn("drill inject timer with a bad payload dropped", "err", err)
 		return nil
 	}
 	n := len(p.Injects)

@@ -253,7 +253,7 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		// Asked at the end of each run of this function: a PostgreSQL transaction may be
 		// run again.
 		defer func() { queued = queuedIn(tx) }()
-		c = &call{e: e, tx: tx, src: src, now: e.clock.Now().UTC()}
+		c = &call{e: e, tx: tx, src: src, now: e.clock.Now().UTC(), what: what}
 		c.who = e.cfg.PersonName(src.Platform, src.User.ID)
 		if src.DedupKey != "" {
 			first, err := tx.MarkSeen(src.Platform+":"+src.DedupKey, c.now)
@@ -305,7 +305,11 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		}
 		return bot.Reply{Text: refusal(err)}
 	default:
-		e.log.Error("command failed", "verb", verbOf(what, c), "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)
+		log := e.log.With("verb", what)
+		if c != nil {
+			log = c.log()
+		}
+		log.Error("command failed", "platform", src.Platform, "user", e.cfg.PersonName(src.Platform, src.User.ID), "err", err)
 		return bot.Reply{Text: bot.Textf("warroom could not do that: %s Nothing was changed; try again.", storageProblem(err))}
 	}
 }

@@ -96,7 +96,7 @@ func (c *call) nudgeData(to []addressee) templates.NudgeData {
 		Phase: string(c.inc.Phase), Drill: c.inc.Drill, Open: c.inc.Open(), For: c.textSlot(forText(to))}
 	// A reminder goes out even if the facts cannot be read; it then just does not ask.
 	if f, err := c.facts(); err != nil {
-		c.e.log.Warn("reading the facts for a reminder", "incident", c.inc.ID(), "err", err)
+		c.log().Warn("reading the facts for a reminder", "err", err)
 	} else {
 		d.Missing = missingFacts(f)
 	}
@@ -108,7 +108,7 @@ func (c *call) nudgeData(to []addressee) templates.NudgeData {
 func (c *call) renderNudge(name string, d templates.NudgeData) bot.Text {
 	text, err := c.e.tpl.Render("nudges/"+name+".md.tmpl", d)
 	if err != nil {
-		c.e.log.Warn("nudge template", "template", name, "err", err)
+		c.log().Warn("nudge template", "template", name, "err", err)
 	}
 	if strings.TrimSpace(text) == "" {
 		return bot.Textf("⏰ Reminder on %s (%s): %s. For: %s.", d.ID, c.markup(d.Title), strings.ReplaceAll(name, "-", " "), c.markup(d.For))
@@ -153,7 +153,7 @@ func (c *call) dmNudge(person string, text bot.Text) error {
 	}
 	id, ok := c.e.cfg.PlatformID(c.inc.Platform, person)
 	if !ok {
-		c.e.log.Info("reminder not sent privately: no platform id in the roster", "person", person, "incident", c.inc.ID())
+		c.log().Info("reminder not sent privately: no platform id in the roster", "person", person)
 		return nil
 	}
 	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.inc.Platform + ":" + id, Platform: c.inc.Platform, Op: bot.OpDM,

@@ -71,7 +71,7 @@ func (c *call) assignRole(role, person string) error {
 	instr, rerr := c.e.tpl.Render("roles/"+role+".md.tmpl", templates.RoleData{ID: c.inc.ID(), Title: c.wordsSlot(TitleOutside(c.e.cfg, c.inc)), Severity: c.inc.Severity,
 		Phase: string(c.inc.Phase), Role: role, Person: c.whoSlot(person), Channel: c.inc.ChannelName, Drill: c.inc.Drill})
 	if rerr != nil {
-		c.e.log.Warn("role template", "err", rerr)
+		c.log().Warn("role template", "err", rerr)
 	}
 	msg := c.markup(instr)
 	if instr == "" {

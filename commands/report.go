@@ -137,7 +137,7 @@ func (c *call) buildReportFor(audience bot.TLP) (*report.Report, error) {
 // override is logged and told to the caller, and the built-in template's report goes out:
 // the close must not lose it.
 func (c *call) uploadReport(r *report.Report, format string) (int, error) {
-	buf, err := c.e.renderReport(c.inc.ID(), r, format)
+	buf, err := c.e.renderReport(c.verbName(), c.inc.ID(), r, format)
 	if err != nil {
 		if !report.IsFallback(err) {
 			return 0, err
@@ -147,13 +147,13 @@ func (c *call) uploadReport(r *report.Report, format string) (int, error) {
 	return c.queueReport(r, format, buf)
 }
 
-// renderReport renders r in format; a *report.FallbackError (a broken override, the
-// built-in template used) comes back with the rendered report, and is logged.
-func (e *Engine) renderReport(id string, r *report.Report, format string) ([]byte, error) {
+// renderReport renders r in format for verb; a *report.FallbackError (a broken override,
+// the built-in template used) comes back with the rendered report, and is logged.
+func (e *Engine) renderReport(verb, id string, r *report.Report, format string) ([]byte, error) {
 	var buf bytes.Buffer
 	err := RenderReport(r, format, &buf)
 	if err != nil && report.IsFallback(err) {
-		e.log.Warn("report template override is broken; used the built-in one", "incident", id, "format", format, "err", err)
+		e.log.Warn("report template override is broken; used the built-in one", "verb", verb, "incident", id, "format", format, "err", err)
 	}
 	return buf.Bytes(), err
 }

@@ -15,15 +15,18 @@ type timerHandler func(c *call, t bot.Timer) error
 // transaction as its effects, so across crashes and restarts it takes effect exactly once.
 func (e *Engine) FireTimer(ctx context.Context, id int64) {
 	src := bot.Source{Platform: "warroom", User: bot.User{ID: "warroom", Name: "warroom"}}
+	what := "timer"
 	reply := e.runAs(ctx, "timer", src, func(c *call) error {
 		c.who = "warroom"
 		t, ok, err := c.tx.ClaimTimer(id, c.now)
 		if err != nil || !ok {
 			return err
 		}
+		c.what = "timer " + t.Kind
+		what = c.what
 		h, found := e.timers[t.Kind]
 		if !found {
-			e.log.Warn("timer of unknown kind dropped", "kind", t.Kind, "key", t.Key)
+			c.log().Warn("timer of unknown kind dropped", "key", t.Key)
 			return nil
 		}
 		if t.Incident != 0 {
@@ -37,7 +40,7 @@ func (e *Engine) FireTimer(ctx context.Context, id int64) {
 		return h(c, t)
 	})
 	if !reply.Text.Empty() {
-		e.log.Warn("timer did not run", "timer", id, "reason", reply.Text.String())
+		e.log.Warn("timer did not run", "verb", what, "timer", id, "reason", reply.Text.String())
 	}
 }
 

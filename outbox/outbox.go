@@ -135,7 +135,7 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 		attempt, cancel = context.WithTimeout(ctx, o.Until.Sub(d.clock.Now())-claimMargin)
 		defer cancel()
 	}
-	result, err := d.perform(bot.WithDelivery(attempt, deliveryFor(o, o.Created.Before(d.started))), p, o)
+	result, err := d.perform(bot.WithDelivery(attempt, deliveryFor(o, o.Created.Before(d.started))), log, p, o)
 	if d.OnDelivered != nil {
 		d.OnDelivered(o.Platform, o.Op, err)
 	}
@@ -167,7 +167,7 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 		log().Warn("outbox: delivery failed, will retry", "err", err, "attempt", o.Attempts+1, "retry_in", wait)
 		d.retry(ctx, log, o, now.Add(wait), err.Error())
 		if o.Op == bot.OpCreateChannel && o.Attempts == 0 && o.Payload.Notify != "" {
-			d.tellChannelPending(ctx, o, err)
+			d.tellChannelPending(ctx, log, o, err)
 		}
 	}
 }
@@ -208,12 +208,12 @@ func (d *Deliverer) retry(ctx context.Context, log func() *slog.Logger, o bot.Ou
 
 // tellChannelPending lets the declarer know their incident exists but its channel does not
 // yet, and that warroom keeps trying.
-func (d *Deliverer) tellChannelPending(ctx context.Context, o bot.Outbound, cause error) {
+func (d *Deliverer) tellChannelPending(ctx context.Context, log func() *slog.Logger, o bot.Outbound, cause error) {
 	msg := bot.Message{Text: bot.Textf("%s is recorded, but its channel #%s could not be created yet (%s). warroom keeps retrying; everything said meanwhile is queued.",
 		bot.FormatID(o.Incident), o.Payload.Name, cause.Error())}
 	if err := d.store.Enqueue(ctx, bot.Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: bot.OpDM,
 		Payload: bot.Payload{User: o.Payload.Notify, Message: msg}}, d.clock.Now()); err != nil {
-		d.log.Error("outbox: queueing the channel-pending notice failed", "incident", bot.FormatID(o.Incident), "err", err)
+		log().Error("outbox: queueing the channel-pending notice failed", "incident", bot.FormatID(o.Incident), "err", err)
 	}
 }
 
@@ -230,7 +230,7 @@ func (d *Deliverer) backoff(attempts int) time.Duration {
 
 func message(id string, err error) (bot.Delivered, error) { return bot.Delivered{ID: id}, err }
 
-func (d *Deliverer) perform(ctx context.Context, p bot.Platform, o bot.Outbound) (bot.Delivered, error) {
+func (d *Deliverer) perform(ctx context.Context, log func() *slog.Logger, p bot.Platform, o bot.Outbound) (bot.Delivered, error) {
 	target := o.Target
 	var card string
 	if o.Incident != 0 && target == "" && o.Op != bot.OpCreateChannel {
@@ -263,7 +263,7 @@ func (d *Deliverer) perform(ctx context.Context, p bot.Platform, o bot.Outbound)
 		}
 		// A failed pin is not worth re-posting the card for.
 		if perr := p.Pin(ctx, target, id); perr != nil {
-			d.log.Warn("outbox: pinning the incident card failed", "err", perr)
+			log().Warn("outbox: pinning the incident card failed", "err", perr)
 		}
 		return bot.Delivered{ID: id}, nil
 	case bot.OpEphemeral:

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 	"github.com/jonboulle/clockwork"
 
 	"github.com/warroom/warroom/bot"
@@ -188,10 +189,12 @@ func loginError(err error) error {
 	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
 		return errors.New("discord: login failed: Discord refused the bot token (HTTP 401); check DISCORD_BOT_TOKEN")
 	}
-	if strings.Contains(err.Error(), "4004") {
+	// discordgo hands the gateway's close frame over as gorilla's CloseError.
+	var ce *websocket.CloseError
+	switch {
+	case errors.As(err, &ce) && ce.Code == 4004:
 		return errors.New("discord: login failed: the gateway refused the bot token (close 4004); check DISCORD_BOT_TOKEN")
-	}
-	if strings.Contains(err.Error(), "4014") {
+	case errors.As(err, &ce) && ce.Code == 4014:
 		return errors.New("discord: login failed: a privileged intent is not enabled (close 4014); enable Message Content in the developer portal (docs/discord/README.md)")
 	}
 	return fmt.Errorf("discord: could not connect to the gateway: %v", redact(err))
