@@ -127,8 +127,11 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request, body 
 	}
 }
 
-// ackNow sends the 200 before the handler goes on to start work.
+// ackNow sends the 200 before the handler goes on to start work. Its length is said (0),
+// so the flush writes the whole answer at once; without it the answer went out chunked, and
+// the chunked body's end took a second write on every event.
 func ackNow(w http.ResponseWriter) {
+	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusOK)
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()

@@ -139,6 +139,26 @@ func TestHTTPEventsAndInteractions(t *testing.T) {
 	}
 }
 
+// An event's and an interaction's ack is one complete, empty answer: its length is said,
+// so the one flush before the work starts writes all of it (chunked, its end took a second
+// write on every event).
+func TestAcksAreCompleteEmptyAnswers(t *testing.T) {
+	ta, send := httpAdapter(t)
+	ta.fake.AddUser("U0ALICE", "alice")
+	general := ta.fake.AddChannel("general", false, ta.fake.BotUserID(), "U0ALICE")
+	ts := ta.fake.PostAsUser(general, "U0ALICE", "db is down")
+	res, _, err := send.ReactionAdded(slackfake.ReactionAdded{User: "U0ALICE", Reaction: "pushpin", Channel: general, TS: ts})
+	if err != nil || res.Status != 200 || len(res.Body) != 0 || res.Header.Get("Content-Length") != "0" {
+		t.Fatalf("event ack: %v %d %q, Content-Length %q", err, res.Status, res.Body, res.Header.Get("Content-Length"))
+	}
+	ta.stub.await(t, "reaction")
+	res, err = send.BlockAction(slackfake.BlockAction{UserID: "U0ALICE", ChannelID: general, ActionID: "join.approve", Value: "INC-1:bob"})
+	if err != nil || res.Status != 200 || len(res.Body) != 0 || res.Header.Get("Content-Length") != "0" {
+		t.Fatalf("interaction ack: %v %d %q, Content-Length %q", err, res.Status, res.Body, res.Header.Get("Content-Length"))
+	}
+	ta.stub.await(t, "press")
+}
+
 // Reactions arriving together are read back over kept-alive connections: the Web API
 // client keeps as many idle connections as there are calls in flight, where
 // http.DefaultTransport keeps two per host and every other call dialled a new one.
