@@ -19,7 +19,7 @@ const kindActionExpire = "action.expire"
 
 var verbActions = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "actions", Usage: "actions [INC-n]", Scope: InIncident,
+	Name: "actions", Scope: InIncident,
 	Summary: "the response actions this incident may run, with their parameters, and its runs",
 	Run: func(c *call) error {
 		names, err := c.incidentActions()
@@ -61,9 +61,9 @@ func actionLine(name string, a config.Action) string {
 }
 
 var verbRun = &Verb{
-	Name: "run", Usage: "run <action> <params…>", Scope: InIncident,
+	Name: "run", Scope: InIncident,
 	Summary: "run a response action of this incident's playbook (approved first where it says so)",
-	Args:    []Arg{{Name: "action", Kind: ArgWord, Required: true}, {Name: "params", Kind: ArgText, Help: "in the order /incident actions lists them, or name=value; a text parameter given last takes the rest of the line"}},
+	Args:    []Arg{{Name: "action", Kind: ArgWord, Required: true}, {Name: "params", Kind: ArgText, Placeholder: "<params…>", Help: "in the order /incident actions lists them, or name=value; a text parameter given last takes the rest of the line"}},
 	Run: func(c *call) error {
 		name := strings.ToLower(c.args.Text("action"))
 		allowed, err := c.incidentActions()
@@ -87,7 +87,7 @@ var verbRun = &Verb{
 }
 
 var verbUndo = &Verb{
-	Name: "undo", Usage: "undo <run>", Scope: InIncident,
+	Name: "undo", Scope: InIncident,
 	Summary: "run the inverse of a completed run (e.g. unblock what block-ip blocked)",
 	Args:    []Arg{runNumber},
 	Run: func(c *call) error {

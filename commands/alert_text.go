@@ -98,7 +98,7 @@ func shorten(s string, n int) string {
 
 var verbAlerts = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "alerts", Usage: "alerts [INC-n]", Scope: InIncident,
+	Name: "alerts", Scope: InIncident,
 	Summary: "the alerts this incident was declared from or received: first and last seen, count, status, source",
 	Run: func(c *call) error {
 		if c.rest != "" {

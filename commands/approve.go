@@ -11,7 +11,7 @@ import (
 )
 
 var verbApprove = &Verb{
-	Name: "approve", Usage: "approve <run> [reason]", Scope: InIncident,
+	Name: "approve", Scope: InIncident,
 	Summary: "approve a response action run waiting for you (the action's approval roles)",
 	Args:    decideArgs,
 	Run: func(c *call) error {
@@ -24,7 +24,7 @@ var verbApprove = &Verb{
 }
 
 var verbDeny = &Verb{
-	Name: "deny", Usage: "deny <run> [reason]", Scope: InIncident,
+	Name: "deny", Scope: InIncident,
 	Summary: "deny a response action run: it never runs",
 	Args:    decideArgs,
 	Run: func(c *call) error {

@@ -62,6 +62,11 @@ type Arg struct {
 	// by the first whose kind takes the word (/page's user, else its team); Required on
 	// one of them means one of the slot is.
 	Slot string
+	// Placeholder: how the verb's usage line writes the argument, where it is not what its
+	// kind writes (usage.go): "<1-4>", "<seq|last|run N|message link>". InPrevious: the
+	// previous argument's Placeholder writes this one too (close's INC-n).
+	Placeholder string
+	InPrevious  bool
 	// Lead: the incident a verb may name first ("status INC-3"); the call resolves it
 	// before the verb runs (resolveIncident), so the parser leaves it alone.
 	Lead bool

@@ -66,7 +66,7 @@ func (c *call) resolveIncident() error {
 	}
 	if ruleFor(verbAction(c.verb)).Named {
 		first, rest := splitVerb(c.rest)
-		bare := strings.HasSuffix(c.verb.Usage, "[INC-n]")
+		bare := len(c.verb.Args) == 1 && c.verb.Args[0].Lead // the incident is its only argument ("status 3")
 		if c.opts != nil {
 			first, bare = strings.ToLower(c.opts[argIncident]), true
 			delete(c.opts, argIncident)

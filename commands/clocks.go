@@ -11,10 +11,10 @@ import (
 )
 
 var verbClock = &Verb{
-	Name: "clock", Usage: "clock <gdpr|nis2|sec|<name> <hours>> [from <time>]", Scope: InIncident,
+	Name: "clock", Scope: InIncident,
 	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days); alone, list them",
-	Args: []Arg{{Name: "clock", Kind: ArgWord, Help: "gdpr, nis2, sec, or a name of your own with hours"},
-		{Name: "hours", Kind: ArgWord, Help: "for a clock of your own: its deadline in hours, e.g. 48"},
+	Args: []Arg{{Name: "clock", Kind: ArgWord, Placeholder: "<gdpr|nis2|sec|<name> <hours>>", Help: "gdpr, nis2, sec, or a name of your own with hours"},
+		{Name: "hours", Kind: ArgWord, InPrevious: true, Help: "for a clock of your own: its deadline in hours, e.g. 48"},
 		{Name: "from", Kind: ArgTime, Keyword: "from", Help: "when the organisation became aware: 2026-03-01 14:00 or RFC 3339"}},
 	Run: func(c *call) error {
 		if !c.args.Has("clock") {
@@ -32,7 +32,7 @@ var verbClock = &Verb{
 
 // verbClockDone records a filing. On Discord it is /incident-more clock-done beside clock.
 var verbClockDone = &Verb{
-	Name: "clock done", Sub: "clock-done", Usage: "clock done <name> [reference]", Scope: InIncident, Action: "incident clock (done)",
+	Name: "clock done", Sub: "clock-done", Scope: InIncident, Action: "incident clock (done)",
 	Summary: "record that a clock's notification was filed (nis2: the earliest NIS2 deadline still open)",
 	Args: []Arg{{Name: "name", Kind: ArgWord, Required: true, Label: "clock", Help: "e.g. gdpr"},
 		{Name: "reference", Kind: ArgText, Help: "the regulator's case number, e.g. ICO case 12345"}},

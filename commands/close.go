@@ -7,7 +7,7 @@ import (
 )
 
 var verbClose = &Verb{
-	Name: "close", Usage: "close <true-positive|false-positive|benign|duplicate INC-n> [resolution]", Scope: InIncident,
+	Name: "close", Scope: InIncident,
 	Summary: "close the incident with its class and resolution",
 	Args:    closeArgs,
 	Run: func(c *call) error {
@@ -86,7 +86,7 @@ var verbClose = &Verb{
 }
 
 var verbReopen = &Verb{
-	Name: "reopen", Usage: "reopen", Scope: InIncident,
+	Name: "reopen", Scope: InIncident,
 	Summary: "reopen a closed incident in the phase it closed from",
 	Run: func(c *call) error {
 		if c.inc.Open() {

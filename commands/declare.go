@@ -12,7 +12,7 @@ import (
 const MaxTitleLen = 120
 
 var verbDeclare = &Verb{
-	Name: "declare", Usage: "declare <title> [sev1..sev4]", Scope: Anywhere,
+	Name: "declare", Scope: Anywhere,
 	Summary: "declare an incident: opens its private channel, makes you acting commander",
 	Args:    declareArgs,
 	Run: func(c *call) error {

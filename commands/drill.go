@@ -17,7 +17,7 @@ import (
 // Nothing here pages anyone; paging itself must never page a real person for a drill.
 
 var verbDrill = &Verb{
-	Name: "drill", Usage: "drill <scenario>", Scope: Anywhere,
+	Name: "drill", Scope: Anywhere,
 	Summary: "start a practice incident whose scenario sends injects over time (marked DRILL, pages nobody)",
 	Args:    []Arg{{Name: "scenario", Kind: ArgWord, Required: true, Help: "e.g. phishing, ransomware"}},
 	Hint:    func(e *Engine) string { return ". Scenarios: " + validList(e.tpl.Scenarios()) + "." },

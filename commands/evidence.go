@@ -14,7 +14,7 @@ import (
 // the custody record is as tamper-evident as the rest of the timeline.
 
 var verbEvidenceAdd = &Verb{
-	Name: "evidence add", Group: "evidence", Usage: "evidence add [--tlp <level>] <description> [sha256] [location]", Scope: InIncident,
+	Name: "evidence add", Group: "evidence", Scope: InIncident,
 	Summary: "record an item of evidence (you are its first custodian)",
 	Args:    evidenceAddDecl,
 	Run: func(c *call) error {
@@ -49,9 +49,9 @@ var verbEvidenceAdd = &Verb{
 }
 
 var verbEvidenceTransfer = &Verb{
-	Name: "evidence transfer", Group: "evidence", Usage: "evidence transfer <n> @person <reason>", Scope: InIncident,
+	Name: "evidence transfer", Group: "evidence", Scope: InIncident,
 	Summary: "hand an item of evidence to someone (chain of custody)",
-	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}, {Name: "to", Kind: ArgUser, Required: true},
+	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}, {Name: "to", Kind: ArgUser, Required: true, Placeholder: "@person"},
 		{Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
 		n, reason := c.args.Int("n"), c.args.Text("reason")
@@ -82,7 +82,7 @@ var verbEvidenceTransfer = &Verb{
 
 var verbEvidenceList = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "evidence list", Group: "evidence", Usage: "evidence list [INC-n]", Scope: InIncident,
+	Name: "evidence list", Group: "evidence", Scope: InIncident,
 	Summary: "the evidence and who holds each item",
 	Run: func(c *call) error {
 		f, err := c.facts()
@@ -127,9 +127,9 @@ func evidenceLine(ev bot.Evidence) bot.Text {
 	return b.t
 }
 
-var verbEvidenceUsage = &Verb{Name: "evidence", Args: usageWords, Usage: "evidence add <description> [sha256] [location] | evidence transfer <n> @person <reason> | evidence list", Scope: Anywhere,
+var verbEvidenceUsage = &Verb{Name: "evidence", Args: usageWords, Scope: Anywhere,
 	Run: func(c *call) error {
-		return refuse("Usage: /incident evidence add <description> [sha256] [location] · /incident evidence transfer <n> @person <reason> · /incident evidence list (or react 🧾 to an uploaded file)")
+		return refuse("Usage: %s (or react 🧾 to an uploaded file)", c.e.groupLines("evidence"))
 	}}
 
 // evidenceFromUpload makes each file of the reacted message an item of evidence: the SHA-256

@@ -14,7 +14,7 @@ import (
 // recorded after the close too: a final report to a regulator is due weeks later.
 
 var verbSummary = &Verb{
-	Name: "summary", Usage: "summary [--tlp <level>] <text>", Scope: InIncident,
+	Name: "summary", Scope: InIncident,
 	Summary: "what happened, in plain language (opens the report)",
 	Args:    textArgs,
 	Run: func(c *call) error {
@@ -23,7 +23,7 @@ var verbSummary = &Verb{
 }
 
 var verbRootCause = &Verb{
-	Name: "rootcause", Usage: "rootcause [--tlp <level>] <text>", Scope: InIncident,
+	Name: "rootcause", Scope: InIncident,
 	Summary: "the root cause, or the type of threat",
 	Args:    textArgs,
 	Run: func(c *call) error {
@@ -44,7 +44,7 @@ func (c *call) textFact(kind, label, reply string) error {
 }
 
 var verbImpact = &Verb{
-	Name: "impact", Usage: "impact [--tlp <level>] <systems|data|people|cost|consequences> <number and/or text>", Scope: InIncident,
+	Name: "impact", Scope: InIncident,
 	Summary: "the impact so far: systems, data records, people, cost, likely consequences",
 	Args:    impactDecl,
 	Run: func(c *call) error {
@@ -75,7 +75,7 @@ var verbImpact = &Verb{
 }
 
 var verbDetected = &Verb{
-	Name: "detected", Usage: "detected <time> [source]", Scope: InIncident,
+	Name: "detected", Scope: InIncident,
 	Summary: "when it was first detected (headline times count from it)",
 	Args:    detectedDecl,
 	Run: func(c *call) error {
@@ -102,7 +102,7 @@ var verbDetected = &Verb{
 }
 
 var verbAssess = &Verb{
-	Name: "assess", Usage: "assess <malicious|cross-border|material> <answer> [reasoning]", Scope: InIncident,
+	Name: "assess", Scope: InIncident,
 	Summary: "a regulator's question: malicious (yes|suspected|no), cross-border (yes|possible|no), material (yes|no)",
 	Args:    assessDecl,
 	Run: func(c *call) error {
@@ -128,10 +128,10 @@ var verbAssess = &Verb{
 }
 
 var verbDelay = &Verb{
-	Name: "delay", Usage: "delay <gdpr|nis2|sec> <reasons>", Scope: InIncident,
+	Name: "delay", Scope: InIncident,
 	Summary: "why a notification is later than its deadline (GDPR Art. 33(1))",
-	Args: []Arg{tlpArg, {Name: "regime", Kind: ArgChoice, Choices: bot.DelayRegimes, Refuse: unknown("notification")},
-		{Name: "reasons", Kind: ArgText}},
+	Args: []Arg{tlpArg, {Name: "regime", Kind: ArgChoice, Choices: bot.DelayRegimes, Refuse: unknown("notification"), Placeholder: "<gdpr|nis2|sec>"},
+		{Name: "reasons", Kind: ArgText, Placeholder: "<reasons>"}},
 	Run: func(c *call) error {
 		tlp := tlpOf(c.args)
 		regime, reasons := c.args.Text("regime"), c.args.Text("reasons")
@@ -148,7 +148,7 @@ var verbDelay = &Verb{
 }
 
 var verbTLP = &Verb{
-	Name: "tlp", Usage: "tlp <clear|green|amber|amber+strict|red>", Scope: InIncident,
+	Name: "tlp", Scope: InIncident,
 	Summary: "the incident's TLP 2.0 label (report, card; entries without their own carry it)",
 	Args:    []Arg{{Name: "level", Kind: ArgChoice, Choices: bot.TLPNames, Fold: foldTLP, Refuse: refuseTLP, Help: "default: show the label"}},
 	Run: func(c *call) error {

@@ -26,7 +26,7 @@ var errNoTitle = refuse("a title is needed")
 // declareArgs: "<title> [sevN]"; a last word that looks like a severity (sev9, P1) is the
 // severity argument, so it is refused with a hint rather than kept as part of the title.
 var declareArgs = []Arg{{Name: "title", Kind: ArgText, Required: true, Help: "what is happening"},
-	{Name: "severity", Kind: ArgWord, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Help: "default sev3",
+	{Name: "severity", Kind: ArgWord, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Placeholder: "[sev1..sev4]", Help: "default sev3",
 		Trailing: func(w string) bool { return sevToken.MatchString(w) || priorityToken.MatchString(w) }}}
 
 // parseDeclare reads "<title> [sevN]" with declare's declaration.
@@ -83,7 +83,7 @@ var closeAliases = map[string]string{"tp": bot.ClassTruePositive, "fp": bot.Clas
 // closeArgs: "<class> [INC-n if duplicate] [resolution]". The class is a choice (tp and fp
 // are read as their class), refused with the nearest class; a duplicate names the incident
 // it duplicates next.
-var closeArgs = []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses,
+var closeArgs = []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses, Placeholder: "<true-positive|false-positive|benign|duplicate INC-n>",
 	Fold: func(w string) string {
 		if c := closeAliases[w]; c != "" {
 			return c
@@ -97,7 +97,7 @@ var closeArgs = []Arg{{Name: "class", Kind: ArgChoice, Choices: bot.CloseClasses
 		}
 		return refuse("Unknown close class %q%s Classes: %s INC-n (or tp, fp).", first, hint+sentenceEnd(hint), strings.Join(classes, ", "))
 	}},
-	{Name: "duplicate", Kind: ArgIncident, Label: "duplicate of", Help: "for duplicate: the incident this one duplicates",
+	{Name: "duplicate", Kind: ArgIncident, Label: "duplicate of", InPrevious: true, Help: "for duplicate: the incident this one duplicates",
 		If: func(a Args) bool { return a.Text("class") == bot.ClassDuplicate }},
 	{Name: "resolution", Kind: ArgText, Help: "how it ended"}}
 

@@ -16,7 +16,7 @@ var errUsage = refuse("usage")
 
 // phaseArgs: "[next|<phase>] [--force]". The target is next or a phase (lessons is
 // lessons-learned, as bot.ParsePhase reads it); an unknown one is refused with the phases.
-var phaseArgs = []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...),
+var phaseArgs = []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"next"}, phaseNames()...), Placeholder: "[next [--force] | <name> [--force]]",
 	Fold: func(w string) string {
 		if p, ok := bot.ParsePhase(w); ok {
 			return string(p)
@@ -26,7 +26,7 @@ var phaseArgs = []Arg{{Name: "to", Kind: ArgChoice, Choices: append([]string{"ne
 	Refuse: func(raw string, _ []string) error {
 		return refuse("Unknown phase %q. Phases: %s.", strings.ToLower(raw), validList(phaseNames()))
 	}},
-	{Name: "force", Kind: ArgFlag, Keyword: "--force", Aliases: []string{"force", "-f"}, Help: "go on with unchecked exit criteria"}}
+	{Name: "force", Kind: ArgFlag, Keyword: "--force", InPrevious: true, Aliases: []string{"force", "-f"}, Help: "go on with unchecked exit criteria"}}
 
 // phaseTarget is the target (lowercased) and whether to force it. No target is "show the
 // phase"; only --force is errUsage.
@@ -59,7 +59,7 @@ func parseRoleArgs(rest string, roles []string) (role, who string, err error) {
 	decl[0].Choices = roles
 	a, err := parseArgs(decl, rest, verbRole.usageLine())
 	if err != nil && a.Has("role") || err != nil && strings.TrimSpace(rest) == "" {
-		return "", "", refuse("Usage: /incident role <role> <@user|me>. Roles: %s.", validList(roles))
+		return "", "", refuse("Usage: %s. Roles: %s.", verbRole.usageLine(), validList(roles))
 	}
 	if err != nil {
 		return "", "", err
@@ -69,9 +69,9 @@ func parseRoleArgs(rest string, roles []string) (role, who string, err error) {
 
 // lessonArgs: "<good|bad|idea> <text>"; the kind is checked by lessonFrom, with its own
 // refusal.
-var lessonArgs = []Arg{{Name: "kind", Kind: ArgChoice, Choices: bot.LessonKinds, Refuse: func(raw string, _ []string) error {
+var lessonArgs = []Arg{{Name: "kind", Kind: ArgChoice, Choices: bot.LessonKinds, Placeholder: "<good|bad|idea>", Refuse: func(raw string, _ []string) error {
 	return refuse("Unknown lesson kind %q: use good, bad or idea.", strings.ToLower(raw))
-}}, {Name: "text", Kind: ArgText}}
+}}, {Name: "text", Kind: ArgText, Placeholder: "<text>"}}
 
 // parseLessonArgs reads "<good|bad|idea> <text>" with lesson's declaration.
 func parseLessonArgs(rest string) (kind, text string, err error) {
@@ -92,8 +92,8 @@ func lessonFrom(a Args) (kind, text string, err error) {
 
 // remindArgs: "[snooze <duration>|off|on]". Both are words, checked by remindFrom, so a
 // snooze it cannot read is answered with the snooze's own usage.
-var remindArgs = []Arg{{Name: "action", Kind: ArgWord, Choices: []string{"snooze", "off", "on"}},
-	{Name: "duration", Kind: ArgWord, Help: "for snooze: e.g. 30m, 2h"}}
+var remindArgs = []Arg{{Name: "action", Kind: ArgWord, Choices: []string{"snooze", "off", "on"}, Placeholder: "[snooze <duration>|off|on]"},
+	{Name: "duration", Kind: ArgWord, InPrevious: true, Help: "for snooze: e.g. 30m, 2h"}}
 
 // parseRemindArgs reads "" (show), "snooze <duration>" (at most maxSnooze), "off" or "on"
 // with remind's declaration.

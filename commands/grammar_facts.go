@@ -16,7 +16,7 @@ import (
 // tlpArg is a leading "--tlp <level>" (or "--tlp=<level>"): the label of the entry the verb
 // records. A choice (tlp:red is red), read back as typed (--tlp=AMBER+STRICT) for tlpOf.
 var tlpArg = Arg{Name: "tlp", Kind: ArgChoice, Keyword: "--tlp", Leading: true, Choices: bot.TLPNames, Fold: foldTLP,
-	Refuse: refuseTLP, AsTyped: true, Help: "label the entry: " + strings.Join(bot.TLPNames, ", ")}
+	Refuse: refuseTLP, AsTyped: true, Placeholder: "[--tlp <level>]", Help: "label the entry: " + strings.Join(bot.TLPNames, ", ")}
 
 // foldTLP reads "tlp:red" as red, as bot.ParseTLP does.
 func foldTLP(s string) string { return strings.TrimPrefix(s, "tlp:") }
@@ -77,9 +77,9 @@ func parseImpact(s string) (impactArgs, error) {
 
 // impactDecl: "[--tlp <level>] <dimension> [number] [text]"; the dimension is a word,
 // checked by impactFrom, and the number a word of countRe's form.
-var impactDecl = []Arg{tlpArg, {Name: "dimension", Kind: ArgChoice, Choices: bot.ImpactDimensions, Refuse: unknown("impact")},
-	{Name: "count", Kind: ArgWord, Match: countRe.MatchString, Help: "people, records, systems, or the cost: 1200, 1,200, ~1200"},
-	{Name: "text", Kind: ArgText, Help: "a description"}}
+var impactDecl = []Arg{tlpArg, {Name: "dimension", Kind: ArgChoice, Choices: bot.ImpactDimensions, Refuse: unknown("impact"), Placeholder: "<systems|data|people|cost|consequences>"},
+	{Name: "count", Kind: ArgWord, Match: countRe.MatchString, Placeholder: "<number and/or text>", Help: "people, records, systems, or the cost: 1200, 1,200, ~1200"},
+	{Name: "text", Kind: ArgText, Help: "a description", InPrevious: true}}
 
 // impactFrom checks the dimension and reads the count (consequences take text only: a
 // number there is part of it).
@@ -185,8 +185,8 @@ type assessArgs struct{ question, answer, text string }
 
 // assessDecl: "[--tlp <level>] <question> <answer> [reasoning]"; question and answer are
 // words, checked by assessFrom against bot.Assessments.
-var assessDecl = []Arg{tlpArg, {Name: "question", Kind: ArgChoice, Choices: bot.AssessmentNames, Refuse: unknown("assessment")},
-	{Name: "answer", Kind: ArgWord}, {Name: "reasoning", Kind: ArgText}}
+var assessDecl = []Arg{tlpArg, {Name: "question", Kind: ArgChoice, Choices: bot.AssessmentNames, Refuse: unknown("assessment"), Placeholder: "<malicious|cross-border|material>"},
+	{Name: "answer", Kind: ArgWord, Placeholder: "<answer>"}, {Name: "reasoning", Kind: ArgText}}
 
 // parseAssess reads "<question> <answer> [reasoning]" with assess's declaration.
 func parseAssess(s string) (assessArgs, error) {

@@ -6,7 +6,7 @@ import (
 )
 
 var verbHelp = &Verb{
-	Name: "help", Usage: "help [verb]", Scope: Anywhere, Summary: "this list, or one verb's usage",
+	Name: "help", Scope: Anywhere, Summary: "this list, or one verb's usage",
 	Args: []Arg{{Name: "verb", Kind: ArgText, Help: "a verb, e.g. task add, or page"}},
 	Run: func(c *call) error {
 		c.say("%s", c.e.helpText(c.args.Text("verb")))
@@ -72,7 +72,7 @@ func (e *Engine) helpText(verb string) string {
 			if v.sensitive() {
 				mark = " †"
 			}
-			line := v.Usage
+			line := v.usage()
 			if paging {
 				line = v.usageLine()
 			}

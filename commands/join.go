@@ -13,7 +13,7 @@ import (
 const joinRepeat = time.Hour
 
 var verbJoin = &Verb{
-	Name: "join", Usage: "join INC-n", Scope: Anywhere, Summary: "ask to join an incident; its commander approves",
+	Name: "join", Scope: Anywhere, Summary: "ask to join an incident; its commander approves",
 	Args: []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
 	Run: func(c *call) error {
 		inc, err := c.lookupIncident(c.args.Text("incident"))

@@ -11,7 +11,7 @@ import (
 
 var verbStatus = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "status", Usage: "status [INC-n]", Scope: InIncident,
+	Name: "status", Scope: InIncident,
 	Summary: "where the incident stands",
 	Run: func(c *call) error {
 		card, _, err := c.cardAndTopic()
@@ -57,7 +57,7 @@ var verbStatus = &Verb{
 }
 
 var verbPhase = &Verb{
-	Name: "phase", Usage: "phase [next [--force] | <name> [--force]]", Scope: InIncident,
+	Name: "phase", Scope: InIncident,
 	Summary: "show the phase, or move to the next (or a named) one; moving is †",
 	Args:    phaseArgs,
 	Run: func(c *call) error {
@@ -205,7 +205,7 @@ func (c *call) postHead(why string) error {
 }
 
 var verbSev = &Verb{
-	Name: "sev", Usage: "sev <1-4>", Scope: InIncident,
+	Name: "sev", Scope: InIncident,
 	Summary: "change the severity",
 	Args:    []Arg{sevArg},
 	Run: func(c *call) error {
@@ -235,7 +235,7 @@ var verbSev = &Verb{
 
 // sevArg is sev's severity: 1–4, also written sev2, SEV2 or p2 (parseSev), refused with
 // the configuration's names of the four.
-var sevArg = Arg{Name: "severity", Kind: ArgChoice, Required: true, Choices: []string{"1", "2", "3", "4"},
+var sevArg = Arg{Name: "severity", Kind: ArgChoice, Required: true, Choices: []string{"1", "2", "3", "4"}, Placeholder: "<1-4>",
 	Fold: func(w string) string {
 		if n, ok := parseSev(w); ok {
 			return strconv.Itoa(n)
@@ -250,7 +250,7 @@ var sevArg = Arg{Name: "severity", Kind: ArgChoice, Required: true, Choices: []s
 	}}
 
 var verbType = &Verb{
-	Name: "type", Usage: "type <type>", Scope: InIncident,
+	Name: "type", Scope: InIncident,
 	Summary: "classify the incident",
 	Hint:    func(e *Engine) string { return ". Types: " + validList(e.cfg.Types) + "." },
 	Args: []Arg{{Name: "type", Kind: ArgChoice, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Types },
@@ -281,7 +281,7 @@ var verbType = &Verb{
 }
 
 var verbLink = &Verb{
-	Name: "link", Usage: "link INC-n", Scope: InIncident,
+	Name: "link", Scope: InIncident,
 	Summary: "relate another incident to this one",
 	Args:    []Arg{{Name: "incident", Kind: ArgIncident, Required: true}},
 	Run: func(c *call) error {
@@ -318,7 +318,7 @@ var verbLink = &Verb{
 }
 
 var verbList = &Verb{
-	Name: "list", Usage: "list", Scope: Anywhere, Summary: "open incidents",
+	Name: "list", Scope: Anywhere, Summary: "open incidents",
 	Run: func(c *call) error {
 		// Only what the asker may see; a title only in its own channel under codename naming.
 		open, err := c.visibleIncidents()

@@ -622,7 +622,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help starts %q", full[:min(len(full), 40)])
 	}
 	for _, v := range h.eng.Verbs() {
-		wantContains(t, "help", full, v.Usage)
+		wantContains(t, "help", full, v.usage())
 	}
 	wantContains(t, "help", full, "close <true-positive|false-positive|benign|duplicate INC-n> [resolution] † —", "/page and /oncall", "React 🚨")
 	if r := h.cmd("carol", "general", ""); r != full {

@@ -49,9 +49,9 @@ func pagingVerbs() []*Verb {
 }
 
 var verbPage = &Verb{
-	Command: "page", Usage: "<team|@user> <message>", Summary: "page a team's on-call responder, or one person", WholeUsage: true,
+	Command: "page", Summary: "page a team's on-call responder, or one person", WholeUsage: true,
 	Args: []Arg{
-		{Name: "user", Kind: ArgUser, Slot: "target", Required: true, Help: "who to page"},
+		{Name: "user", Kind: ArgUser, Slot: "target", Required: true, Placeholder: "<team|@user>", Help: "who to page"},
 		{Name: "team", Kind: ArgWord, Slot: "target", Required: true, Help: "the team to page"},
 		{Name: "message", Kind: ArgText, Required: true, Help: "say what the page is about, e.g. /page secops phishing kit live on login page"},
 	},
@@ -65,18 +65,18 @@ var verbPage = &Verb{
 }
 
 var verbPageList = &Verb{
-	Command: "page", Name: "list", Usage: "list", Summary: "open pages",
+	Command: "page", Name: "list", Summary: "open pages",
 	Run: func(c *call) error { return c.pageList() },
 }
 
 var verbPageAck = &Verb{
-	Command: "page", Name: "ack", Usage: "ack [id]", Summary: "acknowledge a page (default: your latest)", SelfAuthorize: true,
+	Command: "page", Name: "ack", Summary: "acknowledge a page (default: your latest)", SelfAuthorize: true,
 	Args: []Arg{{Name: "id", Kind: ArgInt, Label: "page id", Help: "the page number; default your most recent open page"}},
 	Run:  func(c *call) error { return c.pageAckCommand(c.args.Int("id")) },
 }
 
 var verbOnCall = &Verb{
-	Command: "oncall", Sub: "show", Usage: "[team]", Summary: "who is on call (all teams, or one)", WholeUsage: true,
+	Command: "oncall", Sub: "show", Summary: "who is on call (all teams, or one)", WholeUsage: true,
 	Args: []Arg{{Name: "team", Kind: ArgWord, Help: "one team; default all"}},
 	Run: func(c *call) error {
 		if !c.args.Has("team") {
@@ -91,12 +91,12 @@ var verbOnCall = &Verb{
 }
 
 var verbOnCallMe = &Verb{
-	Command: "oncall", Name: "me", Usage: "me", Summary: "your own on-call shifts", Action: "oncall", WholeUsage: true,
+	Command: "oncall", Name: "me", Summary: "your own on-call shifts", Action: "oncall", WholeUsage: true,
 	Run: func(c *call) error { return c.oncallMe() },
 }
 
 var verbOverride = &Verb{
-	Command: "oncall", Name: "override", Usage: "override <team> @user <duration>", SelfAuthorize: true,
+	Command: "oncall", Name: "override", SelfAuthorize: true,
 	Summary: "take over or hand over a shift (the team's members and the leads)",
 	Args: []Arg{{Name: "team", Kind: ArgWord, Required: true, Help: "the team"}, {Name: "user", Kind: ArgUser, Required: true, Help: "who covers"},
 		{Name: "duration", Kind: ArgDuration, Required: true, Label: "shift", Help: "for how long, e.g. 4h, 2d"}},
@@ -106,7 +106,7 @@ var verbOverride = &Verb{
 }
 
 var verbOverrideCancel = &Verb{
-	Command: "oncall", Name: "override cancel", Usage: "override cancel <id>", SelfAuthorize: true, Action: "oncall override",
+	Command: "oncall", Name: "override cancel", SelfAuthorize: true, Action: "oncall override",
 	Summary: "end an override now (its id is in /oncall <team>)",
 	Args:    []Arg{{Name: "id", Kind: ArgInt, Required: true, Label: "override id", Help: "the override's number"}},
 	Run:     func(c *call) error { return c.cancelOverride(c.args.Int("id")) },

@@ -9,11 +9,11 @@ import (
 )
 
 var verbRole = &Verb{
-	Name: "role", Usage: "role <role> <@user|me>", Scope: InIncident,
+	Name: "role", Scope: InIncident,
 	Summary: "give a role (or take one with me); giving to others and taking commander are †",
 	Hint:    func(e *Engine) string { return ". Roles: " + validList(e.cfg.Roles) + "." },
 	Args: []Arg{{Name: "role", Kind: ArgChoice, Required: true, ChoicesOf: func(cfg *config.Config) []string { return cfg.Roles }, Refuse: refuseRole},
-		{Name: "user", Kind: ArgUser, Required: true}},
+		{Name: "user", Kind: ArgUser, Required: true, Placeholder: "<@user|me>"}},
 	Run: func(c *call) error {
 		role := c.args.Text("role")
 		person, err := c.parsePerson(c.args.Text("user"))
@@ -87,7 +87,7 @@ func (c *call) assignRole(role, person string) error {
 
 var verbRoles = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "roles", Usage: "roles [INC-n]", Scope: InIncident, Summary: "who holds which role",
+	Name: "roles", Scope: InIncident, Summary: "who holds which role",
 	Run: func(c *call) error {
 		roles, err := c.tx.CurrentRoles(c.inc.Number)
 		if err != nil {
@@ -118,7 +118,7 @@ var verbRoles = &Verb{
 }
 
 var verbInvite = &Verb{
-	Name: "invite", Usage: "invite @user", Scope: InIncident,
+	Name: "invite", Scope: InIncident,
 	Summary: "add someone to the incident channel",
 	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {
@@ -155,7 +155,7 @@ func (c *call) addPerson(person string) error {
 }
 
 var verbRemove = &Verb{
-	Name: "remove", Usage: "remove @user", Scope: InIncident,
+	Name: "remove", Scope: InIncident,
 	Summary: "take someone out of the incident channel (and their roles)",
 	Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}},
 	Run: func(c *call) error {

@@ -8,7 +8,7 @@ import (
 )
 
 var verbNote = &Verb{
-	Name: "note", Usage: "note [--tlp <level>] <text>", Scope: InIncident, Summary: "add a note to the timeline (--tlp red: label it)",
+	Name: "note", Scope: InIncident, Summary: "add a note to the timeline (--tlp red: label it)",
 	Args: textArgs,
 	Run: func(c *call) error {
 		tlp := tlpOf(c.args)
@@ -29,7 +29,7 @@ var verbNote = &Verb{
 }
 
 var verbUpdate = &Verb{
-	Name: "update", Usage: "update [--tlp <level>] <text>", Scope: InIncident,
+	Name: "update", Scope: InIncident,
 	Summary: "post a status update (channel, card and announce channel)",
 	Args:    textArgs,
 	Run: func(c *call) error {
@@ -55,7 +55,7 @@ var verbUpdate = &Verb{
 }
 
 var verbTaskAdd = &Verb{
-	Name: "task add", Group: "task", Usage: "task add <text> [@owner] [due <duration>]", Scope: InIncident,
+	Name: "task add", Group: "task", Scope: InIncident,
 	Summary: "add an action item",
 	Args:    taskAddArgs,
 	Run: func(c *call) error {
@@ -135,7 +135,7 @@ func (c *call) taskOf(a Args) (text, owner string, due time.Duration, err error)
 }
 
 var verbTaskDone = &Verb{
-	Name: "task done", Group: "task", Usage: "task done <n>", Scope: InIncident, Summary: "mark a task done",
+	Name: "task done", Group: "task", Scope: InIncident, Summary: "mark a task done",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
 		k := c.args.Int("n")
@@ -165,7 +165,7 @@ var verbTaskDone = &Verb{
 
 var verbTasks = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "tasks", Usage: "tasks [INC-n]", Scope: InIncident, Summary: "list action items",
+	Name: "tasks", Scope: InIncident, Summary: "list action items",
 	Run: func(c *call) error {
 		tasks, err := c.tx.Tasks(c.inc.Number)
 		if err != nil {
@@ -199,7 +199,7 @@ var verbTasks = &Verb{
 
 var verbChecklist = &Verb{
 	Args: []Arg{leadIncident},
-	Name: "checklist", Usage: "checklist [INC-n]", Scope: InIncident, Summary: "the current phase's exit criteria",
+	Name: "checklist", Scope: InIncident, Summary: "the current phase's exit criteria",
 	Run: func(c *call) error {
 		phase := c.inc.Phase
 		if !c.inc.Open() {
@@ -215,7 +215,7 @@ var verbChecklist = &Verb{
 }
 
 var verbCheck = &Verb{
-	Name: "check", Usage: "check <n>", Scope: InIncident, Summary: "tick exit criterion n",
+	Name: "check", Scope: InIncident, Summary: "tick exit criterion n",
 	Args: []Arg{{Name: "n", Kind: ArgInt, Required: true}},
 	Run: func(c *call) error {
 		k := int(c.args.Int("n"))
@@ -251,7 +251,7 @@ var verbCheck = &Verb{
 }
 
 var verbLesson = &Verb{
-	Name: "lesson", Usage: "lesson <good|bad|idea> <text>", Scope: InIncident, Summary: "record a lesson for the report",
+	Name: "lesson", Scope: InIncident, Summary: "record a lesson for the report",
 	Args: lessonArgs,
 	Run: func(c *call) error {
 		kind, text, err := lessonFrom(c.args)

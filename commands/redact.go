@@ -10,10 +10,10 @@ import (
 )
 
 var verbRedact = &Verb{
-	Name: "redact", Usage: "redact <seq|last|run N|message link> <reason>", Scope: InIncident,
+	Name: "redact", Scope: InIncident,
 	Summary: "remove an entry's text from everywhere warroom keeps it (e.g. a pasted password); the chain still verifies",
 	// The entry is a word as typed: a message link keeps its case (Slack channel ids).
-	Args: []Arg{{Name: "entry", Kind: ArgWord, Required: true, Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
+	Args: []Arg{{Name: "entry", Kind: ArgWord, Required: true, Placeholder: "<seq|last|run N|message link>", Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
 		e, err := c.redactTarget(c.args.Text("entry"))
 		if err != nil {
@@ -26,7 +26,7 @@ var verbRedact = &Verb{
 // verbRedactRun redacts the request of a playbook run ("redact run 3 <reason>"): its
 // parameters with it. On Discord it is /incident redact-run beside redact.
 var verbRedactRun = &Verb{
-	Name: "redact run", Sub: "redact-run", Usage: "redact run <n> <reason>", Scope: InIncident, Action: "incident redact",
+	Name: "redact run", Sub: "redact-run", Scope: InIncident, Action: "incident redact",
 	Summary: "redact a playbook run's request and its parameters (see /incident actions)",
 	Args:    []Arg{{Name: "n", Kind: ArgInt, Required: true, Label: "run number"}, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {

@@ -13,7 +13,7 @@ import (
 const maxSnooze = 7 * 24 * time.Hour
 
 var verbRemind = &Verb{
-	Name: "remind", Usage: "remind [snooze <duration>|off|on]", Scope: InIncident,
+	Name: "remind", Scope: InIncident,
 	Summary: "show, snooze, mute or resume this incident's reminders (regulatory clocks are never muted)",
 	Args:    remindArgs,
 	Run: func(c *call) error {

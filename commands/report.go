@@ -15,7 +15,7 @@ import (
 var ReportFormats = []string{"md", "html", "json", "gdpr", "nis2", "sec"}
 
 var verbReport = &Verb{
-	Name: "report", Usage: "report [md|html|json|gdpr|nis2|sec] [tlp:<level>]", Scope: InIncident,
+	Name: "report", Scope: InIncident,
 	Summary: "upload the lessons-learned report (DRAFT while open), or a regulator's notification draft",
 	Args:    reportArgs,
 	Run: func(c *call) error {
@@ -66,7 +66,7 @@ var reportArgs = []Arg{{Name: "format", Kind: ArgChoice, Choices: ReportFormats,
 	},
 	Help: "md (default), html, json; gdpr, nis2 or sec for a notification draft"},
 	{Name: "audience", Kind: ArgChoice, Anywhere: true, Match: func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "tlp:") },
-		Choices: audienceChoices(), Help: "leave out what is labelled above this level",
+		Choices: audienceChoices(), Placeholder: "[tlp:<level>]", Help: "leave out what is labelled above this level",
 		Refuse: func(raw string, audiences []string) error {
 			return refuse("%q is not an audience: use one of %s.", strings.ToLower(raw), validList(audiences))
 		}}}

@@ -18,9 +18,9 @@ import (
 const reviewRepeat = 24 * time.Hour
 
 var verbReview = &Verb{
-	Name: "review", Usage: "review <when|held>", Scope: InIncident,
+	Name: "review", Scope: InIncident,
 	Summary: "schedule the lessons-learned review (3d, 2026-03-10 14:00) or record it held; SANS: within two weeks",
-	Args:    []Arg{{Name: "when", Kind: ArgText, Help: "a duration (3d), a date and time (2026-03-10 14:00), or held"}},
+	Args:    []Arg{{Name: "when", Kind: ArgText, Placeholder: "<when|held>", Help: "a duration (3d), a date and time (2026-03-10 14:00), or held"}},
 	Run: func(c *call) error {
 		r, err := c.tx.Review(c.inc.Number)
 		if err != nil && !isNotFound(err) {

@@ -7,7 +7,7 @@ import "github.com/warroom/warroom/bot"
 func (e *Engine) Specs() []bot.CommandSpec {
 	var out []bot.CommandSpec
 	for _, v := range e.verbs {
-		s := bot.CommandSpec{Command: v.command(), Verb: v.Name, Group: v.Group, Sub: v.Sub, Usage: v.Usage, Summary: v.Summary}
+		s := bot.CommandSpec{Command: v.command(), Verb: v.Name, Group: v.Group, Sub: v.Sub, Usage: v.usage(), Summary: v.Summary}
 		for _, a := range v.Args {
 			choices := a.Choices
 			if a.ChoicesOf != nil {

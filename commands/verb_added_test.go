@@ -26,7 +26,7 @@ func TestANewVerbIsOneDeclaration(t *testing.T) {
 	saved, savedPolicy := registered, Policy
 	t.Cleanup(func() { registered, Policy, policyIndex = saved, savedPolicy, indexPolicy() })
 	registerVerb(&Verb{
-		Name: "ping", Usage: "ping @user <duration>", Scope: Anywhere, Permission: &ForAnyone,
+		Name: "ping", Scope: Anywhere, Permission: &ForAnyone,
 		Summary: "test only: remind someone after a while",
 		Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}, {Name: "after", Kind: ArgDuration, Required: true}},
 		Run: func(c *call) error {
@@ -130,7 +130,7 @@ func TestANewVerbIsOneDeclaration(t *testing.T) {
 func TestANewVerbWithoutPermissionIsRefused(t *testing.T) {
 	saved, savedPolicy := registered, Policy
 	t.Cleanup(func() { registered, Policy, policyIndex = saved, savedPolicy, indexPolicy() })
-	registerVerb(&Verb{Name: "pong", Usage: "pong", Scope: Anywhere, Summary: "test only",
+	registerVerb(&Verb{Name: "pong", Scope: Anywhere, Summary: "test only",
 		Run: func(c *call) error { c.say("pong ran"); return nil }})
 	h := newHarness(t)
 	if !slices.ContainsFunc(h.eng.Verbs(), func(v *Verb) bool { return v.Name == "pong" }) {

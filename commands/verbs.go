@@ -16,13 +16,13 @@ const (
 )
 
 // Verb is one chat verb, declared once: this declaration is the grammar. Its Args drive
-// the parser (args.go), help and each platform's command registration (Specs).
+// the parser (args.go), its usage line (usage.go), help and each platform's command
+// registration (Specs).
 type Verb struct {
 	Command string // "incident" (when empty), "page" or "oncall"
 	Name    string // "declare", "task add"; "" for the command alone (/page <team> …)
 	Group   string // Discord sub-command group ("task"), "" for top level
 	Sub     string // the sub-command name a platform needs for a verb without a name ("show")
-	Usage   string // "declare <title> [sev1..sev4]", without the command
 	Summary string
 	Args    []Arg
 	// Scope: where it runs. Who may run it, on which incident and in which state, is the
@@ -52,7 +52,7 @@ func (v *Verb) command() string {
 }
 
 // usageLine is the verb's usage as people type it: "/incident task add <text> …".
-func (v *Verb) usageLine() string { return strings.TrimSpace("/" + v.command() + " " + v.Usage) }
+func (v *Verb) usageLine() string { return strings.TrimSpace("/" + v.command() + " " + v.usage()) }
 
 // refusalUsage is the usage a refusal of the verb quotes.
 func (e *Engine) refusalUsage(v *Verb) string {
@@ -191,7 +191,7 @@ func (e *Engine) hasVerb(command, name string) bool {
 }
 
 // verbTaskUsage answers "task" with no or an unknown sub-verb.
-var verbTaskUsage = &Verb{Name: "task", Args: usageWords, Usage: "task add <text> [@owner] [due <duration>] | task done <n>", Scope: Anywhere,
+var verbTaskUsage = &Verb{Name: "task", Args: usageWords, Scope: Anywhere,
 	Run: func(c *call) error {
-		return refuse("Usage: /incident task add <text> [@owner] [due <duration>] · /incident task done <n> · /incident tasks")
+		return refuse("Usage: %s · %s", c.e.groupLines("task"), verbTasks.usageLine())
 	}}

@@ -9,7 +9,7 @@ import (
 // direct message, never into a channel: whoever holds it signs in as the caller. Only its
 // hash is stored; it expires after webauth.LinkTTL and works once.
 var verbWeb = &Verb{
-	Name: "web", Usage: "web", Scope: Anywhere,
+	Name: "web", Scope: Anywhere,
 	Summary: "get a sign-in link to the web view by direct message (valid 10 minutes, once)",
 	Run: func(c *call) error {
 		if c.rest != "" {
