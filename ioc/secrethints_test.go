@@ -12,6 +12,10 @@ import (
 // every one of its hints and every key word is searched for. The prefilter must not
 // change what is found.
 func findSecretsEverywhere(text string) []secretSpan {
+	return findFolded(everywhereAsWritten(text), text, everywhereAsWritten)
+}
+
+func everywhereAsWritten(text string) []secretSpan {
 	spans := findKeyBlocks(nil, text)
 	lower := lowerASCII(text)
 	for ri := range tokenRules {
@@ -55,6 +59,9 @@ var secretPieces = []string{
 	"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0123456789abcdef\n-----END RSA PRIVATE KEY-----",
 	"the bearer of bad news", "token == nil", "access granted", "passing the API docs", "user@example.com", "a.b.c",
 	"checked host 12: nothing new", "[REDACTED]", "xoxb-****", "aaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbb", "://", "@", "--", ".",
+	// ſ and K, which fold to s and k (secretfold.go), in hints and beside tokens.
+	"https://hoo\u212as.\u017flack.com/services/T0123ABCD/B0123ABCD/abcdefghijklmnopqrstuvwx", "pa\u017f\u017fword=hunter2",
+	"to\u212aen='t'", "\u017fxoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp", "\u212a", "\u017f",
 }
 
 func randomText(r *rand.Rand) string {

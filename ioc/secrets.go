@@ -67,6 +67,11 @@ type secretSpan struct {
 // and key-value pairs are only read where a key word occurs: short inputs keep the
 // regexp package on its fast path, and most lines are never looked at.
 func findSecrets(text string) []secretSpan {
+	return findFolded(findSecretsAsWritten(text), text, findSecretsAsWritten)
+}
+
+// findSecretsAsWritten is findSecrets without folding ſ and K (secretfold.go).
+func findSecretsAsWritten(text string) []secretSpan {
 	spans := findKeyBlocks(nil, text)
 	set := hintsIn(text)
 	if set == 0 {
