@@ -56,6 +56,10 @@ type checkpointer struct {
 	quit  chan struct{}
 	done  chan struct{}
 	once  sync.Once
+	// mu is held while a background checkpoint runs: SQLite runs one checkpoint at a
+	// time, and a redaction's TRUNCATE checkpoint (TruncateWAL) that met one was busy
+	// and gave up, leaving the removed text in the log file.
+	mu sync.Mutex
 	// ran, when set (tests), is told each background checkpoint's result: frames in the
 	// log and frames copied.
 	ran atomic.Pointer[func(logFrames, copied int)]
@@ -114,7 +118,9 @@ func (c *checkpointer) loop() {
 
 // run is one background checkpoint.
 func (c *checkpointer) run(ctx context.Context) {
+	c.mu.Lock()
 	logFrames, copied, err := checkpoint(ctx, c.conn)
+	c.mu.Unlock()
 	if f := c.ran.Load(); err == nil && f != nil {
 		(*f)(logFrames, copied)
 	}

@@ -175,6 +175,10 @@ func (db *DB) TruncateWAL(ctx context.Context) error {
 	if db.pg {
 		return db.pgVacuum(ctx)
 	}
+	if c := db.ckpt; c != nil {
+		c.mu.Lock() // no background checkpoint meanwhile (checkpoint.go)
+		defer c.mu.Unlock()
+	}
 	var lastErr error
 	for i := 0; i < 5; i++ {
 		var busy, logPages, done int
