@@ -265,7 +265,7 @@ func expireRun(c *call, t bot.Timer) error {
 		}
 		return err
 	}
-	return c.endPending(r, "", "expired without enough approvals; it will not run. Ask again with /incident run")
+	return c.endPending(r, "", bot.Textf("expired without enough approvals; it will not run. Ask again with /incident run"))
 }
 
 // expirePendingRuns ends, at close, every run still waiting for approval: a closed
@@ -282,7 +282,7 @@ func (c *call) expirePendingRuns() error {
 		if err := c.cancelTimer(runKey(r)); err != nil {
 			return err
 		}
-		if err := c.endPending(r, "closed", "expired: "+c.inc.ID()+" was closed before it was approved; it will not run"); err != nil {
+		if err := c.endPending(r, "closed", bot.Textf("expired: %s was closed before it was approved; it will not run", c.inc.ID())); err != nil {
 			return err
 		}
 	}
@@ -291,7 +291,7 @@ func (c *call) expirePendingRuns() error {
 
 // endPending records a pending run as expired (why "closed": at close) and tells the
 // channel and the requester.
-func (c *call) endPending(r bot.Run, why, told string) error {
+func (c *call) endPending(r bot.Run, why string, told bot.Text) error {
 	r.State = bot.RunExpired
 	if err := c.tx.SaveRun(r); err != nil {
 		return err

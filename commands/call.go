@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,24 +119,25 @@ func (c *call) notInIncident() error {
 	if err != nil {
 		return err
 	}
-	where := "in an incident's channel"
+	// Built as Text: the verb is a command segment, so Discord names the command it is under.
+	var b textBuf
+	b.printf("%s works in an incident's channel", bot.Cmd("incident", c.verb.Name))
 	if ruleFor(verbAction(c.verb)).Named {
-		where += " (or name one: /incident " + strings.Fields(c.verb.Name)[0] + " INC-n)"
+		b.printf(" (or name one: %s INC-n)", bot.Cmd("incident", strings.Fields(c.verb.Name)[0]))
 	}
 	var chans []string
 	for _, i := range open[:min(len(open), refusalListed)] {
 		chans = append(chans, "#"+i.ChannelName)
 	}
-	msg := fmt.Sprintf("/incident %s works %s.", c.verb.Name, where)
 	switch {
 	case len(open) > refusalListed:
-		msg += " Open incidents: " + strings.Join(chans, ", ") + " and more (/incident list shows them all)."
+		b.printf(". Open incidents: %s and more (/incident list shows them all).", strings.Join(chans, ", "))
 	case len(chans) > 0:
-		msg += " Open incidents: " + strings.Join(chans, ", ") + "."
+		b.printf(". Open incidents: %s.", strings.Join(chans, ", "))
 	default:
-		msg += " There is no open incident that you are in; declare one with /incident declare <title>."
+		b.printf(". There is no open incident that you are in; declare one with /incident declare <title>.")
 	}
-	return refuse("%s", msg)
+	return refuse("%s", b.t)
 }
 
 // refusalListed is how many incidents a refusal outside an incident channel names at most.

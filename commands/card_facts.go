@@ -52,7 +52,7 @@ func factCardLines(f bot.Facts) bot.Text {
 		b.printf("\nEvidence: %d item(s); /incident evidence list", n)
 	}
 	if missing := missingFacts(f); len(missing) > 0 {
-		b.printf("\nStill to record: %s", strings.Join(missing, " · "))
+		b.printf("\nStill to record: %s", bot.Markup(strings.Join(missing, " · "))) // warroom's words, with hints
 	}
 	return b.t
 }
