@@ -54,7 +54,7 @@ func main() {
 	peerDir := flag.String("peer", "bench/peer", "the Bolt-JS peer's directory (its node_modules installed by npm ci)")
 	pacedRate := flag.Int("paced-rate", 1000, "commands/s of the side-by-side tail-latency measurement")
 	offered := flag.Int("offered", 20000, "commands/s offered in the side-by-side saturation measurement")
-	only := flag.String("only", "versus,slack,ingest,close,alerts,report,idle,web,postgres", "which measurements to run (comma-separated)")
+	only := flag.String("only", "versus,slack,pins,ingest,close,alerts,report,idle,web,postgres", "which measurements to run (comma-separated)")
 	pgReplicas := flag.Int("pg-replicas", 3, "postgres: the replicas of the larger PostgreSQL deployment, whose leader is killed")
 	kills := flag.Int("kills", 10, "postgres: failovers measured")
 	flag.Parse()
