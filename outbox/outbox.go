@@ -116,7 +116,9 @@ func (d *Deliverer) Kick() {
 	}
 }
 
-func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
+// deliver attempts o and records the outcome. known, when not nil, is the channel of the
+// incident whose lane Run's goroutine is following (channel.go).
+func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound, known *laneChannel) {
 	// Most deliveries log nothing: the operation's attributes are formatted only when
 	// something is (With formats them at once, 2% of the bot's CPU at 1,000 notes/s).
 	log := sync.OnceValue(func() *slog.Logger {
@@ -135,7 +137,7 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound) {
 		attempt, cancel = context.WithTimeout(ctx, o.Until.Sub(d.clock.Now())-claimMargin)
 		defer cancel()
 	}
-	result, err := d.perform(bot.WithDelivery(attempt, deliveryFor(o, o.Created.Before(d.started))), log, p, o)
+	result, err := d.perform(bot.WithDelivery(attempt, deliveryFor(o, o.Created.Before(d.started))), log, p, o, known)
 	if d.OnDelivered != nil {
 		d.OnDelivered(o.Platform, o.Op, err)
 	}
@@ -230,11 +232,11 @@ func (d *Deliverer) backoff(attempts int) time.Duration {
 
 func message(id string, err error) (bot.Delivered, error) { return bot.Delivered{ID: id}, err }
 
-func (d *Deliverer) perform(ctx context.Context, log func() *slog.Logger, p bot.Platform, o bot.Outbound) (bot.Delivered, error) {
+func (d *Deliverer) perform(ctx context.Context, log func() *slog.Logger, p bot.Platform, o bot.Outbound, known *laneChannel) (bot.Delivered, error) {
 	target := o.Target
 	var card string
 	if o.Incident != 0 && target == "" && o.Op != bot.OpCreateChannel {
-		ch, ref, err := d.store.IncidentChannel(ctx, o.Incident)
+		ch, ref, err := d.incidentChannel(ctx, o, known)
 		if err != nil {
 			return bot.Delivered{}, err
 		}

@@ -237,12 +237,13 @@ func (d *Deliverer) start(ctx context.Context, wg *sync.WaitGroup) {
 			// The lane's next operations follow under the same mark (chain.go); the
 			// lane and its slot are released after the last.
 			dry := false
+			var known laneChannel
 			for followed := 1; ; followed++ {
 				if ctx.Err() != nil {
 					d.unclaim(o)
 					break
 				}
-				d.deliver(ctx, o)
+				d.deliver(ctx, o, &known)
 				n, ok, empty := d.next(ctx, o, followed)
 				if !ok {
 					dry = empty
@@ -298,7 +299,7 @@ func (d *Deliverer) Round(ctx context.Context) (int, error) {
 		sem <- struct{}{} // taken here, in order: with Concurrency 1 the queue order holds
 		go func(o bot.Outbound) {
 			defer func() { <-sem; d.release(o, false, false); wg.Done() }()
-			d.deliver(ctx, o)
+			d.deliver(ctx, o, nil)
 		}(o)
 	}
 	wg.Wait()
