@@ -29,6 +29,10 @@ func TestChoiceArgumentsAreCheckedByTheParser(t *testing.T) {
 			"close duplicate banana":  {`"banana" is not an incident id`, "Usage: /incident close"},
 			"report pdf":              {`Unknown report format "pdf". Formats: md, html`, "Usage: /incident report"},
 			"report tlp:purple":       {`"tlp:purple" is not an audience: use one of tlp:clear`, "Usage: /incident report"},
+			"declare Test thing sev9": {"sev9 is not a severity: use sev1 (the worst) to sev4", "Usage: /incident declare <title> [sev1..sev4]"},
+			"declare Test thing P1":   {"P1 is not a severity warroom reads: did you mean sev1?", "Usage: /incident declare <title> [sev1..sev4]"},
+			// One severity, last: a title ending in another kept it (FuzzParseDeclare's "P0 sev1").
+			"declare Outage P1 sev2": {"P1 then sev2: give one severity, last"},
 		} {
 			wantContains(t, text, h.cmd("alice", ch, text), want...)
 		}
@@ -43,4 +47,7 @@ func TestChoiceArgumentsAreCheckedByTheParser(t *testing.T) {
 	}
 	h.mustSay("alice", ch, "report markdown", "Uploading the INC-1 DRAFT report")
 	h.mustSay("alice", ch, "close fp it was the red team", "closed (false-positive)")
+	if r := h.cmd("alice", "general", "declare Odd logins SEV-2"); !strings.Contains(r, "Declared INC-2 · sev2") {
+		t.Fatalf("declare … SEV-2: %s", r)
+	}
 }

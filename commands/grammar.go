@@ -26,41 +26,59 @@ var errNoTitle = refuse("a title is needed")
 // declareArgs: "<title> [sevN]"; a last word that looks like a severity (sev9, P1) is the
 // severity argument, so it is refused with a hint rather than kept as part of the title.
 var declareArgs = []Arg{{Name: "title", Kind: ArgText, Required: true, Help: "what is happening"},
-	{Name: "severity", Kind: ArgWord, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Placeholder: "[sev1..sev4]", Help: "default sev3",
-		Trailing: func(w string) bool { return sevToken.MatchString(w) || priorityToken.MatchString(w) }}}
+	{Name: "severity", Kind: ArgChoice, Choices: []string{"sev1", "sev2", "sev3", "sev4"}, Placeholder: "[sev1..sev4]", Help: "default sev3",
+		Trailing: func(w string) bool { return sevToken.MatchString(w) || priorityToken.MatchString(w) },
+		Fold: func(w string) string {
+			if m := sevToken.FindStringSubmatch(w); m != nil {
+				if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= 4 {
+					return "sev" + strconv.Itoa(n)
+				}
+			}
+			return w
+		},
+		Refuse: refuseDeclareSeverity}}
 
-// parseDeclare reads "<title> [sevN]" with declare's declaration.
+// refuseDeclareSeverity answers a severity outside 1–4, or a P1-style one, with a hint.
+func refuseDeclareSeverity(raw string, _ []string) error {
+	if m := priorityToken.FindStringSubmatch(raw); m != nil {
+		hint := "use sev1 (the worst) to sev4"
+		if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= 4 {
+			hint = "did you mean sev" + m[1] + "?"
+		}
+		return refuse("%s is not a severity warroom reads: %s (a title that really ends in it: put it earlier).", raw, hint)
+	}
+	return refuse("%s is not a severity: use sev1 (the worst) to sev4, e.g. /incident declare <title> sev2.", raw)
+}
+
+// parseDeclare reads "<title> [sevN]" with declare's declaration; no title is errNoTitle.
 func parseDeclare(text string, def int) (string, int, error) {
 	a, err := parseArgs(declareArgs, text, "declare")
-	if err != nil && !a.Has("title") {
+	if err != nil && !a.Has("title") && (a.Has("severity") || strings.TrimSpace(text) == "") {
 		return "", 0, errNoTitle
+	}
+	if err != nil {
+		return "", 0, err
 	}
 	return declareFrom(a, def)
 }
 
-// declareFrom checks declare's title and severity (a severity outside 1–4, or a P1-style one,
-// is refused with a hint).
+// declareFrom is declare's title (one line, at most MaxTitleLen) and severity (the parser
+// has checked it; def when none was given).
 func declareFrom(a Args, def int) (string, int, error) {
 	sev := def
-	if last := a.Text("severity"); last != "" {
-		if m := sevToken.FindStringSubmatch(last); m != nil {
-			n, err := strconv.Atoi(m[1])
-			if err != nil || n < 1 || n > 4 {
-				return "", 0, refuse("%s is not a severity: use sev1 (the worst) to sev4, e.g. /incident declare <title> sev2.", last)
-			}
-			sev = n
-		} else if m := priorityToken.FindStringSubmatch(last); m != nil {
-			hint := "use sev1 (the worst) to sev4"
-			if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= 4 {
-				hint = "did you mean sev" + m[1] + "?"
-			}
-			return "", 0, refuse("%s is not a severity warroom reads: %s (a title that really ends in it: put it earlier).", last, hint)
-		}
+	if s := a.Text("severity"); s != "" {
+		sev, _ = strconv.Atoi(strings.TrimPrefix(s, "sev"))
 	}
-	title := strings.Join(strings.Fields(a.Text("title")), " ")
-	if title == "" {
+	words := strings.Fields(a.Text("title"))
+	if len(words) == 0 {
 		return "", 0, errNoTitle
 	}
+	// The severity is the one last word: a title ending in another ("P0 sev1") would keep
+	// a severity the parser never read.
+	if last := words[len(words)-1]; sevToken.MatchString(last) || priorityToken.MatchString(last) {
+		return "", 0, refuse("%s then %s: give one severity, last (a title that really ends in %s: put it earlier).", last, a.Text("severity"), last)
+	}
+	title := strings.Join(words, " ")
 	if len([]rune(title)) > MaxTitleLen {
 		return "", 0, refuse("That title is %d characters; keep it to %d (details go in /incident note).", len([]rune(title)), MaxTitleLen)
 	}
