@@ -182,6 +182,9 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 		return err
 	}
 	b.answered = answered
+	if err := tx.ReserveAlertIDs(idsNeeded(batch, answered)); err != nil {
+		return err
+	}
 	// The alerts of a batch append to a few incidents many times; each incident's chain
 	// head is written once, after the last of them (a failed batch writes nothing at all).
 	tx.DeferChainHeads()
@@ -210,6 +213,22 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 		return err
 	}
 	return tx.ForgetAlertDeliveries(now)
+}
+
+// idsNeeded is how many alert ids the batch may take: one for each alert a route takes
+// that is not a replay of an answered delivery (a resolution with nothing to resolve, or a
+// replay within the batch, leaves one unused).
+func idsNeeded(batch []*alertJob, answered map[alert.Delivery]string) int {
+	n := 0
+	for _, j := range batch {
+		if _, replay := answered[alert.Delivery{Source: j.a.Source, ID: j.a.DeliveryID}]; replay && j.a.DeliveryID != "" {
+			continue
+		}
+		if j.r.ok && j.r.route.Action != alert.ActionDrop {
+			n++
+		}
+	}
+	return n
 }
 
 // ingestDelivery records r, unless its delivery id was answered before (in an earlier

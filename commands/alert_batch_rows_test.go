@@ -12,9 +12,11 @@ import (
 // written) with alerts for a triage post (whose rows are inserted without one) stays one
 // transaction, and every row has its own id: a collision would fail the batch and hide
 // behind the alert-by-alert re-run.
-func TestAlertBatchMixedIDs(t *testing.T) {
+func TestAlertBatchMixedIDs(t *testing.T) { onBothStores(t, testAlertBatchMixedIDs) }
+
+func testAlertBatchMixedIDs(t *testing.T, store harnessOption) {
 	gs := &gatedStore{gate: make(chan struct{})}
-	h := newHarness(t, withYAML(alertsYAML), withStore(func(s Store) Store { gs.Store = s; return gs }))
+	h := newHarness(t, store, withYAML(alertsYAML), withStore(func(s Store) Store { gs.Store = s; return gs }))
 	var as []alert.Alert
 	for i := 0; i < 12; i++ {
 		a := stormAlert("outage", "Ransomware beacon on fs-1", i)
@@ -50,6 +52,13 @@ func TestAlertBatchMixedIDs(t *testing.T) {
 	if g := h.group(2); g.State != alert.StateTriage || g.Count != 4 {
 		t.Errorf("triage group: %+v", g)
 	}
+}
+
+// onBothStores runs test on SQLite and then on PostgreSQL, whose alert ids come from a
+// sequence (storage NewAlertID, ReserveAlertIDs).
+func onBothStores(t *testing.T, test func(t *testing.T, store harnessOption)) {
+	t.Run("SQLite", func(t *testing.T) { test(t, func(*harnessConfig) {}) })
+	t.Run("PostgreSQL", func(t *testing.T) { test(t, onPostgres()) })
 }
 
 // alertRowsOnTimeline checks that group's want alert rows are each on incident n's timeline

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/warroom/warroom/config"
+	"github.com/warroom/warroom/internal/pgtest"
 	"github.com/warroom/warroom/internal/testutil"
 	"github.com/warroom/warroom/outbox"
 	"log/slog"
@@ -63,6 +64,7 @@ type harnessConfig struct {
 	wrap      func(Store) Store
 	dir       string
 	webURL    string
+	pg        bool
 }
 
 type harnessOption func(*harnessConfig)
@@ -78,6 +80,10 @@ func withWebURL(url string) harnessOption { return func(c *harnessConfig) { c.we
 
 // withStore wraps the real store (to inject failures).
 func withStore(w func(Store) Store) harnessOption { return func(c *harnessConfig) { c.wrap = w } }
+
+// onPostgres puts the database in a throwaway PostgreSQL schema (internal/pgtest; the
+// test is skipped where PostgreSQL is not installed, outside CI).
+func onPostgres() harnessOption { return func(c *harnessConfig) { c.pg = true } }
 
 // inDir puts the database in dir instead of t.TempDir(); the caller closes the harness (the
 // fuzz test recycles databases across inputs).
@@ -104,7 +110,11 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	name := fmt.Sprintf("warroom-%d.db", dbSeq.n)
 	dbSeq.Unlock()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(hc.dir, name))
+	path := filepath.Join(hc.dir, name)
+	if hc.pg {
+		path = pgtest.DB(t)
+	}
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,6 +175,7 @@ type AlertStore interface {
 	AddAlert(r *alert.Record) error
 	InsertAlert(r *alert.Record) error
 	NewAlertID() (int64, error)
+	ReserveAlertIDs(n int) error
 	SaveAlertGroupArrivals(g *alert.Group) error
 	SetAlertSeq(id, seq int64) error
 	Alerts(group int64) ([]alert.Record, error)

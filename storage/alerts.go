@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/warroom/warroom/alerts/alert"
@@ -157,6 +158,11 @@ func (t *Tx) InsertAlert(r *alert.Record) error {
 // sequence, so ids never collide with another replica's.
 func (t *Tx) NewAlertID() (int64, error) {
 	if t.pg {
+		if len(t.alertIDs) > 0 {
+			id := t.alertIDs[0]
+			t.alertIDs = t.alertIDs[1:]
+			return id, nil
+		}
 		var id int64
 		err := t.row(`SELECT nextval(pg_get_serial_sequence('alerts', 'id'))`).Scan(&id)
 		return id, err
@@ -168,6 +174,37 @@ func (t *Tx) NewAlertID() (int64, error) {
 	}
 	t.lastAlertID++
 	return t.lastAlertID, nil
+}
+
+// ReserveAlertIDs says the transaction is about to need up to n alert ids (a batch of
+// alerts). On PostgreSQL, where each NewAlertID is otherwise a nextval round trip to the
+// server, the n are taken from the sequence in one query, and NewAlertID hands them out in
+// ascending order before asking for more; the ones left unused are a gap in the ids, as a
+// rolled-back transaction's are (a sequence never gives an id twice). On SQLite ids cost
+// no round trip and this does nothing.
+func (t *Tx) ReserveAlertIDs(n int) error {
+	if !t.pg || n <= 1 {
+		return nil
+	}
+	rows, err := t.query(`SELECT nextval(pg_get_serial_sequence('alerts', 'id')) FROM generate_series(1, CAST(? AS integer))`, n)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	slices.Sort(ids)
+	t.alertIDs = append(t.alertIDs, ids...)
+	return nil
 }
 
 // SaveAlertGroupArrivals writes a group's last arrival, count, status and source link as g

@@ -193,17 +193,25 @@ func TestAlertDeliveriesInBatches(t *testing.T) {
 	}
 }
 
+// incidentGroup makes an incident with an alert group of one alert, and returns the group
+// and an alert of it.
+func incidentGroup(t *testing.T, db *DB) (*alert.Group, alert.Alert) {
+	t.Helper()
+	inc := newIncident(t, db)
+	g := &alert.Group{Source: "siem", Route: "r1", Key: "k", State: alert.StateIncident, Incident: inc.Number, Summary: "s",
+		Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}
+	a := alert.Alert{Source: "siem", Key: "k", Status: "firing", Summary: "s", ObservedAt: t0}
+	addGroup(t, db, g, a, t0)
+	return g, a
+}
+
 // An alert's id is known before its row is written (NewAlertID), so its timeline entry can
 // name it and the row is written once with the entry's seq. Ids handed out and ids of rows
 // inserted without one never collide, in one transaction or across them, and a rolled-back
 // transaction's ids are simply not there.
 func TestNewAlertIDsNeverCollide(t *testing.T) {
 	db := openTest(t)
-	inc := newIncident(t, db)
-	g := &alert.Group{Source: "siem", Route: "r1", Key: "k", State: alert.StateIncident, Incident: inc.Number, Summary: "s",
-		Status: alert.StatusFiring, FirstAt: t0, LastAt: t0}
-	a := alert.Alert{Source: "siem", Key: "k", Status: "firing", Summary: "s", ObservedAt: t0}
-	addGroup(t, db, g, a, t0) // one row, its id from InsertAlert
+	g, a := incidentGroup(t, db) // one row, its id from InsertAlert
 	ids := map[int64]bool{}
 	// take runs inside transactions (on the writer goroutine, where t.Fatal must not run).
 	take := func(id int64) {

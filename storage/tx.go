@@ -25,8 +25,9 @@ type Tx struct {
 	deferHeads bool
 	unwritten  []int64
 	// lastAlertID is the last alert id this transaction handed out (alerts.go); 0 before
-	// the first.
+	// the first. alertIDs are ids ReserveAlertIDs took on PostgreSQL, not yet handed out.
 	lastAlertID int64
+	alertIDs    []int64
 	// notes is what this write transaction must announce to the leader (notify.go); nil
 	// in reads and on SQLite.
 	notes *txNotes
