@@ -9,6 +9,7 @@ type Scrubbed struct {
 	Posted   []Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
 	Entries  []int64    // other unredacted entries of the incident whose text holds it
 	Uploaded int        // delivered uploads (reports) that held it: their copy on the platform stays
+	Direct   int        // delivered direct messages that held it: no edit reaches them, their copy stays
 }
 
 // minSecret is the shortest text a redaction searches for beyond its own entry: shorter

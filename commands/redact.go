@@ -173,6 +173,9 @@ func (c *call) redact(e bot.Entry, reason string) error {
 	if scrub.Uploaded > 0 {
 		c.say("A report file uploaded earlier still holds it on the platform: delete that file there.")
 	}
+	if scrub.Direct > 0 {
+		c.say("%d direct message(s) warroom sent with it still hold it: warroom cannot edit direct messages; ask their recipients to delete them.", scrub.Direct)
+	}
 	c.say("Backups taken before now still hold the text: warroom backup --list-redactions FILE lists what each holds.")
 	return nil
 }

@@ -62,6 +62,7 @@ func (c *call) redactionScope(e bot.Entry) (bot.Scrubbed, []int64, []int64, erro
 		}
 		secrets = nil
 		total.Rows, total.Outbox, total.Uploaded = total.Rows+scrub.Rows, total.Outbox+scrub.Outbox, total.Uploaded+scrub.Uploaded
+		total.Direct += scrub.Direct
 		for _, o := range scrub.Posted {
 			if !slices.ContainsFunc(total.Posted, func(p bot.Outbound) bool { return p.ID == o.ID }) {
 				total.Posted = append(total.Posted, o)

@@ -17,6 +17,7 @@ type Scrubbed struct {
 	Posted   []bot.Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
 	Entries  []int64        // other unredacted entries of the incident whose text holds it
 	Uploaded int            // delivered uploads (reports) that held it: their copy on the platform cannot be edited
+	Direct   int            // delivered direct messages that held it: their copy on the platform cannot be edited
 }
 
 // derivedText are the columns of rows derived from entries that can hold free text.
@@ -114,6 +115,9 @@ func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
 		}
 		if state == "done" && o.Op == bot.OpUpload {
 			out.Uploaded++
+		}
+		if state == "done" && o.Op == bot.OpDM {
+			out.Direct++ // an edit names a channel, and a DM's is not kept: it stays as sent
 		}
 	}
 	if err := rows.Err(); err != nil {
