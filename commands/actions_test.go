@@ -397,8 +397,9 @@ func TestActionSurvivesRestartBetweenApprovalAndCall(t *testing.T) {
 	h.verify(1)
 }
 
-func TestActionExpiredRequestNeverRuns(t *testing.T) {
-	h := newActionHarness(t)
+// expireFirstRun requests run 1 of block-ip in a new ransomware incident and lets its
+// approval window (15m) pass, firing its expiry; it returns the incident's channel.
+func (h *actionHarness) expireFirstRun() string {
 	ch := h.ransomware()
 	h.mustSay("carol", ch, "run block-ip 203.0.113.7", "waiting")
 	h.clock.Advance(16 * time.Minute)
@@ -406,6 +407,12 @@ func TestActionExpiredRequestNeverRuns(t *testing.T) {
 	h.view(func(tx *storage.Tx) (err error) { tm, err = tx.Timer(runKey(bot.Run{Incident: 1, N: 1})); return err })
 	h.eng.FireTimer(h.ctx, tm.ID)
 	h.deliver()
+	return ch
+}
+
+func TestActionExpiredRequestNeverRuns(t *testing.T) {
+	h := newActionHarness(t)
+	ch := h.expireFirstRun()
 	if h.run(1, 1).State != bot.RunExpired {
 		t.Fatalf("%+v", h.run(1, 1))
 	}

@@ -8,11 +8,9 @@ package commands
 import (
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/bot/console"
-	"github.com/warroom/warroom/storage"
 )
 
 func hasCommand(t bot.Text, verb string) bool {
@@ -49,13 +47,7 @@ func TestOutsideAChannelRefusalNamesCommands(t *testing.T) {
 func TestExpiredRunHintIsACommand(t *testing.T) {
 	h := newActionHarness(t)
 	rec := recordSegments(h.harness)
-	ch := h.ransomware()
-	h.mustSay("carol", ch, "run block-ip 203.0.113.7", "waiting")
-	h.clock.Advance(16 * time.Minute)
-	var tm bot.Timer
-	h.view(func(tx *storage.Tx) (err error) { tm, err = tx.Timer(runKey(bot.Run{Incident: 1, N: 1})); return err })
-	h.eng.FireTimer(h.ctx, tm.ID)
-	h.deliver()
+	h.expireFirstRun()
 	if msg := one(t, rec, "expired without enough approvals"); !hasCommand(msg, "run") {
 		t.Errorf("the hint /incident run is not a command:\n%#v", msg)
 	}
