@@ -29,6 +29,10 @@ type File struct {
 	Title   string `json:"title"`
 	Comment Text   `json:"comment,omitempty"`
 	Data    []byte `json:"data"`
+	// Stored, when not 0, says the bytes are kept by the store apart from the operation
+	// (storage's outbox_files; Data is then empty until the deliverer reads them back), so
+	// that queueing a large file does not write all of it in one transaction.
+	Stored int64 `json:"stored,omitempty"`
 }
 
 // Channel is a platform channel the bot created.

@@ -103,6 +103,21 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 			closer.say("(The report template override is broken, so the built-in one was used: %v)", err)
 		}
 	}
+	// The report's bytes are written first, in parts, each its own short write; the
+	// transaction below only refers to them. A file it does not take (the timer was first,
+	// or it failed) is dropped after it; one left by a crash is pruned.
+	var stored int64
+	if fk, ok := e.store.(FileKeeper); ok && r != nil {
+		if stored, err = fk.StoreFile(ctx, md, now); err != nil {
+			e.log.Error("storing the close's report failed; it is delivered when its timer fires", "incident", bot.FormatID(p.incident), "err", err)
+			return
+		}
+		defer func() {
+			if err := fk.DropFile(context.WithoutCancel(ctx), stored); err != nil {
+				e.log.Warn("dropping an unqueued report file failed; pruning removes it", "incident", bot.FormatID(p.incident), "err", err)
+			}
+		}()
+	}
 	src := bot.Source{Platform: "warroom", User: bot.User{ID: "warroom", Name: "warroom"}}
 	reply := e.runAs(ctx, "close report", src, func(c *call) error {
 		c.who = "warroom"
@@ -118,7 +133,7 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 		if err := c.post(bot.Message{Text: bot.Markup(r.Summary())}); err != nil {
 			return err
 		}
-		_, err = c.queueReport(r, "md", md)
+		_, err = c.queueReport(r, "md", md, stored)
 		return err
 	})
 	if !reply.Text.Empty() {

@@ -74,6 +74,42 @@ func (t slowReportTx) EachEntry(n int64, fn func(bot.Entry) error) error {
 	return t.Tx.EachEntry(n, fn)
 }
 
+// closeWhileHeld declares INC-1 and INC-2 and closes INC-1 with part of the close held
+// (arm sets the hold, entered is closed once the close reaches it, letGo ends it): bob's
+// note in INC-2 must be answered meanwhile, INC-1 be closed already, and after the hold
+// the close be answered and its report uploaded once.
+func closeWhileHeld(t *testing.T, h *harness, arm func(*testing.T), entered func() <-chan struct{}, what string, letGo func()) {
+	t.Helper()
+	ch1 := h.declare("alice", "Phishing wave")
+	ch2 := h.declare("bob", "Malware outbreak")
+	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
+	h.flush()
+
+	arm(t)
+	closed := make(chan string, 1)
+	go func() { closed <- h.send("console", "alice", ch1, "/incident close true-positive contained") }()
+	within(t, entered(), what)
+
+	noted := make(chan string, 1)
+	go func() { noted <- h.send("console", "bob", ch2, "/incident note EDR quarantined the dropper") }()
+	if r := within(t, noted, "bob's note while INC-1's close is held ("+what+")"); !strings.Contains(r, "Noted on INC-2") {
+		t.Fatalf("bob's note: %s", r)
+	}
+	if inc := h.incident(1); inc.Status != bot.StatusClosed {
+		t.Fatalf("INC-1 is %s while its report is built; the close should be committed", inc.Status)
+	}
+
+	letGo()
+	if r := within(t, closed, "the close's reply"); !strings.Contains(r, "INC-1 is closed (true-positive).") {
+		t.Fatalf("close: %s", r)
+	}
+	out := h.flush()
+	wantContains(t, "after the close", out, "Lessons-learned report", "report-INC-1.md")
+	if n := strings.Count(out, "report-INC-1.md"); n != 1 {
+		t.Fatalf("the report was uploaded %d times:\n%s", n, out)
+	}
+}
+
 // within waits for a result; the deadline only ends a failed test, nothing is timed.
 func within[T any](t *testing.T, ch <-chan T, what string) T {
 	t.Helper()
@@ -95,34 +131,7 @@ func within[T any](t *testing.T, ch <-chan T, what string) T {
 func TestCloseReportDoesNotHoldTheWriter(t *testing.T) {
 	slow := &slowReportStore{}
 	h, rec := repHarness(t, withStore(func(s Store) Store { slow.Store = s; return slow }))
-	ch1 := h.declare("alice", "Phishing wave")
-	ch2 := h.declare("bob", "Malware outbreak")
-	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
-	h.flush()
-
-	slow.arm(t)
-	closed := make(chan string, 1)
-	go func() { closed <- h.send("console", "alice", ch1, "/incident close true-positive contained") }()
-	within(t, slow.entered, "the close's report build")
-
-	noted := make(chan string, 1)
-	go func() { noted <- h.send("console", "bob", ch2, "/incident note EDR quarantined the dropper") }()
-	if r := within(t, noted, "bob's note while INC-1's report is being built"); !strings.Contains(r, "Noted on INC-2") {
-		t.Fatalf("bob's note: %s", r)
-	}
-	if inc := h.incident(1); inc.Status != bot.StatusClosed {
-		t.Fatalf("INC-1 is %s while its report is built; the close should be committed", inc.Status)
-	}
-
-	slow.letGo()
-	if r := within(t, closed, "the close's reply"); !strings.Contains(r, "INC-1 is closed (true-positive).") {
-		t.Fatalf("close: %s", r)
-	}
-	out := h.flush()
-	wantContains(t, "after the close", out, "Lessons-learned report", "report-INC-1.md")
-	if n := strings.Count(out, "report-INC-1.md"); n != 1 {
-		t.Fatalf("the report was uploaded %d times:\n%s", n, out)
-	}
+	closeWhileHeld(t, h, slow.arm, func() <-chan struct{} { return slow.entered }, "the close's report build", slow.letGo)
 	// The report holds what the close committed: its own close entry.
 	f := rec.last(t)
 	inc := h.incident(1)
@@ -136,16 +145,25 @@ func TestCloseReportDoesNotHoldTheWriter(t *testing.T) {
 	})
 }
 
-// When the process dies between the close's commit and queueing its report (here: the
-// snapshot read fails), the report is not lost: the close's timer delivers it when it
-// comes due, once, and never twice.
+// When the process dies between the close's commit and queueing its report (the snapshot
+// read fails, or writing the report's file apart does, close_report_file_test.go), the
+// report is not lost: the close's timer delivers it when it comes due, once, and never
+// twice.
 func TestCloseReportSurvivesADeathBeforeItIsQueued(t *testing.T) {
-	slow := &slowReportStore{failView: true}
-	h := newHarness(t, withStore(func(s Store) Store { slow.Store = s; return slow }))
+	for name, wrap := range map[string]func(Store) Store{
+		"snapshot read":    func(s Store) Store { return &slowReportStore{Store: s, failView: true} },
+		"writing its file": func(s Store) Store { return &heldFileStore{Store: s, fail: true} },
+	} {
+		t.Run(name, func(t *testing.T) { reportSurvivesADeath(t, wrap) })
+	}
+}
+
+func reportSurvivesADeath(t *testing.T, wrap func(Store) Store) {
+	h := newHarness(t, withStore(wrap))
 	ch := h.declare("alice", "Phishing wave")
 	h.mustSay("alice", ch, "close benign scanner noise", "INC-1 is closed (benign).")
 	if out := h.flush(); strings.Contains(out, "report-INC-1.md") {
-		t.Fatalf("a report went out although its build failed:\n%s", out)
+		t.Fatalf("a report went out although its build or writing failed:\n%s", out)
 	}
 	var tm bot.Timer
 	h.view(func(tx *storage.Tx) (err error) { tm, err = tx.Timer(closeReportKey(h.incident(1))); return err })

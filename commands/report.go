@@ -144,7 +144,7 @@ func (c *call) uploadReport(r *report.Report, format string) (int, error) {
 		}
 		c.say("(The report template override is broken, so the built-in one was used: %v)", err)
 	}
-	return c.queueReport(r, format, buf)
+	return c.queueReport(r, format, buf, 0)
 }
 
 // renderReport renders r in format for verb; a *report.FallbackError (a broken override,
@@ -158,8 +158,9 @@ func (e *Engine) renderReport(verb, id string, r *report.Report, format string) 
 	return buf.Bytes(), err
 }
 
-// queueReport queues the upload of a rendered report to the incident channel.
-func (c *call) queueReport(r *report.Report, format string, data []byte) (int, error) {
+// queueReport queues the upload of a rendered report to the incident channel; with stored
+// (not 0) the store keeps data already (FileKeeper) and the operation refers to it.
+func (c *call) queueReport(r *report.Report, format string, data []byte, stored int64) (int, error) {
 	title := fmt.Sprintf("%s lessons-learned report, version %d, %s", c.inc.ID(), r.Incident.Report.Version, r.Classification.TLP)
 	if r.Incident.Report.Draft {
 		title = "DRAFT " + title
@@ -168,6 +169,9 @@ func (c *call) queueReport(r *report.Report, format string, data []byte) (int, e
 		title = fmt.Sprintf("DRAFT %s notification for %s, %s", strings.ToUpper(format), c.inc.ID(), r.Classification.TLP)
 	}
 	file := &bot.File{Name: uploadName(r, format), Title: drillMark(c.inc, bot.Plain(title)).String(), Data: data}
+	if stored != 0 {
+		file.Data, file.Stored = nil, stored
+	}
 	if err := c.channelOp(bot.OpUpload, bot.Payload{File: file}); err != nil {
 		return 0, err
 	}

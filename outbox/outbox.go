@@ -282,7 +282,11 @@ func (d *Deliverer) perform(ctx context.Context, log func() *slog.Logger, p bot.
 		if pl.File == nil {
 			return bot.Delivered{}, bot.Permanent(errors.New("upload without a file"))
 		}
-		return bot.Delivered{}, p.Upload(ctx, target, *pl.File)
+		f, err := d.fileOf(ctx, *pl.File)
+		if err != nil {
+			return bot.Delivered{}, err
+		}
+		return bot.Delivered{}, p.Upload(ctx, target, f)
 	case bot.OpEdit:
 		return bot.Delivered{}, p.Update(ctx, target, pl.MessageID, pl.Message)
 	case bot.OpDelete:

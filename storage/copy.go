@@ -159,6 +159,14 @@ func copyTable(src, out *Tx, table string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return 0, err
+	}
+	blob := make([]bool, len(cols))
+	for i, ct := range types {
+		blob[i] = strings.EqualFold(ct.DatabaseTypeName(), "BLOB")
+	}
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	var n int64
 	var batch []any
@@ -185,8 +193,8 @@ func copyTable(src, out *Tx, table string) (int64, error) {
 			return n, err
 		}
 		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
-				// SQLite hands TEXT back as bytes; every column here is text or integer.
+			if b, ok := v.([]byte); ok && !blob[i] {
+				// SQLite hands TEXT back as bytes; every column but a BLOB is text or integer.
 				vals[i] = string(b)
 			}
 		}

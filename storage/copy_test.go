@@ -52,13 +52,21 @@ func TestCopyToPostgresKeepsEveryRowAndChain(t *testing.T) {
 	if err := src.Enqueue(ctx, bot.Outbound{Lane: "inc:1", Platform: "slack", Op: bot.OpPost, Incident: 1, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("hello")}}}, t0); err != nil {
 		t.Fatal(err)
 	}
+	// An upload whose bytes are kept apart, BLOB parts that are not text.
+	file, err := src.StoreFile(ctx, []byte{0xff, 0x00, 0xfe, 'm', 'd'}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := queueStored(ctx, src, file); err != nil {
+		t.Fatal(err)
+	}
 
 	dst := openTest(t)
 	copied, err := src.CopyTo(ctx, dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if copied["timeline"] != 150+151+152+3+1 || copied["checkpoints"] != 1 || copied["outbox"] != 1 {
+	if copied["timeline"] != 150+151+152+3+1 || copied["checkpoints"] != 1 || copied["outbox"] != 2 || copied["outbox_file_parts"] != 1 {
 		t.Fatalf("copied %v", copied)
 	}
 	want, err := src.Dump(ctx)
@@ -71,6 +79,9 @@ func TestCopyToPostgresKeepsEveryRowAndChain(t *testing.T) {
 	}
 	if got != want {
 		t.Fatalf("the copy differs from the original:\n%s", firstDifference(want, got))
+	}
+	if data, err := dst.StoredFile(ctx, file); err != nil || string(data) != "\xff\x00\xfemd" {
+		t.Fatalf("the stored file on the copy: %q %v", data, err)
 	}
 	for _, inc := range incs {
 		v, err := dst.Verify(ctx, inc.Number)

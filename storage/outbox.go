@@ -17,8 +17,17 @@ func (t *Tx) Enqueue(o bot.Outbound, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at), o.Ref)
+	const insert = `INSERT INTO outbox (lane, platform, op, incident, target, payload, next_at, created_at, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	args := []any{o.Lane, o.Platform, o.Op, o.Incident, o.Target, string(payload), ts(at), ts(at), o.Ref}
+	if f := o.Payload.File; f != nil && f.Stored != 0 {
+		// The row takes its file (outbox_files.go), in this transaction.
+		var id int64
+		if err = t.row(insert+` RETURNING id`, args...).Scan(&id); err == nil {
+			err = t.takeFile(f.Stored, id)
+		}
+	} else {
+		_, err = t.exec(insert, args...)
+	}
 	t.outboxQueued()
 	t.queued = t.queued || err == nil
 	return err

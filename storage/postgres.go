@@ -199,8 +199,8 @@ func (db *DB) pgSize(ctx context.Context) (int64, error) {
 // pgVacuum runs VACUUM on the tables a redaction rewrites, so the old row versions that
 // held the text are removed from the tables as soon as no transaction can see them.
 func (db *DB) pgVacuum(ctx context.Context) error {
-	tables := []string{"timeline", "outbox"}
-	seen := map[string]bool{"timeline": true, "outbox": true}
+	tables := []string{"timeline", "outbox", "outbox_file_parts"}
+	seen := map[string]bool{"timeline": true, "outbox": true, "outbox_file_parts": true}
 	for _, d := range derivedText {
 		if !seen[d.table] {
 			seen[d.table] = true

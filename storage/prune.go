@@ -12,6 +12,7 @@ const MinDedupKeep = 24 * time.Hour
 // Pruned says what Prune removed.
 type Pruned struct {
 	Outbox, Seen int64
+	Files        int64 // files no operation took (outbox_files.go); a taken one goes with its row
 }
 
 // Prune bounds the two tables that grow with traffic rather than with incidents: delivered
@@ -33,7 +34,10 @@ func (db *DB) Prune(ctx context.Context, now time.Time, keep time.Duration) (Pru
 		if err != nil {
 			return err
 		}
-		p.Seen, err = r.RowsAffected()
+		if p.Seen, err = r.RowsAffected(); err != nil {
+			return err
+		}
+		p.Files, err = tx.pruneFiles(now)
 		return err
 	})
 	return p, err

@@ -125,12 +125,18 @@ func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
 		return err
 	}
 	rows.Close()
+	changed := map[int64]bool{}
 	for _, c := range changes {
 		if _, err := t.exec(`UPDATE outbox SET payload = ? WHERE id = ?`, string(c.payload), c.id); err != nil {
 			return err
 		}
+		changed[c.id] = true
 	}
-	out.Outbox = len(changes)
+	// Files kept apart from their rows (outbox_files.go) are scrubbed where they are.
+	if err := t.scrubFiles(secrets, changed, out); err != nil {
+		return err
+	}
+	out.Outbox = len(changed)
 	return nil
 }
 

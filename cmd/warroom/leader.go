@@ -52,6 +52,10 @@ var _ outbox.LaneHeadStore = (*storage.DB)(nil)
 // Likewise for the kicks it answers without reading every lane's head (outbox/kicks.go).
 var _ outbox.QueuedStore = (*storage.DB)(nil)
 
+// And for the uploads whose bytes the store keeps apart (outbox/files.go): without it a
+// stored report could not be uploaded.
+var _ outbox.FileStore = (*storage.DB)(nil)
+
 // term is one tenure's running work.
 type term struct {
 	cancel    context.CancelFunc

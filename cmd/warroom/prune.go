@@ -23,8 +23,8 @@ func prune(ctx context.Context, db *storage.DB, clock clockwork.Clock, keep time
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("pruning the outbox and seen events", "err", err)
-		case p.Outbox+p.Seen > 0:
-			log.Info("pruned", "outbox_rows", p.Outbox, "seen_events", p.Seen)
+		case p.Outbox+p.Seen+p.Files > 0:
+			log.Info("pruned", "outbox_rows", p.Outbox, "seen_events", p.Seen, "unqueued_files", p.Files)
 		}
 		select {
 		case <-ctx.Done():
