@@ -60,26 +60,56 @@ func (e *Engine) helpText(verb string) string {
 	}
 	var b strings.Builder
 	b.WriteString("Usage: /incident <verb> …   († = commander, scribe or lead)")
-	for _, paging := range []bool{false, true} {
-		if paging {
+	paging := false
+	for _, l := range e.helpLines() {
+		if l.paging && !paging {
 			b.WriteString("\nPaging, with /page and /oncall:")
 		}
+		paging = l.paging
+		fmt.Fprintf(&b, "\n%s%s — %s", l.usage, l.mark, l.summary)
+	}
+	b.WriteString("\nReact 🚨 to a message to declare from it, 📌 in an incident channel to add a message to the timeline.")
+	return b.String()
+}
+
+// A helpLine is one verb in the list: /incident's verbs without the command, the paging
+// commands' with theirs, and † where the verb is the commander's, the scribe's or a lead's.
+type helpLine struct {
+	usage, mark, summary string
+	paging               bool
+}
+
+// helpLines lists /incident's verbs first, then /page's and /oncall's, each in declaration order.
+func (e *Engine) helpLines() []helpLine {
+	var lines []helpLine
+	for _, paging := range []bool{false, true} {
 		for _, v := range e.verbs {
 			if (v.command() != "incident") != paging {
 				continue
 			}
-			mark := ""
-			if v.sensitive() {
-				mark = " †"
-			}
-			line := v.usage()
+			l := helpLine{usage: v.usage(), summary: v.Summary, paging: paging}
 			if paging {
-				line = v.usageLine()
+				l.usage = v.usageLine()
 			}
-			fmt.Fprintf(&b, "\n%s%s — %s", line, mark, v.Summary)
+			if v.sensitive() {
+				l.mark = " †"
+			}
+			lines = append(lines, l)
 		}
 	}
-	b.WriteString("\nReact 🚨 to a message to declare from it, 📌 in an incident channel to add a message to the timeline.")
+	return lines
+}
+
+// VerbReference is the same list as Markdown for the README, each verb with its command.
+func (e *Engine) VerbReference() string {
+	var b strings.Builder
+	for _, l := range e.helpLines() {
+		usage := l.usage
+		if !l.paging {
+			usage = "/incident " + usage
+		}
+		fmt.Fprintf(&b, "- `%s`%s — %s\n", usage, l.mark, l.summary)
+	}
 	return b.String()
 }
 
