@@ -272,7 +272,14 @@ func findKeyValues(spans []secretSpan, rule int, text, lower string, hints []str
 			if m == nil {
 				continue
 			}
-			a, b := kvValue(text, i+m[1], end)
+			v := i + m[1]
+			if reKey.MatchString(text[v:min(end, v+keyWindow)]) {
+				// The value is itself a key and its separator ("pwd= pwd = x"): that key
+				// comes next in the search, and its value is the one to mask. Masking the
+				// key instead skipped past it, and the secret stayed.
+				continue
+			}
+			a, b := kvValue(text, v, end)
 			if a >= b {
 				continue
 			}

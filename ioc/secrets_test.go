@@ -68,6 +68,9 @@ func TestMaskSecrets(t *testing.T) {
 		{"pgp key", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0abc\n-----END PGP PRIVATE KEY BLOCK-----",
 			"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n[REDACTED]\n-----END PGP PRIVATE KEY BLOCK-----", 1},
 		{"several", "password=a token=b AKIAIOSFODNN7EXAMPLE", "password=[REDACTED] token=[REDACTED] AKIA****", 3},
+		// Found by FuzzMaskSecrets: the first key's value is the second key, whose value
+		// was skipped with it.
+		{"key as the value", "pwd= pwd = hunter2 0", "pwd= pwd = [REDACTED] 0", 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
