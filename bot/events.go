@@ -90,6 +90,10 @@ type Press struct {
 // Reply is the immediate answer to the person who acted, shown only to them.
 type Reply struct {
 	Text Text
+	// Verb names what ran ("incident note", "page ack", "reaction pushpin", "press
+	// approve"), never what the person typed, so an adapter's log line about a reply it
+	// could not deliver says which command it was for.
+	Verb string
 }
 
 // Handler is the engine as adapters see it. Each call commits its effects (or none) before

@@ -248,6 +248,11 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		}
 		e.hooks.Observe(verbOf(what, c), outcome, time.Since(start))
 	}()
+	defer func() {
+		if reply.Verb = what; c != nil {
+			reply.Verb = c.verbName()
+		}
+	}()
 	queued := false
 	err := e.store.Update(ctx, func(tx Tx) error {
 		// Asked at the end of each run of this function: a PostgreSQL transaction may be

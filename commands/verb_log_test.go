@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/bot/console"
 	"github.com/warroom/warroom/storage"
 	"github.com/warroom/warroom/templates"
 )
@@ -98,4 +100,33 @@ func TestTemplateWarningNamesTheVerbAndIncident(t *testing.T) {
 		Log: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelWarn})), Kick: h.del.Kick})
 	h.declare("alice", "Phishing wave sev2")
 	wantLogged(t, logLine(t, h.logs.String(), "phase template"), `verb="incident declare"`, "incident=INC-1", "NoSuchField")
+}
+
+// Every reply names what ran, so an adapter that cannot deliver it logs the verb too.
+func TestRepliesNameTheirVerb(t *testing.T) {
+	h := newHarness(t)
+	ch := h.declare("alice", "Phishing wave sev2")
+	src := h.source(console.Name, "alice", ch)
+	for _, c := range []struct{ name, text, want string }{
+		{"incident", "note the mail gateway quarantined 40 messages", "incident note"},
+		{"incident", "sev 9", "incident sev"}, // refused
+		{"incident", "task add call the ISP", "incident task add"},
+		{"page", "list", "page list"},
+		{"oncall", "me", "oncall me"},
+	} {
+		r := h.eng.HandleCommand(h.ctx, bot.Command{Source: src, Name: c.name, Text: c.text})
+		if r.Verb != c.want {
+			t.Errorf("/%s %s: reply names %q, want %q (%s)", c.name, c.text, r.Verb, c.want, r.Text.String())
+		}
+	}
+	m := &bot.ChatMessage{ID: "m1", Channel: ch, Text: "the payload hash", Author: bot.User{ID: "bob"}, At: h.clock.Now()}
+	if r := h.eng.HandleReaction(h.ctx, bot.Reaction{Source: src, MessageID: m.ID, Emoji: "pushpin", Message: m}); r.Verb != "reaction pushpin" {
+		t.Errorf("📌 reply names %q", r.Verb)
+	}
+	for action := range h.eng.buttons {
+		if r := h.eng.HandlePress(h.ctx, bot.Press{Source: src, Action: action, Value: "INC-1"}); r.Verb != "press "+action {
+			t.Errorf("press %s: reply names %q", action, r.Verb)
+		}
+		break
+	}
 }

@@ -54,7 +54,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 		if _, err := a.homeGuild(); err != nil {
 			msg += " (It is in several and DISCORD_GUILD_ID is not set, so it serves none; ask its operator.)"
 		}
-		a.answer(ctx, in, bot.Plain(msg))
+		a.answer(ctx, in, bot.Reply{Text: bot.Plain(msg)})
 		return
 	}
 	if in.GuildID == "" && in.Type == discordgo.InteractionApplicationCommand && !pageAck(in) {
@@ -62,7 +62,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 		// and no server membership to check. Only what a page DM offers works there: its
 		// button, a ✅ and /page ack.
 		a.stats.ignored.Add(1)
-		a.answer(ctx, in, bot.Textf("warroom takes commands in its server's channels, not in direct messages. (Here only /page ack and the buttons on warroom's messages work.)"))
+		a.answer(ctx, in, bot.Reply{Text: bot.Textf("warroom takes commands in its server's channels, not in direct messages. (Here only /page ack and the buttons on warroom's messages work.)")})
 		return
 	}
 	a.tokens.remember(in.ChannelID, user.ID, in)
@@ -73,7 +73,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, in *discordgo.Interacti
 	} else {
 		reply = a.runPress(ctx, src, in)
 	}
-	a.answer(ctx, in, reply.Text)
+	a.answer(ctx, in, reply)
 	a.stats.interactions.Add(1)
 }
 
@@ -157,7 +157,8 @@ func (a *Adapter) runPress(ctx context.Context, src bot.Source, in *discordgo.In
 
 // answer replaces the "thinking…" message with the reply (more ephemeral follow-ups when it
 // is longer than one message), or removes it when there is nothing to say.
-func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text bot.Text) {
+func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, reply bot.Reply) {
+	text := reply.Text
 	ctx, cancel := context.WithTimeout(ctx, answerTimeout)
 	defer cancel()
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true)}
@@ -187,7 +188,7 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, text bo
 		}
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
-		a.log.Warn("discord: answering an interaction failed", "interaction", in.ID, "err", classify(err, "answering"))
+		a.log.Warn("discord: answering an interaction failed", "verb", reply.Verb, "interaction", in.ID, "err", classify(err, "answering"))
 	}
 }
 

@@ -62,7 +62,7 @@ func (a *Adapter) handleReaction(ctx context.Context, r *discordgo.MessageReacti
 	// 502 that discordgo retries by itself does not send it twice.
 	ctx = bot.WithDelivery(ctx, bot.Delivery{Key: replyKey(key)})
 	if _, err := a.DM(ctx, r.UserID, bot.Message{Text: reply.Text}); err != nil {
-		a.log.Warn("discord: telling the reactor failed", "user", r.UserID, "err", err)
+		a.log.Warn("discord: telling the reactor failed", "verb", reply.Verb, "user", r.UserID, "err", err)
 	}
 }
 

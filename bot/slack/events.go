@@ -42,12 +42,12 @@ func dedupKey(kind, id string) string {
 	return kind + ":" + id
 }
 
-// command runs a slash command within the budget and returns the text its ack carries
-// ("" for a bare ack). When the engine needs longer the ack says so and the answer
+// command runs a slash command within the budget and returns the reply its ack carries
+// (no text: a bare ack). When the engine needs longer the ack says so and the answer
 // follows through response_url.
-func (a *Adapter) command(sc slack.SlashCommand) bot.Text {
+func (a *Adapter) command(sc slack.SlashCommand) bot.Reply {
 	if a.ignoredTeam("command", sc.TeamID) {
-		return nil
+		return bot.Reply{}
 	}
 	cmd := bot.Command{
 		Source: bot.Source{Platform: Name, Team: sc.TeamID, Channel: sc.ChannelID,
@@ -61,13 +61,13 @@ func (a *Adapter) command(sc slack.SlashCommand) bot.Text {
 		defer func() { done <- r }() // even if the engine panics
 		r = a.handler.HandleCommand(ctx, cmd)
 	}) {
-		return bot.Plain(shuttingDown)
+		return bot.Reply{Text: bot.Plain(shuttingDown)}
 	}
 	late := func() {
 		a.tasks.goAsync(func(ctx context.Context) {
 			select {
 			case r := <-done:
-				a.respond(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, r.Text)
+				a.respond(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, r)
 			case <-ctx.Done():
 			}
 		})
@@ -77,12 +77,12 @@ func (a *Adapter) command(sc slack.SlashCommand) bot.Text {
 		if len(slackText(r.Text)) > maxAckText {
 			done <- r
 			late()
-			return bot.Plain("The answer is long; it follows below.")
+			return bot.Reply{Text: bot.Plain("The answer is long; it follows below."), Verb: r.Verb}
 		}
-		return r.Text
+		return r
 	case <-a.clock.After(a.cfg.CommandBudget):
 		late()
-		return bot.Plain(workingOnIt)
+		return bot.Reply{Text: bot.Plain(workingOnIt)}
 	}
 }
 
@@ -115,7 +115,7 @@ func (a *Adapter) reaction(team, eventID string, ev *slackevents.ReactionAddedEv
 		}
 		reply := a.handler.HandleReaction(ctx, r)
 		if !reply.Text.Empty() {
-			a.ephemeralReply(ctx, channel, user, reply.Text)
+			a.ephemeralReply(ctx, channel, user, reply)
 		}
 	}
 }
@@ -157,7 +157,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) func(context.Context
 				MessageID: messageID, Action: actionName(act.ActionID), Value: act.Value,
 			}
 			if reply := a.handler.HandlePress(ctx, p); !reply.Text.Empty() {
-				a.respond(ctx, cb.ResponseURL, channel, cb.User.ID, reply.Text)
+				a.respond(ctx, cb.ResponseURL, channel, cb.User.ID, reply)
 			}
 		}
 	}

@@ -22,6 +22,7 @@ type stubHandler struct {
 	reactions []bot.Reaction
 	presses   []bot.Press
 	reply     string
+	verb      string        // the Reply's Verb
 	release   chan struct{} // when set, HandleCommand waits for it
 	calls     chan string   // receives "command", "reaction", "press" after each call
 }
@@ -38,7 +39,7 @@ func (s *stubHandler) HandleCommand(ctx context.Context, c bot.Command) bot.Repl
 	s.commands = append(s.commands, c)
 	s.mu.Unlock()
 	s.calls <- "command"
-	return bot.Reply{Text: bot.Plain(s.reply)}
+	return bot.Reply{Text: bot.Plain(s.reply), Verb: s.verb}
 }
 
 func (s *stubHandler) HandleReaction(ctx context.Context, r bot.Reaction) bot.Reply {
@@ -46,7 +47,7 @@ func (s *stubHandler) HandleReaction(ctx context.Context, r bot.Reaction) bot.Re
 	s.reactions = append(s.reactions, r)
 	s.mu.Unlock()
 	s.calls <- "reaction"
-	return bot.Reply{Text: bot.Plain(s.reply)}
+	return bot.Reply{Text: bot.Plain(s.reply), Verb: s.verb}
 }
 
 func (s *stubHandler) HandlePress(ctx context.Context, p bot.Press) bot.Reply {
@@ -54,7 +55,7 @@ func (s *stubHandler) HandlePress(ctx context.Context, p bot.Press) bot.Reply {
 	s.presses = append(s.presses, p)
 	s.mu.Unlock()
 	s.calls <- "press"
-	return bot.Reply{Text: bot.Plain(s.reply)}
+	return bot.Reply{Text: bot.Plain(s.reply), Verb: s.verb}
 }
 
 func (s *stubHandler) await(t *testing.T, kind string) {

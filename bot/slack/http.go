@@ -61,12 +61,12 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	text := a.command(sc)
-	if text.Empty() {
+	reply := a.command(sc)
+	if reply.Text.Empty() {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	writeJSON(w, ackPayload(text))
+	writeJSON(w, ackPayload(reply.Text))
 }
 
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -20,30 +20,30 @@ const replyAttempts = 4
 
 // respond answers through a command's or click's response_url (visible only to the
 // person), falling back to chat.postEphemeral when there is none or it fails.
-func (a *Adapter) respond(ctx context.Context, responseURL, channel, user string, text bot.Text) {
-	if text.Empty() {
+func (a *Adapter) respond(ctx context.Context, responseURL, channel, user string, reply bot.Reply) {
+	if reply.Text.Empty() {
 		return
 	}
 	if responseURL != "" && a.responseURLAllowed(responseURL) {
-		msg := &slack.WebhookMessage{Text: slackText(text), ResponseType: slack.ResponseTypeEphemeral}
+		msg := &slack.WebhookMessage{Text: slackText(reply.Text), ResponseType: slack.ResponseTypeEphemeral}
 		err := a.retry(ctx, replyAttempts, 10*time.Second, func() error {
 			return mapError(slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.cfg.HTTPClient, msg))
 		})
 		if err == nil {
 			return
 		}
-		a.log.Warn("slack: answering through response_url failed; trying an ephemeral message", "channel", channel, "err", err)
+		a.log.Warn("slack: answering through response_url failed; trying an ephemeral message", "verb", reply.Verb, "channel", channel, "err", err)
 	}
-	a.ephemeralReply(ctx, channel, user, text)
+	a.ephemeralReply(ctx, channel, user, reply)
 }
 
-// ephemeralReply shows text to user in channel (chat.postEphemeral).
-func (a *Adapter) ephemeralReply(ctx context.Context, channel, user string, text bot.Text) {
+// ephemeralReply shows the reply to user in channel (chat.postEphemeral).
+func (a *Adapter) ephemeralReply(ctx context.Context, channel, user string, reply bot.Reply) {
 	err := a.retry(ctx, replyAttempts, 10*time.Second, func() error {
-		return a.Ephemeral(ctx, channel, user, bot.Message{Text: text})
+		return a.Ephemeral(ctx, channel, user, bot.Message{Text: reply.Text})
 	})
 	if err != nil {
-		a.log.Error("slack: could not deliver a reply", "channel", channel, "user", user, "err", err)
+		a.log.Error("slack: could not deliver a reply", "verb", reply.Verb, "channel", channel, "user", user, "err", err)
 	}
 }
 

@@ -96,16 +96,16 @@ func (a *Adapter) onSocketRequest(ctx context.Context, sm *socketmode.Client, ev
 	ack := func(payload any) { _ = sm.AckCtx(ctx, req.EnvelopeID, payload) }
 	switch data := ev.Data.(type) {
 	case slack.SlashCommand:
-		text := a.command(data)
+		reply := a.command(data)
 		switch {
-		case text.Empty():
+		case reply.Text.Empty():
 			ack(nil)
 		case req.AcceptsResponsePayload:
-			ack(ackPayload(text))
+			ack(ackPayload(reply.Text))
 		default:
 			// Slack said it would ignore an answer in the ack: send it the other way.
 			ack(nil)
-			a.tasks.goAsync(func(ctx context.Context) { a.respond(ctx, data.ResponseURL, data.ChannelID, data.UserID, text) })
+			a.tasks.goAsync(func(ctx context.Context) { a.respond(ctx, data.ResponseURL, data.ChannelID, data.UserID, reply) })
 		}
 	case slackevents.EventsAPIEvent:
 		if req.RetryAttempt > 0 {
