@@ -4,7 +4,7 @@ import "strings"
 
 // Scrubbed is what a redaction removed the text from besides the entry itself.
 type Scrubbed struct {
-	Rows     int        // derived rows changed (tasks, lessons, pages, clocks, the incident, timers)
+	Rows     int        // derived rows changed (tasks, lessons, pages, clocks, the incident, timers, alerts)
 	Outbox   int        // outbox payloads rewritten, pending and delivered
 	Posted   []Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
 	Entries  []int64    // other unredacted entries of the incident whose text holds it

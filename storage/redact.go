@@ -10,16 +10,6 @@ import (
 	"github.com/warroom/warroom/bot"
 )
 
-// Scrubbed is what Scrub removed a redacted text from.
-type Scrubbed struct {
-	Rows     int            // derived rows changed (tasks, lessons, pages, clocks, the incident, timers, alerts)
-	Outbox   int            // outbox payloads rewritten, pending and delivered
-	Posted   []bot.Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
-	Entries  []int64        // other unredacted entries of the incident whose text holds it
-	Uploaded int            // delivered uploads (reports) that held it: their copy on the platform cannot be edited
-	Direct   int            // delivered direct messages that held it: their copy on the platform cannot be edited
-}
-
 // derivedText are the columns of rows derived from entries that can hold free text.
 var derivedText = []struct{ table, column, where string }{
 	{"tasks", "text", "incident = ?"},
