@@ -15,29 +15,10 @@ import (
 // likes to write), or fails (the process dies while writing them).
 type heldFileStore struct {
 	Store
-	mu      sync.Mutex
-	armed   bool
-	fail    bool
-	entered chan struct{}
-	release chan struct{}
-	stored  []int64
-}
-
-func (s *heldFileStore) arm(t *testing.T) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.armed, s.entered, s.release = true, make(chan struct{}), make(chan struct{})
-	t.Cleanup(s.letGo)
-}
-
-func (s *heldFileStore) letGo() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	select {
-	case <-s.release:
-	default:
-		close(s.release)
-	}
+	heldOnce
+	mu     sync.Mutex
+	fail   bool
+	stored []int64
 }
 
 func (s *heldFileStore) View(ctx context.Context, fn func(Tx) error) error {
@@ -46,13 +27,9 @@ func (s *heldFileStore) View(ctx context.Context, fn func(Tx) error) error {
 
 func (s *heldFileStore) StoreFile(ctx context.Context, data []byte, at time.Time) (int64, error) {
 	s.mu.Lock()
-	hold, fail := s.armed, s.fail
-	s.armed = false
+	fail := s.fail
 	s.mu.Unlock()
-	if hold {
-		close(s.entered)
-		<-s.release
-	}
+	s.pass(true)
 	if fail {
 		return 0, errors.New("injected: the process died while writing the report's parts")
 	}

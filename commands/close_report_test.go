@@ -18,27 +18,47 @@ import (
 // until the test lets it go: a report build that takes as long as the test likes.
 type slowReportStore struct {
 	Store
-	mu       sync.Mutex
-	armed    bool
-	entered  chan struct{}
-	release  chan struct{}
+	heldOnce
 	failView bool // every snapshot read fails (the process "dies" before the report is queued)
 }
 
-func (s *slowReportStore) arm(t *testing.T) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.armed, s.entered, s.release = true, make(chan struct{}), make(chan struct{})
-	t.Cleanup(s.letGo) // a failed test must not leave the build (and maybe the writer) held
+// heldOnce holds, once armed, the first pass through it until the test lets it go: a step
+// that takes as long as the test likes. entered is closed when that pass arrives.
+type heldOnce struct {
+	mu      sync.Mutex
+	armed   bool
+	entered chan struct{}
+	release chan struct{}
 }
 
-func (s *slowReportStore) letGo() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (g *heldOnce) arm(t *testing.T) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.armed, g.entered, g.release = true, make(chan struct{}), make(chan struct{})
+	t.Cleanup(g.letGo) // a failed test must not leave the step (and maybe the writer) held
+}
+
+func (g *heldOnce) letGo() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	select {
-	case <-s.release:
+	case <-g.release:
 	default:
-		close(s.release)
+		close(g.release)
+	}
+}
+
+// pass waits there when armed and this is the pass to hold; the hold is used up.
+func (g *heldOnce) pass(this bool) {
+	g.mu.Lock()
+	hold := g.armed && this
+	if hold {
+		g.armed = false
+	}
+	g.mu.Unlock()
+	if hold {
+		close(g.entered)
+		<-g.release
 	}
 }
 
@@ -61,16 +81,7 @@ type slowReportTx struct {
 }
 
 func (t slowReportTx) EachEntry(n int64, fn func(bot.Entry) error) error {
-	t.s.mu.Lock()
-	hold := t.s.armed && n == 1
-	if hold {
-		t.s.armed = false
-	}
-	t.s.mu.Unlock()
-	if hold {
-		close(t.s.entered)
-		<-t.s.release
-	}
+	t.s.pass(n == 1)
 	return t.Tx.EachEntry(n, fn)
 }
 
