@@ -45,12 +45,8 @@ func (db *DB) StoreFile(ctx context.Context, data []byte, at time.Time) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	for part := 0; part*filePart < len(data); part++ {
-		chunk := data[part*filePart : min(len(data), (part+1)*filePart)]
-		err := db.Update(ctx, func(tx *Tx) error {
-			_, err := tx.exec(`INSERT INTO outbox_file_parts (file, part, data) VALUES (?, ?, ?)`, id, part, chunk)
-			return err
-		})
+	for part, chunk := range fileParts(data) {
+		err := db.Update(ctx, func(tx *Tx) error { return tx.insertPart(id, part, chunk) })
 		if err != nil {
 			_ = db.DropFile(context.WithoutCancel(ctx), id)
 			return 0, err
@@ -122,14 +118,28 @@ func (t *Tx) fileData(id int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// fileParts cuts data into the parts it is stored in, filePart bytes each.
+func fileParts(data []byte) [][]byte {
+	var parts [][]byte
+	for off := 0; off < len(data); off += filePart {
+		parts = append(parts, data[off:min(len(data), off+filePart)])
+	}
+	return parts
+}
+
+// insertPart writes part number part of file id.
+func (t *Tx) insertPart(id int64, part int, chunk []byte) error {
+	_, err := t.exec(`INSERT INTO outbox_file_parts (file, part, data) VALUES (?, ?, ?)`, id, part, chunk)
+	return err
+}
+
 // setFileData replaces a file's bytes (a redaction), in this transaction.
 func (t *Tx) setFileData(id int64, data []byte) error {
 	if _, err := t.exec(`DELETE FROM outbox_file_parts WHERE file = ?`, id); err != nil {
 		return err
 	}
-	for part := 0; part*filePart < len(data); part++ {
-		chunk := data[part*filePart : min(len(data), (part+1)*filePart)]
-		if _, err := t.exec(`INSERT INTO outbox_file_parts (file, part, data) VALUES (?, ?, ?)`, id, part, chunk); err != nil {
+	for part, chunk := range fileParts(data) {
+		if err := t.insertPart(id, part, chunk); err != nil {
 			return err
 		}
 	}
