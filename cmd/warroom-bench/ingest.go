@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -91,38 +90,4 @@ func (e *enginePins) verify(n int) {
 	if v, err := e.db.Verify(context.Background(), 1); err != nil || !v.OK || v.Entries < int64(n) {
 		fatal(fmt.Errorf("ingest left %d entries (ok=%v, %v)", v.Entries, v.OK, err))
 	}
-}
-
-// bareInsertRate is the durable-insert floor: n timeline-shaped rows, one committed
-// transaction each, on a bare SQLite database opened with the settings storage.Open gives
-// warroom's write connection — the same journal and sync (the same durability), and the
-// same statement cache, so the floor does not pay a prepare per insert that warroom does
-// not pay either.
-func bareInsertRate(path string, n int) float64 {
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate&_busy_timeout=10000"+
-		"&_foreign_keys=on&_secure_delete=on&_stmt_cache_size=64")
-	if err != nil {
-		fatal(err)
-	}
-	defer raw.Close()
-	raw.SetMaxOpenConns(1)
-	if _, err := raw.Exec(`CREATE TABLE t (incident INTEGER, seq INTEGER, at TEXT, occurred_at TEXT, actor TEXT, kind TEXT, text TEXT, digest TEXT, hash TEXT, PRIMARY KEY (incident, seq))`); err != nil {
-		fatal(err)
-	}
-	at := time.Now()
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		tx, err := raw.Begin()
-		if err != nil {
-			fatal(err)
-		}
-		if _, err := tx.Exec(`INSERT INTO t VALUES (1, ?, ?, ?, 'alice', 'pin', ?, ?, ?)`, i, bot.FormatTime(at), bot.FormatTime(at),
-			"alice: evidence line "+strconv.Itoa(i), "d", "h"); err != nil {
-			fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
-			fatal(err)
-		}
-	}
-	return float64(n) / time.Since(start).Seconds()
 }

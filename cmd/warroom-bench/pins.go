@@ -37,7 +37,7 @@ func benchPins(bin, dir string, n int) []figure {
 	var botCPU, fakeCPU, engineCPU float64
 	for i := range 2 * pinPhases {
 		bench := cpuSeconds()
-		if slackTurn(i) {
+		if turnA(i) { // the Slack path is side A
 			bot := procCPUSeconds(pid)
 			slackTook += slack.run(per)
 			botCPU += procCPUSeconds(pid) - bot
@@ -62,10 +62,6 @@ func benchPins(bin, dir string, n int) []figure {
 		{name: "slack_pin_engine_cpu", value: perPin(engineCPU), unit: "ms/pin"},
 	}
 }
-
-// slackTurn says whether phase i of the 📌 comparison is the Slack path's: A-B-B-A, so
-// each side runs as often first as second and both see the same drift of load.
-func slackTurn(i int) bool { return i%4 == 0 || i%4 == 3 }
 
 // slackPins reacts 📌 through the HTTP Events API to human messages posted beforehand.
 type slackPins struct {
