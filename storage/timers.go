@@ -99,3 +99,13 @@ func (db *DB) PendingTimers(ctx context.Context) ([]bot.Timer, error) {
 	}
 	return out, rows.Err()
 }
+
+// PendingTimer reads timer id; ok is false when it is not pending (fired, cancelled, gone).
+// The scheduler asks after firing it, to learn whether the fire took.
+func (db *DB) PendingTimer(ctx context.Context, id int64) (bot.Timer, bool, error) {
+	tm, err := scanTimer(db.reader.QueryRowContext(ctx, `SELECT `+timerColumns+` FROM timers WHERE id = ? AND state = 'pending'`, id))
+	if errors.Is(err, ErrNotFound) {
+		return tm, false, nil
+	}
+	return tm, err == nil, err
+}

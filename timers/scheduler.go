@@ -22,7 +22,10 @@ import (
 
 // TimerStore is what the scheduler needs from storage.
 type TimerStore interface {
+	// PendingTimers lists every pending timer.
 	PendingTimers(ctx context.Context) ([]bot.Timer, error)
+	// PendingTimer reads one timer: ok is false when it is no longer pending.
+	PendingTimer(ctx context.Context, id int64) (t bot.Timer, ok bool, err error)
 }
 
 // stopTimeout bounds how long Stop waits for timers being fired.
@@ -42,6 +45,10 @@ type Scheduler struct {
 	firing map[int64]bool       // timers whose fire call is under way
 	gen    uint64               // numbers each arming, so a fire un-tracks only its own
 	wake   chan struct{}
+	// A read of the store that failed is retried at reread (zero: none owed); misses
+	// counts the failures in a row, for the backoff.
+	reread time.Time
+	misses int
 	cancel context.CancelFunc
 	done   sync.WaitGroup // the loop and every fire call
 
@@ -56,14 +63,19 @@ type Scheduler struct {
 }
 
 type armedTimer struct {
-	due time.Time
-	gen uint64
+	due   time.Time // the store's due time
+	at    time.Time // when to fire it: due, or later while a fire that did not take waits
+	gen   uint64
+	tries int // fires in a row that left it pending at this due time
 }
 
 // NewScheduler builds a scheduler; fire runs a due timer (usually Engine.FireTimer).
 func NewScheduler(store TimerStore, clock clockwork.Clock, log *slog.Logger, fire func(ctx context.Context, id int64)) (*Scheduler, error) {
 	if store == nil || clock == nil || fire == nil {
 		return nil, errors.New("timers: a store, a clock and a fire function are required")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Scheduler{store: store, fire: fire, clock: clock, log: log,
 		armed: map[int64]armedTimer{}, firing: map[int64]bool{}, wake: make(chan struct{}, 1)}
@@ -72,7 +84,9 @@ func NewScheduler(store TimerStore, clock clockwork.Clock, log *slog.Logger, fir
 }
 
 // Start arms every pending timer (overdue ones fire at once) and starts the clock. A stopped
-// scheduler may be started again (a replica that wins leadership back).
+// scheduler may be started again (a replica that wins leadership back). When the first read
+// of the store fails, it is retried like any other (see Refresh): the error is only logged,
+// so a replica that wins the lead during a database blip still leads once it passes.
 func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	if s.cancel != nil {
@@ -84,7 +98,8 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.done.Add(1)
 	s.mu.Unlock()
 	go s.loop(loopCtx)
-	return s.Refresh(ctx)
+	_ = s.Refresh(ctx) // a failure is logged and retried
+	return nil
 }
 
 // Stop stops firing and waits (up to 5 s) for fire calls under way; pending timers stay in
@@ -107,6 +122,7 @@ func (s *Scheduler) Stop() error {
 	}
 	s.mu.Lock()
 	clear(s.armed)
+	s.reread, s.misses = time.Time{}, 0
 	s.mu.Unlock()
 	return nil
 }
@@ -121,6 +137,9 @@ func (s *Scheduler) Armed() int {
 // Refresh reconciles the armed timers with the store's pending timers. Call it after any
 // commit that set, moved or cancelled timers: when it returns, a snapshot of the store
 // read after the call began has been applied. Concurrent calls share one reconciliation.
+// When the read fails the armed set stays as it was, and the scheduler logs the failure and
+// reads again after a backoff (retried until a read succeeds): the commit that asked may
+// have set a timer nothing else will ask about.
 func (s *Scheduler) Refresh(ctx context.Context) error {
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
@@ -157,8 +176,10 @@ func (s *Scheduler) reconcile(ctx context.Context) error {
 	defer s.mu.Unlock()
 	pending, err := s.store.PendingTimers(ctx)
 	if err != nil {
+		s.readFailed(ctx, "reading the pending timers", err)
 		return err
 	}
+	s.reread, s.misses = time.Time{}, 0
 	want := make(map[int64]time.Time, len(pending))
 	for _, t := range pending {
 		want[t.ID] = t.Due
@@ -170,12 +191,17 @@ func (s *Scheduler) reconcile(ctx context.Context) error {
 	}
 	for id, due := range want {
 		if _, ok := s.armed[id]; !ok {
-			s.gen++
-			s.armed[id] = armedTimer{due: due, gen: s.gen}
+			s.arm(id, due)
 		}
 	}
 	s.poke()
 	return nil
+}
+
+// arm tracks timer id as pending at due (s.mu held).
+func (s *Scheduler) arm(id int64, due time.Time) {
+	s.gen++
+	s.armed[id] = armedTimer{due: due, at: due, gen: s.gen}
 }
 
 // poke wakes the loop without blocking; one pending wake covers any number of pokes.
@@ -191,7 +217,11 @@ func (s *Scheduler) poke() {
 func (s *Scheduler) loop(ctx context.Context) {
 	defer s.done.Done()
 	for {
-		next, ok := s.fireDue(ctx)
+		next, ok, reread := s.fireDue(ctx)
+		if reread {
+			_ = s.Refresh(ctx) // a failure is logged and owes the next retry
+			continue
+		}
 		var due <-chan time.Time
 		var timer clockwork.Timer
 		if ok {
@@ -228,39 +258,48 @@ func (s *Scheduler) timerUntil(next time.Time) clockwork.Timer {
 }
 
 // fireDue starts a fire call for every armed timer that is due and not already being
-// fired, and returns the earliest due time of the others (ok false when there is none).
-func (s *Scheduler) fireDue(ctx context.Context) (next time.Time, ok bool) {
+// fired, and returns the earliest due time of the others or of an owed re-read (ok false
+// when there is none); reread is true when a re-read of the store is owed now.
+func (s *Scheduler) fireDue(ctx context.Context) (next time.Time, ok, reread bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
+	if !s.reread.IsZero() {
+		if !s.reread.After(now) {
+			s.reread = time.Time{}
+			return next, false, true
+		}
+		next, ok = s.reread, true
+	}
 	for id, a := range s.armed {
 		if s.firing[id] {
 			continue
 		}
-		if !a.due.After(now) {
+		if !a.at.After(now) {
 			s.firing[id] = true
 			s.done.Add(1)
 			go s.run(ctx, id, a.gen)
 			continue
 		}
-		if !ok || a.due.Before(next) {
-			next, ok = a.due, true
+		if !ok || a.at.Before(next) {
+			next, ok = a.at, true
 		}
 	}
-	return next, ok
+	return next, ok, false
 }
 
 func (s *Scheduler) run(ctx context.Context, id int64, gen uint64) {
 	defer s.done.Done()
 	// The caller's context, not the loop's: Stop must not cut a claim half way (it waits).
-	s.fire(context.WithoutCancel(ctx), id)
+	ctx = context.WithoutCancel(ctx)
+	s.fire(ctx, id)
 	// Un-track the timer only now: while it is being fired (waiting for the database, say)
 	// it is still pending, and a refresh must not fire it a second time. Only this arming's
-	// own entry goes — one that replaced it (the fire moved the timer) stays.
+	// own entry is settled — one that replaced it (the fire moved the timer) stays.
 	s.mu.Lock()
 	delete(s.firing, id)
 	if a, ok := s.armed[id]; ok && a.gen == gen {
-		delete(s.armed, id)
+		s.settle(ctx, id, a)
 	}
 	s.mu.Unlock()
 	s.poke()

@@ -27,6 +27,10 @@ type firer struct {
 	fired map[string]int
 	calls []time.Time // clock time of every fire call, claimed or not
 	done  chan string
+	// during runs in the claim's transaction (its error rolls the claim back); after runs
+	// once the transaction is over, as the engine's hooks do.
+	during func(tx *storage.Tx, t bot.Timer) error
+	after  func(ctx context.Context)
 }
 
 func (f *firer) fire(ctx context.Context, id int64) {
@@ -36,11 +40,20 @@ func (f *firer) fire(ctx context.Context, id int64) {
 	var key string
 	err := f.db.Update(ctx, func(tx *storage.Tx) error {
 		t, ok, err := tx.ClaimTimer(id, f.clock.Now())
-		if ok {
-			key = t.Key
+		if err != nil || !ok {
+			return err
 		}
-		return err
+		if f.during != nil {
+			if err := f.during(tx, t); err != nil {
+				return err
+			}
+		}
+		key = t.Key
+		return nil
 	})
+	if f.after != nil {
+		f.after(ctx)
+	}
 	if err != nil || key == "" {
 		return
 	}
@@ -97,6 +110,24 @@ func (f *firer) noCallFor(t *testing.T, what string) {
 		f.mu.Unlock()
 		if n != before {
 			t.Fatalf("%s (fire called at %v)", what, last)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitCalls waits until fire has been called n times in all, claimed or not.
+func (f *firer) waitCalls(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f.mu.Lock()
+		got := len(f.calls)
+		f.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("fire called %d times, want %d", got, n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -73,12 +73,11 @@ func (w *leaderWork) kick() {
 	}
 }
 
-// refresh re-reads the timers into the term's scheduler (a commit set or moved some).
+// refresh re-reads the timers into the term's scheduler (a commit set or moved some). A
+// read that fails is logged and retried by the scheduler itself.
 func (w *leaderWork) refresh() {
 	if t := w.current(); t != nil {
-		if err := t.sched.Refresh(context.Background()); err != nil {
-			w.log.Error("scheduler refresh", "err", err)
-		}
+		_ = t.sched.Refresh(context.Background())
 	}
 }
 

@@ -97,9 +97,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 		kick = deliverer.Kick
 		refresh = func() {
 			if sched != nil {
-				if err := sched.Refresh(ctx); err != nil {
-					log.Error("scheduler refresh", "err", err)
-				}
+				_ = sched.Refresh(ctx) // a failed read is logged and retried by the scheduler
 			}
 		}
 	}
