@@ -57,7 +57,11 @@ func main() {
 	only := flag.String("only", "versus,slack,pins,ingest,close,alerts,report,idle,web,postgres", "which measurements to run (comma-separated)")
 	pgReplicas := flag.Int("pg-replicas", 3, "postgres: the replicas of the larger PostgreSQL deployment, whose leader is killed")
 	kills := flag.Int("kills", 10, "postgres: failovers measured")
+	cpuProfile := flag.String("cpu-profile", "", "write a CPU profile (go tool pprof) of the bench process to FILE: the in-process measurements (alerts, ingest, close) run their server there")
 	flag.Parse()
+	if *cpuProfile != "" {
+		defer startCPUProfile(*cpuProfile)()
+	}
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
 		fatal(err)
