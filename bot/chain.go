@@ -15,8 +15,17 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // entry: RFC 3339, UTC, always nine fractional digits so the text never changes shape.
 const TimeFormat = "2006-01-02T15:04:05.000000000Z"
 
-// FormatTime writes t the way the timeline exports it.
-func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+// FormatTime writes t the way the timeline exports it (by hand for years 0–9999, which
+// time.Format writes the same way: canonical.go).
+func FormatTime(t time.Time) string {
+	var buf [len(TimeFormat)]byte
+	if b, ok := appendTime(buf[:0], t); ok {
+		return string(b)
+	}
+	return formatTimeSlow(t)
+}
+
+func formatTimeSlow(t time.Time) string { return t.UTC().Format(TimeFormat) }
 
 // ParseTime reads a time written by FormatTime (or any RFC 3339 time).
 func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
@@ -51,6 +60,17 @@ type canonicalV2 struct {
 // {"v":2,"incident","seq","at","occurred_at","actor","kind","data","text_commit"}. In that
 // order, no spaces, HTML escaping off — the values as `warroom timeline --json` exports them.
 func CanonicalEntry(e Entry) []byte {
+	if e.V >= 2 {
+		if b, ok := canonicalV2Fast(e); ok {
+			return b
+		}
+	}
+	return canonicalSlow(e)
+}
+
+// canonicalSlow is CanonicalEntry through encoding/json: every version 1 entry, and a
+// version 2 entry with a value canonicalV2Fast leaves to it.
+func canonicalSlow(e Entry) []byte {
 	var v any = canonicalV1{
 		Incident: e.Incident, Seq: e.Seq, At: FormatTime(e.At), OccurredAt: FormatTime(e.OccurredAt),
 		Actor: e.Actor, Kind: e.Kind, Text: e.Text,

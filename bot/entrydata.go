@@ -33,6 +33,14 @@ func EncodeData(d Data) (json.RawMessage, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	if raw, ok := encodeDataFast(d, keys); ok {
+		return raw, nil
+	}
+	return encodeDataSlow(d, keys)
+}
+
+// encodeDataSlow is EncodeData through encoding/json, for data encodeDataFast leaves to it.
+func encodeDataSlow(d Data, keys []string) (json.RawMessage, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
