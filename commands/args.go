@@ -65,7 +65,7 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 			last--
 		}
 		if last >= 0 && a.Trailing(toks[last].s) {
-			v, err := readValue(a, toks[last].s, usage)
+			v, err := readValue(argFor(a, out), toks[last].s, usage)
 			if err != nil {
 				return out, err
 			}
@@ -96,7 +96,14 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 			filled[a.Slot] = true
 		}
 		if a.Kind == ArgText {
-			out.set(a.Name, argValue{text: restOf(text, toks, used, next)})
+			v := argValue{text: restOf(text, toks, used, next)}
+			if len(a.OneOf) > 0 {
+				var err error
+				if v, err = readValue(a, v.text, usage); err != nil {
+					return out, err
+				}
+			}
+			out.set(a.Name, v)
 			for j := next; j < len(toks); j++ {
 				used[j] = true
 			}
@@ -104,13 +111,15 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 			break
 		}
 		raw, n := toks[next].s, 1
-		if w, ok := unitWord(toks, used, next); ok && a.Kind == ArgDuration {
-			raw, n = raw+" "+w, 2
+		if a.Kind == ArgDuration {
+			if w, ok := unitWord(toks, used, next); ok {
+				raw, n = raw+" "+w, 2
+			}
 		}
 		if a.Kind == ArgTime && timeWords(a, toks, used, next) {
 			raw, n = raw+" "+toks[next+1].s, 2
 		}
-		v, err := readValue(a, raw, usage)
+		v, err := readValue(argFor(a, out), raw, usage)
 		if err != nil {
 			return out, err
 		}
@@ -206,14 +215,16 @@ func takeKeyword(a *Arg, toks []token, used []bool, out *Args, usage string) err
 				return argError(usage, "%s needs a value after %s%s", a.label(), a.Keyword, kindHint(a))
 			}
 			raw, n = toks[i+1].s, 1
-			if w, ok := unitWord(toks, used, i+1); ok && a.Kind == ArgDuration {
-				raw, n = raw+" "+w, 2
+			if a.Kind == ArgDuration {
+				if w, ok := unitWord(toks, used, i+1); ok {
+					raw, n = raw+" "+w, 2
+				}
 			}
 			if a.Kind == ArgTime && timeWords(a, toks, used, i+1) {
 				raw, n = raw+" "+toks[i+2].s, 2
 			}
 		}
-		v, err := readValue(a, raw, usage)
+		v, err := readValue(argFor(a, *out), raw, usage)
 		if err != nil {
 			return err
 		}
@@ -239,7 +250,7 @@ func takeAnywhere(a *Arg, toks []token, used []bool, out *Args, usage string) er
 		if out.Has(a.Name) {
 			return argError(usage, "%s or %s? There is one %s", out.Text(a.Name), t.s, a.label())
 		}
-		v, err := readValue(a, t.s, usage)
+		v, err := readValue(argFor(a, *out), t.s, usage)
 		if err != nil {
 			return err
 		}

@@ -46,8 +46,9 @@ type Arg struct {
 	Label string
 	// ChoicesOf gives an ArgChoice's values from the configuration (roles, types).
 	ChoicesOf func(*config.Config) []string
-	// Fold reads other spellings of an ArgChoice's value (tlp:red is red); Refuse is the
-	// refusal of a value it does not take, when the verb has always worded its own.
+	// Fold reads other spellings of a value, given in lower case (tlp:red is red; review's
+	// "in 3d" is 3d); Refuse is the refusal of a value its kind does not take, when the verb
+	// has always worded its own (the parser adds the usage).
 	Fold   func(lower string) string
 	Refuse func(raw string, choices []string) error
 	// RefuseOf is a Refuse that quotes the configuration (sev's severity names).
@@ -67,6 +68,19 @@ type Arg struct {
 	// previous argument's Placeholder writes this one too (close's INC-n).
 	Placeholder string
 	InPrevious  bool
+	// OneOf: the value is one of these alternatives, each a kind of its own (redact's entry:
+	// a number, last, or a message link), tried in order: an alternative with a Match takes
+	// the words it matches (and refuses them if its kind does not read them), one without
+	// takes what its kind reads. Args.Which names the one that took it; Int, Duration, Time
+	// and Text read its value under this argument's name. None taking it is Refuse's, or a
+	// refusal listing them.
+	OneOf []Arg
+	// Depends: what the argument takes depends on the arguments before it (assess's answer
+	// on its question); Depends fills in a copy of it (Choices, Refuse) before its value is
+	// read, for text and typed options alike.
+	Depends func(before Args, a *Arg)
+	// Unit: an ArgDuration's bare number is in this unit (clock's hours: 48 or 36.5).
+	Unit time.Duration
 	// Lead: the incident a verb may name first ("status INC-3"); the call resolves it
 	// before the verb runs (resolveIncident), so the parser leaves it alone.
 	Lead bool
@@ -138,6 +152,7 @@ type argValue struct {
 	n    int64         // ArgInt, ArgIncident
 	d    time.Duration // ArgDuration
 	t    time.Time     // ArgTime
+	alt  string        // OneOf: the alternative that took it
 }
 
 // Has reports whether the argument was given (a flag: set).
@@ -151,6 +166,9 @@ func (a Args) Int(name string) int64 { return a.vals[name].n }
 
 // Duration is an ArgDuration's value.
 func (a Args) Duration(name string) time.Duration { return a.vals[name].d }
+
+// Which names the alternative of a OneOf argument that took its value ("" when not given).
+func (a Args) Which(name string) string { return a.vals[name].alt }
 
 // Flag reports whether an ArgFlag was set.
 func (a Args) Flag(name string) bool { return a.Has(name) }

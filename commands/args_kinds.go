@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +24,58 @@ var durationUnits = map[string]time.Duration{
 	"day": 24 * time.Hour, "days": 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
 }
 
-// readValue checks one value against its argument's kind.
+// readValue checks one value against its argument's kind, or its alternatives; a value
+// the kind does not take is refused in the verb's own words where it has them (Refuse).
 func readValue(a *Arg, raw, usage string) (argValue, error) {
+	if len(a.OneOf) > 0 {
+		return readOneOf(a, raw, usage)
+	}
+	v, err := readKind(a, raw, usage)
+	if err != nil && a.Refuse != nil {
+		return argValue{}, refuse("%s Usage: %s", a.Refuse(raw, a.Choices).Error(), usage)
+	}
+	return v, err
+}
+
+// readOneOf reads a value by the first alternative that takes it (Arg.OneOf).
+func readOneOf(a *Arg, raw, usage string) (argValue, error) {
+	var names []string
+	for _, alt := range a.OneOf {
+		alt.base = a.base
+		names = append(names, alt.label())
+		if alt.Match != nil && !alt.Match(raw) {
+			continue
+		}
+		v, err := readValue(&alt, raw, usage)
+		if err != nil && alt.Match != nil {
+			return argValue{}, err
+		}
+		if err == nil {
+			v.alt = alt.Name
+			return v, nil
+		}
+	}
+	if a.Refuse != nil {
+		return argValue{}, refuse("%s Usage: %s", a.Refuse(raw, nil).Error(), usage)
+	}
+	return argValue{}, argError(usage, "%q is not a %s: give %s", raw, a.label(), validList(names))
+}
+
+// argFor is the argument as it reads its value once those before it are read (Depends).
+func argFor(a *Arg, before Args) *Arg {
+	if a.Depends == nil {
+		return a
+	}
+	dep := *a
+	a.Depends(before, &dep)
+	return &dep
+}
+
+// readKind checks one value against its argument's kind alone.
+func readKind(a *Arg, raw, usage string) (argValue, error) {
+	if a.Fold != nil && a.Kind != ArgChoice {
+		raw = a.Fold(strings.ToLower(raw))
+	}
 	switch a.Kind {
 	case ArgInt:
 		n, err := strconv.ParseInt(strings.TrimPrefix(raw, "#"), 10, 64)
@@ -45,9 +96,6 @@ func readValue(a *Arg, raw, usage string) (argValue, error) {
 		if a.Fold != nil {
 			v = a.Fold(v)
 		}
-		if !slices.Contains(a.Choices, v) && a.Refuse != nil {
-			return argValue{}, refuse("%s Usage: %s", a.Refuse(raw, a.Choices).Error(), usage)
-		}
 		if !slices.Contains(a.Choices, v) {
 			hint := ""
 			if near := closest(v, a.Choices); near != "" {
@@ -67,6 +115,9 @@ func readValue(a *Arg, raw, usage string) (argValue, error) {
 		return argValue{text: bot.FormatID(n), n: n}, nil
 	case ArgDuration:
 		d, err := readDuration(raw)
+		if a.Unit > 0 {
+			d, err = inUnit(raw, a.Unit, d, err)
+		}
 		if err != nil {
 			return argValue{}, argError(usage, "warroom cannot read %q as a %s duration: %v", raw, a.label(), err)
 		}
@@ -119,6 +170,19 @@ func readDuration(s string) (time.Duration, error) {
 	return d, err
 }
 
+// inUnit reads a bare number as that many units (48 hours, 36.5 hours); anything else is
+// read as any duration is (d, err).
+func inUnit(raw string, unit, d time.Duration, err error) (time.Duration, error) {
+	f, perr := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	switch {
+	case perr != nil:
+		return d, err
+	case f > 0 && f*float64(unit) < float64(math.MaxInt64):
+		return time.Duration(f * float64(unit)), nil
+	}
+	return 0, fmt.Errorf("%s is not a positive number", raw)
+}
+
 // kindHint says what a value of the argument's kind looks like, for "needs a value".
 func kindHint(a *Arg) string {
 	switch a.Kind {
@@ -165,7 +229,7 @@ func parseOptions(decl []Arg, opts map[string]string, usage string) (Args, error
 		if a.Kind != ArgText && a.Kind != ArgDuration && a.Kind != ArgTime && strings.ContainsAny(raw, " \t\n") {
 			return out, argError(usage, "%s must be a single word", a.label())
 		}
-		v, err := readValue(a, raw, usage)
+		v, err := readValue(argFor(a, out), raw, usage)
 		if err != nil {
 			return out, err
 		}

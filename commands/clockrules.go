@@ -101,13 +101,11 @@ func clockReached(k bot.Clock, now time.Time) int {
 	return n
 }
 
-// parseClockHours reads a custom clock's hours: "48", "36.5" or "48h".
+// parseClockHours reads a custom clock's hours ("48", "36.5" or "48h") as clock's
+// declaration does (clockHours).
 func parseClockHours(s string) (float64, error) {
-	h, err := strconv.ParseFloat(strings.TrimSuffix(strings.ToLower(s), "h"), 64)
-	if err != nil || math.IsNaN(h) || h <= 0 || h > 24*366 {
-		return 0, refuse("%q is not a number of hours between 0 and %d (e.g. 48).", s, 24*366)
-	}
-	return h, nil
+	v, err := readValue(&clockHours, s, "/incident clock")
+	return v.d.Hours(), err
 }
 
 // clockLine describes a clock for status replies and the card.

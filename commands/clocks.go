@@ -14,7 +14,7 @@ var verbClock = &Verb{
 	Name: "clock", Scope: InIncident,
 	Summary: "start a regulatory deadline clock (GDPR 72 h, NIS2 24 h + 72 h, SEC 4 business days); alone, list them",
 	Args: []Arg{{Name: "clock", Kind: ArgWord, Placeholder: "<gdpr|nis2|sec|<name> <hours>>", Help: "gdpr, nis2, sec, or a name of your own with hours"},
-		{Name: "hours", Kind: ArgWord, InPrevious: true, Help: "for a clock of your own: its deadline in hours, e.g. 48"},
+		clockHours,
 		{Name: "from", Kind: ArgTime, Keyword: "from", Help: "when the organisation became aware: 2026-03-01 14:00 or RFC 3339"}},
 	Run: func(c *call) error {
 		if !c.args.Has("clock") {
@@ -26,9 +26,21 @@ var verbClock = &Verb{
 		if err := c.authorize("incident clock (start)"); err != nil {
 			return err
 		}
-		return c.startClock(strings.ToLower(c.args.Text("clock")), c.args.Text("hours"), c.args.Time("from"))
+		return c.startClock(strings.ToLower(c.args.Text("clock")), c.args.Duration("hours"), c.args.Time("from"))
 	},
 }
+
+// clockHours: a clock of your own's deadline, in hours ("48", "36.5", "48h"), up to a
+// year; whether it is taken depends on the clock (gdpr, nis2 and sec have theirs), which
+// startClock says.
+var clockHours = Arg{Name: "hours", Kind: ArgDuration, Unit: time.Hour, Max: int64(maxClockHours * time.Hour), InPrevious: true,
+	Help: "for a clock of your own: its deadline in hours, e.g. 48", Fold: func(w string) string { return w },
+	Refuse: func(raw string, _ []string) error {
+		return refuse("%q is not a number of hours between 0 and %d (e.g. 48).", raw, maxClockHours)
+	}}
+
+// maxClockHours bounds a clock of your own: a leap year.
+const maxClockHours = 24 * 366
 
 // verbClockDone records a filing. On Discord it is /incident-more clock-done beside clock.
 var verbClockDone = &Verb{
@@ -64,22 +76,18 @@ func (c *call) listClocks() error {
 // startClock runs "clock <regime> [from <time>]" and "clock <name> <hours> [from <time>]"
 // (from is zero when not given). Starting a clock that exists (and is not filed) moves it,
 // e.g. when awareness turns out to have come earlier.
-func (c *call) startClock(name, hours string, from time.Time) error {
+func (c *call) startClock(name string, hours time.Duration, from time.Time) error {
 	rules, builtin := regimeRules[name]
 	switch {
-	case builtin && hours != "":
+	case builtin && hours != 0:
 		return refuse("The %s clock has a fixed deadline (%s); write /incident clock %s [from <time>]. For a deadline of your own, pick another name: /incident clock <name> <hours>.", name, rules[len(rules)-1].span, name)
-	case !builtin && hours == "":
+	case !builtin && hours == 0:
 		return refuse("Usage: /incident clock gdpr|nis2|sec [from <time>], or /incident clock <name> <hours> [from <time>] for a deadline of your own.")
 	case !builtin:
 		if !clockNameRe.MatchString(name) || slices.Contains(reservedClockNames, name) {
 			return refuse("%q cannot name a clock: use lowercase letters, digits and -, up to 30, and none of %s.", name, strings.Join(reservedClockNames, ", "))
 		}
-		h, err := parseClockHours(hours)
-		if err != nil {
-			return err
-		}
-		rules = []clockRule{{name: name, label: name + " deadline", due: hoursAfter(h)}}
+		rules = []clockRule{{name: name, label: name + " deadline", due: hoursAfter(hours.Hours())}}
 	}
 	start, what := c.inc.DeclaredAt, "awareness, i.e. the declaration"
 	if name == "sec" {

@@ -90,42 +90,28 @@ func lessonFrom(a Args) (kind, text string, err error) {
 	return kind, text, nil
 }
 
-// remindArgs: "[snooze <duration>|off|on]". Both are words, checked by remindFrom, so a
-// snooze it cannot read is answered with the snooze's own usage.
-var remindArgs = []Arg{{Name: "action", Kind: ArgWord, Choices: []string{"snooze", "off", "on"}, Placeholder: "[snooze <duration>|off|on]"},
-	{Name: "duration", Kind: ArgWord, InPrevious: true, Help: "for snooze: e.g. 30m, 2h"}}
+// remindArgs: "[off|on]"; its usage names remind snooze too, the verb beside it.
+var remindArgs = []Arg{{Name: "action", Kind: ArgChoice, Choices: []string{"off", "on"}, Placeholder: "[snooze <duration>|off|on]"}}
+
+// remindSnoozeArgs: "<duration>", at most maxSnooze; longer is "off", and the refusal
+// says so.
+var remindSnoozeArgs = []Arg{{Name: "duration", Kind: ArgDuration, Required: true, Max: int64(maxSnooze), Label: "snooze", Help: "e.g. 30m or 2h",
+	Refuse: func(raw string, _ []string) error {
+		if _, err := readDuration(raw); err == nil {
+			return refuse("A snooze is at most %s. To stop reminders altogether, use /incident remind off.", duration.Format(maxSnooze))
+		}
+		return refuse("%q is not a duration: e.g. 30m or 2h.", raw)
+	}}}
 
 // parseRemindArgs reads "" (show), "snooze <duration>" (at most maxSnooze), "off" or "on"
-// with remind's declaration.
+// with remind's and remind snooze's declarations.
 func parseRemindArgs(rest string) (action string, d time.Duration, err error) {
+	if first, more := splitVerb(rest); first == "snooze" {
+		a, err := parseArgs(remindSnoozeArgs, more, "remind snooze")
+		return "snooze", a.Duration("duration"), err
+	}
 	a, err := parseArgs(remindArgs, rest, "remind")
-	if err != nil {
-		return "", 0, errUsage
-	}
-	return remindFrom(a)
-}
-
-// remindFrom checks remind's action and the snooze's duration.
-func remindFrom(a Args) (action string, d time.Duration, err error) {
-	action, more := strings.ToLower(a.Text("action")), a.Text("duration")
-	switch action {
-	case "":
-		return "", 0, nil
-	case "snooze":
-		d, err := duration.Parse(more)
-		if more == "" || err != nil {
-			return "", 0, refuse("Usage: /incident remind snooze <duration>, e.g. 30m or 2h.")
-		}
-		if d > maxSnooze {
-			return "", 0, refuse("A snooze is at most %s. To stop reminders altogether, use /incident remind off.", duration.Format(maxSnooze))
-		}
-		return action, d, nil
-	case "off", "on":
-		if more == "" {
-			return action, 0, nil
-		}
-	}
-	return "", 0, errUsage
+	return a.Text("action"), 0, err
 }
 
 // itemArgs: the n of "task done <n>" and "check <n>".

@@ -183,10 +183,35 @@ func clockToday(s string, now time.Time, loc *time.Location, at *time.Time) bool
 // assessArgs is a parsed "assess <question> <answer> [reasoning]".
 type assessArgs struct{ question, answer, text string }
 
-// assessDecl: "[--tlp <level>] <question> <answer> [reasoning]"; question and answer are
-// words, checked by assessFrom against bot.Assessments.
+// assessDecl: "[--tlp <level>] <question> <answer> [reasoning]"; the answers a question
+// takes are its own (bot.Assessments), so the answer's choices depend on the question.
+// Declared, the answer offers every question's answers (Discord's list); read, the
+// question's.
 var assessDecl = []Arg{tlpArg, {Name: "question", Kind: ArgChoice, Choices: bot.AssessmentNames, Refuse: unknown("assessment"), Placeholder: "<malicious|cross-border|material>"},
-	{Name: "answer", Kind: ArgWord, Placeholder: "<answer>"}, {Name: "reasoning", Kind: ArgText}}
+	{Name: "answer", Kind: ArgChoice, Choices: allAnswers(), Placeholder: "<answer>", Depends: questionsAnswers}, {Name: "reasoning", Kind: ArgText}}
+
+// allAnswers are every question's answers, each once, in the questions' order.
+func allAnswers() []string {
+	var out []string
+	for _, q := range bot.AssessmentNames {
+		for _, a := range bot.Assessments[q] {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// questionsAnswers makes the answer one of its question's answers, refused in assess's
+// words ("Answer material with one of: yes, no.").
+func questionsAnswers(before Args, a *Arg) {
+	q := before.Text("question")
+	if answers, ok := bot.Assessments[q]; ok {
+		a.Choices = answers
+		a.Refuse = func(string, []string) error { return refuse("Answer %s with one of: %s.", q, validList(answers)) }
+	}
+}
 
 // parseAssess reads "<question> <answer> [reasoning]" with assess's declaration.
 func parseAssess(s string) (assessArgs, error) {
@@ -197,16 +222,16 @@ func parseAssess(s string) (assessArgs, error) {
 	return assessFrom(a)
 }
 
-// assessFrom checks the question and its answer.
+// assessFrom reads the question and its answer (the parser checked the answer is the
+// question's); the question without one asks for it.
 func assessFrom(args Args) (assessArgs, error) {
-	q, ans := strings.ToLower(args.Text("question")), strings.ToLower(args.Text("answer"))
+	q, ans := args.Text("question"), args.Text("answer")
 	a := assessArgs{question: q, answer: ans, text: args.Text("reasoning")}
-	answers := bot.Assessments[q]
 	switch {
 	case q == "":
 		return a, errUsage
-	case !slices.Contains(answers, ans):
-		return a, refuse("Answer %s with one of: %s.", q, validList(answers))
+	case ans == "":
+		return a, refuse("Answer %s with one of: %s.", q, validList(bot.Assessments[q]))
 	}
 	return a, nil
 }

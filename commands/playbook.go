@@ -281,7 +281,7 @@ func (c *call) startPlaybookClocks(pb config.Playbook) error {
 		if started {
 			continue
 		}
-		if err := c.startClock(regime, "", zeroTime); err != nil {
+		if err := c.startClock(regime, 0, zeroTime); err != nil {
 			return err
 		}
 	}

@@ -12,10 +12,9 @@ import (
 var verbRedact = &Verb{
 	Name: "redact", Scope: InIncident,
 	Summary: "remove an entry's text from everywhere warroom keeps it (e.g. a pasted password); the chain still verifies",
-	// The entry is a word as typed: a message link keeps its case (Slack channel ids).
-	Args: []Arg{{Name: "entry", Kind: ArgWord, Required: true, Placeholder: "<seq|last|run N|message link>", Help: "entry number, last, or a message link"}, {Name: "reason", Kind: ArgText, Required: true}},
+	Args:    []Arg{redactEntry, {Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
-		e, err := c.redactTarget(c.args.Text("entry"))
+		e, err := c.redactTarget(c.args)
 		if err != nil {
 			return err
 		}
@@ -38,13 +37,24 @@ var verbRedactRun = &Verb{
 	},
 }
 
+// redactEntry: the entry a redaction names, one of three kinds: its number (any number,
+// so 0 is refused as one, not looked up as a message), last, or a message: its link or id,
+// a word as typed (a link keeps its case: Slack channel ids). "run N" is verbRedactRun.
+var redactEntry = Arg{Name: "entry", Kind: ArgWord, Required: true, Placeholder: "<seq|last|run N|message link>", Help: "entry number, last, or a message link",
+	OneOf: []Arg{{Name: "seq", Kind: ArgInt, Label: "entry number", Match: isInteger, Refuse: func(raw string, _ []string) error {
+		return refuse("%q is not an entry number: entries count from 1.", raw)
+	}},
+		{Name: "last", Kind: ArgChoice, Choices: []string{"last"}, Match: func(w string) bool { return strings.EqualFold(w, "last") }},
+		{Name: "message", Kind: ArgWord, Label: "message link"}}}
+
+// isInteger: a word strconv reads as a whole number, with its sign.
+func isInteger(w string) bool { _, err := strconv.ParseInt(w, 10, 64); return err == nil }
+
 // redactTarget finds the entry a redaction names: its number, "last" (the latest entry
 // holding what a person wrote), or a link to (or the id of) the message it records.
-func (c *call) redactTarget(which string) (bot.Entry, error) {
-	if seq, err := strconv.ParseInt(which, 10, 64); err == nil {
-		if seq <= 0 {
-			return bot.Entry{}, c.usage()
-		}
+func (c *call) redactTarget(a Args) (bot.Entry, error) {
+	if a.Which("entry") == "seq" {
+		seq := a.Int("entry")
 		e, err := c.tx.Entry(c.inc.Number, seq)
 		if isNotFound(err) {
 			return e, refuse("%s has no timeline entry %d.", c.inc.ID(), seq)
@@ -52,7 +62,7 @@ func (c *call) redactTarget(which string) (bot.Entry, error) {
 		return e, err
 	}
 	var found bot.Entry
-	last := strings.EqualFold(which, "last")
+	which, last := a.Text("entry"), a.Which("entry") == "last"
 	channel, message := messageLink(which)
 	err := c.tx.EachEntry(c.inc.Number, func(e bot.Entry) error {
 		if e.Redacted || e.Kind == bot.KindRedaction {

@@ -21,22 +21,28 @@ var verbRemind = &Verb{
 		if err != nil {
 			return err
 		}
-		if !c.args.Has("action") && !c.args.Has("duration") {
+		if !c.args.Has("action") {
 			return c.remindStatus(st)
 		}
 		if err := c.authorize("incident remind (snooze, off, on)"); err != nil {
 			return err
 		}
-		action, d, err := remindFrom(c.args)
-		switch {
-		case err == errUsage:
-			return c.usage()
-		case err != nil:
+		return c.setMuted(st, c.args.Text("action") == "off")
+	},
+}
+
+// verbRemindSnooze holds the reminders for a while. On Discord it is /incident-more
+// remind-snooze beside remind.
+var verbRemindSnooze = &Verb{
+	Name: "remind snooze", Sub: "remind-snooze", Scope: InIncident, Action: "incident remind (snooze, off, on)",
+	Summary: "hold this incident's reminders for a while, at most a week (regulatory clocks go on)",
+	Args:    remindSnoozeArgs,
+	Run: func(c *call) error {
+		st, err := c.nudgeState()
+		if err != nil {
 			return err
-		case action == "snooze":
-			return c.snooze(st, d)
 		}
-		return c.setMuted(st, action == "off")
+		return c.snooze(st, c.args.Duration("duration"))
 	},
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/duration"
 	"github.com/warroom/warroom/templates"
 )
@@ -20,29 +21,41 @@ const reviewRepeat = 24 * time.Hour
 var verbReview = &Verb{
 	Name: "review", Scope: InIncident,
 	Summary: "schedule the lessons-learned review (3d, 2026-03-10 14:00) or record it held; SANS: within two weeks",
-	Args:    []Arg{{Name: "when", Kind: ArgText, Placeholder: "<when|held>", Help: "a duration (3d), a date and time (2026-03-10 14:00), or held"}},
+	Args:    []Arg{reviewWhen},
 	Run: func(c *call) error {
 		r, err := c.tx.Review(c.inc.Number)
 		if err != nil && !isNotFound(err) {
 			return err
 		}
 		r.Incident = c.inc.Number
-		arg := c.args.Text("when")
-		switch strings.ToLower(arg) {
-		case "":
+		if !c.args.Has("when") {
 			c.say("%s", c.reviewStatus(r))
 			return nil
 		}
 		if err := c.authorize("incident review (schedule or held)"); err != nil {
 			return err
 		}
-		switch strings.ToLower(arg) {
+		switch c.args.Which("when") {
 		case "held":
 			return c.reviewHeld(r)
+		case "in":
+			return c.scheduleReview(r, c.now.Add(c.args.Duration("when")))
 		}
-		return c.scheduleReview(r, arg)
+		return c.scheduleReview(r, c.args.Time("when"))
 	},
 }
+
+// reviewWhen: held, a duration from now ("3d", "in 2h") or a date and time, the rest of
+// the line; anything else is refused naming the forms in the configured zone.
+var reviewWhen = Arg{Name: "when", Kind: ArgText, Placeholder: "<when|held>", Help: "a duration (3d), a date and time (2026-03-10 14:00), or held",
+	OneOf: []Arg{{Name: "held", Kind: ArgChoice, Choices: []string{"held"}},
+		{Name: "in", Kind: ArgDuration, Fold: func(w string) string { return strings.TrimPrefix(w, "in ") }},
+		{Name: "at", Kind: ArgTime}},
+	RefuseOf: func(cfg *config.Config) func(string, []string) error {
+		return func(raw string, _ []string) error {
+			return refuse("%q is not a time warroom can read: use a duration (3d, 4h) or a date and time (2026-03-10 14:00 in %s, or RFC 3339).", strings.TrimSpace(raw), cfg.Location)
+		}
+	}}
 
 // openReview starts the two-week window when recovery ends; a review already opened or held
 // (a reopened incident closing again) is left as it is.
@@ -218,13 +231,9 @@ func (c *call) reviewHeld(r bot.Review) error {
 	return nil
 }
 
-func (c *call) scheduleReview(r bot.Review, arg string) error {
+func (c *call) scheduleReview(r bot.Review, at time.Time) error {
 	if r.HeldAt != nil {
 		return refuse("The lessons-learned review of %s was already held (%s).", c.inc.ID(), bot.FormatTime(*r.HeldAt))
-	}
-	at, err := c.parseWhen(arg)
-	if err != nil {
-		return err
 	}
 	if !at.After(c.now) {
 		return refuse("%s is in the past. If the review took place, record it with /incident review held.", bot.PlainTime(at, c.e.cfg.Location))
@@ -266,18 +275,6 @@ func (c *call) replan() error {
 		return err
 	}
 	return c.planReminders(st)
-}
-
-// parseWhen reads a meeting time: a duration from now ("3d", "in 2h"), or a date and time.
-func (c *call) parseWhen(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if d, err := duration.Parse(strings.TrimPrefix(strings.ToLower(s), "in ")); err == nil {
-		return c.now.Add(d), nil
-	}
-	if t, ok := parseClockTime(s, c.e.cfg.Location); ok {
-		return t, nil
-	}
-	return zeroTime, refuse("%q is not a time warroom can read: use a duration (3d, 4h) or a date and time (2026-03-10 14:00 in %s, or RFC 3339).", s, c.e.cfg.Location)
 }
 
 // parseClockTime reads RFC 3339, or "2026-03-01 14:00" (also with a T) in loc.

@@ -93,7 +93,7 @@ func allVerbs() []*Verb {
 		verbDeclare, verbStatus, verbPhase, verbSev, verbType, verbClose, verbReopen, verbLink, verbList, verbHelp,
 		verbRole, verbRoles, verbInvite, verbRemove, verbJoin,
 		verbNote, verbUpdate, verbTaskAdd, verbTaskDone, verbTasks, verbChecklist, verbCheck, verbLesson, verbRedact, verbRedactRun,
-		verbReview, verbRemind, verbClock, verbClockDone, verbDrill, verbReport, verbWeb, verbAlerts,
+		verbReview, verbRemind, verbRemindSnooze, verbClock, verbClockDone, verbDrill, verbReport, verbWeb, verbAlerts,
 		verbSummary, verbImpact, verbRootCause, verbDetected, verbAssess, verbDelay, verbTLP,
 		verbEvidenceAdd, verbEvidenceTransfer, verbEvidenceList,
 		verbActions, verbRun, verbApprove, verbDeny, verbUndo,

@@ -39,7 +39,7 @@ const (
 const maxPerLevel = 25
 
 // moreVerbs are the /incident verbs registered under /incident-more.
-var moreVerbs = []string{"redact run", "review", "remind", "clock", "clock done", "drill", "report",
+var moreVerbs = []string{"redact run", "review", "remind", "remind snooze", "clock", "clock done", "drill", "report",
 	"summary", "impact", "rootcause", "detected", "assess", "delay", "tlp", "evidence add", "evidence transfer", "evidence list"}
 
 // verbDef is one Discord sub-command and the engine verb it runs.
