@@ -16,7 +16,8 @@ import (
 // of a few keys at once. Each alert is still committed before it is answered, but alerts
 // that arrive together are recorded in one transaction: the first waiting sender takes every
 // alert queued behind it (up to maxAlertBatch) and runs them one after the other in a single
-// store.Update. Within that transaction an open group, and the incident it is on, are read
+// store.Update, and alerts queued while it runs join it before it commits (ingestBatch,
+// up to maxAlertBatch in all). Within that transaction an open group, and the incident it is on, are read
 // once, not once per alert; a group's count and last arrival, and an incident's chain head,
 // are written once at the end. Alone, an alert is a batch of one: a quiet source waits for nobody.
 //
@@ -87,6 +88,25 @@ func (q *alertQueue) take() []*alertJob {
 	if n > 0 {
 		q.last = n
 	}
+	return q.takeLocked(n)
+}
+
+// join removes up to n waiting alerts, oldest first, for the batch being recorded (which
+// then holds more than take counted: its size is counted when it is done, done).
+func (q *alertQueue) join(n int) []*alertJob {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.takeLocked(min(len(q.waiting), n))
+}
+
+// done counts a recorded batch's size, joined alerts included, for gather.
+func (q *alertQueue) done(n int) {
+	q.mu.Lock()
+	q.last = n
+	q.mu.Unlock()
+}
+
+func (q *alertQueue) takeLocked(n int) []*alertJob {
 	batch := q.waiting[:n:n]
 	q.waiting = q.waiting[n:]
 	if len(q.waiting) == 0 {
@@ -112,7 +132,7 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 			// may retry, and the delivery id makes that a replay.
 			q.gather()
 			if batch := q.take(); len(batch) > 0 {
-				e.recordAlerts(batch)
+				e.recordAlerts(batch, true)
 			}
 			<-q.turn
 		}
@@ -120,12 +140,20 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 }
 
 // recordAlerts records a batch in one transaction, or each alone when the batch failed,
-// and answers every alert of it.
-func (e *Engine) recordAlerts(batch []*alertJob) {
-	err := e.store.Update(context.Background(), func(tx Tx) error { return e.ingestBatch(tx, batch) })
+// and answers every alert of it. With grow, alerts that arrive while the batch is being
+// recorded join it (ingestBatch).
+func (e *Engine) recordAlerts(batch []*alertJob, grow bool) {
+	err := e.store.Update(context.Background(), func(tx Tx) error {
+		var err error
+		batch, err = e.ingestBatch(tx, batch, grow)
+		return err
+	})
+	if grow {
+		e.alertQ.done(len(batch))
+	}
 	if err != nil && len(batch) > 1 {
 		for _, j := range batch {
-			e.recordAlerts([]*alertJob{j})
+			e.recordAlerts([]*alertJob{j}, false)
 		}
 		return
 	}
@@ -168,11 +196,61 @@ func (e *Engine) answerAlert(j *alertJob, err error) {
 	close(j.done)
 }
 
-// ingestBatch runs every alert of the batch in tx, in arrival order.
-func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
-	b := &alertBatch{groups: map[groupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{}, remember: map[alert.Delivery]string{}}
+// ingestBatch runs every alert of the batch in tx, in arrival order, and returns the batch.
+// With grow, the alerts queued meanwhile then join it, up to maxAlertBatch in all: at 64
+// senders a batch's senders are answered together and come back while the next batch is
+// being recorded, so without joining, batches alternated between the few that had arrived
+// when it began and the rest (a mean of about half the senders), and each paid a whole
+// transaction's fixed cost (its commit, and the look-ups of every key's group and
+// incident: ~1.1 ms) for half as many alerts. A joined alert is recorded like the others:
+// committed before it is answered, and re-run alone should the batch fail.
+func (e *Engine) ingestBatch(tx Tx, batch []*alertJob, grow bool) ([]*alertJob, error) {
+	b := &alertBatch{groups: map[groupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{}, answered: map[alert.Delivery]string{}, remember: map[alert.Delivery]string{}}
+	// The alerts of a batch append to a few incidents many times; each incident's chain
+	// head is written once, after the last of them (a failed batch writes nothing at all).
+	tx.DeferChainHeads()
+	var now time.Time
+	for next := batch; len(next) > 0; {
+		if err := b.prepare(tx, next); err != nil {
+			return batch, err
+		}
+		for _, j := range next {
+			c := &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(j.a.Source)}
+			j.c, j.res, now = c, alert.Result{}, c.now
+			res, err := c.ingestDelivery(j.r, b)
+			if err != nil {
+				return batch, err
+			}
+			j.res = res
+		}
+		if !grow || len(batch) >= maxAlertBatch {
+			break
+		}
+		next = e.alertQ.join(maxAlertBatch - len(batch))
+		batch = append(batch, next...)
+	}
+	if err := tx.WriteChainHeads(); err != nil {
+		return batch, err
+	}
+	for _, g := range b.moved {
+		if err := tx.SaveAlertGroupArrivals(g); err != nil {
+			return batch, err
+		}
+	}
+	if len(b.remember) == 0 {
+		return batch, nil
+	}
+	if err := tx.RememberAlertDeliveries(b.remember, now); err != nil {
+		return batch, err
+	}
+	return batch, tx.ForgetAlertDeliveries(now)
+}
+
+// prepare reads the answers given before to the delivery ids of jobs (alerts about to be
+// recorded in the batch) and reserves their alert ids.
+func (b *alertBatch) prepare(tx Tx, jobs []*alertJob) error {
 	var ds []alert.Delivery
-	for _, j := range batch {
+	for _, j := range jobs {
 		if j.a.DeliveryID != "" {
 			ds = append(ds, alert.Delivery{Source: j.a.Source, ID: j.a.DeliveryID})
 		}
@@ -181,38 +259,13 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob) error {
 	if err != nil {
 		return err
 	}
-	b.answered = answered
-	if err := tx.ReserveAlertIDs(idsNeeded(batch, answered)); err != nil {
-		return err
-	}
-	// The alerts of a batch append to a few incidents many times; each incident's chain
-	// head is written once, after the last of them (a failed batch writes nothing at all).
-	tx.DeferChainHeads()
-	var now time.Time
-	for _, j := range batch {
-		c := &call{e: e, tx: tx, now: e.clock.Now().UTC(), who: alertActor(j.a.Source)}
-		j.c, j.res, now = c, alert.Result{}, c.now
-		res, err := c.ingestDelivery(j.r, b)
-		if err != nil {
-			return err
-		}
-		j.res = res
-	}
-	if err := tx.WriteChainHeads(); err != nil {
-		return err
-	}
-	for _, g := range b.moved {
-		if err := tx.SaveAlertGroupArrivals(g); err != nil {
-			return err
+	// An answer given earlier in this batch is not in the database yet, and stays.
+	for d, a := range answered {
+		if _, ok := b.answered[d]; !ok {
+			b.answered[d] = a
 		}
 	}
-	if len(b.remember) == 0 {
-		return nil
-	}
-	if err := tx.RememberAlertDeliveries(b.remember, now); err != nil {
-		return err
-	}
-	return tx.ForgetAlertDeliveries(now)
+	return tx.ReserveAlertIDs(idsNeeded(jobs, b.answered))
 }
 
 // idsNeeded is how many alert ids the batch may take: one for each alert a route takes

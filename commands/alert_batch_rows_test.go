@@ -31,8 +31,8 @@ func testAlertBatchMixedIDs(t *testing.T, store harnessOption) {
 			t.Fatalf("alert %d: %v", i, a.err)
 		}
 	}
-	if got := gs.updates.Load(); got != 2 {
-		t.Errorf("%d transactions, want 2 (the first alert alone, the rest as one batch)", got)
+	if got := gs.updates.Load(); got != 1 {
+		t.Errorf("%d transactions, want 1 (the rest joined the first alert's)", got)
 	}
 	ids := map[int64]bool{}
 	for g := int64(1); g <= 2; g++ {
