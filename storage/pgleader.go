@@ -20,14 +20,15 @@ import (
 //     replicas cannot start beside a console;
 //   - on it the replica tries the leader lock (pgLeaderLock, a session advisory lock) every
 //     LeaderRetry; whoever holds it leads. A follower's try doubles as the check that its
-//     connection is alive;
+//     connection is alive. Between tries it LISTENs on ChannelLeader, which a leader that
+//     stops cleanly announces when it gives the lock up: then the followers try at once;
 //   - while leading, the replica LISTENs on it for the changes other replicas announce
 //     (timers set, messages queued: notify.go), and pings it every runLockCheck. When the
 //     ping fails the lock may be gone — PostgreSQL drops it with the session — so the
 //     replica stops leading at once and campaigns again on a new connection.
 //
 // A dead process's connection ends with it, and with it the lock; the next try of another
-// replica wins. Elector also satisfies gocron's Elector interface
+// replica wins (within LeaderRetry: nothing announces a death). Elector also satisfies gocron's Elector interface
 // (gocron.WithDistributedElector), so jobs run only on the leader.
 const pgLeaderLock int64 = 0x7761_7272_6f6f_6d04 // "warroom" 4
 
@@ -37,6 +38,14 @@ const pgLeaderLock int64 = 0x7761_7272_6f6f_6d04 // "warroom" 4
 // closes its socket), a live leader that lost its connection stops leading within
 // 2×runLockCheck, and another replica takes over at its next try.
 const LeaderRetry = 2 * time.Second
+
+// leaderRetry is LeaderRetry, apart so that a test can make it far longer than it waits.
+var leaderRetry = LeaderRetry
+
+// ChannelLeader is what a leader that gives the lock up cleanly (a SIGTERM, after its drain)
+// announces, so that a rolling restart does not leave the timers and the outbox without a
+// leader until a follower's next try.
+const ChannelLeader = "warroom_leader"
 
 // CampaignApplication is the application_name of every campaign connection, so that
 // pg_stat_activity shows one per replica.
@@ -106,6 +115,9 @@ func (e *Elector) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err == nil && !shared {
 		err = fmt.Errorf("%w (a warroom shell or console is using it; stop it first)", ErrRunLockHeld)
 	}
+	if err == nil {
+		_, err = conn.Exec(ctx, `LISTEN `+ChannelLeader) // this package's constant
+	}
 	if err != nil {
 		conn.Close(ctx)
 		return nil, fmt.Errorf("database %s: leader election: %w", e.db.path, err)
@@ -139,7 +151,11 @@ func (e *Elector) run(ctx context.Context, conn *pgx.Conn) {
 	defer close(e.done)
 	for {
 		err := e.campaign(ctx, conn)
+		led := e.Leader()
 		e.set(false)
+		if led && ctx.Err() != nil {
+			release(conn)
+		}
 		closeConn(conn)
 		if ctx.Err() != nil {
 			return
@@ -169,8 +185,8 @@ func (e *Elector) campaign(ctx context.Context, conn *pgx.Conn) error {
 		if won {
 			break
 		}
-		if !sleep(ctx, LeaderRetry) {
-			return ctx.Err()
+		if err := awaitRelease(ctx, conn); err != nil {
+			return err
 		}
 	}
 	// LISTEN before leading: whatever another process commits from now on is announced,
@@ -203,6 +219,31 @@ func tryLeaderLock(ctx context.Context, conn *pgx.Conn) (bool, error) {
 	var won bool
 	err := conn.QueryRow(c, `SELECT pg_try_advisory_lock($1)`, pgLeaderLock).Scan(&won)
 	return won, err
+}
+
+// awaitRelease waits on a follower's connection until the next try: leaderRetry, or sooner
+// when a leader announces it gave the lock up. Its error is the connection's (or ctx's).
+func awaitRelease(ctx context.Context, conn *pgx.Conn) error {
+	wait, cancel := context.WithTimeout(ctx, leaderRetry)
+	defer cancel()
+	_, err := conn.WaitForNotification(wait)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil && !pgconn.Timeout(err) {
+		return err
+	}
+	return nil
+}
+
+// release gives the leader lock up and announces it (one statement: the notification is
+// delivered when it commits, after the unlock), for a leader that stops cleanly. Closing
+// the connection would drop the lock too, but the followers would only find out at their
+// next try. A failure is left to the close.
+func release(conn *pgx.Conn) {
+	c, cancel := context.WithTimeout(context.Background(), runLockCheck)
+	defer cancel()
+	_, _ = conn.Exec(c, `SELECT pg_advisory_unlock($1), pg_notify($2, '')`, pgLeaderLock, ChannelLeader)
 }
 
 func ping(ctx context.Context, conn *pgx.Conn) error {
@@ -241,7 +282,7 @@ func (e *Elector) set(lead bool) {
 
 // notified passes on another process's announcement while this one leads.
 func (e *Elector) notified(n *pgconn.Notification) {
-	if n.Payload == e.db.origin || e.opt.Notified == nil || !e.Leader() {
+	if n.Channel == ChannelLeader || n.Payload == e.db.origin || e.opt.Notified == nil || !e.Leader() {
 		return
 	}
 	e.opt.Notified(n.Channel)

@@ -77,6 +77,25 @@ func TestPostgresReplicasOneLeadsFollowersServe(t *testing.T) {
 // kill -9 of the leader: another replica leads within 15 s and fires the nudge that was
 // pending, exactly once; the chain verifies.
 func TestPostgresLeaderKilledAnotherFiresThePendingNudgeOnce(t *testing.T) {
+	pendingNudgeAcrossFailover(t, "killed", func(l *replica) { l.kill() })
+}
+
+// A SIGTERM of the leader (a rolling restart): it drains, gives the lock up and exits 0;
+// another replica leads — told at once, not at its next try — and fires the nudge that was
+// pending, exactly once.
+func TestPostgresLeaderStoppedAnotherFiresThePendingNudgeOnce(t *testing.T) {
+	pendingNudgeAcrossFailover(t, "stopped", func(l *replica) {
+		_ = l.cmd.Process.Signal(syscall.SIGTERM)
+		<-l.exited
+		if c := l.cmd.ProcessState.ExitCode(); c != 0 {
+			t.Fatalf("%s exited %d after SIGTERM", l.name, c)
+		}
+	})
+}
+
+// pendingNudgeAcrossFailover declares an incident on a follower, sets a nudge due in 8 s,
+// ends the leader with end, and checks the next leader posts the nudge once.
+func pendingNudgeAcrossFailover(t *testing.T, how string, end func(l *replica)) {
 	rs := newReplicaSet(t)
 	for i := 0; i < 3; i++ {
 		rs.start()
@@ -99,10 +118,10 @@ func TestPostgresLeaderKilledAnotherFiresThePendingNudgeOnce(t *testing.T) {
 	if rs.count(ch.ID, "Overdue task") != 0 {
 		t.Fatal("the nudge fired before its time")
 	}
-	l.kill()
-	killed := time.Now()
+	ended := time.Now()
+	end(l)
 	next := rs.leader(15 * time.Second)
-	t.Logf("leader %s killed: %s leads after %v", l.name, next.name, time.Since(killed))
+	t.Logf("leader %s %s: %s leads %v after the signal", l.name, how, next.name, time.Since(ended))
 	if !rs.fake.WaitFor(func() bool { return rs.count(ch.ID, "Overdue task") > 0 }, 30*time.Second) {
 		t.Fatal("the new leader never fired the pending nudge")
 	}
