@@ -32,11 +32,13 @@ type Command struct {
 	// Typed: the platform gave the command as a verb and typed options (Discord's
 	// application commands) instead of text. Verb is the declared verb name ("task add",
 	// "" for the command alone); Options holds each declared argument given, by name, as
-	// the platform wrote it (users as the platform's mention, numbers in decimal, flags as
-	// "true").
+	// a value (numbers in decimal, flags as "true"); Users each person picked with the
+	// platform's user picker, by the argument's name, as the platform's user id: a person,
+	// not mention text for the engine to read again.
 	Typed   bool
 	Verb    string
 	Options map[string]string
+	Users   map[string]string
 }
 
 // ChatMessage is a message someone wrote, as a reaction refers to it.

@@ -153,6 +153,7 @@ type argValue struct {
 	d    time.Duration // ArgDuration
 	t    time.Time     // ArgTime
 	alt  string        // OneOf: the alternative that took it
+	id   string        // ArgUser picked with the platform's user picker: its user id
 }
 
 // Has reports whether the argument was given (a flag: set).

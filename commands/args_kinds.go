@@ -204,14 +204,29 @@ func kindHint(a *Arg) string {
 // checked by its kind alone, so a text ending in "@bob" stays text and never becomes an
 // owner. A name not declared is refused.
 func parseOptions(decl []Arg, opts map[string]string, usage string) (Args, error) {
+	return parseTyped(decl, opts, nil, usage)
+}
+
+// parseTyped is parseOptions with the persons picked (users: their platform user ids, by
+// the argument's name): a user argument is that person, never mention text.
+func parseTyped(decl []Arg, opts, users map[string]string, usage string) (Args, error) {
 	var out Args
 	for name := range opts {
 		if !slices.ContainsFunc(decl, func(a Arg) bool { return a.Name == name }) {
 			return out, refuse("%s takes no option %q. Usage: %s", verbOfUsage(usage), name, usage)
 		}
 	}
+	for name := range users {
+		if !slices.ContainsFunc(decl, func(a Arg) bool { return a.Name == name && a.Kind == ArgUser }) {
+			return out, refuse("%s takes no person %q. Usage: %s", verbOfUsage(usage), name, usage)
+		}
+	}
 	for i := range decl {
 		a := &decl[i]
+		if id, ok := users[a.Name]; ok && a.Kind == ArgUser {
+			out.set(a.Name, argValue{id: id})
+			continue
+		}
 		raw, ok := opts[a.Name]
 		if !ok {
 			continue

@@ -19,6 +19,7 @@ type call struct {
 	verb  *Verb
 	rest  string            // the verb's text, when it came as text
 	opts  map[string]string // the verb's typed options, when it came typed (Discord)
+	users map[string]string // its typed user options: the platform's user ids, by name
 	args  Args              // what the declaration's parser read from rest or opts
 	inc   *bot.Incident
 	reply []bot.Text
@@ -297,11 +298,7 @@ func (c *call) parsePerson(tok string) (string, error) {
 		if id == "" {
 			return "", refuse("%q is not a user.", tok)
 		}
-		person := c.e.cfg.PersonName(c.platform(), id)
-		if !c.inRoster(person) {
-			return "", refuse("%s is not in warroom's roster; add them to the roster in %s first.", tok, c.configFile())
-		}
-		return person, nil
+		return c.personOfID(id, tok)
 	}
 	if name, ok := strings.CutPrefix(tok, "@"); ok && name != "" {
 		name = strings.ToLower(name)
@@ -311,6 +308,37 @@ func (c *call) parsePerson(tok string) (string, error) {
 		return "", refuse("Unknown user @%s: they are not in warroom's roster. Mention them with the platform's @-completion, or add them to the roster in %s.", name, c.configFile())
 	}
 	return "", refuse("%q is not a user: write @name or me.", tok)
+}
+
+// person resolves a user argument: picked with the platform's user picker (a typed
+// option: its user id), else as written (parsePerson).
+func (c *call) person(name string) (string, error) {
+	if id := c.args.vals[name].id; id != "" {
+		person, err := c.personOfID(id, nil)
+		return person, err
+	}
+	return c.parsePerson(c.args.Text(name))
+}
+
+// personOfID is the person a platform's user id names; one warroom's roster does not hold
+// is refused, named as written (tok) or, picked, as a mention of them.
+func (c *call) personOfID(id string, tok any) (string, error) {
+	person := c.e.cfg.PersonName(c.platform(), id)
+	if !c.inRoster(person) {
+		if tok == nil {
+			tok = bot.Who(person)
+		}
+		return "", refuse("%s is not in warroom's roster; add them to the roster in %s first.", tok, c.configFile())
+	}
+	return person, nil
+}
+
+// platformUserID: a user id as a platform's user picker gives it (Discord's snowflake,
+// Slack's U…): letters and digits, nothing to read as markup.
+func platformUserID(id string) bool {
+	return id != "" && len(id) <= 32 && !strings.ContainsFunc(id, func(r rune) bool {
+		return (r < '0' || r > '9') && (r < 'A' || r > 'Z') && (r < 'a' || r > 'z')
+	})
 }
 
 // configFile names the configuration file for hints.

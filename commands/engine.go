@@ -153,7 +153,7 @@ func (e *Engine) HandleCommand(ctx context.Context, cmd bot.Command) bot.Reply {
 		what = name // metrics name paging by its command
 	}
 	return e.runAs(ctx, what, cmd.Source, func(c *call) error {
-		c.verb, c.rest, c.opts, c.masked = in.verb, in.rest, in.opts, in.masked
+		c.verb, c.rest, c.opts, c.users, c.masked = in.verb, in.rest, in.opts, in.users, in.masked
 		if err := c.runVerb(); err != nil {
 			return err
 		}
@@ -171,6 +171,7 @@ type commandInput struct {
 	verb   *Verb
 	rest   string
 	opts   map[string]string
+	users  map[string]string
 	masked int
 }
 
@@ -195,6 +196,13 @@ func (e *Engine) commandInput(name string, cmd bot.Command) (in commandInput, ms
 				in.masked += n
 			}
 			in.opts[k] = val
+		}
+		in.users = map[string]string{}
+		for k, id := range cmd.Users {
+			if !platformUserID(id) {
+				return in, bot.Textf("%q is not a user id.", id)
+			}
+			in.users[k] = id
 		}
 		return in, nil
 	}

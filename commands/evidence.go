@@ -55,7 +55,7 @@ var verbEvidenceTransfer = &Verb{
 		{Name: "reason", Kind: ArgText, Required: true}},
 	Run: func(c *call) error {
 		n, reason := c.args.Int("n"), c.args.Text("reason")
-		to, err := c.parsePerson(c.args.Text("to"))
+		to, err := c.person("to")
 		if err != nil {
 			return err
 		}

@@ -14,12 +14,12 @@ const maxOverride = 90 * 24 * time.Hour
 // oncallOverride runs /oncall override <team> @user <duration>: the person is on call for
 // the team from now for the duration, ahead of its rotations. Overrides are kept, shown by
 // /oncall <team> and undone with /oncall override cancel <id>.
-func (c *call) oncallOverride(teamName, who string, d time.Duration) error {
+func (c *call) oncallOverride(teamName string, d time.Duration) error {
 	team, err := c.team(teamName)
 	if err != nil {
 		return err
 	}
-	person, err := c.parsePerson(who)
+	person, err := c.person("user")
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,12 @@ func directPolicy(person string) oncall.Policy {
 }
 
 // sendPage runs /page <team|@user> <message>: it records the page and runs the first
-// escalation step now; the rest follow by timer.
-func (c *call) sendPage(target, message string) error {
+// escalation step now; the rest follow by timer. toPerson: the page is for the call's user
+// argument, not the team.
+func (c *call) sendPage(target string, toPerson bool, message string) error {
 	p := &bot.Page{Message: message, PagedBy: c.who, Platform: c.src.Platform, Channel: c.src.Channel, CreatedAt: c.now}
-	if isMention(target) {
-		person, err := c.pageablePerson(target)
+	if toPerson {
+		person, err := c.pageablePerson()
 		if err != nil {
 			return err
 		}
@@ -96,10 +97,10 @@ func (c *call) postPageSent(p *bot.Page, run stepRun) error {
 		Ref: pageRef(p.ID), Payload: bot.Payload{Message: bot.Message{Text: c.pageSentText(p, run)}}}, c.now)
 }
 
-// pageablePerson resolves @user for a direct page: someone in the roster (or an on-call
-// team), or anyone on the console while no roster is configured.
-func (c *call) pageablePerson(tok string) (string, error) {
-	person, err := c.parsePerson(tok)
+// pageablePerson resolves the user argument for a direct page: someone in the roster (or
+// an on-call team), or anyone on the console while no roster is configured.
+func (c *call) pageablePerson() (string, error) {
+	person, err := c.person("user")
 	if err != nil {
 		return "", err
 	}

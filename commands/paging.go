@@ -56,11 +56,7 @@ var verbPage = &Verb{
 		{Name: "message", Kind: ArgText, Required: true, Help: "say what the page is about, e.g. /page secops phishing kit live on login page"},
 	},
 	Run: func(c *call) error {
-		target := c.args.Text("team")
-		if c.args.Has("user") {
-			target = c.args.Text("user")
-		}
-		return c.sendPage(target, c.args.Text("message"))
+		return c.sendPage(c.args.Text("team"), c.args.Has("user"), c.args.Text("message"))
 	},
 }
 
@@ -101,7 +97,7 @@ var verbOverride = &Verb{
 	Args: []Arg{{Name: "team", Kind: ArgWord, Required: true, Help: "the team"}, {Name: "user", Kind: ArgUser, Required: true, Help: "who covers"},
 		{Name: "duration", Kind: ArgDuration, Required: true, Label: "shift", Help: "for how long, e.g. 4h, 2d"}},
 	Run: func(c *call) error {
-		return c.oncallOverride(c.args.Text("team"), c.args.Text("user"), c.args.Duration("duration"))
+		return c.oncallOverride(c.args.Text("team"), c.args.Duration("duration"))
 	},
 }
 

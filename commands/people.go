@@ -16,7 +16,7 @@ var verbRole = &Verb{
 		{Name: "user", Kind: ArgUser, Required: true, Placeholder: "<@user|me>"}},
 	Run: func(c *call) error {
 		role := c.args.Text("role")
-		person, err := c.parsePerson(c.args.Text("user"))
+		person, err := c.person("user")
 		if err != nil {
 			return err
 		}
@@ -249,4 +249,4 @@ func (c *call) roleChangeIsSensitive(role, person string) (bool, string) {
 }
 
 // onePerson reads a verb's single @user argument.
-func (c *call) onePerson() (string, error) { return c.parsePerson(c.args.Text("user")) }
+func (c *call) onePerson() (string, error) { return c.person("user") }

@@ -127,7 +127,7 @@ var verbTaskAdd = &Verb{
 // parseTask reads the task's arguments and resolves its owner.
 func (c *call) taskOf(a Args) (text, owner string, due time.Duration, err error) {
 	if a.Has("owner") {
-		if owner, err = c.parsePerson(a.Text("owner")); err != nil {
+		if owner, err = c.person("owner"); err != nil {
 			return "", "", 0, err
 		}
 	}

@@ -30,7 +30,7 @@ func TestANewVerbIsOneDeclaration(t *testing.T) {
 		Summary: "test only: remind someone after a while",
 		Args:    []Arg{{Name: "user", Kind: ArgUser, Required: true}, {Name: "after", Kind: ArgDuration, Required: true}},
 		Run: func(c *call) error {
-			who, err := c.parsePerson(c.args.Text("user"))
+			who, err := c.person("user")
 			if err != nil {
 				return err
 			}

@@ -117,7 +117,7 @@ func (c *call) runVerb() error {
 	var err error
 	switch {
 	case c.opts != nil:
-		c.args, err = parseOptions(decl, c.opts, usage)
+		c.args, err = parseTyped(decl, c.opts, c.users, usage)
 	default:
 		c.args, err = parseArgs(decl, c.rest, usage)
 	}

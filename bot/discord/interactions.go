@@ -135,11 +135,11 @@ func (a *Adapter) runCommand(ctx context.Context, src bot.Source, in *discordgo.
 	if v == nil {
 		return bot.Reply{Text: bot.Plain("This command is not known to this version of warroom; Discord may still show an old command list for a few minutes.")}
 	}
-	opts, err := v.options(vals)
+	opts, users, err := v.options(vals)
 	if err != nil {
 		return bot.Reply{Text: bot.Plain(v.Slash() + ": " + strings.TrimPrefix(err.Error(), errOption.Error()+": ") + ".")}
 	}
-	return a.handler.HandleCommand(ctx, bot.Command{Source: src, Name: v.Engine, Typed: true, Verb: v.Prefix, Options: opts})
+	return a.handler.HandleCommand(ctx, bot.Command{Source: src, Name: v.Engine, Typed: true, Verb: v.Prefix, Options: opts, Users: users})
 }
 
 // runPress turns a button's custom_id back into the action and value.

@@ -14,8 +14,9 @@ import (
 
 // An application command arrives as a tree of typed options. This file walks the tree to
 // the sub-command and hands its options to the engine by their declared names, as values
-// (task add text:"block sender @bob" owner:@carol is text "block sender @bob" and owner
-// <@ID>): the engine checks each by its declared kind and never parses them out of text.
+// (task add text:"block sender @bob" owner:@carol is text "block sender @bob" and the
+// person picked, by user id): the engine checks each by its declared kind and never parses
+// them out of text; no mention text is made for it to read again.
 
 // errOption is a value Discord should not have let through (a malformed user id, a word with
 // spaces); the caller is told which option, nothing runs.
@@ -57,25 +58,27 @@ func leafCommand(data discordgo.ApplicationCommandInteractionData) (group, sub s
 }
 
 // options are the engine's typed options from the interaction's values, by declared name:
-// users as Discord mentions (<@ID>), integers in decimal, flags as true or false, text on one
-// line. Options not given are left out (the engine answers a missing required one with the
-// verb's usage).
-func (v *verbDef) options(vals map[string]string) (map[string]string, error) {
-	out := map[string]string{}
+// integers in decimal, flags as true or false, text on one line; users, the persons picked,
+// apart, as their Discord user ids. Options not given are left out (the engine answers a
+// missing required one with the verb's usage).
+func (v *verbDef) options(vals map[string]string) (opts, users map[string]string, err error) {
+	opts, users = map[string]string{}, map[string]string{}
 	for _, o := range v.Options {
 		raw, ok := vals[o.Name]
 		if !ok {
 			continue
 		}
 		val, err := optionValue(o, raw)
-		if err != nil {
-			return nil, err
-		}
-		if val != "" {
-			out[o.Engine] = val
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case o.Kind == "user":
+			users[o.Engine] = val
+		case val != "":
+			opts[o.Engine] = val
 		}
 	}
-	return out, nil
+	return opts, users, nil
 }
 
 // optionValue checks one value as Discord should have sent it.
@@ -85,7 +88,7 @@ func optionValue(o optionDef, raw string) (string, error) {
 		if !isSnowflake(raw) {
 			return "", fmt.Errorf("%w: %s is not a Discord user", errOption, o.Name)
 		}
-		return "<@" + raw + ">", nil
+		return raw, nil
 	case "int":
 		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
 		if err != nil {

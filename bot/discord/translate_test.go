@@ -27,12 +27,15 @@ func verbByKey(t testing.TB, key string) *verbDef {
 }
 
 // passed writes what the engine is handed — the verb and each option by its declared
-// name, in declaration order — so a case reads as one line.
-func passed(v *verbDef, opts map[string]string) string {
+// name, in declaration order, a person picked as user:<id> — so a case reads as one line.
+func passed(v *verbDef, opts, users map[string]string) string {
 	parts := []string{v.Engine + ":" + v.Prefix}
 	for _, o := range v.Options {
 		if val, ok := opts[o.Engine]; ok {
 			parts = append(parts, o.Engine+"="+val)
+		}
+		if id, ok := users[o.Engine]; ok {
+			parts = append(parts, o.Engine+"=user:"+id)
 		}
 	}
 	return strings.Join(parts, " ")
@@ -45,12 +48,12 @@ func TestOptionsPassThroughTyped(t *testing.T) {
 		vals map[string]string
 		want string
 	}{
-		{"incident/task/add", map[string]string{"text": "block sender", "owner": "80351110224678912", "due": "2h"}, "incident:task add text=block sender owner=<@80351110224678912> due=2h"},
+		{"incident/task/add", map[string]string{"text": "block sender", "owner": "80351110224678912", "due": "2h"}, "incident:task add text=block sender owner=user:80351110224678912 due=2h"},
 		{"incident/task/add", map[string]string{"due": "2h", "text": "block sender"}, "incident:task add text=block sender due=2h"},
 		// A task text that ends in a mention stays text: it is not an owner.
 		{"incident/task/add", map[string]string{"text": "call the vendor with @bob"}, "incident:task add text=call the vendor with @bob"},
 		{"incident//declare", map[string]string{"title": "Phishing  wave", "severity": "sev2"}, "incident:declare title=Phishing wave severity=sev2"},
-		{"incident//role", map[string]string{"user": "42", "role": "analyst"}, "incident:role role=analyst user=<@42>"},
+		{"incident//role", map[string]string{"user": "42", "role": "analyst"}, "incident:role role=analyst user=user:42"},
 		{"incident//phase", map[string]string{"to": "next", "force": "true"}, "incident:phase to=next force=true"},
 		{"incident//close", map[string]string{"class": "duplicate", "resolution": "INC-3 same mail"}, "incident:close class=duplicate resolution=INC-3 same mail"},
 		{"incident//status", map[string]string{"incident": "INC-3"}, "incident:status incident=INC-3"},
@@ -58,17 +61,17 @@ func TestOptionsPassThroughTyped(t *testing.T) {
 		{"incident/task/done", map[string]string{"n": "3"}, "incident:task done n=3"},
 		{"incident//note", map[string]string{"text": "line one\nline two\t x"}, "incident:note text=line one line two x"},
 		{"page//team", map[string]string{"team": "secops", "message": "db down"}, "page: team=secops message=db down"},
-		{"page//user", map[string]string{"user": "42", "message": "db down"}, "page: user=<@42> message=db down"},
+		{"page//user", map[string]string{"user": "42", "message": "db down"}, "page: user=user:42 message=db down"},
 		{"page//ack", map[string]string{}, "page:ack"},
 		{"oncall//show", map[string]string{}, "oncall:"},
 		{"oncall//show", map[string]string{"team": "secops"}, "oncall: team=secops"},
-		{"oncall//override", map[string]string{"team": "secops", "user": "42", "duration": "4h"}, "oncall:override team=secops user=<@42> duration=4h"},
+		{"oncall//override", map[string]string{"team": "secops", "user": "42", "duration": "4h"}, "oncall:override team=secops user=user:42 duration=4h"},
 		{"oncall//override-cancel", map[string]string{"id": "3"}, "oncall:override cancel id=3"},
 	} {
 		v := verbByKey(t, tc.key)
-		got, err := v.options(tc.vals)
-		if err != nil || passed(v, got) != tc.want {
-			t.Errorf("%s %v: %q, %v; want %q", tc.key, tc.vals, passed(v, got), err, tc.want)
+		got, users, err := v.options(tc.vals)
+		if err != nil || passed(v, got, users) != tc.want {
+			t.Errorf("%s %v: %q, %v; want %q", tc.key, tc.vals, passed(v, got, users), err, tc.want)
 		}
 	}
 }
@@ -84,7 +87,7 @@ func TestBadOptionsAreRefused(t *testing.T) {
 		{"oncall//show", map[string]string{"team": "override secops"}}, // a word cannot smuggle in a verb
 		{"incident//link", map[string]string{"incident": "INC-3 INC-4"}},
 	} {
-		if got, err := verbByKey(t, tc.key).options(tc.vals); !errors.Is(err, errOption) {
+		if got, _, err := verbByKey(t, tc.key).options(tc.vals); !errors.Is(err, errOption) {
 			t.Errorf("%s %v: %q, %v; want a refusal", tc.key, tc.vals, got, err)
 		}
 	}
@@ -102,17 +105,17 @@ func TestLeafCommandFromWire(t *testing.T) {
 	data := in.ApplicationCommandData()
 	group, sub, vals := leafCommand(data)
 	v := verbByKey(t, data.Name+"/"+group+"/"+sub)
-	opts, err := v.options(vals)
-	if err != nil || passed(v, opts) != "incident:task add text=block sender owner=<@42> due=2h" {
-		t.Fatalf("%q %v", passed(v, opts), err)
+	opts, users, err := v.options(vals)
+	if err != nil || passed(v, opts, users) != "incident:task add text=block sender owner=user:42 due=2h" {
+		t.Fatalf("%q %v", passed(v, opts, users), err)
 	}
 	raw = `{"id":"1","type":2,"data":{"id":"9","name":"incident","type":1,"options":[{"name":"task","type":2,"options":[
 		{"name":"done","type":1,"options":[{"name":"n","type":4,"value":7}]}]}]}}`
 	_ = json.Unmarshal([]byte(raw), &in)
 	group, sub, vals = leafCommand(in.ApplicationCommandData())
 	v = verbByKey(t, "incident/"+group+"/"+sub)
-	if opts, _ := v.options(vals); passed(v, opts) != "incident:task done n=7" {
-		t.Fatalf("%q", passed(v, opts))
+	if opts, users, _ := v.options(vals); passed(v, opts, users) != "incident:task done n=7" {
+		t.Fatalf("%q", passed(v, opts, users))
 	}
 }
 
@@ -143,7 +146,7 @@ func FuzzOptionsToText(f *testing.F) {
 					}
 				}
 			}
-			opts, err := v.options(vals)
+			opts, users, err := v.options(vals)
 			if err != nil {
 				if !errors.Is(err, errOption) {
 					t.Fatalf("%s: unexpected error %v", v.key(), err)
@@ -159,8 +162,11 @@ func FuzzOptionsToText(f *testing.F) {
 				}
 			}
 			for _, o := range v.Options {
-				if got, ok := opts[o.Engine]; ok && o.Kind == "user" && got != "<@"+user+">" {
-					t.Fatalf("%s: mangled mention %q from %q", v.key(), got, user)
+				if _, ok := opts[o.Engine]; ok && o.Kind == "user" {
+					t.Fatalf("%s: the person %s was handed on as text", v.key(), o.Engine)
+				}
+				if got, ok := users[o.Engine]; ok && got != user {
+					t.Fatalf("%s: mangled user id %q from %q", v.key(), got, user)
 				}
 			}
 		}
@@ -227,7 +233,7 @@ func FuzzInteractionPayload(f *testing.F) {
 		if got := byKey[in.ApplicationCommandData().Name+"/"+group+"/"+sub]; got != v {
 			t.Fatalf("%s: the walk's key finds another verb", v.key())
 		}
-		if out, err := v.options(vals); err != nil {
+		if out, _, err := v.options(vals); err != nil {
 			if !errors.Is(err, errOption) {
 				t.Fatalf("%s: unexpected error %v", v.key(), err)
 			}
@@ -269,7 +275,7 @@ func FuzzInteractionPayload(f *testing.F) {
 			if d, ok := any.Data.(discordgo.ApplicationCommandInteractionData); ok {
 				g, s, vals := leafCommand(d)
 				if v := byKey[d.Name+"/"+g+"/"+s]; v != nil {
-					_, _ = v.options(vals)
+					_, _, _ = v.options(vals)
 				}
 			}
 		case discordgo.InteractionMessageComponent:
