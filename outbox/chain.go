@@ -49,11 +49,24 @@ func (d *Deliverer) next(ctx context.Context, o bot.Outbound, followed int) (n b
 		}
 		return bot.Outbound{}, false, false
 	}
-	if !ok {
+	if !ok || n.ID == o.ID {
+		// The same operation is still the head when its failure could not be recorded
+		// (RetryOutbound failed: disk full): sending it again at once would repeat it up
+		// to maxFollow times. It is left to a later pass (the poll), as before lanes were
+		// followed; nothing behind it can go first.
 		return bot.Outbound{}, false, true
 	}
 	if isCreation(n) || !n.Until.IsZero() {
 		return bot.Outbound{}, false, false
 	}
+	d.following(n)
 	return n, true, false
+}
+
+// following notes n as the operation its lane's follower delivers now (pick: a read that
+// returns it has found nothing the follower could miss).
+func (d *Deliverer) following(n bot.Outbound) {
+	d.lanes.mu.Lock()
+	d.lanes.inFlight[n.Lane] = n.ID
+	d.lanes.mu.Unlock()
 }

@@ -30,9 +30,10 @@ const DefaultConcurrency = 32
 // was that wait. Nobody can gather in an incident before its channel exists.
 const creationSlots = 32
 
-// laneSet is the set of lanes being delivered. Its lock is held from reading the due heads
-// until the lanes taken are marked, and again to release a lane after its operation was
-// recorded, so a head read before another deliverer recorded it is never taken after.
+// laneSet is the set of lanes being delivered. Its lock is never held across a store read:
+// a take reads the due heads unlocked and marks the lanes it takes under the lock
+// afterwards, passing over any head of a lane released since its read began (epoch,
+// freed), so a head read before its follower recorded it is never taken after.
 type laneSet struct {
 	mu      sync.Mutex
 	busy    map[string]int // operations of the lane being delivered (more than one only for claims, below)
@@ -50,10 +51,19 @@ type laneSet struct {
 	// (release.go).
 	missed map[string]bool
 	behind bool
+	// inFlight is the operation a busy lane is delivering (its follower's latest): a read
+	// of the heads that returns it has found nothing the follower could miss.
+	inFlight map[string]int64
+	// epoch counts releases; freed holds each lane's last one while a take is reading
+	// (taking), so the take can tell which of its heads may be stale.
+	epoch  uint64
+	freed  map[string]uint64
+	taking int
 }
 
 func newLaneSet() laneSet {
-	return laneSet{busy: map[string]int{}, changed: make(chan struct{}), missed: map[string]bool{}}
+	return laneSet{busy: map[string]int{}, changed: make(chan struct{}), missed: map[string]bool{},
+		inFlight: map[string]int64{}, freed: map[string]uint64{}}
 }
 
 // slots is how many operations of each kind a take may start.
@@ -87,51 +97,88 @@ func isCreation(o bot.Outbound) bool { return o.Op == bot.OpCreateChannel }
 // it over would leave it claimed and undelivered until the claim ran out.
 func (d *Deliverer) take(ctx context.Context, counted bool) ([]bot.Outbound, error) {
 	d.lanes.mu.Lock()
-	defer d.lanes.mu.Unlock()
-	free := roundSlots
-	if counted {
-		free = slots{creations: creationSlots - d.lanes.creating, others: d.concurrency() - d.lanes.running}
-	}
-	// behind is Run's (release.go): whether this take leaves a due head for a later one.
+	free := d.freeSlots(counted)
+	busy := len(d.lanes.busy)
+	began := d.lanes.epoch
+	d.lanes.taking++
+	d.lanes.mu.Unlock()
+	var taken []bot.Outbound
 	behind := true
-	if counted {
-		defer func() { d.lanes.behind = behind }()
-	}
+	defer func() {
+		d.lanes.mu.Lock()
+		if d.lanes.taking--; d.lanes.taking == 0 {
+			clear(d.lanes.freed)
+		}
+		if counted {
+			d.lanes.behind = behind // release.go
+		}
+		d.lanes.mu.Unlock()
+	}()
 	if free.creations <= 0 && free.others <= 0 {
 		return nil, nil
 	}
 	// On SQLite the heads of lanes being delivered come back too (they are still pending).
 	creations := free.creations > 0
-	limit := max(free.creations, 0) + max(free.others, 0) + len(d.lanes.busy)
+	limit := max(free.creations, 0) + max(free.others, 0) + busy
 	due, err := d.store.DueOutbound(ctx, d.clock.Now(), limit, creations)
 	if err != nil {
 		return nil, err
 	}
 	// A read that filled its limit may have stopped short of due heads.
 	full := len(due) >= limit
-	taken, left := d.pick(nil, due, &free, counted)
-	if creations && len(due) == limit && free.others > 0 {
-		others, err := d.store.DueOutbound(ctx, d.clock.Now(), free.others+len(d.lanes.busy), false)
+	taken, left, othersFree := d.pickLocked(nil, due, counted, began)
+	if creations && full && othersFree > 0 {
+		others, err := d.store.DueOutbound(ctx, d.clock.Now(), othersFree+busy, false)
 		if err != nil {
 			// The first read's lanes are marked already: deliver those.
 			d.log.Warn("outbox: reading the heads other than channel creations failed; the next take reads them", "err", err)
 			return taken, nil
 		}
 		var more bool
-		taken, more = d.pick(taken, others, &free, counted)
+		taken, more, _ = d.pickLocked(taken, others, counted, began)
 		left = left || more
 	}
 	behind = full || left
 	return taken, nil
 }
 
+// freeSlots is what a take may start now (lock held): for Run what its slots leave free,
+// for a Round every due head.
+func (d *Deliverer) freeSlots(counted bool) slots {
+	if !counted {
+		return roundSlots
+	}
+	return slots{creations: creationSlots - d.lanes.creating, others: d.concurrency() - d.lanes.running}
+}
+
+// pickLocked is pick under the lock, with the slots free at that moment (another take,
+// a Round beside Run, may have started some since the read began).
+func (d *Deliverer) pickLocked(taken, due []bot.Outbound, counted bool, began uint64) (_ []bot.Outbound, left bool, othersFree int) {
+	d.lanes.mu.Lock()
+	defer d.lanes.mu.Unlock()
+	free := d.freeSlots(counted)
+	taken, left = d.pick(taken, due, &free, counted, began)
+	return taken, left, free.others
+}
+
 // pick appends to taken the heads of due that take may start and marks their lanes (lock
 // held); left says it passed over a head for want of a slot.
-func (d *Deliverer) pick(taken, due []bot.Outbound, free *slots, counted bool) (_ []bot.Outbound, left bool) {
+//
+// A head whose lane was released after the read began (epoch began) may be an operation
+// its follower recorded meanwhile, so it is passed over. Nothing is lost by that: a row
+// of that lane committed before the follower's last look was delivered by it; one
+// committed after has a kick that either found the lane busy (missed: the release read
+// every head) or comes after the release and finds the lane free.
+func (d *Deliverer) pick(taken, due []bot.Outbound, free *slots, counted bool, began uint64) (_ []bot.Outbound, left bool) {
 	for _, o := range due {
 		claimed := !o.Until.IsZero()
 		if d.lanes.busy[o.Lane] > 0 && !claimed {
-			d.lanes.missed[o.Lane] = true
+			if d.lanes.inFlight[o.Lane] != o.ID {
+				d.lanes.missed[o.Lane] = true
+			}
+			continue
+		}
+		if d.lanes.freed[o.Lane] > began && !claimed {
 			continue
 		}
 		room := &free.others
@@ -144,6 +191,7 @@ func (d *Deliverer) pick(taken, due []bot.Outbound, free *slots, counted bool) (
 		}
 		*room--
 		d.lanes.busy[o.Lane]++
+		d.lanes.inFlight[o.Lane] = o.ID
 		if counted {
 			d.count(o, 1)
 		}
@@ -168,6 +216,11 @@ func (d *Deliverer) release(o bot.Outbound, counted, dry bool) {
 	d.lanes.mu.Lock()
 	if d.lanes.busy[o.Lane]--; d.lanes.busy[o.Lane] <= 0 {
 		delete(d.lanes.busy, o.Lane)
+		delete(d.lanes.inFlight, o.Lane)
+	}
+	d.lanes.epoch++
+	if d.lanes.taking > 0 {
+		d.lanes.freed[o.Lane] = d.lanes.epoch
 	}
 	if counted {
 		d.count(o, -1)

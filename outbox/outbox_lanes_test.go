@@ -170,6 +170,9 @@ func TestRateLimitedLaneDoesNotHoldUpAnother(t *testing.T) {
 			t.Fatalf("posted %q, want %q", got, want)
 		}
 	}
+	// The 429 is recorded after the call returns, and the fast lane may finish first: wait
+	// until both lanes are let go (the retry is recorded before its lane is released).
+	waitFor(t, "both lanes released", func() bool { busy, _ := d.busyLanes(); return busy == 0 })
 	select {
 	case s := <-p.calls:
 		t.Fatalf("the limited lane was called again (%q) before its Retry-After", s)
