@@ -221,6 +221,9 @@ func call(r *writeReq, tx *Tx) (err error) {
 	}()
 	err = r.fn(tx)
 	returned = true
+	if err == nil && tx.deferHeads {
+		err = errHeadsDeferred
+	}
 	return err
 }
 
@@ -232,3 +235,8 @@ func (db *DB) stopWriter() {
 	}
 	<-db.stopped
 }
+
+// errHeadsDeferred refuses a write that called DeferChainHeads and returned without
+// WriteChainHeads: committed, its entries would lie past the incident's stored chain head,
+// and the next Append would fork the chain.
+var errHeadsDeferred = errors.New("internal error in a write transaction: it appended entries with their chain heads deferred and never wrote them (WriteChainHeads); nothing was committed")
