@@ -53,6 +53,8 @@ type DB struct {
 
 	// payloads keeps the decoded payloads of pending outbox heads (outbox_payloads.go).
 	payloads payloadCache
+	// ahead keeps the rest of a followed lane's last read (outbox_ahead.go).
+	ahead laneAhead
 
 	// the group-commit writer (writer.go)
 	writes  chan *writeReq

@@ -65,26 +65,34 @@ func (db *DB) DueOutbound(ctx context.Context, now time.Time, limit int, creatio
 // DueLaneHead returns the oldest pending operation of one lane if it is due (ok false if the
 // lane has none, or its head waits for a retry). The deliverer asks it when it has just
 // recorded an operation of that lane, instead of walking every lane (dueHeads) to find
-// the one lane that moved. PostgreSQL hands out operations only under a claim
-// (outboxclaim.go), so there it answers nothing and the deliverer asks DueOutbound.
+// the one lane that moved; it reads a few of the lane's operations at once and hands out
+// the rest as they come (outbox_ahead.go). PostgreSQL hands out operations only under a
+// claim (outboxclaim.go), so there it answers nothing and the deliverer asks DueOutbound.
 func (db *DB) DueLaneHead(ctx context.Context, lane string, now time.Time) (o bot.Outbound, ok bool, err error) {
 	if db.pg {
 		return bot.Outbound{}, false, nil
 	}
-	rows, err := db.reader.QueryContext(ctx, dueLaneHead, lane, ts(now))
+	if o, ok := db.ahead.next(lane); ok {
+		return o, true, nil
+	}
+	gen := outboxScrubs.Load() // before the read: a scrub after it makes the rest stale
+	db.ahead.read()
+	rows, err := db.reader.QueryContext(ctx, dueLaneRun, ts(now), lane, laneReadAhead)
 	if err != nil {
 		return bot.Outbound{}, false, describe(db.path, err)
 	}
-	// A followed head is read once, when its turn has come: nothing to keep for later.
-	heads, err := scanOutbound(rows, nil)
-	if err != nil || len(heads) == 0 {
+	var due []bool
+	run, err := scanOutboundDue(rows, &due)
+	if err != nil || len(run) == 0 || !due[0] {
 		return bot.Outbound{}, false, err
 	}
-	return heads[0], true, nil
+	db.ahead.keep(lane, gen, run, due)
+	return run[0], true, nil
 }
 
-const dueLaneHead = `SELECT ` + outboundColumns + ` FROM outbox o
-	WHERE o.id = (SELECT id FROM outbox WHERE state = 'pending' AND lane = ? ORDER BY lane, id LIMIT 1) AND o.next_at <= ?`
+// dueLaneRun is a lane's first pending operations, each with whether it is due.
+const dueLaneRun = `SELECT ` + outboundColumns + `, o.next_at <= ? FROM outbox o
+	WHERE o.state = 'pending' AND o.lane = ? ORDER BY o.lane, o.id LIMIT ?`
 
 // QueuedAfter tells the deliverer, after a commit's kick, which lanes the operations queued
 // since the id after fall in, so it can skip reading every lane's head when they all fall
@@ -157,13 +165,31 @@ const outboundColumns = `o.id, o.lane, o.platform, o.op, o.incident, o.target, o
 // scanOutbound reads outbox rows, their payloads through cache (outbox_payloads.go; nil:
 // decoded each time).
 func scanOutbound(rows *sql.Rows, cache *payloadCache) ([]bot.Outbound, error) {
+	return scanRows(rows, cache, nil)
+}
+
+// scanOutboundDue is scanOutbound for rows with one more column, whether the row is due,
+// appended to due.
+func scanOutboundDue(rows *sql.Rows, due *[]bool) ([]bot.Outbound, error) {
+	return scanRows(rows, nil, due)
+}
+
+func scanRows(rows *sql.Rows, cache *payloadCache, due *[]bool) ([]bot.Outbound, error) {
 	defer rows.Close()
 	var out []bot.Outbound
 	for rows.Next() {
 		var o bot.Outbound
 		var payload, created string
-		if err := rows.Scan(&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &payload, &o.Attempts, &created); err != nil {
+		dest := []any{&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &payload, &o.Attempts, &created}
+		var isDue bool
+		if due != nil {
+			dest = append(dest, &isDue)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
+		}
+		if due != nil {
+			*due = append(*due, isDue)
 		}
 		o.Created = parseTS(created)
 		var err error
@@ -182,6 +208,14 @@ func scanOutbound(rows *sql.Rows, cache *payloadCache) ([]bot.Outbound, error) {
 // o is the operation as the deliverer read and delivered it (only its id and payload are
 // used): a post a redaction scrubbed meanwhile is edited (editIfScrubbed).
 func (db *DB) CompleteOutbound(ctx context.Context, o bot.Outbound, res bot.Delivered, at time.Time) error {
+	err := db.completeOutbound(ctx, o, res, at)
+	if err == nil {
+		db.ahead.completed(o)
+	}
+	return err
+}
+
+func (db *DB) completeOutbound(ctx context.Context, o bot.Outbound, res bot.Delivered, at time.Time) error {
 	id, result := o.ID, res.ID
 	return db.Update(ctx, func(tx *Tx) error {
 		var stored bot.Outbound
@@ -248,6 +282,11 @@ func (t *Tx) editIfScrubbed(post bot.Outbound, delivered bot.Payload, stored, ms
 // withoutSecret is the payload of a finished operation marked Secret with its text
 // replaced by bot.SecretRemoved; nil (keep the payload) for any other.
 func withoutSecret(payload string) any {
+	if !strings.Contains(payload, `"secret"`) {
+		// Not marked Secret (its key is the only place the quoted word can appear: a
+		// quote inside a text is escaped), so not decoded: every delivery records one.
+		return nil
+	}
 	var p bot.Payload
 	if json.Unmarshal([]byte(payload), &p) != nil || !p.Secret {
 		return nil
@@ -267,6 +306,7 @@ func withoutSecret(payload string) any {
 // sending it. A row recorded already (done or failed) is left as it is too.
 func (db *DB) RetryOutbound(ctx context.Context, id int64, until, next time.Time, reason string) error {
 	claim, args := underClaim(until)
+	db.ahead.forget()
 	return db.Update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND state = 'pending'`+claim,
 			append([]any{ts(next), reason, id}, args...)...)
@@ -289,6 +329,7 @@ func underClaim(until time.Time) (string, []any) {
 // not turn another's delivery into "failed", nor a row recorded already.
 func (db *DB) FailOutbound(ctx context.Context, id int64, until time.Time, reason string, at time.Time) error {
 	claim, args := underClaim(until)
+	db.ahead.forget()
 	return db.Update(ctx, func(tx *Tx) error {
 		var payload string
 		if err := tx.row(`SELECT payload FROM outbox WHERE id = ?`, id).Scan(&payload); err != nil {

@@ -80,6 +80,9 @@ func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
 		payload []byte
 	}
 	var changes []change
+	// Before any payload changes: a lane's read-ahead (outbox_ahead.go) made before this
+	// may hold the text this removes, and is read again rather than sent.
+	outboxScrubs.Add(1)
 	for rows.Next() {
 		var o bot.Outbound
 		var state, result, raw string
