@@ -110,16 +110,7 @@ func parseArgs(decl []Arg, text, usage string) (Args, error) {
 			next = len(toks)
 			break
 		}
-		raw, n := toks[next].s, 1
-		if a.Kind == ArgDuration {
-			if w, ok := unitWord(toks, used, next); ok {
-				raw, n = raw+" "+w, 2
-			}
-		}
-		if a.Kind == ArgTime && timeWords(a, toks, used, next) {
-			raw, n = raw+" "+toks[next+1].s, 2
-		}
-		v, err := readValue(argFor(a, out), raw, usage)
+		v, n, err := valueAt(a, out, toks, used, next, usage)
 		if err != nil {
 			return out, err
 		}
@@ -175,6 +166,26 @@ func restOf(text string, toks []token, used []bool, i int) string {
 	return strings.Join(words, " ")
 }
 
+// valueAt reads the value that starts at token i and how many words it takes: one, or two
+// where its kind goes on into the next (a duration's spelled-out unit, "2 hours"; a date
+// and its time of day, "45m ago"). A time found in two words is taken as read there.
+func valueAt(a *Arg, before Args, toks []token, used []bool, i int, usage string) (argValue, int, error) {
+	raw := toks[i].s
+	switch a.Kind {
+	case ArgDuration:
+		if w, ok := unitWord(toks, used, i); ok {
+			v, err := readValue(argFor(a, before), raw+" "+w, usage)
+			return v, 2, err
+		}
+	case ArgTime:
+		if v, ok := timeWords(a, toks, used, i); ok {
+			return v, 2, nil
+		}
+	}
+	v, err := readValue(argFor(a, before), raw, usage)
+	return v, 1, err
+}
+
 // unitWord is the spelled-out unit after a number ("2 hours"), if the next word is one.
 func unitWord(toks []token, used []bool, i int) (string, bool) {
 	if i+1 >= len(toks) || used[i+1] {
@@ -209,22 +220,17 @@ func takeKeyword(a *Arg, toks []token, used []bool, out *Args, usage string) err
 			out.set(a.Name, argValue{text: "true"})
 			continue
 		}
-		raw, n := inline, 0
-		if !hasInline {
-			if i+1 >= len(toks) || used[i+1] {
-				return argError(usage, "%s needs a value after %s%s", a.label(), a.Keyword, kindHint(a))
-			}
-			raw, n = toks[i+1].s, 1
-			if a.Kind == ArgDuration {
-				if w, ok := unitWord(toks, used, i+1); ok {
-					raw, n = raw+" "+w, 2
-				}
-			}
-			if a.Kind == ArgTime && timeWords(a, toks, used, i+1) {
-				raw, n = raw+" "+toks[i+2].s, 2
-			}
+		var v argValue
+		var n int
+		var err error
+		switch {
+		case hasInline:
+			v, err = readValue(argFor(a, *out), inline, usage)
+		case i+1 >= len(toks) || used[i+1]:
+			return argError(usage, "%s needs a value after %s%s", a.label(), a.Keyword, kindHint(a))
+		default:
+			v, n, err = valueAt(a, *out, toks, used, i+1, usage)
 		}
-		v, err := readValue(argFor(a, *out), raw, usage)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,14 @@ type timeBase struct {
 	loc *time.Location
 }
 
+// zone is the configured zone, UTC when none is.
+func (b timeBase) zone() *time.Location {
+	if b.loc == nil {
+		return time.UTC
+	}
+	return b.loc
+}
+
 // atTime gives every time argument of decl the call's now and zone.
 func atTime(decl []Arg, now time.Time, loc *time.Location) []Arg {
 	for i := range decl {
@@ -33,10 +41,7 @@ func (a Args) Time(name string) time.Time { return a.vals[name].t }
 
 // readTime reads one time argument's value; ok is false for a form it does not take.
 func readTime(a *Arg, raw string) (time.Time, bool) {
-	loc := a.base.loc
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc := a.base.zone()
 	if !a.Relative {
 		return parseClockTime(raw, loc)
 	}
@@ -64,14 +69,15 @@ func agoTime(s string, now time.Time) (time.Time, bool) {
 	return now.Add(-d).UTC(), true
 }
 
-// timeWords says whether the time at token i goes on into the next word: a date and its
-// time of day (2026-03-01 14:00), or "45m ago".
-func timeWords(a *Arg, toks []token, used []bool, i int) bool {
+// timeWords reads a time at token i that goes on into the next word: a date and its time
+// of day (2026-03-01 14:00), or "45m ago"; ok is false when the two words are not one.
+func timeWords(a *Arg, toks []token, used []bool, i int) (argValue, bool) {
 	if i+1 >= len(toks) || used[i+1] {
-		return false
+		return argValue{}, false
 	}
-	_, ok := readTime(a, toks[i].s+" "+toks[i+1].s)
-	return ok
+	raw := toks[i].s + " " + toks[i+1].s
+	t, ok := readTime(a, raw)
+	return argValue{text: raw, t: t}, ok
 }
 
 // timeRefusal names what a time argument takes, as the verbs always have.
@@ -79,9 +85,5 @@ func timeRefusal(a *Arg, raw, usage string) error {
 	if a.Relative {
 		return argError(usage, "%q is not a time warroom reads: use 2026-03-02T08:10:00Z, 2026-03-02 08:10, 08:10 or 45m ago", strings.Fields(raw)[0])
 	}
-	loc := a.base.loc
-	if loc == nil {
-		loc = time.UTC
-	}
-	return argError(usage, "%q is not a time warroom can read: use 2026-03-01 14:00 (%s) or RFC 3339 (2026-03-01T13:00:00Z)", raw, loc)
+	return argError(usage, "%q is not a time warroom can read: use 2026-03-01 14:00 (%s) or RFC 3339 (2026-03-01T13:00:00Z)", raw, a.base.zone())
 }

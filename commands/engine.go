@@ -28,6 +28,7 @@ type Engine struct {
 	clock     clockwork.Clock
 	log       *slog.Logger
 	verbs     []*Verb
+	grammar   grammarIndex // the verbs' declarations and names, read once (verbs.go)
 	kick      func()
 	buttons   map[string]buttonHandler
 	reactions map[string]reactionHandler
@@ -103,6 +104,7 @@ func New(d Deps) *Engine {
 	}
 	e := &Engine{store: d.Store, cfg: d.Config, tpl: d.Templates, clock: d.Clock, log: d.Log, kick: d.Kick, hooks: d.Hooks, platforms: d.Platforms, key: d.Key, webURL: d.WebURL}
 	e.verbs = allVerbs()
+	e.grammar = indexGrammar(e)
 	e.buttons = map[string]buttonHandler{
 		"join.approve":    approveJoin,
 		"role.claim":      claimRole,

@@ -1,11 +1,11 @@
 package commands
 
 import (
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/warroom/warroom/bot"
+	"github.com/warroom/warroom/config"
 	"github.com/warroom/warroom/internal/duration"
 )
 
@@ -55,9 +55,8 @@ func refuseRole(raw string, roles []string) error {
 // parseRoleArgs reads "<role> <@user|me>" with role's declaration: a role of roles (any
 // case), and the person's token as written (the call resolves it).
 func parseRoleArgs(rest string, roles []string) (role, who string, err error) {
-	decl := slices.Clone(verbRole.Args)
-	decl[0].Choices = roles
-	a, err := parseArgs(decl, rest, verbRole.usageLine())
+	e := &Engine{cfg: &config.Config{Roles: roles}}
+	a, err := parseArgs(e.declaration(verbRole), rest, verbRole.usageLine())
 	if err != nil && a.Has("role") || err != nil && strings.TrimSpace(rest) == "" {
 		return "", "", refuse("Usage: %s. Roles: %s.", verbRole.usageLine(), validList(roles))
 	}

@@ -3,6 +3,7 @@ package commands
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Scope says where a verb may run.
@@ -113,7 +114,7 @@ func (c *call) runVerb() error {
 			return err
 		}
 	}
-	decl, usage := atTime(c.e.declaration(v), c.now, c.e.cfg.Location), c.e.refusalUsage(v)
+	decl, usage := c.e.grammar.at(c.e, v, c.now), c.e.refusalUsage(v)
 	var err error
 	switch {
 	case c.opts != nil:
@@ -186,8 +187,49 @@ var usageWords = []Arg{{Name: "words", Kind: ArgText}}
 func isIncidentWord(w string) bool { return strings.HasPrefix(w, "inc-") || strings.HasPrefix(w, "#") }
 
 // hasVerb reports whether command has a verb of that name.
-func (e *Engine) hasVerb(command, name string) bool {
-	return slices.ContainsFunc(e.verbs, func(v *Verb) bool { return v.command() == command && v.Name == name })
+func (e *Engine) hasVerb(command, name string) bool { return e.grammar.names[verbName{command, name}] }
+
+// grammarIndex is what the parser reads of the verbs that does not change per call, built
+// once by New from the configuration: each verb's declaration (choices from the
+// configuration filled in) and its name.
+type grammarIndex struct {
+	decls map[*Verb]declared
+	names map[verbName]bool
+}
+
+// declared is a verb's declaration as the parser reads it; timed: it has a time argument,
+// which a call reads against its own now.
+type declared struct {
+	args  []Arg
+	timed bool
+}
+
+type verbName struct{ command, name string }
+
+func indexGrammar(e *Engine) grammarIndex {
+	g := grammarIndex{decls: map[*Verb]declared{}, names: map[verbName]bool{}}
+	for _, v := range e.verbs {
+		d := e.declaration(v)
+		g.decls[v] = declared{args: d, timed: slices.ContainsFunc(d, func(a Arg) bool {
+			return a.Kind == ArgTime || slices.ContainsFunc(a.OneOf, func(o Arg) bool { return o.Kind == ArgTime })
+		})}
+		g.names[verbName{v.command(), v.Name}] = true
+	}
+	return g
+}
+
+// at is v's declaration for a call at now: the one read at New, copied only when a time
+// argument must read against now (the parser does not write to it otherwise). A verb New
+// did not index (the group usage verbs) is declared on the spot.
+func (g grammarIndex) at(e *Engine, v *Verb, now time.Time) []Arg {
+	d, ok := g.decls[v]
+	if !ok {
+		return atTime(e.declaration(v), now, e.cfg.Location)
+	}
+	if d.timed {
+		return atTime(slices.Clone(d.args), now, e.cfg.Location)
+	}
+	return d.args
 }
 
 // verbTaskUsage answers "task" with no or an unknown sub-verb.
