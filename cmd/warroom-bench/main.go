@@ -58,6 +58,7 @@ func main() {
 	pgReplicas := flag.Int("pg-replicas", 3, "postgres: the replicas of the larger PostgreSQL deployment, whose leader is killed")
 	kills := flag.Int("kills", 10, "postgres: failovers measured")
 	cpuProfile := flag.String("cpu-profile", "", "write a CPU profile (go tool pprof) of the bench process to FILE: the in-process measurements (alerts, ingest, close) run their server there")
+	costN := flag.Int("cost-rounds", costPhases, "cost: the rounds of the fresh-loaded comparison (a round is a run of each side, A-B-B-A)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		defer startCPUProfile(*cpuProfile)()
@@ -102,7 +103,7 @@ func main() {
 		add(benchPins(abs, dir, *pins)...)
 	}
 	if want("cost") {
-		add(benchCost(abs, dir)...)
+		add(benchCost(abs, dir, *costN)...)
 	}
 	if want("ingest") {
 		add(benchIngest(dir, *pins)...)

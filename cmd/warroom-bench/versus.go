@@ -101,10 +101,7 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 		{name: "warroom", send: note(wr, "Noted", &warroomAcked), pid: b.cmd.Process.Pid},
 		{name: "peer", send: note(pr, "", nil), pid: peer.cmd.Process.Pid}, // Bolt's ack is an empty 200
 	}
-	pause := func() {
-		time.Sleep(cfg.minPause)
-		waitQuiet(fake, incCh, cfg.quietFor, cfg.maxPause)
-	}
+	pause := func() { pauseFor(fake, incCh, cfg.minPause, cfg.quietFor, cfg.maxPause) }
 	// abba runs one measurement warroom, peer, peer, warroom and returns each side's runs.
 	abba := func(label string, run func(s side) loadResult) [2][]loadResult {
 		var out [2][]loadResult
@@ -165,6 +162,18 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 // vs is a figure measured on both sides.
 func vs(name string, warroom, peer float64, unit, target string, ok *bool) figure {
 	return figure{name: name, value: warroom, peer: peer, hasPeer: true, unit: unit, target: target, ok: ok}
+}
+
+// drainPause is the pause between two runs of a comparison: at least a second, then until
+// the bot's outbox delivered what the last run queued into ch (the fake saw nothing new
+// there for half a second), at most a minute; the side-by-side bench's pause (main.go).
+func drainPause(fake *slackfake.Server, ch string) {
+	pauseFor(fake, ch, time.Second, 500*time.Millisecond, 60*time.Second)
+}
+
+func pauseFor(fake *slackfake.Server, ch string, least, quiet, limit time.Duration) {
+	time.Sleep(least)
+	waitQuiet(fake, ch, quiet, limit)
 }
 
 // waitQuiet waits until the fake Slack has received nothing new in ch for quiet (warroom's
