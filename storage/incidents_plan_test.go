@@ -19,7 +19,16 @@ func TestIncidentByChannelUsesItsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+incidentByChannel, "slack", "C123")
+	plan := queryPlan(t, db, incidentByChannel, "slack", "C123")
+	if got := plan; !strings.Contains(got, "USING INDEX incidents_by_channel") {
+		t.Errorf("IncidentByChannel's plan is %q; it must search incidents_by_channel", got)
+	}
+}
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of q, its steps joined by "; ".
+func queryPlan(t *testing.T, db *DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +45,5 @@ func TestIncidentByChannelUsesItsIndex(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(plan, "; "); !strings.Contains(got, "USING INDEX incidents_by_channel") {
-		t.Errorf("IncidentByChannel's plan is %q; it must search incidents_by_channel", got)
-	}
+	return strings.Join(plan, "; ")
 }

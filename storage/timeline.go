@@ -212,9 +212,20 @@ func (t *Tx) EachEntryOfKind(n int64, kinds []string, fn func(bot.Entry) error) 
 		return nil
 	}
 	args := []any{n}
-	marks := strings.Repeat("?, ", len(kinds))
 	for _, k := range kinds {
 		args = append(args, k)
 	}
-	return t.eachEntry(fn, `SELECT `+entryColumns+` FROM timeline WHERE incident = ? AND kind IN (`+marks[:len(marks)-2]+`) ORDER BY seq`, args...)
+	return t.eachEntry(fn, entriesOfKinds(len(kinds)), args...)
+}
+
+// entriesOfKinds is EachEntryOfKind's query for k kinds. It orders by +seq, an expression,
+// not the column: with ORDER BY seq SQLite walked the primary key (incident, seq) to save
+// the sort, so it read every entry of the incident and filtered by kind. That scan was the
+// card's facts read on every command that refreshes the card, and 30-38 ms of the close's
+// write transaction at 100,000 entries. With +seq no index gives the order, so the planner
+// takes timeline_by_kind (incident, kind) and sorts the few rows it finds. PostgreSQL reads
+// +seq as seq.
+func entriesOfKinds(k int) string {
+	marks := strings.Repeat("?, ", k)
+	return `SELECT ` + entryColumns + ` FROM timeline WHERE incident = ? AND kind IN (` + marks[:len(marks)-2] + `) ORDER BY +seq`
 }
