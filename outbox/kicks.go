@@ -29,14 +29,19 @@ const kickLimit = 64
 
 // mustTake says whether this pass of Run has to read every lane's head.
 func (d *Deliverer) mustTake(ctx context.Context) bool {
+	d.lanes.mu.Lock()
+	full, after, named := d.lanes.full, d.lanes.seen, d.lanes.take
+	d.lanes.full, d.lanes.take = false, false
+	d.lanes.mu.Unlock()
+	if d.announced.Load() {
+		// The store names each commit's lanes (announce.go): a pass reads every head when
+		// it must, or when an announcement named a lane not being delivered.
+		return full || named
+	}
 	qs, ok := d.store.(QueuedStore)
 	if !ok {
 		return true
 	}
-	d.lanes.mu.Lock()
-	full, after := d.lanes.full, d.lanes.seen
-	d.lanes.full = false
-	d.lanes.mu.Unlock()
 	if full {
 		// Read every head; first note how far the outbox goes, so the next kick looks
 		// only at what is queued after (the take reads everything up to here).
@@ -57,7 +62,7 @@ func (d *Deliverer) mustTake(ctx context.Context) bool {
 	if !ok {
 		return true
 	}
-	take := false
+	take := named
 	for _, l := range lanes {
 		if d.lanes.busy[l] == 0 {
 			take = true

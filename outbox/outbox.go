@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -93,6 +94,8 @@ type Deliverer struct {
 	// started is when this deliverer began: an operation queued before it may have been
 	// under way when the previous process stopped.
 	started time.Time
+	// announced: the store tells this deliverer the lanes of each commit (announce.go).
+	announced atomic.Bool
 }
 
 // NewDeliverer returns a deliverer for the given platforms (by Name()).
@@ -108,8 +111,18 @@ func NewDeliverer(store OutboxStore, clock clockwork.Clock, log *slog.Logger, pl
 // AddPlatform registers another platform.
 func (d *Deliverer) AddPlatform(p bot.Platform) { d.platforms[p.Name()] = p }
 
-// Kick wakes the deliverer after a commit that queued something.
+// Kick wakes the deliverer after a commit that queued something. A deliverer its store
+// announces commits to (Announce) needs no kick: the announcement came first, with the
+// lanes, so a kick is ignored.
 func (d *Deliverer) Kick() {
+	if d.announced.Load() {
+		return
+	}
+	d.wakeUp()
+}
+
+// wakeUp makes Run (or runRounds) look again.
+func (d *Deliverer) wakeUp() {
 	select {
 	case d.wake <- struct{}{}:
 	default:

@@ -45,6 +45,8 @@ type laneSet struct {
 	// outbox id Run's kicks have looked at.
 	full bool
 	seen int64
+	// take says a store's announcement (announce.go) named a lane not being delivered.
+	take bool
 	// missed holds the lanes a kick or a read passed over while they were being followed,
 	// since their follower last looked; behind says a take left a due head waiting for a
 	// slot (or may have, its read cut short). Either makes a release read every head
@@ -233,7 +235,7 @@ func (d *Deliverer) release(o bot.Outbound, counted, dry bool) {
 	}
 	d.lanes.mu.Unlock()
 	if read {
-		d.Kick()
+		d.wakeUp()
 	}
 }
 

@@ -129,9 +129,13 @@ func TestALaneWaitingForASlotGoesWhenOneIsReleased(t *testing.T) {
 
 // startRun runs a deliverer with the given concurrency (0: the default) until the test ends;
 // its poll is an hour of a fake clock, so only kicks and releases move it.
-func startRun(t *testing.T, st OutboxStore, p bot.Platform, concurrency int) *Deliverer {
+// With an Announcer, the deliverer takes its announcements.
+func startRun(t *testing.T, st OutboxStore, p bot.Platform, concurrency int, announcer ...Announcer) *Deliverer {
 	d := NewDeliverer(st, clockwork.NewFakeClock(), slog.New(slog.DiscardHandler), p)
 	d.Concurrency = concurrency
+	for _, a := range announcer {
+		d.Announce(a)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan struct{})
 	go func() { d.Run(ctx, time.Hour); close(ran) }()

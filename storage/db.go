@@ -55,6 +55,8 @@ type DB struct {
 	payloads payloadCache
 	// ahead keeps the rest of a followed lane's last read (outbox_ahead.go).
 	ahead laneAhead
+	// onQueued is told the lanes each commit queued into (outbox_announce.go).
+	onQueued atomic.Pointer[func(lanes []string)]
 
 	// the group-commit writer (writer.go)
 	writes  chan *writeReq

@@ -30,6 +30,9 @@ func (t *Tx) Enqueue(o bot.Outbound, at time.Time) error {
 	}
 	t.outboxQueued()
 	t.queued = t.queued || err == nil
+	if err == nil {
+		t.lanes = append(t.lanes, o.Lane)
+	}
 	return err
 }
 

@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -169,4 +172,47 @@ func takenAfterAFollower(t *testing.T) (*DB, bot.Outbound) {
 		t.Fatalf("the take read %v (%v), want two", due, err)
 	}
 	return db, due[0]
+}
+
+// After each commit the store names the lanes it queued into, once per operation; a
+// transaction rolled back names none. PostgreSQL announces nothing this way (NOTIFY).
+func TestOnQueuedNamesTheCommittedLanes(t *testing.T) {
+	db := openTest(t)
+	var mu sync.Mutex
+	var got [][]string
+	if !db.OnQueued(func(lanes []string) { mu.Lock(); got = append(got, lanes); mu.Unlock() }) {
+		if db.pg {
+			t.Skip("PostgreSQL announces by NOTIFY")
+		}
+		t.Fatal("SQLite refused to announce")
+	}
+	ctx := context.Background()
+	post := func(lane string) bot.Outbound {
+		return bot.Outbound{Lane: lane, Platform: "console", Op: bot.OpPost, Payload: bot.Payload{Message: bot.Message{Text: bot.Plain("x")}}}
+	}
+	if err := db.Update(ctx, func(tx *Tx) error {
+		if err := tx.Enqueue(post("inc:1"), t0); err != nil {
+			return err
+		}
+		return tx.Enqueue(post("dm:U1"), t0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	refused := errors.New("refused")
+	if err := db.Update(ctx, func(tx *Tx) error {
+		if err := tx.Enqueue(post("inc:9"), t0); err != nil {
+			return err
+		}
+		return refused
+	}); !errors.Is(err, refused) {
+		t.Fatal(err)
+	}
+	if err := db.Update(ctx, func(tx *Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || !slices.Equal(got[0], []string{"inc:1", "dm:U1"}) {
+		t.Fatalf("announced %v, want one commit's [inc:1 dm:U1]", got)
+	}
 }

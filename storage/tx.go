@@ -31,8 +31,10 @@ type Tx struct {
 	// notes is what this write transaction must announce to the leader (notify.go); nil
 	// in reads and on SQLite.
 	notes *txNotes
-	// queued: Enqueue added an operation (Queued).
+	// queued: Enqueue added an operation (Queued); lanes are the lanes it queued into,
+	// announced after the commit (outbox_announce.go).
 	queued bool
+	lanes  []string
 }
 
 // View runs fn in a read transaction on a consistent snapshot.

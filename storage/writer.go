@@ -122,6 +122,7 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		return nil
 	}
 	results := make([]error, len(batch))
+	txs := make([]*Tx, len(batch))
 	notes := db.notesFor()
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
@@ -131,7 +132,8 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		if _, err := tx.Exec(`SAVEPOINT cmd`); err != nil {
 			return db.abandon(tx, batch, results, i, err)
 		}
-		if ferr := call(r, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); ferr != nil {
+		txs[i] = &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}
+		if ferr := call(r, txs[i]); ferr != nil {
 			if db.pg && retryable(ferr) {
 				_ = tx.Rollback()
 				return db.again(batch, ferr)
@@ -153,6 +155,9 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 	cerr := tx.Commit()
 	if db.pg && retryable(cerr) {
 		return db.again(batch, cerr)
+	}
+	if cerr == nil {
+		db.announceQueued(txs, results)
 	}
 	for i, r := range batch {
 		if results[i] == nil && cerr != nil {
@@ -191,7 +196,8 @@ func (db *DB) runOne(r *writeReq) error {
 		return describe(db.path, err)
 	}
 	notes := db.notesFor()
-	if err := call(r, &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}); err != nil {
+	t := &Tx{ctx: r.ctx, tx: tx, pg: db.pg, notes: notes}
+	if err := call(r, t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -202,6 +208,7 @@ func (db *DB) runOne(r *writeReq) error {
 	if err := tx.Commit(); err != nil {
 		return describe(db.path, err)
 	}
+	db.announceQueued([]*Tx{t}, []error{nil})
 	return nil
 }
 

@@ -49,8 +49,10 @@ type leaderWork struct {
 // it by a type assertion, so this line keeps a renamed method from silently turning it off.
 var _ outbox.LaneHeadStore = (*storage.DB)(nil)
 
-// Likewise for the kicks it answers without reading every lane's head (outbox/kicks.go).
+// Likewise for the kicks it answers without reading every lane's head (outbox/kicks.go),
+// and the commits' announcements that spare it those (outbox/announce.go).
 var _ outbox.QueuedStore = (*storage.DB)(nil)
+var _ outbox.Announcer = (*storage.DB)(nil)
 
 // And for the uploads whose bytes the store keeps apart (outbox/files.go): without it a
 // stored report could not be uploaded.
@@ -102,6 +104,7 @@ func (w *leaderWork) adapters() []*adapter {
 func (w *leaderWork) begin(ctx context.Context) (*term, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	t := &term{cancel: cancel, deliverer: outbox.NewDeliverer(w.db, w.clock, w.log)}
+	t.deliverer.Announce(w.db) // SQLite: each commit names its lanes (outbox/announce.go)
 	t.deliverer.OnDelivered = w.tel.delivered
 	for _, p := range w.always {
 		t.deliverer.AddPlatform(p)

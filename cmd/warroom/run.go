@@ -93,6 +93,7 @@ func (m *Main) run(ctx context.Context, o *options, shell bool) int {
 	kick, refresh := work.kick, work.refresh
 	if !platformsWanted {
 		deliverer = outbox.NewDeliverer(db, clock, log)
+		deliverer.Announce(db)
 		deliverer.OnDelivered = tel.delivered
 		kick = deliverer.Kick
 		refresh = func() {
