@@ -8,8 +8,11 @@ type Scrubbed struct {
 	Outbox   int        // outbox payloads rewritten, pending and delivered
 	Posted   []Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
 	Entries  []int64    // other unredacted entries of the incident whose text holds it
-	Uploaded int        // delivered uploads (reports) that held it: their copy on the platform stays
-	Direct   int        // delivered direct messages that held it: no edit reaches them, their copy stays
+	// The outbox ids of the delivered uploads (reports) and direct messages that held it:
+	// their copies on the platform stay (no edit reaches them). Ids, not counts, so a
+	// redaction that scrubs in several passes names each message once.
+	Uploaded []int64
+	Direct   []int64
 }
 
 // minSecret is the shortest text a redaction searches for beyond its own entry: shorter

@@ -180,11 +180,11 @@ func (c *call) redact(e bot.Entry, reason string) error {
 	if original != "" {
 		c.say("%s", original)
 	}
-	if scrub.Uploaded > 0 {
+	if len(scrub.Uploaded) > 0 {
 		c.say("A report file uploaded earlier still holds it on the platform: delete that file there.")
 	}
-	if scrub.Direct > 0 {
-		c.say("%d direct message(s) warroom sent with it still hold it: warroom cannot edit direct messages; ask their recipients to delete them.", scrub.Direct)
+	if n := len(scrub.Direct); n > 0 {
+		c.say("%d direct message(s) warroom sent with it still hold it: warroom cannot edit direct messages; ask their recipients to delete them.", n)
 	}
 	c.say("Backups taken before now still hold the text: warroom backup --list-redactions FILE lists what each holds.")
 	return nil

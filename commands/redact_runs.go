@@ -61,8 +61,10 @@ func (c *call) redactionScope(e bot.Entry) (bot.Scrubbed, []int64, []int64, erro
 			return total, nil, nil, err
 		}
 		secrets = nil
-		total.Rows, total.Outbox, total.Uploaded = total.Rows+scrub.Rows, total.Outbox+scrub.Outbox, total.Uploaded+scrub.Uploaded
-		total.Direct += scrub.Direct
+		total.Rows, total.Outbox = total.Rows+scrub.Rows, total.Outbox+scrub.Outbox
+		// A message a later pass rewrote again is still one message.
+		total.Uploaded = addIDs(total.Uploaded, scrub.Uploaded)
+		total.Direct = addIDs(total.Direct, scrub.Direct)
 		for _, o := range scrub.Posted {
 			if !slices.ContainsFunc(total.Posted, func(p bot.Outbound) bool { return p.ID == o.ID }) {
 				total.Posted = append(total.Posted, o)
@@ -82,6 +84,16 @@ func (c *call) redactionScope(e bot.Entry) (bot.Scrubbed, []int64, []int64, erro
 	}
 	total.Entries = seqs[1:]
 	return total, seqs, runs, nil
+}
+
+// addIDs adds to ids those of more it does not hold yet.
+func addIDs(ids, more []int64) []int64 {
+	for _, id := range more {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // requestOfRun is the run whose request entry e is.

@@ -204,7 +204,7 @@ func (t *Tx) scrubFiles(secrets []string, changed map[int64]bool, out *bot.Scrub
 		if f.op != 0 && !changed[f.op] {
 			changed[f.op] = true
 			if f.state == "done" {
-				out.Uploaded++
+				out.Uploaded = append(out.Uploaded, f.op)
 			}
 		}
 	}

@@ -228,8 +228,8 @@ func TestRedactionScrubsStoredFiles(t *testing.T) {
 	if err := db.Update(ctx, func(tx *Tx) (err error) { sc, err = tx.Scrub(1, []string{secret}); return err }); err != nil {
 		t.Fatal(err)
 	}
-	if sc.Outbox != 1 || sc.Uploaded != 1 {
-		t.Errorf("scrubbed: %d outbox rows, %d delivered uploads; want 1 and 1", sc.Outbox, sc.Uploaded)
+	if sc.Outbox != 1 || len(sc.Uploaded) != 1 {
+		t.Errorf("scrubbed: %d outbox rows, %d delivered uploads; want 1 and 1", sc.Outbox, len(sc.Uploaded))
 	}
 	for _, id := range []int64{delivered, unqueued} {
 		got, err := db.StoredFile(ctx, id)

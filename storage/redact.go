@@ -107,10 +107,10 @@ func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
 			out.Posted = append(out.Posted, o)
 		}
 		if state == "done" && o.Op == bot.OpUpload {
-			out.Uploaded++
+			out.Uploaded = append(out.Uploaded, o.ID)
 		}
 		if state == "done" && o.Op == bot.OpDM {
-			out.Direct++ // an edit names a channel, and a DM's is not kept: it stays as sent
+			out.Direct = append(out.Direct, o.ID) // an edit names a channel, and a DM's is not kept: it stays as sent
 		}
 	}
 	if err := rows.Err(); err != nil {
