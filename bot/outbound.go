@@ -1,6 +1,9 @@
 package bot
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Outbound operations. Every one is a row in the outbox, written in the same transaction as
 // the state change that caused it, so what the bot acknowledged it will also say.
@@ -61,7 +64,16 @@ type Payload struct {
 	// text with SecretRemoved in the transaction that marks it delivered or failed, so the
 	// database holds it only while it is pending.
 	Secret bool `json:"secret,omitempty"`
+	// Scrubs counts the redactions that rewrote this operation (or its stored file) while
+	// it was pending, and ScrubbedFor is the incident of the last: a delivery read before
+	// a scrub sent the removed text, and its completion can tell, by comparing what it
+	// read with what is stored, without comparing the texts (storage's afterScrub).
+	Scrubs      int   `json:"scrubs,omitempty"`
+	ScrubbedFor int64 `json:"scrubbed_for,omitempty"`
 }
+
+// IncidentLane is the outbox lane of incident n's own channel.
+func IncidentLane(n int64) string { return "inc:" + strconv.FormatInt(n, 10) }
 
 // SecretRemoved is what a delivered secret message's text becomes in the outbox.
 const SecretRemoved = "(removed once delivered: it held a secret)"

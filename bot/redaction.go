@@ -4,10 +4,10 @@ import "strings"
 
 // Scrubbed is what a redaction removed the text from besides the entry itself.
 type Scrubbed struct {
-	Rows     int        // derived rows changed (tasks, lessons, pages, clocks, the incident, timers, alerts)
-	Outbox   int        // outbox payloads rewritten, pending and delivered
-	Posted   []Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
-	Entries  []int64    // other unredacted entries of the incident whose text holds it
+	Rows    int        // derived rows changed (tasks, lessons, pages, clocks, the incident, timers, alerts)
+	Outbox  int        // outbox payloads rewritten, pending and delivered
+	Posted  []Outbound // delivered posts that held it: the platform's copy must be edited (Payload.MessageID)
+	Entries []int64    // other unredacted entries of the incident whose text holds it
 	// The outbox ids of the delivered uploads (reports) and direct messages that held it:
 	// their copies on the platform stay (no edit reaches them). Ids, not counts, so a
 	// redaction that scrubs in several passes names each message once.

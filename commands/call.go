@@ -268,7 +268,7 @@ func (c *call) invite(people ...string) error {
 	return c.channelOp(bot.OpInvite, bot.Payload{Users: ids})
 }
 
-func laneOf(inc *bot.Incident) string { return "inc:" + strconv.FormatInt(inc.Number, 10) }
+func laneOf(inc *bot.Incident) string { return bot.IncidentLane(inc.Number) }
 
 // finish refreshes the incident's card and topic when the call changed what they show.
 func (c *call) finish() error {

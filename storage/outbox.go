@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -209,7 +208,7 @@ func scanRows(rows *sql.Rows, cache *payloadCache, due *[]bool) ([]bot.Outbound,
 // a secret message loses its text in it.
 // The message id of an operation with a Ref is recorded against it (see MessageRef).
 // o is the operation as the deliverer read and delivered it (only its id and payload are
-// used): a post a redaction scrubbed meanwhile is edited (editIfScrubbed).
+// used): what a redaction scrubbed meanwhile is edited, or its channel told (afterScrub).
 func (db *DB) CompleteOutbound(ctx context.Context, o bot.Outbound, res bot.Delivered, at time.Time) error {
 	err := db.completeOutbound(ctx, o, res, at)
 	if err == nil {
@@ -221,7 +220,7 @@ func (db *DB) CompleteOutbound(ctx context.Context, o bot.Outbound, res bot.Deli
 func (db *DB) completeOutbound(ctx context.Context, o bot.Outbound, res bot.Delivered, at time.Time) error {
 	id, result := o.ID, res.ID
 	return db.Update(ctx, func(tx *Tx) error {
-		var stored bot.Outbound
+		stored := bot.Outbound{ID: id}
 		var ref, payload, state string
 		if err := tx.row(`SELECT lane, op, incident, platform, target, ref, payload, state FROM outbox WHERE id = ?`+tx.forUpdate(), id).Scan(
 			&stored.Lane, &stored.Op, &stored.Incident, &stored.Platform, &stored.Target, &ref, &payload, &state); err != nil {
@@ -247,39 +246,14 @@ func (db *DB) completeOutbound(ctx context.Context, o bot.Outbound, res bot.Deli
 			if err := tx.SetCardRef(incident, result); err != nil {
 				return err
 			}
-		case bot.OpPost:
-			if err := tx.editIfScrubbed(stored, o.Payload, payload, result, at); err != nil {
-				return err
-			}
+		}
+		if err := tx.afterScrub(stored, o.Payload, payload, result, at); err != nil {
+			return err
 		}
 		_, err := tx.exec(`UPDATE outbox SET state = 'done', done_at = ?, result = ?, attempts = attempts + 1, payload = COALESCE(?, payload) WHERE id = ?`,
 			ts(at), result, withoutSecret(payload), id)
 		return err
 	})
-}
-
-// editIfScrubbed queues the edit of a delivered post whose stored payload a redaction's
-// scrub rewrote after the deliverer read it (delivered is what it read): the platform got
-// the text the redaction removed, and the scrub, which lists only delivered posts for
-// editing, could not list it. The posted copy (message msgID) becomes the stored, scrubbed
-// message, in the post's lane. Every scrub writes bot.RedactedText into what it rewrites,
-// so a payload without it is passed over without decoding.
-func (t *Tx) editIfScrubbed(post bot.Outbound, delivered bot.Payload, stored, msgID string, at time.Time) error {
-	if msgID == "" || !strings.Contains(stored, bot.RedactedText) {
-		return nil
-	}
-	var now bot.Payload
-	if json.Unmarshal([]byte(stored), &now) != nil {
-		return nil
-	}
-	// Both re-encoded the same way, so only a change of content differs.
-	was, err1 := json.Marshal(delivered)
-	is, err2 := json.Marshal(now)
-	if err1 != nil || err2 != nil || bytes.Equal(was, is) {
-		return nil
-	}
-	return t.Enqueue(bot.Outbound{Lane: post.Lane, Platform: post.Platform, Op: bot.OpEdit, Incident: post.Incident, Target: post.Target,
-		Payload: bot.Payload{MessageID: msgID, Message: now.Message, Secret: now.Secret}}, at)
 }
 
 // withoutSecret is the payload of a finished operation marked Secret with its text

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"sync/atomic"
 	"time"
@@ -158,8 +159,9 @@ func (t *Tx) pruneFiles(now time.Time) (int64, error) {
 
 // scrubFiles replaces the secrets in every kept file (taken or not: a report may be written
 // before its row is queued); it counts the rows whose file changed in changed, and in
-// out.Uploaded those delivered already.
-func (t *Tx) scrubFiles(secrets []string, changed map[int64]bool, out *bot.Scrubbed) error {
+// out.Uploaded those delivered already. A pending row whose file changed is marked as
+// scrubbed for incident n (markScrubbed): the deliverer may have read the bytes already.
+func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *bot.Scrubbed) error {
 	rows, err := t.query(`SELECT f.id, COALESCE(f.outbox, 0), COALESCE(o.state, '') FROM outbox_files f LEFT JOIN outbox o ON o.id = f.outbox ORDER BY f.id`)
 	if err != nil {
 		return err
@@ -206,7 +208,32 @@ func (t *Tx) scrubFiles(secrets []string, changed map[int64]bool, out *bot.Scrub
 			if f.state == "done" {
 				out.Uploaded = append(out.Uploaded, f.op)
 			}
+			if f.state == "pending" {
+				if err := t.markRowScrubbed(f.op, n); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
+}
+
+// markRowScrubbed marks outbox row id's payload as scrubbed for incident n (markScrubbed):
+// its file changed, which its own payload does not show.
+func (t *Tx) markRowScrubbed(id, n int64) error {
+	var raw string
+	if err := t.row(`SELECT payload FROM outbox WHERE id = ?`, id).Scan(&raw); err != nil {
+		return err
+	}
+	var p bot.Payload
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return err
+	}
+	markScrubbed(&p, n)
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE outbox SET payload = ? WHERE id = ?`, string(b), id)
+	return err
 }

@@ -50,7 +50,7 @@ func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
 			out.Rows += int(k)
 		}
 	}
-	if err := t.scrubOutbox(secrets, &out); err != nil {
+	if err := t.scrubOutbox(n, secrets, &out); err != nil {
 		return out, err
 	}
 	err := t.EachEntry(n, func(e bot.Entry) error {
@@ -69,8 +69,9 @@ func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
 }
 
 // scrubOutbox rewrites the outbox payloads that hold a secret. Payloads are JSON, and an
-// upload's file is base64 in it, so each is decoded rather than matched as text.
-func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
+// upload's file is base64 in it, so each is decoded rather than matched as text. A pending
+// one is marked as scrubbed for incident n (markScrubbed).
+func (t *Tx) scrubOutbox(n int64, secrets []string, out *bot.Scrubbed) error {
 	rows, err := t.query(`SELECT id, lane, platform, op, incident, target, state, result, payload FROM outbox`)
 	if err != nil {
 		return err
@@ -95,6 +96,9 @@ func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
 		}
 		if !scrubPayload(&o.Payload, secrets) {
 			continue
+		}
+		if state == "pending" {
+			markScrubbed(&o.Payload, n)
 		}
 		b, err := json.Marshal(o.Payload)
 		if err != nil {
@@ -126,12 +130,17 @@ func (t *Tx) scrubOutbox(secrets []string, out *bot.Scrubbed) error {
 		changed[c.id] = true
 	}
 	// Files kept apart from their rows (outbox_files.go) are scrubbed where they are.
-	if err := t.scrubFiles(secrets, changed, out); err != nil {
+	if err := t.scrubFiles(n, secrets, changed, out); err != nil {
 		return err
 	}
 	out.Outbox = len(changed)
 	return nil
 }
+
+// markScrubbed records on a pending operation's payload that a redaction of incident n
+// rewrote it: a deliverer that read it before has sent the removed text, and its
+// completion (afterScrub) sees the count it read fall short of the stored one.
+func markScrubbed(p *bot.Payload, n int64) { p.Scrubs, p.ScrubbedFor = p.Scrubs+1, n }
 
 // scrubPayload replaces the secrets in every text a payload carries; it reports a change.
 func scrubPayload(p *bot.Payload, secrets []string) bool {

@@ -1,0 +1,48 @@
+package storage
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// afterScrub handles the delivery of an operation a redaction scrubbed after the deliverer
+// read it (delivered is what it read, stored the payload now stored): the platform got the
+// text the redaction removed, and the scrub, which counts only delivered operations, could
+// not count it. A post, a card and an edit are edited (again) to the stored, scrubbed
+// message, in the operation's lane. A direct message and an upload cannot be edited: the
+// redacted incident's channel is told that they still hold the text. Every scrub of a
+// pending operation counts itself in its payload (markScrubbed), so a payload without the
+// count is passed over without decoding.
+func (t *Tx) afterScrub(o bot.Outbound, delivered bot.Payload, stored, result string, at time.Time) error {
+	if !strings.Contains(stored, `"scrubs":`) {
+		return nil
+	}
+	var now bot.Payload
+	if json.Unmarshal([]byte(stored), &now) != nil || now.Scrubs <= delivered.Scrubs {
+		return nil
+	}
+	msgID := result
+	switch o.Op {
+	case bot.OpEdit:
+		msgID = now.MessageID // an edit answers no id of its own
+		fallthrough
+	case bot.OpPost, bot.OpCard:
+		if msgID == "" {
+			return nil
+		}
+		return t.Enqueue(bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpEdit, Incident: o.Incident, Target: o.Target,
+			Payload: bot.Payload{MessageID: msgID, Message: now.Message, Secret: now.Secret}}, at)
+	case bot.OpDM, bot.OpUpload:
+		what := "A direct message warroom was sending as a redaction ran still holds the removed text: warroom cannot edit direct messages; ask its recipient to delete it"
+		if o.Op == bot.OpUpload {
+			// The bytes may have been read before the scrub or after: the file may hold it.
+			what = "A file warroom was uploading as a redaction ran may still hold the removed text: delete that file on the platform"
+		}
+		return t.Enqueue(bot.Outbound{Lane: bot.IncidentLane(now.ScrubbedFor), Platform: o.Platform, Op: bot.OpPost, Incident: now.ScrubbedFor,
+			Payload: bot.Payload{Message: bot.Message{Text: bot.Textf("%s (outbox operation %d).", what, o.ID)}}}, at)
+	}
+	return nil
+}
