@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -184,8 +185,11 @@ func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *
 		return err
 	}
 	for _, f := range files {
-		data, err := t.fileData(f.id)
-		if errors.Is(err, errFileNotWhole) && f.op == 0 {
+		holds, whole, err := t.fileHolds(f.id, secrets)
+		if err != nil {
+			return err
+		}
+		if !whole && f.op == 0 {
 			// Its parts are still being written, and those yet to come cannot be scrubbed
 			// here: it goes, and its writer's next part or queueing fails.
 			if _, err := t.exec(`DELETE FROM outbox_files WHERE id = ?`, f.id); err != nil {
@@ -193,14 +197,22 @@ func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *
 			}
 			continue
 		}
-		if err != nil {
-			return err
-		}
-		p := bot.Payload{File: &bot.File{Data: data}}
-		if !scrubPayload(&p, secrets) {
+		if !holds {
 			continue
 		}
-		if err := t.setFileData(f.id, p.File.Data); err != nil {
+		if whole {
+			data, err := t.fileData(f.id)
+			if err != nil {
+				return err
+			}
+			p := bot.Payload{File: &bot.File{Data: data}}
+			scrubPayload(&p, secrets)
+			if err := t.setFileData(f.id, p.File.Data); err != nil {
+				return err
+			}
+		} else if _, err := t.exec(`DELETE FROM outbox_files WHERE id = ?`, f.id); err != nil {
+			// A taken file that is not whole (a part lost, or edited) can never be
+			// delivered whole: it goes, and its row's upload fails as gone.
 			return err
 		}
 		if f.op != 0 && !changed[f.op] {
@@ -208,7 +220,7 @@ func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *
 			if f.state == "done" {
 				out.Uploaded = append(out.Uploaded, f.op)
 			}
-			if f.state == "pending" {
+			if f.state == "pending" && whole {
 				if err := t.markRowScrubbed(f.op, n); err != nil {
 					return err
 				}
@@ -216,6 +228,65 @@ func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *
 		}
 	}
 	return nil
+}
+
+// fileHolds says whether any secret is in file id's parts — within a part or across the
+// boundary between two — and whether they add up to the file's size, without reading the
+// parts into the process: the database matches each part, and hands back only the few
+// bytes at each end of it for the boundaries. A redaction looks at every kept file inside
+// the writer's transaction, and a close's report is up to ~13.5 MB.
+func (t *Tx) fileHolds(id int64, secrets []string) (holds, whole bool, err error) {
+	var size int64
+	if err := t.row(`SELECT size FROM outbox_files WHERE id = ?`, id).Scan(&size); err != nil {
+		return false, false, err
+	}
+	k := 0 // a secret across a boundary has at most k bytes on either side of it
+	for _, s := range secrets {
+		k = max(k, len(s)-1)
+	}
+	k = max(k, 1)
+	match, args := make([]string, len(secrets)), make([]any, 0, len(secrets)+3)
+	for i, s := range secrets {
+		match[i] = `instr(data, ?) > 0`
+		if t.pg {
+			match[i] = `position(?::bytea in data) > 0`
+		}
+		args = append(args, []byte(s))
+	}
+	ends := `substr(data, 1, ?), substr(data, -?)`
+	if t.pg {
+		ends = `substring(data from 1 for ?), substring(data from greatest(length(data) - ? + 1, 1))`
+	}
+	q := `SELECT length(data), ` + strings.Join(match, ` OR `) + `, ` + ends + ` FROM outbox_file_parts WHERE file = ? ORDER BY part`
+	rows, err := t.query(q, append(args, k, k, id)...)
+	if err != nil {
+		return false, false, err
+	}
+	defer rows.Close()
+	var total int64
+	var carry, window []byte // the last k bytes before this part; them with its first k
+	for rows.Next() {
+		var n int64
+		var in bool
+		var head, tail []byte
+		if err := rows.Scan(&n, &in, &head, &tail); err != nil {
+			return false, false, err
+		}
+		total += n
+		window = append(append(window[:0], carry...), head...)
+		for _, s := range secrets {
+			in = in || bytes.Contains(window, []byte(s))
+		}
+		holds = holds || in
+		if int64(len(tail)) < int64(k) {
+			tail = append(carry, tail...) // a part shorter than k: the bytes before it count too
+		}
+		carry = append(carry[:0:0], tail[max(0, len(tail)-k):]...)
+	}
+	if err := rows.Err(); err != nil {
+		return false, false, err
+	}
+	return holds, total == size, nil
 }
 
 // markRowScrubbed marks outbox row id's payload as scrubbed for incident n (markScrubbed):
