@@ -12,7 +12,7 @@ import (
 // read it (delivered is what it read, stored the payload now stored): the platform got the
 // text the redaction removed, and the scrub, which counts only delivered operations, could
 // not count it. A post, a card and an edit are edited (again) to the stored, scrubbed
-// message, in the operation's lane. A direct message and an upload cannot be edited: the
+// message, in the operation's lane (a card only if no later update of it is still to go). A direct message and an upload cannot be edited: the
 // redacted incident's channel is told that they still hold the text. Every scrub of a
 // pending operation counts itself in its payload (markScrubbed), so a payload without the
 // count is passed over without decoding.
@@ -32,6 +32,14 @@ func (t *Tx) afterScrub(o bot.Outbound, delivered bot.Payload, stored, result st
 	case bot.OpPost, bot.OpCard:
 		if msgID == "" {
 			return nil
+		}
+		if o.Op == bot.OpCard {
+			// A later update of the card still to go was queued, or scrubbed, after the
+			// redaction: it mends the card, and an edit behind it would set it back.
+			var later int
+			if err := t.row(`SELECT COUNT(*) FROM outbox WHERE lane = ? AND op = ? AND state = 'pending' AND id > ?`, o.Lane, bot.OpCard, o.ID).Scan(&later); err != nil || later > 0 {
+				return err
+			}
 		}
 		return t.Enqueue(bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpEdit, Incident: o.Incident, Target: o.Target,
 			Payload: bot.Payload{MessageID: msgID, Message: now.Message, Secret: now.Secret}}, at)
