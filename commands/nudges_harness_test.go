@@ -98,6 +98,13 @@ func (r *ngRig) firer(eng *Engine) func(ctx context.Context, id int64) {
 	}
 }
 
+// busy reports whether a fire call is under way.
+func (r *ngRig) busy() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.inflight > 0
+}
+
 // dueNow counts pending timers that are due at the fake clock's now.
 func (r *ngRig) dueNow() int {
 	pending, err := r.h.db.PendingTimers(r.h.ctx)
