@@ -84,6 +84,7 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, out *bot.Scrubbed) error {
 	// Before any payload changes: a lane's read-ahead (outbox_ahead.go) made before this
 	// may hold the text this removes, and is read again rather than sent.
 	outboxScrubs.Add(1)
+	t.scrubbed = true // and again once committed (scrubsCommitted)
 	for rows.Next() {
 		var o bot.Outbound
 		var state, result, raw string
@@ -141,6 +142,19 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, out *bot.Scrubbed) error {
 // rewrote it: a deliverer that read it before has sent the removed text, and its
 // completion (afterScrub) sees the count it read fall short of the stored one.
 func markScrubbed(p *bot.Payload, n int64) { p.Scrubs, p.ScrubbedFor = p.Scrubs+1, n }
+
+// scrubsCommitted counts a scrub again once its transaction has ended (committed, or not:
+// counting more only costs a read): a lane read ahead between the scrub's first count and
+// its commit read the text it removes, under the generation the first count made, and
+// would hand it out (outbox_ahead.go). Call it after every commit of txs.
+func scrubsCommitted(txs ...*Tx) {
+	for _, t := range txs {
+		if t != nil && t.scrubbed {
+			outboxScrubs.Add(1)
+			return
+		}
+	}
+}
 
 // scrubPayload replaces the secrets in every text a payload carries; it reports a change.
 func scrubPayload(p *bot.Payload, secrets []string) bool {

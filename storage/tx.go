@@ -35,6 +35,8 @@ type Tx struct {
 	// announced after the commit (outbox_announce.go).
 	queued bool
 	lanes  []string
+	// scrubbed: a redaction's scrub ran on the outbox (scrubsCommitted).
+	scrubbed bool
 }
 
 // View runs fn in a read transaction on a consistent snapshot.

@@ -153,6 +153,7 @@ func (db *DB) runBatch(batch []*writeReq) []*writeReq {
 		return db.abandon(tx, batch, results, len(batch), err)
 	}
 	cerr := tx.Commit()
+	scrubsCommitted(txs...)
 	if db.pg && retryable(cerr) {
 		return db.again(batch, cerr)
 	}
@@ -205,7 +206,9 @@ func (db *DB) runOne(r *writeReq) error {
 		_ = tx.Rollback()
 		return describe(db.path, err)
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	scrubsCommitted(t)
+	if err != nil {
 		return describe(db.path, err)
 	}
 	db.announceQueued([]*Tx{t}, []error{nil})
