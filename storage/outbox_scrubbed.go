@@ -12,7 +12,8 @@ import (
 // read it (delivered is what it read, stored the payload now stored): the platform got the
 // text the redaction removed, and the scrub, which counts only delivered operations, could
 // not count it. A post, a card and an edit are edited (again) to the stored, scrubbed
-// message, in the operation's lane (a card only if no later update of it is still to go). A direct message and an upload cannot be edited: the
+// message, in the operation's lane (a card only if no later update of it is still to go);
+// a topic is set again. A direct message and an upload cannot be edited: the
 // redacted incident's channel is told that they still hold the text. Every scrub of a
 // pending operation counts itself in its payload (markScrubbed), so a payload without the
 // count is passed over without decoding.
@@ -43,6 +44,9 @@ func (t *Tx) afterScrub(o bot.Outbound, delivered bot.Payload, stored, result st
 		}
 		return t.Enqueue(bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpEdit, Incident: o.Incident, Target: o.Target,
 			Payload: bot.Payload{MessageID: msgID, Message: now.Message, Secret: now.Secret}}, at)
+	case bot.OpTopic:
+		return t.Enqueue(bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpTopic, Incident: o.Incident, Target: o.Target,
+			Payload: bot.Payload{Topic: now.Topic}}, at)
 	case bot.OpDM, bot.OpUpload:
 		what := "A direct message warroom was sending as a redaction ran still holds the removed text: warroom cannot edit direct messages; ask its recipient to delete it"
 		if o.Op == bot.OpUpload {
