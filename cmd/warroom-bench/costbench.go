@@ -20,10 +20,10 @@ const costPhases = 4
 
 // benchCost checks that a command's cost does not grow with the work already recorded
 // (issue 18: within 10 % with 1,000 open incidents and 100,000 timeline entries of the
-// figures with one). Two bots run side by side, one on a fresh database with one incident,
-// one on a copy of a loaded database (the seeded incidents and the bench's own, all open);
-// signed notes over Slack HTTP into each bot's own incident, at a paced 1,000/s and at
-// saturation. The sides take turns A-B-B-A (turnA), a pause after each run until the side's
+// figures with one). Two bots run side by side, one on a fresh database with one incident
+// and its notes going there, one on a copy of a loaded database (the seeded incidents and
+// the bench's own, all open) with its notes going in turn to costTargets of the seeded
+// incidents; signed notes over Slack HTTP at a paced 1,000/s and at saturation. The sides take turns A-B-B-A (turnA), a pause after each run until the side's
 // outbox has delivered what the run queued (drainPause, as the side-by-side bench pauses):
 // measured one after the other, the drift of load on the shared machine read as cost (one
 // quiet run: p99 8.4 against 10.3 ms). A round is the r-th phase of each side, which A-B-B-A
@@ -34,7 +34,7 @@ func benchCost(bin, dir string, phases int) []figure {
 	seedOpenIncidents(loaded, 1000, 100000)
 	run := filepath.Join(dir, "cost-loaded-run.db")
 	copyFile(loaded, run)
-	sides := [2]*costSide{newCostSide(bin, filepath.Join(dir, "cost-fresh.db"), "fresh"), newCostSide(bin, run, "loaded")}
+	sides := [2]*costSide{newCostSide(bin, filepath.Join(dir, "cost-fresh.db"), "fresh", 0), newCostSide(bin, run, "loaded", costTargets)}
 	for _, s := range sides {
 		defer s.sb.stop()
 	}
@@ -94,26 +94,75 @@ func costRounds(fresh, loaded []costResult) []costResult {
 	return out
 }
 
+// costTargets is how many of the seeded incidents the loaded side's notes go to, in turn:
+// incidents that already hold entries (100 each), each its own outbox lane.
+const costTargets = 16
+
 // costSide is one bot of the cost comparison, kept running across its phases.
 type costSide struct {
-	name string
-	sb   *slackBot
-	seq  atomic.Int64
+	name  string
+	sb    *slackBot
+	chans []string // where its notes go, in turn
+	seq   atomic.Int64
 }
 
-func newCostSide(bin, db, name string) *costSide {
+// newCostSide starts a bot on db. With targets, its notes go to the first targets of the
+// incidents seeded in db, which get channels in the fake (and alice as a member) before
+// the bot starts; without, to the incident the bench declares.
+func newCostSide(bin, db, name string, targets int) *costSide {
 	var env []string
 	// COST_PROFILES=DIR writes each side's CPU profile there (cost-fresh.pprof,
 	// cost-loaded.pprof, over all its phases): what grows with the work, side by side.
 	if pd := os.Getenv("COST_PROFILES"); pd != "" {
 		env = []string{"WARROOM_CPU_PROFILE=" + filepath.Join(pd, "cost-"+name+".pprof")}
 	}
-	return &costSide{name: name, sb: startSlackBot(bin, db, env)}
+	s := &costSide{name: name}
+	s.sb = startSlackBotWith(bin, db, env, func(fake *slackfake.Server) {
+		for n := 1; n <= targets; n++ {
+			s.chans = append(s.chans, fake.AddChannel(seededChannel(n), true, alice, fake.BotUserID()))
+		}
+		giveChannels(db, s.chans)
+	})
+	if targets == 0 {
+		s.chans = []string{s.sb.incCh}
+	}
+	return s
 }
+
+// giveChannels records chans[k] as the channel of seeded incident k+1, alice a member.
+func giveChannels(path string, chans []string) {
+	if len(chans) == 0 {
+		return
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(ctx, func(tx *storage.Tx) error {
+		for k, ch := range chans {
+			n := int64(k + 1)
+			if err := tx.SetIncidentChannel(n, ch, seededChannel(k+1)); err != nil {
+				return err
+			}
+			if _, err := tx.AddMember(n, alice, time.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fatal(err)
+	}
+}
+
+func seededChannel(n int) string { return fmt.Sprintf("inc-%d-open-incident-%d", n, n) }
 
 func (s *costSide) note(int) bool {
 	i := s.seq.Add(1)
-	r, err := s.sb.sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: fmt.Sprintf("note cost note %d", i), ChannelID: s.sb.incCh, UserID: alice})
+	ch := s.chans[int(i)%len(s.chans)]
+	r, err := s.sb.sender.SlashCommand(slackfake.SlashCommandFields{Command: "/incident", Text: fmt.Sprintf("note cost note %d", i), ChannelID: ch, UserID: alice})
 	return err == nil && r.Status == 200 && contains(r.Body, "Noted")
 }
 
@@ -125,10 +174,10 @@ func (s *costSide) run() costResult {
 	pid := s.sb.bot.cmd.Process.Pid
 	cpu0 := procCPUSeconds(pid)
 	paced := openLoop(1000, 3*time.Second, false, 10*time.Second, s.note)
-	drainPause(s.sb.fake, s.sb.incCh)
+	drainPause(s.sb.fake, s.chans...)
 	cpu := procCPUSeconds(pid) - cpu0
 	sat := openLoop(8000, 2*time.Second, true, 0, s.note)
-	drainPause(s.sb.fake, s.sb.incCh)
+	drainPause(s.sb.fake, s.chans...)
 	return costResult{p99: ms(pct(paced.lat, 99)), rate: sat.rate(), cpu: 1000 * cpu / float64(max(paced.acked, 1)), failed: paced.failed}
 }
 
@@ -145,7 +194,7 @@ func seedOpenIncidents(path string, n, entries int) {
 	err = db.Update(ctx, func(tx *storage.Tx) error {
 		for i := 1; i <= n; i++ {
 			inc := &bot.Incident{Title: fmt.Sprintf("Open incident %d", i), Severity: 3, Phase: bot.PhaseIdentification, Status: bot.StatusOpen,
-				Platform: "slack", ChannelName: fmt.Sprintf("inc-%d-open-incident-%d", i, i), DeclaredBy: alice, DeclaredAt: t0}
+				Platform: "slack", ChannelName: seededChannel(i), DeclaredBy: alice, DeclaredAt: t0}
 			if err := tx.CreateIncident(inc); err != nil {
 				return err
 			}

@@ -37,9 +37,18 @@ const alice = "U0ALICE001"
 // startSlackBot starts warroom (env: more of its environment) on a new fake Slack and
 // declares an incident (INC-1 in an empty database).
 func startSlackBot(bin, db string, env []string) *slackBot {
+	return startSlackBotWith(bin, db, env, nil)
+}
+
+// startSlackBotWith is startSlackBot with before run on the fake before warroom starts
+// (channels that incidents already in db are in).
+func startSlackBotWith(bin, db string, env []string, before func(*slackfake.Server)) *slackBot {
 	fake := slackfake.New(nil, slackfake.WithSigningSecret("bench-signing-secret"))
 	fake.AddUser(alice, "alice")
 	general := fake.AddChannel("general", false, alice, fake.BotUserID())
+	if before != nil {
+		before(fake)
+	}
 	b, _ := startBot(bin, db, append([]string{
 		"SLACK_BOT_TOKEN=" + fake.BotToken(), "SLACK_SIGNING_SECRET=bench-signing-secret", "SLACK_API_URL=" + fake.APIURL(),
 	}, env...))

@@ -101,7 +101,7 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 		{name: "warroom", send: note(wr, "Noted", &warroomAcked), pid: b.cmd.Process.Pid},
 		{name: "peer", send: note(pr, "", nil), pid: peer.cmd.Process.Pid}, // Bolt's ack is an empty 200
 	}
-	pause := func() { pauseFor(fake, incCh, cfg.minPause, cfg.quietFor, cfg.maxPause) }
+	pause := func() { pauseFor(fake, cfg.minPause, cfg.quietFor, cfg.maxPause, incCh) }
 	// abba runs one measurement warroom, peer, peer, warroom and returns each side's runs.
 	abba := func(label string, run func(s side) loadResult) [2][]loadResult {
 		var out [2][]loadResult
@@ -165,25 +165,31 @@ func vs(name string, warroom, peer float64, unit, target string, ok *bool) figur
 }
 
 // drainPause is the pause between two runs of a comparison: at least a second, then until
-// the bot's outbox delivered what the last run queued into ch (the fake saw nothing new
+// the bot's outbox delivered what the last run queued into chans (the fake saw nothing new
 // there for half a second), at most a minute; the side-by-side bench's pause (main.go).
-func drainPause(fake *slackfake.Server, ch string) {
-	pauseFor(fake, ch, time.Second, 500*time.Millisecond, 60*time.Second)
+func drainPause(fake *slackfake.Server, chans ...string) {
+	pauseFor(fake, time.Second, 500*time.Millisecond, 60*time.Second, chans...)
 }
 
-func pauseFor(fake *slackfake.Server, ch string, least, quiet, limit time.Duration) {
+func pauseFor(fake *slackfake.Server, least, quiet, limit time.Duration, chans ...string) {
 	time.Sleep(least)
-	waitQuiet(fake, ch, quiet, limit)
+	waitQuiet(fake, quiet, limit, chans...)
 }
 
-// waitQuiet waits until the fake Slack has received nothing new in ch for quiet (warroom's
-// outbox delivered what the last run queued), or until limit.
-func waitQuiet(fake *slackfake.Server, ch string, quiet, limit time.Duration) {
+// waitQuiet waits until the fake Slack has received nothing new in chans for quiet
+// (warroom's outbox delivered what the last run queued), or until limit.
+func waitQuiet(fake *slackfake.Server, quiet, limit time.Duration, chans ...string) {
+	posts := func() (n int) {
+		for _, ch := range chans {
+			n += len(fake.Messages(ch))
+		}
+		return n
+	}
 	deadline := time.Now().Add(limit)
-	last, since := len(fake.Messages(ch)), time.Now()
+	last, since := posts(), time.Now()
 	for time.Now().Before(deadline) && time.Since(since) < quiet {
 		time.Sleep(50 * time.Millisecond)
-		if n := len(fake.Messages(ch)); n != last {
+		if n := posts(); n != last {
 			last, since = n, time.Now()
 		}
 	}
