@@ -42,6 +42,7 @@ type call struct {
 	// closeReport: the close's report is built after the commit, from a snapshot
 	// (close_report.go).
 	closeReport *pendingReport
+	askedReport *askedReport // /incident report's, built after the commit (report_apart.go)
 	// slots hold the times and people in templates' data (text.go).
 	slots *bot.Slots
 	// what names a call that runs no verb (a timer, a reaction, a job), for logs (calllog.go).

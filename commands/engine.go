@@ -307,6 +307,9 @@ func (e *Engine) runAs(ctx context.Context, what string, src bot.Source, fn func
 		if c.closeReport != nil {
 			e.deliverCloseReport(ctx, c, *c.closeReport)
 		}
+		if c.askedReport != nil {
+			e.deliverAskedReport(ctx, c, *c.askedReport)
+		}
 		if c.duplicate {
 			outcome = "duplicate"
 			return bot.Reply{}

@@ -262,6 +262,14 @@ func TestHoleCodenameTitleOfALinkedIncident(t *testing.T) {
 	for _, o := range due {
 		if o.Op == bot.OpUpload && o.Payload.File != nil {
 			report = string(o.Payload.File.Data)
+			// The report's bytes are kept apart from its operation (report_apart.go).
+			if id := o.Payload.File.Stored; id != 0 {
+				data, err := h.db.StoredFile(h.ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				report = string(data)
+			}
 		}
 	}
 	wantContains(t, "report", report, "INC-1 · inc-1-")

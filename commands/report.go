@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/warroom/warroom/bot"
 	"github.com/warroom/warroom/report"
@@ -20,6 +21,10 @@ var verbReport = &Verb{
 	Args:    reportArgs,
 	Run: func(c *call) error {
 		format, audience := reportFrom(c.args)
+		if c.reportApart() {
+			c.askedReport = &askedReport{incident: c.inc.Number, format: format, audience: audience, now: c.now}
+			return nil
+		}
 		r, err := c.buildReportFor(audience)
 		if err != nil {
 			return err
@@ -28,17 +33,22 @@ var verbReport = &Verb{
 		if err != nil {
 			return err
 		}
-		what := "report"
-		if r.Incident.Report.Draft {
-			what = "DRAFT report (the incident is still open)"
-		}
-		if report.IsRegime(format) {
-			d, _ := r.Notification(format)
-			what = format + " notification draft (" + gapsLine(d) + ")"
-		}
-		c.say("Uploading the %s %s, %s, to #%s: %s, %d bytes.", c.inc.ID(), what, r.Classification.TLP, c.inc.ChannelName, uploadName(r, format), size)
+		c.reply = append(c.reply, reportReply(r, c.inc, format, size))
 		return nil
 	},
+}
+
+// reportReply tells the asker what is being uploaded where.
+func reportReply(r *report.Report, inc *bot.Incident, format string, size int) bot.Text {
+	what := "report"
+	if r.Incident.Report.Draft {
+		what = "DRAFT report (the incident is still open)"
+	}
+	if report.IsRegime(format) {
+		d, _ := r.Notification(format)
+		what = format + " notification draft (" + gapsLine(d) + ")"
+	}
+	return bot.Textf("Uploading the %s %s, %s, to #%s: %s, %d bytes.", inc.ID(), what, r.Classification.TLP, inc.ChannelName, uploadName(r, format), size)
 }
 
 // parseReportArgs reads "[format] [tlp:<level>]" in either order.
@@ -125,7 +135,13 @@ func (c *call) buildReport() (*report.Report, error) { return c.buildReportFor(b
 
 // buildReportFor builds it for an audience (TLPUnset: everything).
 func (c *call) buildReportFor(audience bot.TLP) (*report.Report, error) {
-	d, err := LoadReport(c.tx, c.inc.Number, ReportOptions{Config: c.e.cfg, Templates: c.e.tpl, Now: c.now, Audience: audience, PublicKey: c.e.PublicKey()})
+	return c.e.buildReportIn(c.tx, c.inc.Number, c.now, audience)
+}
+
+// buildReportIn builds incident n's report as it stands in tx (a write transaction or a
+// read snapshot).
+func (e *Engine) buildReportIn(tx Tx, n int64, now time.Time, audience bot.TLP) (*report.Report, error) {
+	d, err := LoadReport(tx, n, ReportOptions{Config: e.cfg, Templates: e.tpl, Now: now, Audience: audience, PublicKey: e.PublicKey()})
 	if err != nil {
 		return nil, err
 	}
