@@ -60,8 +60,9 @@ type alertAnswer struct {
 	err error
 }
 
-// sendQueued sends the first alert (held at the gate), then the rest concurrently; once all
-// of the rest are queued behind it, it opens the gate and returns every answer in order.
+// sendQueued sends the first alert (held at the gate), then the rest, each from its own
+// goroutine once the one before it is queued; once all of the rest are queued behind the
+// first, it opens the gate and returns every answer in order.
 func sendQueued(t *testing.T, h *harness, gs *gatedStore, as []alert.Alert) []alertAnswer {
 	t.Helper()
 	out := make([]alertAnswer, len(as))
@@ -73,10 +74,12 @@ func sendQueued(t *testing.T, h *harness, gs *gatedStore, as []alert.Alert) []al
 	wg.Add(len(as))
 	go send(0)
 	waitFor(t, func() bool { return gs.updates.Load() == 1 })
+	// One at a time, so the queue holds them in the order given: two identical alerts are
+	// then answered new and replayed in that order, not in the order goroutines ran.
 	for i := 1; i < len(as); i++ {
 		go send(i)
+		waitFor(t, func() bool { return queued(h.eng) == i })
 	}
-	waitFor(t, func() bool { return queued(h.eng) == len(as)-1 })
 	close(gs.gate)
 	wg.Wait()
 	h.deliver()
