@@ -40,9 +40,14 @@ func (c *call) reportApart() bool {
 func (e *Engine) deliverAskedReport(ctx context.Context, asker *call, a askedReport) {
 	id := bot.FormatID(a.incident)
 	var r *report.Report
+	var redactions int
 	err := e.store.(Viewer).View(ctx, func(tx Tx) error {
 		built, err := e.buildReportIn(tx, a.incident, a.now, a.audience)
+		if err != nil {
+			return err
+		}
 		r = built
+		redactions, err = countRedactions(tx, a.incident)
 		return err
 	})
 	if err != nil {
@@ -79,6 +84,13 @@ func (e *Engine) deliverAskedReport(ctx context.Context, asker *call, a askedRep
 			return err
 		}
 		c.inc, inc = found, found
+		// A redaction committed after the snapshot scrubbed every stored file but this
+		// one, which was not stored yet: its bytes may hold what was removed.
+		if now, err := countRedactions(c.tx, a.incident); err != nil {
+			return err
+		} else if now != redactions {
+			return refuse("A redaction was recorded in %s while its report was being built, so nothing was uploaded: ask for the report again.", id)
+		}
 		_, err = c.queueReport(r, a.format, data, stored)
 		return err
 	})
@@ -98,4 +110,11 @@ func (e *Engine) askedReportFailed(asker *call, id, step string, err error) {
 	}
 	e.log.Error(step+" the report failed", "verb", "incident report", "incident", id, "err", err)
 	asker.say("warroom could not upload the report: %s Nothing was uploaded; try again.", storageProblem(err))
+}
+
+// countRedactions is how many redactions the incident's timeline holds.
+func countRedactions(tx Tx, n int64) (int, error) {
+	count := 0
+	err := tx.EachEntryOfKind(n, []string{bot.KindRedaction}, func(bot.Entry) error { count++; return nil })
+	return count, err
 }

@@ -33,21 +33,46 @@ func TestReportIsBuiltWithoutHoldingTheWriter(t *testing.T) {
 	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
 	h.flush()
 
-	slow.arm(t)
-	asked := make(chan string, 1)
-	go func() { asked <- h.send("console", "alice", ch1, "/incident report md") }()
-	within(t, slow.entered, "building INC-1's report")
-	noted := make(chan string, 1)
-	go func() { noted <- h.send("console", "bob", ch2, "/incident note EDR quarantined the dropper") }()
-	if r := within(t, noted, "bob's note while INC-1's report is built"); !strings.Contains(r, "Noted on INC-2") {
-		t.Fatalf("bob's note: %s", r)
-	}
-	slow.letGo()
-	r := within(t, asked, "the report's reply")
+	r := reportWhileHeld(t, h, slow, ch1, "bob", ch2, "/incident note EDR quarantined the dropper", "Noted on INC-2")
 	wantContains(t, "the report's reply", r, "Uploading the INC-1 DRAFT report (the incident is still open)", "report-INC-1")
 	out := h.flush()
 	if n := strings.Count(out, "(file: report-INC-1"); n != 1 {
 		t.Fatalf("the report was uploaded %d times:\n%s", n, out)
 	}
 	wantContains(t, "the uploaded report", string(rec.last(t).Data), "proxy logs show 203.0.113.7")
+}
+
+// A redaction committed while /incident report is built from its snapshot (which still
+// holds the text) scrubs every stored file but this report's, not stored yet: the report
+// is not uploaded, and the asker is told to ask again. Before, it went out with the text.
+func TestReportBuiltAcrossARedactionIsNotUploaded(t *testing.T) {
+	slow := &slowReportStore{}
+	h, _ := repHarness(t, withStore(func(s Store) Store { slow.Store = s; return slowKeptReportStore{slow} }))
+	ch1 := h.declare("alice", "Phishing wave")
+	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
+	h.flush()
+
+	r := reportWhileHeld(t, h, slow, ch1, "alice", ch1, "/incident redact last pasted the wrong host", "redacted (recorded as entry")
+	wantContains(t, "the report's reply", r, "A redaction was recorded in INC-1 while its report was being built")
+	if out := h.flush(); strings.Contains(out, "(file: report-INC-1") || strings.Contains(out, "203.0.113.7") {
+		t.Fatalf("a report built before the redaction went out:\n%s", out)
+	}
+}
+
+// reportWhileHeld asks for INC-1's report in ch1 as alice with its build held at the
+// timeline read; meanwhile who sends line in ch and must be answered with want. It then
+// lets the build go and returns the report's reply.
+func reportWhileHeld(t *testing.T, h *harness, slow *slowReportStore, ch1, who, ch, line, want string) string {
+	t.Helper()
+	slow.arm(t)
+	asked := make(chan string, 1)
+	go func() { asked <- h.send("console", "alice", ch1, "/incident report md") }()
+	within(t, slow.entered, "building INC-1's report")
+	meanwhile := make(chan string, 1)
+	go func() { meanwhile <- h.send("console", who, ch, line) }()
+	if r := within(t, meanwhile, line+" while INC-1's report is built"); !strings.Contains(r, want) {
+		t.Fatalf("%s: %s", line, r)
+	}
+	slow.letGo()
+	return within(t, asked, "the report's reply")
 }
