@@ -35,6 +35,7 @@ import (
 
 	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/internal/pgtest"
+	"github.com/warroom/warroom/internal/testutil"
 )
 
 // warroomBin is the binary under test: $WARROOM_BIN (make faults sets it to bin/warroom,
@@ -189,17 +190,6 @@ func (w *workspace) botMessages(ch string) []string {
 	return out
 }
 
-// freeAddr returns a 127.0.0.1 address nobody is listening on right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // botProc is one warroom deployment: a database and two addresses that survive restarts,
 // and the process currently running, if any.
 type botProc struct {
@@ -228,7 +218,7 @@ func newBot(t *testing.T, w *workspace, db string) *botProc {
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	b := &botProc{t: t, db: db, config: cfg, httpAddr: freeAddr(t), adminAddr: freeAddr(t), logPath: filepath.Join(dir, "warroom.log")}
+	b := &botProc{t: t, db: db, config: cfg, httpAddr: testutil.FreeAddr(t), adminAddr: testutil.FreeAddr(t), logPath: filepath.Join(dir, "warroom.log")}
 	b.env = append(cleanEnv(),
 		"SLACK_BOT_TOKEN="+w.fake.BotToken(),
 		"SLACK_SIGNING_SECRET="+signingSecret,

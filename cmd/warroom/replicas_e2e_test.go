@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/warroom/warroom/internal/fakes/slackfake"
 	"github.com/warroom/warroom/internal/pgtest"
+	"github.com/warroom/warroom/internal/testutil"
 )
 
 // Several real `warroom run` binaries on one PostgreSQL database, against the fake Slack
@@ -81,21 +81,11 @@ func newReplicaSet(t *testing.T) *replicaSet {
 	return rs
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // start runs one more replica (not waiting for it).
 func (rs *replicaSet) start() *replica {
 	t := rs.t
 	t.Helper()
-	r := &replica{name: fmt.Sprintf("r%d", len(rs.reps)), httpAddr: freePort(t), adminAddr: freePort(t), out: &syncBuffer{}, exited: make(chan struct{})}
+	r := &replica{name: fmt.Sprintf("r%d", len(rs.reps)), httpAddr: testutil.FreeAddr(t), adminAddr: testutil.FreeAddr(t), out: &syncBuffer{}, exited: make(chan struct{})}
 	r.cmd = exec.Command(rs.bin, "run", "--db", rs.db, "--key", rs.key, "--config", rs.cfg, "--http", r.httpAddr, "--admin-addr", r.adminAddr)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "WARROOM_") && !strings.HasPrefix(kv, "SLACK_") && !strings.HasPrefix(kv, "DISCORD_") {
