@@ -69,6 +69,7 @@ func (c *call) deliverReport() error {
 func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pendingReport) {
 	v := e.store.(Viewer)
 	var r *report.Report
+	var redactions int
 	now := e.now()
 	err := v.View(ctx, func(tx Tx) error {
 		inc, err := tx.Incident(p.incident)
@@ -87,7 +88,8 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 			return err
 		}
 		r = &built
-		return nil
+		redactions, err = countRedactions(tx, p.incident)
+		return err
 	})
 	if err != nil {
 		e.log.Error("building the close's report failed; it is delivered when its timer fires", "verb", "close report", "incident", bot.FormatID(p.incident), "err", err)
@@ -130,6 +132,14 @@ func (e *Engine) deliverCloseReport(ctx context.Context, closer *call, p pending
 			return err
 		}
 		c.src.Platform = c.inc.Platform
+		// A redaction committed after the snapshot scrubbed every stored file but this
+		// one, which was not stored yet: the report is built again here, from what the
+		// redaction left (the rare path the timer takes too).
+		if now, err := countRedactions(c.tx, p.incident); err != nil {
+			return err
+		} else if now != redactions {
+			return c.deliverReportNow()
+		}
 		if err := c.post(bot.Message{Text: bot.Markup(r.Summary())}); err != nil {
 			return err
 		}

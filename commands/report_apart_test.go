@@ -33,7 +33,7 @@ func TestReportIsBuiltWithoutHoldingTheWriter(t *testing.T) {
 	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
 	h.flush()
 
-	r := reportWhileHeld(t, h, slow, ch1, "bob", ch2, "/incident note EDR quarantined the dropper", "Noted on INC-2")
+	r := reportWhileHeld(t, h, slow, ch1, "/incident report md", "bob", ch2, "/incident note EDR quarantined the dropper", "Noted on INC-2")
 	wantContains(t, "the report's reply", r, "Uploading the INC-1 DRAFT report (the incident is still open)", "report-INC-1")
 	out := h.flush()
 	if n := strings.Count(out, "(file: report-INC-1"); n != 1 {
@@ -52,21 +52,21 @@ func TestReportBuiltAcrossARedactionIsNotUploaded(t *testing.T) {
 	h.mustSay("alice", ch1, "note proxy logs show 203.0.113.7", "Noted")
 	h.flush()
 
-	r := reportWhileHeld(t, h, slow, ch1, "alice", ch1, "/incident redact last pasted the wrong host", "redacted (recorded as entry")
+	r := reportWhileHeld(t, h, slow, ch1, "/incident report md", "alice", ch1, "/incident redact last pasted the wrong host", "redacted (recorded as entry")
 	wantContains(t, "the report's reply", r, "A redaction was recorded in INC-1 while its report was being built")
 	if out := h.flush(); strings.Contains(out, "(file: report-INC-1") || strings.Contains(out, "203.0.113.7") {
 		t.Fatalf("a report built before the redaction went out:\n%s", out)
 	}
 }
 
-// reportWhileHeld asks for INC-1's report in ch1 as alice with its build held at the
-// timeline read; meanwhile who sends line in ch and must be answered with want. It then
-// lets the build go and returns the report's reply.
-func reportWhileHeld(t *testing.T, h *harness, slow *slowReportStore, ch1, who, ch, line, want string) string {
+// reportWhileHeld sends ask (a command that builds INC-1's report) in ch1 as alice with
+// the report's build held at the timeline read; meanwhile who sends line in ch and must be
+// answered with want. It then lets the build go and returns ask's reply.
+func reportWhileHeld(t *testing.T, h *harness, slow *slowReportStore, ch1, ask, who, ch, line, want string) string {
 	t.Helper()
 	slow.arm(t)
 	asked := make(chan string, 1)
-	go func() { asked <- h.send("console", "alice", ch1, "/incident report md") }()
+	go func() { asked <- h.send("console", "alice", ch1, ask) }()
 	within(t, slow.entered, "building INC-1's report")
 	meanwhile := make(chan string, 1)
 	go func() { meanwhile <- h.send("console", who, ch, line) }()
