@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -10,30 +9,7 @@ import (
 )
 
 // edits lists the edit operations queued in the outbox, in order.
-func edits(t *testing.T, db *DB) []bot.Outbound {
-	t.Helper()
-	rows, err := db.reader.Query(`SELECT lane, incident, target, payload FROM outbox WHERE op = ? ORDER BY id`, bot.OpEdit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []bot.Outbound
-	for rows.Next() {
-		var o bot.Outbound
-		var raw string
-		if err := rows.Scan(&o.Lane, &o.Incident, &o.Target, &raw); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal([]byte(raw), &o.Payload); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func edits(t *testing.T, db *DB) []bot.Outbound { return queuedOps(t, db, bot.OpEdit) }
 
 // A redaction whose scrub commits while the post holding the secret is being delivered:
 // the deliverer read the head before the scrub, so the platform got the secret, and the
