@@ -145,6 +145,9 @@ func benchSlack(bin, dir string, notes, decls int) []figure {
 		botCPU, benchCPU = -1, -1 // not measured: the outbox never emptied
 	}
 	missing += missing20 + missing200
+	if fails := flatFail + pacedFail + declFail; fails > 0 {
+		sb.bot.keepLogOnStop(fmt.Sprintf("slack: %d notes and %d declarations failed", flatFail+pacedFail, declFail))
+	}
 
 	figs := []figure{
 		{name: "slack_note_acks_per_second", value: flatRate, unit: "ack/s"},

@@ -115,6 +115,9 @@ func benchVersus(bin, dir string, cfg versusConfig) []figure {
 			r := run(sides[k])
 			posted := len(fake.Messages(incCh)) - posts0
 			out[k] = append(out[k], r)
+			if k == 0 && r.failed > 0 {
+				b.keepLogOnStop(fmt.Sprintf("versus, %s: %d of %d acks failed", label, r.failed, r.sent))
+			}
 			pause()
 			cpu := procCPUSeconds(sides[k].pid) - cpu0
 			fmt.Printf("# %s %s: %d acked, %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d sent, %.0f µs CPU/ack, %d posted in the run, %d after\n",
