@@ -54,10 +54,3 @@ func (f *floorDB) run(k int) time.Duration {
 	}
 	return time.Since(start)
 }
-
-// bareInsertRate is the floor's rate over n inserts on a fresh database at path.
-func bareInsertRate(path string, n int) float64 {
-	f := openFloor(path)
-	defer f.close()
-	return float64(n) / f.run(n).Seconds()
-}
