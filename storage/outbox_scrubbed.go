@@ -47,14 +47,29 @@ func (t *Tx) afterScrub(o bot.Outbound, delivered bot.Payload, stored, result st
 	case bot.OpTopic:
 		return t.Enqueue(bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpTopic, Incident: o.Incident, Target: o.Target,
 			Payload: bot.Payload{Topic: now.Topic}}, at)
-	case bot.OpDM, bot.OpUpload:
-		what := "A direct message warroom was sending as a redaction ran still holds the removed text: warroom cannot edit direct messages; ask its recipient to delete it"
-		if o.Op == bot.OpUpload {
-			// The bytes may have been read before the scrub or after: the file may hold it.
-			what = "A file warroom was uploading as a redaction ran may still hold the removed text: delete that file on the platform"
-		}
+	case bot.OpDM, bot.OpEphemeral, bot.OpUpload:
 		return t.Enqueue(bot.Outbound{Lane: bot.IncidentLane(now.ScrubbedFor), Platform: o.Platform, Op: bot.OpPost, Incident: now.ScrubbedFor,
-			Payload: bot.Payload{Message: bot.Message{Text: bot.Textf("%s (outbox operation %d).", what, o.ID)}}}, at)
+			Payload: bot.Payload{Message: bot.Message{Text: uneditable(o, now)}}}, at)
 	}
 	return nil
+}
+
+// uneditable is the channel's notice for a delivery scrubbed in flight that warroom cannot
+// edit. A direct or ephemeral message names its recipient, as a mention: the lead who ran
+// the redaction must know whom to ask; the text is not repeated.
+func uneditable(o bot.Outbound, now bot.Payload) bot.Text {
+	who := bot.Who(now.User)
+	if o.Platform != "console" { // the console's users are warroom's names already
+		who = bot.Who(o.Platform + ":" + now.User)
+	}
+	switch o.Op {
+	case bot.OpDM:
+		return bot.Textf("A direct message warroom was sending to %s as a redaction ran still holds the removed text: warroom cannot edit direct messages; ask %s to delete it (outbox operation %d).", who, who, o.ID)
+	case bot.OpEphemeral:
+		// Slack keeps no ephemeral message past a reload; Discord's goes as a direct
+		// message when its interaction has expired, and that one stays.
+		return bot.Textf("A message only %s could see, sent as a redaction ran, still holds the removed text: warroom cannot edit it; ask %s to dismiss it, or delete it where it came as a direct message (outbox operation %d).", who, who, o.ID)
+	}
+	// The bytes may have been read before the scrub or after: the file may hold it.
+	return bot.Textf("A file warroom was uploading as a redaction ran may still hold the removed text: delete that file on the platform (outbox operation %d).", o.ID)
 }

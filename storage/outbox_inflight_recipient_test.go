@@ -1,0 +1,47 @@
+package storage
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/warroom/warroom/bot"
+)
+
+// A direct message or an ephemeral message a redaction scrubbed after the deliverer read
+// it reached its one reader with the removed text, and neither can be edited. The DM's
+// notice named only the outbox operation, so the lead running the redaction could not tell
+// whom to ask to delete it; an ephemeral was not told at all. Now the redacted incident's
+// channel is told, naming the recipient as a person (a mention on the platform), without
+// the text. Both stores.
+func TestAnUneditableMessageScrubbedInFlightNamesItsRecipient(t *testing.T) {
+	const secret = "hunter2-db-admin-password"
+	for _, op := range []string{bot.OpDM, bot.OpEphemeral} {
+		t.Run(op, func(t *testing.T) {
+			db := openTest(t)
+			inc := newIncident(t, db)
+			o := bot.Outbound{Lane: "dm:slack:U0BOB", Platform: "slack", Op: bot.OpDM,
+				Payload: bot.Payload{User: "U0BOB", Message: bot.Message{Text: bot.Plain("page: the password is " + secret)}}}
+			if op == bot.OpEphemeral {
+				o = bot.Outbound{Lane: "ch:slack:C0GENERAL", Platform: "slack", Op: bot.OpEphemeral, Target: "C0GENERAL",
+					Payload: bot.Payload{User: "U0BOB", Message: bot.Message{Text: bot.Plain("you said the password is " + secret)}}}
+			}
+			read := inFlight(t, db, inc, o, secret)
+			if err := db.CompleteOutbound(context.Background(), read, bot.Delivered{}, t0); err != nil {
+				t.Fatal(err)
+			}
+			told := posts(t, db)
+			if len(told) != 1 {
+				t.Fatalf("%d posts queued after delivering a %s the redaction scrubbed in flight, want 1 telling the channel", len(told), op)
+			}
+			text := told[0].Payload.Message.Text
+			if told[0].Lane != bot.IncidentLane(inc.Number) || strings.Contains(text.String(), secret) || !strings.Contains(text.String(), "still holds") {
+				t.Fatalf("post %+v (text %q), want INC-%d's channel told the %s still holds the removed text", told[0], text, inc.Number, op)
+			}
+			if !slices.Contains(text, bot.Who("slack:U0BOB")) {
+				t.Fatalf("notice %q does not name the %s's recipient as a person (slack:U0BOB)", text, op)
+			}
+		})
+	}
+}
