@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 // The cost comparison's r-th round is the r-th run of each side, which A-B-B-A puts next to
@@ -21,5 +22,28 @@ func TestCostRoundsPairEachSidesRunsInOrder(t *testing.T) {
 		if math.Abs(g.p99-w.p99) > 1e-9 || math.Abs(g.rate-w.rate) > 1e-9 || math.Abs(g.cpu-w.cpu) > 1e-9 {
 			t.Errorf("round %d: %+v, want %+v", i+1, g, w)
 		}
+	}
+}
+
+// A side's p99 is that of all its paced acks together: one run's stall sets that run's
+// p99, not the side's. Here one of four runs of 100 acks has 10 acks of 50 ms: their p99s
+// are 1, 1, 1 and 50 ms (the median of runs 1 ms), but 10 of 400 is 2.5 %, so the side's
+// p99 is 50 ms; with 2 of them slow in each of two runs, 4 of 400 is 1 %, and it is 1 ms.
+func TestCostP99IsOverAllOfASidesAcks(t *testing.T) {
+	run := func(slow int) costResult {
+		lat := make([]time.Duration, 100)
+		for i := range lat {
+			lat[i] = time.Millisecond
+			if i < slow {
+				lat[i] = 50 * time.Millisecond
+			}
+		}
+		return costResult{lat: lat}
+	}
+	if got := pooledP99([]costResult{run(0), run(0), run(0), run(10)}); got != 50 {
+		t.Errorf("p99 with one run's 10 slow acks of 400: %v ms, want 50", got)
+	}
+	if got := pooledP99([]costResult{run(2), run(0), run(2), run(0)}); got != 1 {
+		t.Errorf("p99 with 4 slow acks of 400: %v ms, want 1", got)
 	}
 }
