@@ -34,3 +34,26 @@ func (d *Deliverer) fileOf(ctx context.Context, f bot.File) (bot.File, error) {
 	f.Data, f.Stored = data, 0
 	return f, nil
 }
+
+// AsReadStore is a store that can tell whether an operation is still pending as the
+// deliverer read it: no redaction has rewritten it (or its stored file) since.
+type AsReadStore interface {
+	AsRead(ctx context.Context, id int64, scrubs int) (bool, error)
+}
+
+// beforeVisible is ctx with the upload's last check (bot.BeforeVisible): the adapter asks
+// the store, right before the platform shares the file, whether a redaction has rewritten
+// o since it was read; if so the file is not shared and o is read again (deliver).
+func (d *Deliverer) beforeVisible(ctx context.Context, o bot.Outbound) context.Context {
+	s, ok := d.store.(AsReadStore)
+	if !ok {
+		return ctx
+	}
+	return bot.WithBeforeVisible(ctx, func(ctx context.Context) error {
+		same, err := s.AsRead(ctx, o.ID, o.Payload.Scrubs)
+		if err == nil && !same {
+			err = bot.ErrRewritten
+		}
+		return err
+	})
+}

@@ -170,6 +170,10 @@ func (d *Deliverer) deliver(ctx context.Context, o bot.Outbound, known *laneChan
 	case errors.As(err, &rl):
 		log().Warn("outbox: rate limited", "retry_after", rl.Wait)
 		d.retry(ctx, log, o, now.Add(rl.Wait), "rate limited")
+	case errors.Is(err, bot.ErrRewritten):
+		// Nothing was shared: read again at once, from what the redaction left.
+		log().Info("outbox: a redaction rewrote the upload as it was being sent; it is read again")
+		d.retry(ctx, log, o, now, err.Error())
 	case errors.Is(err, bot.ErrPermanent) && o.Op != bot.OpCreateChannel:
 		log().Error("outbox: giving up", "err", err)
 		if ferr := d.store.FailOutbound(ctx, o.ID, o.Until, err.Error(), now); ferr != nil {
@@ -299,7 +303,7 @@ func (d *Deliverer) perform(ctx context.Context, log func() *slog.Logger, p bot.
 		if err != nil {
 			return bot.Delivered{}, err
 		}
-		return bot.Delivered{}, p.Upload(ctx, target, f)
+		return bot.Delivered{}, p.Upload(d.beforeVisible(ctx, o), target, f)
 	case bot.OpEdit:
 		return bot.Delivered{}, p.Update(ctx, target, pl.MessageID, pl.Message)
 	case bot.OpDelete:

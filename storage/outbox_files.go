@@ -220,7 +220,9 @@ func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *
 			if f.state == "done" {
 				out.Uploaded = append(out.Uploaded, f.op)
 			}
-			if f.state == "pending" && whole {
+			// Marked whole or not: a deliverer holding bytes read before this sees it at
+			// its last check (AsRead) or its completion (afterScrub).
+			if f.state == "pending" {
 				if err := t.markRowScrubbed(f.op, n); err != nil {
 					return err
 				}

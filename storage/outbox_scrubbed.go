@@ -1,7 +1,10 @@
 package storage
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -72,4 +75,30 @@ func uneditable(o bot.Outbound, now bot.Payload) bot.Text {
 	}
 	// The bytes may have been read before the scrub or after: the file may hold it.
 	return bot.Textf("A file warroom was uploading as a redaction ran may still hold the removed text: delete that file on the platform (outbox operation %d).", o.ID)
+}
+
+// AsRead reports whether operation id is still pending as the deliverer read it, with
+// scrubs the redaction count it read: the upload's last check before the platform shares
+// the file (bot.BeforeVisible). A scrub committed since then rewrote the row's payload or
+// stored file and counted itself in it (markScrubbed); a row no longer pending is not this
+// deliverer's to send. Uploads are few, so the payload is read whole.
+func (db *DB) AsRead(ctx context.Context, id int64, scrubs int) (bool, error) {
+	var state, raw string
+	err := db.reader.QueryRowContext(ctx, `SELECT state, payload FROM outbox WHERE id = ?`, id).Scan(&state, &raw)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && state != "pending" {
+		return false, nil
+	}
+	if err != nil {
+		return false, describe(db.path, err)
+	}
+	if !strings.Contains(raw, `"scrubs":`) {
+		return scrubs == 0, nil
+	}
+	var now struct {
+		Scrubs int `json:"scrubs"`
+	}
+	if err := json.Unmarshal([]byte(raw), &now); err != nil {
+		return false, err
+	}
+	return now.Scrubs == scrubs, nil
 }

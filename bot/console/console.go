@@ -273,6 +273,9 @@ func (c *Console) Pin(ctx context.Context, channelID, messageID string) error {
 
 // Upload implements bot.Platform: the file is shown as a message with its name and size.
 func (c *Console) Upload(ctx context.Context, channelID string, f bot.File) error {
+	if err := bot.BeforeVisible(ctx); err != nil {
+		return err // a redaction rewrote it since its bytes were read: nothing is written
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := c.channel(channelID)

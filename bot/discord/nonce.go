@@ -43,9 +43,10 @@ type nonceSend struct {
 }
 
 // createMessage is ChannelMessageSendComplex with an enforced nonce (when nonce != "").
-func (a *Adapter) createMessage(ctx context.Context, channelID string, ms *discordgo.MessageSend, nonce string) (*discordgo.Message, error) {
+func (a *Adapter) createMessage(ctx context.Context, channelID string, ms *discordgo.MessageSend, nonce string, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	opts = append([]discordgo.RequestOption{discordgo.WithContext(ctx)}, opts...)
 	if nonce == "" {
-		return a.s.ChannelMessageSendComplex(channelID, ms, discordgo.WithContext(ctx))
+		return a.s.ChannelMessageSendComplex(channelID, ms, opts...)
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	data := nonceSend{MessageSend: ms, Nonce: nonce, EnforceNonce: true}
@@ -56,9 +57,9 @@ func (a *Adapter) createMessage(ctx context.Context, channelID string, ms *disco
 		if encErr != nil {
 			return nil, encErr
 		}
-		body, err = a.s.RequestRaw("POST", endpoint, contentType, payload, endpoint, 0, discordgo.WithContext(ctx))
+		body, err = a.s.RequestRaw("POST", endpoint, contentType, payload, endpoint, 0, opts...)
 	} else {
-		body, err = a.s.RequestWithBucketID("POST", endpoint, data, endpoint, discordgo.WithContext(ctx))
+		body, err = a.s.RequestWithBucketID("POST", endpoint, data, endpoint, opts...)
 	}
 	if err != nil {
 		return nil, err

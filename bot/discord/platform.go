@@ -231,7 +231,10 @@ func (a *Adapter) Upload(ctx context.Context, channelID string, f bot.File) erro
 	if err := a.held(discordgo.EndpointChannelMessages(ch)); err != nil {
 		return classify(err, what)
 	}
-	_, err = a.createMessage(ctx, ch, ms, messageNonce(deliveryKey(ctx), 0))
+	_, err = a.createMessage(ctx, ch, ms, messageNonce(deliveryKey(ctx), 0), beforeVisible(ctx))
+	if errors.Is(err, bot.ErrRewritten) {
+		return err // not sent: the deliverer reads the upload again
+	}
 	return classify(err, what)
 }
 

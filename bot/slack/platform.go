@@ -232,10 +232,25 @@ func (a *Adapter) Upload(ctx context.Context, channelID string, f bot.File) erro
 	if title == "" {
 		title = f.Name
 	}
-	_, err = a.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: title,
-		InitialComment: slackText(f.Comment), Channel: ch,
-	})
+	// slack-go's UploadFileContext, one step at a time: the file is shared only by
+	// files.completeUploadExternal, so the delivery's last check (bot.BeforeVisible: has a
+	// redaction rewritten the upload since its bytes were read?) comes right before it. A
+	// file uploaded but never completed is shared with no one.
+	u, err := a.api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: f.Name, FileSize: len(f.Data)})
+	if err != nil {
+		return mapError(err)
+	}
+	if err := a.api.UploadToURL(ctx, slack.UploadToURLParameters{UploadURL: u.UploadURL, Reader: bytes.NewReader(f.Data), Filename: f.Name}); err != nil {
+		return mapError(err)
+	}
+	if err := bot.BeforeVisible(ctx); err != nil {
+		return err
+	}
+	done, err := a.api.CompleteUploadExternalContext(ctx, slack.CompleteUploadExternalParameters{
+		Files: []slack.FileSummary{{ID: u.FileID, Title: title}}, Channel: ch, InitialComment: slackText(f.Comment)})
+	if err == nil && len(done.Files) != 1 {
+		err = fmt.Errorf("slack: files.completeUploadExternal answered %d files, want 1", len(done.Files))
+	}
 	return mapError(err)
 }
 
