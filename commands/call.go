@@ -233,7 +233,17 @@ func (c *call) dmPayload(person string, p bot.Payload) error {
 		return nil
 	}
 	p.User = id
-	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.platform() + ":" + id, Platform: c.platform(), Op: bot.OpDM, Payload: p}, c.now)
+	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.platform() + ":" + id, Platform: c.platform(), Op: bot.OpDM, Incident: c.number(), Payload: p}, c.now)
+}
+
+// number is the call's incident's number, 0 outside one. A direct message carries it (the
+// deliverer sends a DM to its user whatever its incident): a redaction in another incident
+// reaches it only where the redactor may redact in this one (mayRedactIn).
+func (c *call) number() int64 {
+	if c.inc == nil {
+		return 0
+	}
+	return c.inc.Number
 }
 
 func (c *call) platform() string {

@@ -156,6 +156,6 @@ func (c *call) dmNudge(person string, text bot.Text) error {
 		c.log().Info("reminder not sent privately: no platform id in the roster", "person", person)
 		return nil
 	}
-	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.inc.Platform + ":" + id, Platform: c.inc.Platform, Op: bot.OpDM,
+	return c.tx.Enqueue(bot.Outbound{Lane: "dm:" + c.inc.Platform + ":" + id, Platform: c.inc.Platform, Op: bot.OpDM, Incident: c.inc.Number,
 		Payload: bot.Payload{User: id, Message: bot.Message{Text: drillMark(c.inc, text)}}}, c.now)
 }

@@ -91,6 +91,6 @@ func (c *call) dmOn(platform, person string, m bot.Message, ref string) (bool, e
 	if !ok {
 		return false, nil
 	}
-	return true, c.tx.Enqueue(bot.Outbound{Lane: "dm:" + platform + ":" + id, Platform: platform, Op: bot.OpDM, Ref: ref,
+	return true, c.tx.Enqueue(bot.Outbound{Lane: "dm:" + platform + ":" + id, Platform: platform, Op: bot.OpDM, Ref: ref, Incident: c.number(),
 		Payload: bot.Payload{User: id, Message: m}}, c.now)
 }

@@ -56,7 +56,7 @@ func (c *call) redactionScope(e bot.Entry) (bot.Scrubbed, []int64, []int64, erro
 		if len(secrets) == 0 {
 			break
 		}
-		scrub, err := c.tx.Scrub(c.inc.Number, secrets)
+		scrub, err := c.tx.ScrubReaching(c.inc.Number, secrets, c.mayRedactIn)
 		if err != nil {
 			return total, nil, nil, err
 		}
@@ -154,4 +154,21 @@ func redactRunsSaid(runs []int64) string {
 		parts[i] = strconv.FormatInt(k, 10)
 	}
 	return fmt.Sprintf("The parameters of run %s are removed: the run's record shows them as %s.", strings.Join(parts, ", "), bot.RedactedText)
+}
+
+// mayRedactIn says whether the caller may redact in incident m too (a steward there: its
+// commander, acting commander or scribe, or a lead): a redaction reaches another
+// incident's messages that hold its text only then. Anyone may declare an incident and
+// redact a word of it; reaching every incident let them edit other, private incidents'
+// posts and count what those held.
+func (c *call) mayRedactIn(m int64) (bool, error) {
+	inc, err := c.tx.Incident(m)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	s, err := c.standingOf(c.who, inc)
+	return s.steward(), err
 }

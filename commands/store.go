@@ -135,7 +135,9 @@ type TimelineStore interface {
 	DeferChainHeads()
 	WriteChainHeads() error
 	Redact(n, seq int64) (bot.Entry, error)
-	Scrub(n int64, secrets []string) (bot.Scrubbed, error)
+	// ScrubReaching removes the secrets from incident n's derived rows and the outbox:
+	// operations of no incident, n's, and another incident's where reach allows.
+	ScrubReaching(n int64, secrets []string, reach func(incident int64) (bool, error)) (bot.Scrubbed, error)
 	Entry(n, seq int64) (bot.Entry, error)
 	AddCheckpoint(n int64, c bot.Checkpoint) error
 	// the fact entries alone (issue 20), for the card and evidence numbers

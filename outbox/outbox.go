@@ -252,7 +252,8 @@ func message(id string, err error) (bot.Delivered, error) { return bot.Delivered
 func (d *Deliverer) perform(ctx context.Context, log func() *slog.Logger, p bot.Platform, o bot.Outbound, known *laneChannel) (bot.Delivered, error) {
 	target := o.Target
 	var card string
-	if o.Incident != 0 && target == "" && o.Op != bot.OpCreateChannel {
+	// A direct message goes to its user; its incident only names what it is about.
+	if o.Incident != 0 && target == "" && o.Op != bot.OpCreateChannel && o.Op != bot.OpDM {
 		ch, ref, err := d.incidentChannel(ctx, o, known)
 		if err != nil {
 			return bot.Delivered{}, err

@@ -162,19 +162,19 @@ func (t *Tx) pruneFiles(now time.Time) (int64, error) {
 // before its row is queued); it counts the rows whose file changed in changed, and in
 // out.Uploaded those delivered already. A pending row whose file changed is marked as
 // scrubbed for incident n (markScrubbed): the deliverer may have read the bytes already.
-func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *bot.Scrubbed) error {
-	rows, err := t.query(`SELECT f.id, COALESCE(f.outbox, 0), COALESCE(o.state, '') FROM outbox_files f LEFT JOIN outbox o ON o.id = f.outbox ORDER BY f.id`)
+func (t *Tx) scrubFiles(n int64, secrets []string, reach func(int64) (bool, error), changed map[int64]bool, out *bot.Scrubbed) error {
+	rows, err := t.query(`SELECT f.id, COALESCE(f.outbox, 0), COALESCE(o.state, ''), COALESCE(o.incident, 0) FROM outbox_files f LEFT JOIN outbox o ON o.id = f.outbox ORDER BY f.id`)
 	if err != nil {
 		return err
 	}
 	type file struct {
-		id, op int64
-		state  string
+		id, op, incident int64
+		state            string
 	}
 	var files []file
 	for rows.Next() {
 		var f file
-		if err := rows.Scan(&f.id, &f.op, &f.state); err != nil {
+		if err := rows.Scan(&f.id, &f.op, &f.state, &f.incident); err != nil {
 			rows.Close()
 			return err
 		}
@@ -185,6 +185,12 @@ func (t *Tx) scrubFiles(n int64, secrets []string, changed map[int64]bool, out *
 		return err
 	}
 	for _, f := range files {
+		if ok, err := reach(f.incident); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue // another incident's report, out of this redaction's reach
+		}
 		holds, whole, err := t.fileHolds(f.id, secrets)
 		if err != nil {
 			return err

@@ -38,6 +38,17 @@ const alertsOfIncident = "grp IN (SELECT id FROM alert_groups WHERE incident = ?
 // delivered posts must be edited on their platform. The timeline itself is left to
 // Redact, which keeps the chain verifying.
 func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
+	return t.ScrubReaching(n, secrets, nil)
+}
+
+// ScrubReaching is Scrub, reaching into another incident's outbox operations (its channel's
+// posts, card, topic, report) only where reach says so (nil: nowhere). The text is incident
+// n's; another incident's operations hold it only by chance or by a link, and its timeline
+// keeps it: anyone may declare an incident and redact a word of it, and reaching every
+// incident edited other, private incidents' posts and counted them in the reply (an oracle
+// on incidents the redactor is not in). Operations of no incident (direct messages, the
+// announce channel's posts) are reached as before.
+func (t *Tx) ScrubReaching(n int64, secrets []string, reach func(incident int64) (bool, error)) (bot.Scrubbed, error) {
 	var out bot.Scrubbed
 	for _, s := range secrets {
 		for _, d := range derivedText {
@@ -50,7 +61,7 @@ func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
 			out.Rows += int(k)
 		}
 	}
-	if err := t.scrubOutbox(n, secrets, &out); err != nil {
+	if err := t.scrubOutbox(n, secrets, reachOf(n, reach), &out); err != nil {
 		return out, err
 	}
 	err := t.EachEntry(n, func(e bot.Entry) error {
@@ -68,17 +79,18 @@ func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
 	return out, err
 }
 
-// scrubOutbox rewrites the outbox payloads that hold a secret. Payloads are JSON, and an
-// upload's file is base64 in it, so each is decoded rather than matched as text. A pending
-// one is marked as scrubbed for incident n (markScrubbed).
-func (t *Tx) scrubOutbox(n int64, secrets []string, out *bot.Scrubbed) error {
+// scrubOutbox rewrites the outbox payloads that hold a secret, of the incidents reach
+// allows. Payloads are JSON, and an upload's file is base64 in it, so each is decoded
+// rather than matched as text. A pending one is marked as scrubbed for incident n
+// (markScrubbed).
+func (t *Tx) scrubOutbox(n int64, secrets []string, reach func(int64) (bool, error), out *bot.Scrubbed) error {
 	rows, err := t.query(`SELECT id, lane, platform, op, incident, target, state, result, payload FROM outbox`)
 	if err != nil {
 		return err
 	}
 	type change struct {
-		id      int64
-		payload []byte
+		o             bot.Outbound
+		state, result string
 	}
 	var changes []change
 	// Before any payload changes: a lane's read-ahead (outbox_ahead.go) made before this
@@ -86,36 +98,17 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, out *bot.Scrubbed) error {
 	outboxScrubs.Add(1)
 	t.scrubbed = true // and again once committed (scrubsCommitted)
 	for rows.Next() {
-		var o bot.Outbound
-		var state, result, raw string
-		if err := rows.Scan(&o.ID, &o.Lane, &o.Platform, &o.Op, &o.Incident, &o.Target, &state, &result, &raw); err != nil {
+		var c change
+		var raw string
+		if err := rows.Scan(&c.o.ID, &c.o.Lane, &c.o.Platform, &c.o.Op, &c.o.Incident, &c.o.Target, &c.state, &c.result, &raw); err != nil {
 			rows.Close()
 			return err
 		}
-		if err := json.Unmarshal([]byte(raw), &o.Payload); err != nil {
+		if err := json.Unmarshal([]byte(raw), &c.o.Payload); err != nil {
 			continue // not ours to judge here; it was written by Enqueue
 		}
-		if !scrubPayload(&o.Payload, secrets) {
-			continue
-		}
-		if state == "pending" {
-			markScrubbed(&o.Payload, n)
-		}
-		b, err := json.Marshal(o.Payload)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		changes = append(changes, change{o.ID, b})
-		if state == "done" && result != "" && o.Op == bot.OpPost {
-			o.Payload = bot.Payload{MessageID: result}
-			out.Posted = append(out.Posted, o)
-		}
-		if state == "done" && o.Op == bot.OpUpload {
-			out.Uploaded = append(out.Uploaded, o.ID)
-		}
-		if state == "done" && o.Op == bot.OpDM {
-			out.Direct = append(out.Direct, o.ID) // an edit names a channel, and a DM's is not kept: it stays as sent
+		if scrubPayload(&c.o.Payload, secrets) {
+			changes = append(changes, c)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -125,17 +118,58 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, out *bot.Scrubbed) error {
 	rows.Close()
 	changed := map[int64]bool{}
 	for _, c := range changes {
-		if _, err := t.exec(`UPDATE outbox SET payload = ? WHERE id = ?`, string(c.payload), c.id); err != nil {
+		// Asked once the rows are closed: reach may read (PostgreSQL runs one query at a time).
+		if ok, err := reach(c.o.Incident); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		o := c.o
+		if c.state == "pending" {
+			markScrubbed(&o.Payload, n)
+		}
+		b, err := json.Marshal(o.Payload)
+		if err != nil {
 			return err
 		}
-		changed[c.id] = true
+		if _, err := t.exec(`UPDATE outbox SET payload = ? WHERE id = ?`, string(b), o.ID); err != nil {
+			return err
+		}
+		changed[o.ID] = true
+		if c.state == "done" && c.result != "" && o.Op == bot.OpPost {
+			o.Payload = bot.Payload{MessageID: c.result}
+			out.Posted = append(out.Posted, o)
+		}
+		if c.state == "done" && o.Op == bot.OpUpload {
+			out.Uploaded = append(out.Uploaded, o.ID)
+		}
+		if c.state == "done" && o.Op == bot.OpDM {
+			out.Direct = append(out.Direct, o.ID) // an edit names a channel, and a DM's is not kept: it stays as sent
+		}
 	}
 	// Files kept apart from their rows (outbox_files.go) are scrubbed where they are.
-	if err := t.scrubFiles(n, secrets, changed, out); err != nil {
+	if err := t.scrubFiles(n, secrets, reach, changed, out); err != nil {
 		return err
 	}
 	out.Outbox = len(changed)
 	return nil
+}
+
+// reachOf is the incidents a scrub of incident n reaches: n itself, no incident, and
+// those reach allows (asked once each).
+func reachOf(n int64, reach func(int64) (bool, error)) func(int64) (bool, error) {
+	asked := map[int64]bool{0: true, n: true}
+	return func(m int64) (bool, error) {
+		if ok, seen := asked[m]; seen || reach == nil {
+			return ok, nil
+		}
+		ok, err := reach(m)
+		if err == nil {
+			asked[m] = ok
+		}
+		return ok, err
+	}
 }
 
 // markScrubbed records on a pending operation's payload that a redaction of incident n
