@@ -205,13 +205,14 @@ func (e *Engine) answerAlert(j *alertJob, err error) {
 // incident: ~1.1 ms) for half as many alerts. A joined alert is recorded like the others:
 // committed before it is answered, and re-run alone should the batch fail.
 func (e *Engine) ingestBatch(tx Tx, batch []*alertJob, grow bool) ([]*alertJob, error) {
-	b := &alertBatch{groups: map[groupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{}, answered: map[alert.Delivery]string{}, remember: map[alert.Delivery]string{}}
+	b := &alertBatch{groups: map[alert.GroupKey]*alert.Group{}, read: map[alert.GroupKey]*alert.Group{}, incidents: map[int64]*bot.Incident{},
+		answered: map[alert.Delivery]string{}, remember: map[alert.Delivery]string{}}
 	// The alerts of a batch append to a few incidents many times; each incident's chain
 	// head is written once, after the last of them (a failed batch writes nothing at all).
 	tx.DeferChainHeads()
 	var now time.Time
 	for next := batch; len(next) > 0; {
-		if err := b.prepare(tx, next); err != nil {
+		if err := b.prepare(tx, next, e.clock.Now().UTC().Add(-e.cfg.Alerts.GroupWindow.Std())); err != nil {
 			return batch, err
 		}
 		for _, j := range next {
@@ -247,8 +248,9 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob, grow bool) ([]*alertJob, 
 }
 
 // prepare reads the answers given before to the delivery ids of jobs (alerts about to be
-// recorded in the batch) and reserves their alert ids.
-func (b *alertBatch) prepare(tx Tx, jobs []*alertJob) error {
+// recorded in the batch), reserves their alert ids and reads their keys' open groups and
+// incidents (readGroups), since being the start of the group window now.
+func (b *alertBatch) prepare(tx Tx, jobs []*alertJob, since time.Time) error {
 	var ds []alert.Delivery
 	for _, j := range jobs {
 		if j.a.DeliveryID != "" {
@@ -265,7 +267,10 @@ func (b *alertBatch) prepare(tx Tx, jobs []*alertJob) error {
 			b.answered[d] = a
 		}
 	}
-	return tx.ReserveAlertIDs(idsNeeded(jobs, b.answered))
+	if err := tx.ReserveAlertIDs(idsNeeded(jobs, b.answered)); err != nil {
+		return err
+	}
+	return b.readGroups(tx, jobs, since)
 }
 
 // idsNeeded is how many alert ids the batch may take: one for each alert a route takes
@@ -312,67 +317,4 @@ func (c *call) ingestDelivery(r *routedAlert, b *alertBatch) (alert.Result, erro
 		b.answered[d], b.remember[d] = string(answer), string(answer)
 	}
 	return res, c.finish()
-}
-
-// alertBatch is what the alerts of one transaction share.
-type alertBatch struct {
-	// groups are the open groups looked up so far, by source, route and key; a group is
-	// open for the whole transaction once found (nothing an alert does closes one).
-	groups map[groupKey]*alert.Group
-	// moved are the groups whose count, last arrival and status the batch changed in
-	// memory, written at the end.
-	moved     []*alert.Group
-	incidents map[int64]*bot.Incident
-	// answered are the answers given to the batch's delivery ids, read at the start and
-	// joined by each answer of the batch; remember are those of the batch, stored at the end.
-	answered, remember map[alert.Delivery]string
-}
-
-type groupKey struct{ source, route, key string }
-
-// openGroup is the open group of source, route and key (ErrNotFound when there is none).
-func (b *alertBatch) openGroup(c *call, source, route, key string, since time.Time) (*alert.Group, error) {
-	k := groupKey{source, route, key}
-	if g, ok := b.groups[k]; ok {
-		return g, nil
-	}
-	g, err := c.tx.OpenAlertGroup(source, route, key, since)
-	if err != nil {
-		return nil, err
-	}
-	b.groups[k] = g
-	return g, nil
-}
-
-// arrived counts rec on its group g in memory, as AddAlert would in the database.
-func (b *alertBatch) arrived(g *alert.Group, rec *alert.Record) {
-	if !containsGroup(b.moved, g) {
-		b.moved = append(b.moved, g)
-	}
-	g.LastAt, g.Count, g.Status = rec.ReceivedAt, g.Count+1, rec.Alert.Status
-	if g.SourceURL == "" {
-		g.SourceURL = rec.Alert.SourceURL
-	}
-}
-
-func containsGroup(gs []*alert.Group, g *alert.Group) bool {
-	for _, x := range gs {
-		if x == g {
-			return true
-		}
-	}
-	return false
-}
-
-// incident loads incident n once per batch.
-func (b *alertBatch) incident(c *call, n int64) (*bot.Incident, error) {
-	if inc, ok := b.incidents[n]; ok {
-		return inc, nil
-	}
-	inc, err := c.tx.Incident(n)
-	if err != nil {
-		return nil, err
-	}
-	b.incidents[n] = inc
-	return inc, nil
 }

@@ -88,6 +88,7 @@ func (t *Tx) scanIncident(sc interface{ Scan(...any) error }) (*bot.Incident, er
 	inc, err := scanIncident(sc)
 	if err == nil {
 		t.ownHead(inc)
+		t.knowHead(inc)
 	}
 	return inc, err
 }

@@ -114,6 +114,25 @@ func checkDataObject(raw []byte) error {
 	return nil
 }
 
+// knowHead keeps the chain head an incident row just read in this transaction holds, so
+// an Append to it need not read the head again: alerts read each incident they append to
+// (one statement), then appended to it (a second one, chainHead's, for the same row). Only
+// on SQLite, where the one writer's transaction sees every change to the row and only
+// writeHead changes the head (from heads). PostgreSQL's chainHead read takes the row lock
+// (FOR UPDATE) that orders concurrent appends, which a plain read does not.
+func (t *Tx) knowHead(inc *bot.Incident) {
+	if t.pg {
+		return
+	}
+	if _, ok := t.heads[inc.Number]; ok {
+		return
+	}
+	if t.heads == nil {
+		t.heads = map[int64]chainHead{}
+	}
+	t.heads[inc.Number] = chainHead{inc.HeadSeq, inc.HeadHash}
+}
+
 type chainHead struct {
 	seq  int64
 	hash string

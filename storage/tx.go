@@ -17,8 +17,9 @@ type Tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	pg  bool
-	// heads are the chain heads this transaction appended (timeline.go): the next Append
-	// to the same incident need not read the head back.
+	// heads are the chain heads this transaction appended, or on SQLite read with an
+	// incident's row (knowHead) (timeline.go): the next Append to the same incident need
+	// not read the head back.
 	heads map[int64]chainHead
 	// deferHeads and unwritten: with DeferChainHeads, Append keeps the heads it moves here
 	// and WriteChainHeads writes each once (timeline.go).

@@ -33,6 +33,13 @@ type Group struct {
 	DecidedAt         *time.Time
 }
 
+// GroupKey names the open group an alert may join: its source, its route's fingerprint
+// (Route.ID) and its dedup key.
+type GroupKey struct{ Source, Route, Key string }
+
+// GroupKey is the group's key.
+func (g *Group) GroupKey() GroupKey { return GroupKey{g.Source, g.Route, g.Key} }
+
 // Record is one received alert as stored.
 type Record struct {
 	ID         int64
