@@ -81,6 +81,7 @@ type Adapter struct {
 
 	connected atomic.Bool
 	names     channelNames
+	reads     readQueue // reactions waiting for their message, per channel (fetchbatch.go)
 	topics    freshTopics
 }
 

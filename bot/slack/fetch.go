@@ -31,11 +31,19 @@ func (a *Adapter) fetchMessage(ctx context.Context, channel, ts string) (msg *bo
 		// which warroom does not ask for; the engine goes by the message id alone.
 		return nil, true
 	}
-	err := a.retry(ctx, fetchAttempts, fetchMaxWait, func() error {
-		m, err := a.readMessage(ctx, channel, ts)
-		msg = m
-		return err
-	})
+	var err error
+	if _, _, valid := splitTS(ts); valid {
+		r := a.readShared(ctx, channel, ts)
+		msg, err = r.msg, r.err
+	} else {
+		// Not a timestamp (Slack sends none such): read alone, so a window of others'
+		// reactions is not refused for it.
+		err = a.retry(ctx, fetchAttempts, fetchMaxWait, func() error {
+			m, err := a.readMessage(ctx, channel, ts)
+			msg = m
+			return err
+		})
+	}
 	if err == nil {
 		return msg, true
 	}
@@ -48,25 +56,36 @@ func (a *Adapter) fetchMessage(ctx context.Context, channel, ts string) (msg *bo
 
 // readMessage finds one message by ts: conversations.history for a channel message (one
 // message at exactly ts), conversations.replies when it is a thread reply (history leaves
-// replies out), then its permalink.
+// replies out), then its permalink. Reactions with a proper ts are read together instead
+// (fetchbatch.go).
 func (a *Adapter) readMessage(ctx context.Context, channel, ts string) (*bot.ChatMessage, error) {
 	hist, err := a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 		ChannelID: channel, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
 	if err != nil {
 		return nil, mapError(err)
 	}
-	found := findTS(hist.Messages, ts)
-	if found == nil {
-		replies, _, _, err := a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-			ChannelID: channel, Timestamp: ts, Latest: ts, Oldest: ts, Inclusive: true, Limit: 2})
-		if err != nil && !isCode(err, "thread_not_found") {
-			return nil, mapError(err)
-		}
-		found = findTS(replies, ts)
+	if found := findTS(hist.Messages, ts); found != nil {
+		return a.chatMessage(ctx, channel, ts, found), nil
 	}
+	return a.readReply(ctx, channel, ts)
+}
+
+// readReply reads message ts that is not a top-level message of channel from its thread.
+func (a *Adapter) readReply(ctx context.Context, channel, ts string) (*bot.ChatMessage, error) {
+	replies, _, _, err := a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		ChannelID: channel, Timestamp: ts, Latest: ts, Oldest: ts, Inclusive: true, Limit: 2})
+	if err != nil && !isCode(err, "thread_not_found") {
+		return nil, mapError(err)
+	}
+	found := findTS(replies, ts)
 	if found == nil {
 		return nil, bot.Permanent(errors.New("slack: message " + ts + " not found in " + channel))
 	}
+	return a.chatMessage(ctx, channel, ts, found), nil
+}
+
+// chatMessage is message ts of channel, as read, for the engine.
+func (a *Adapter) chatMessage(ctx context.Context, channel, ts string, found *slack.Message) *bot.ChatMessage {
 	author := found.User
 	if author == "" {
 		author = found.BotID
@@ -74,7 +93,7 @@ func (a *Adapter) readMessage(ctx context.Context, channel, ts string) (*bot.Cha
 	m := &bot.ChatMessage{ID: ts, Channel: channel, Author: bot.User{ID: author, Name: found.Username},
 		Text: plainText(found.Text), At: tsTime(ts), ReadFiles: a.filesReader(found.Files)}
 	m.Permalink = a.permalink(ctx, channel, ts, found.ThreadTimestamp)
-	return m, nil
+	return m
 }
 
 // permalink is the link to message ts of channel (thread: the thread's ts, when it is a
