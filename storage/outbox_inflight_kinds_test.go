@@ -71,7 +71,7 @@ func posts(t *testing.T, db *DB) []bot.Outbound { return queuedOps(t, db, bot.Op
 // queuedOps lists the operations of kind op queued in the outbox, in order.
 func queuedOps(t *testing.T, db *DB, op string) []bot.Outbound {
 	t.Helper()
-	rows, err := db.reader.Query(`SELECT lane, incident, target, payload FROM outbox WHERE op = ? ORDER BY id`, op)
+	rows, err := db.reader.Query(`SELECT lane, platform, incident, target, payload FROM outbox WHERE op = ? ORDER BY id`, op)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func queuedOps(t *testing.T, db *DB, op string) []bot.Outbound {
 	for rows.Next() {
 		var o bot.Outbound
 		var raw string
-		if err := rows.Scan(&o.Lane, &o.Incident, &o.Target, &raw); err != nil {
+		if err := rows.Scan(&o.Lane, &o.Platform, &o.Incident, &o.Target, &raw); err != nil {
 			t.Fatal(err)
 		}
 		if o.Payload, err = (*payloadCache)(nil).decode(raw); err != nil {

@@ -39,6 +39,11 @@ func TestAnUneditableMessageScrubbedInFlightNamesItsRecipient(t *testing.T) {
 			if told[0].Lane != bot.IncidentLane(inc.Number) || strings.Contains(text.String(), secret) || !strings.Contains(text.String(), "still holds") {
 				t.Fatalf("post %+v (text %q), want INC-%d's channel told the %s still holds the removed text", told[0], text, inc.Number, op)
 			}
+			// The incident is on the console: its channel is told there, not on the
+			// platform the message went out on (a page may go to another platform).
+			if told[0].Platform != inc.Platform {
+				t.Fatalf("notice queued for %s, want the incident's platform %s", told[0].Platform, inc.Platform)
+			}
 			if !slices.Contains(text, bot.Who("slack:U0BOB")) {
 				t.Fatalf("notice %q does not name the %s's recipient as a person (slack:U0BOB)", text, op)
 			}

@@ -51,7 +51,17 @@ func (t *Tx) afterScrub(o bot.Outbound, delivered bot.Payload, stored, result st
 		return t.Enqueue(bot.Outbound{Lane: o.Lane, Platform: o.Platform, Op: bot.OpTopic, Incident: o.Incident, Target: o.Target,
 			Payload: bot.Payload{Topic: now.Topic}}, at)
 	case bot.OpDM, bot.OpEphemeral, bot.OpUpload:
-		return t.Enqueue(bot.Outbound{Lane: bot.IncidentLane(now.ScrubbedFor), Platform: o.Platform, Op: bot.OpPost, Incident: now.ScrubbedFor,
+		// On the redacted incident's platform: the message may have gone out on another
+		// (a page to someone reached elsewhere), where that channel does not exist.
+		var platform string
+		err := t.row(`SELECT platform FROM incidents WHERE number = ?`, now.ScrubbedFor).Scan(&platform)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no such incident (a payload written by hand): nowhere to tell, and the record must not fail
+		}
+		if err != nil {
+			return err
+		}
+		return t.Enqueue(bot.Outbound{Lane: bot.IncidentLane(now.ScrubbedFor), Platform: platform, Op: bot.OpPost, Incident: now.ScrubbedFor,
 			Payload: bot.Payload{Message: bot.Message{Text: uneditable(o, now)}}}, at)
 	}
 	return nil
