@@ -50,3 +50,29 @@ func TestAnUneditableMessageScrubbedInFlightNamesItsRecipient(t *testing.T) {
 		})
 	}
 }
+
+// A pending payload marked as scrubbed for an incident that does not exist (written by
+// hand into the database) is recorded as delivered, telling no one: before, looking up
+// that incident's platform failed the record, and the deliverer retries a record forever.
+// Both stores.
+func TestAScrubMarkForNoIncidentDoesNotWedgeTheRecord(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	o := bot.Outbound{Lane: "dm:slack:U0BOB", Platform: "slack", Op: bot.OpDM,
+		Payload: bot.Payload{User: "U0BOB", Message: bot.Message{Text: bot.Plain("hello")}, Scrubs: 1, ScrubbedFor: 999}}
+	if err := db.Enqueue(ctx, o, t0); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.DueOutbound(ctx, t0, 10, true)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("%d heads (%v)", len(due), err)
+	}
+	read := due[0]
+	read.Payload.Scrubs = 0 // as read before the (forged) scrub
+	if err := db.CompleteOutbound(ctx, read, bot.Delivered{ID: "m-1"}, t0); err != nil {
+		t.Fatalf("recording a delivery marked for no incident: %v", err)
+	}
+	if told := posts(t, db); len(told) != 0 {
+		t.Fatalf("%d notices queued for an incident that does not exist", len(told))
+	}
+}
