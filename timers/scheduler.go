@@ -49,8 +49,13 @@ type Scheduler struct {
 	// counts the failures in a row, for the backoff.
 	reread time.Time
 	misses int
-	cancel context.CancelFunc
 	done   sync.WaitGroup // the loop and every fire call
+
+	// cancel ends the loop's context. It has a lock of its own: the loop holds mu across
+	// its reads of the store (reconcile), and a read that hangs ends only by this cancel,
+	// so Stop must reach it without mu.
+	life   sync.Mutex
+	cancel context.CancelFunc
 
 	// Refreshes are coalesced: every commit that touches timers asks for one, and a burst
 	// (hundreds of overdue nudges firing at start-up) must not queue hundreds of full
@@ -88,15 +93,15 @@ func NewScheduler(store TimerStore, clock clockwork.Clock, log *slog.Logger, fir
 // of the store fails, it is retried like any other (see Refresh): the error is only logged,
 // so a replica that wins the lead during a database blip still leads once it passes.
 func (s *Scheduler) Start(ctx context.Context) error {
-	s.mu.Lock()
+	s.life.Lock()
 	if s.cancel != nil {
-		s.mu.Unlock()
+		s.life.Unlock()
 		return errors.New("timers: the scheduler is already started")
 	}
 	loopCtx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
 	s.done.Add(1)
-	s.mu.Unlock()
+	s.life.Unlock()
 	go s.loop(loopCtx)
 	_ = s.Refresh(ctx) // a failure is logged and retried
 	return nil
@@ -105,10 +110,10 @@ func (s *Scheduler) Start(ctx context.Context) error {
 // Stop stops firing and waits (up to 5 s) for fire calls under way; pending timers stay in
 // the store for the next start.
 func (s *Scheduler) Stop() error {
-	s.mu.Lock()
+	s.life.Lock()
 	cancel := s.cancel
 	s.cancel = nil
-	s.mu.Unlock()
+	s.life.Unlock()
 	if cancel == nil {
 		return nil
 	}
@@ -220,6 +225,9 @@ func (s *Scheduler) loop(ctx context.Context) {
 		next, ok, reread := s.fireDue(ctx)
 		if reread {
 			_ = s.Refresh(ctx) // a failure is logged and owes the next retry
+			if ctx.Err() != nil {
+				return // stopped during the read: fire nothing more
+			}
 			continue
 		}
 		var due <-chan time.Time
