@@ -51,9 +51,18 @@ type alertQueue struct {
 	// turn is held by the sender running a batch: one batch at a time, so alerts that
 	// arrive meanwhile gather into the next one.
 	turn chan struct{}
+	// routeIDs are the fingerprints (Route.ID) of the configured routes, in their order:
+	// worked out once, not for every alert (a JSON encoding and a SHA-256, ~1.8 µs each).
+	routeIDs []string
 }
 
-func newAlertQueue() *alertQueue { return &alertQueue{turn: make(chan struct{}, 1)} }
+func newAlertQueue(routes []alert.Route) *alertQueue {
+	q := &alertQueue{turn: make(chan struct{}, 1), routeIDs: make([]string, len(routes))}
+	for i, r := range routes {
+		q.routeIDs[i] = r.ID()
+	}
+	return q
+}
 
 func (q *alertQueue) add(j *alertJob) {
 	q.mu.Lock()

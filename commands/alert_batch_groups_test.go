@@ -139,3 +139,26 @@ func testAlertBatchReadAheadRespectsTheGroupWindow(t *testing.T, store harnessOp
 		t.Errorf("alert within TRI-2's window: %+v, want it joined to TRI-2", r)
 	}
 }
+
+// Each alert carries its route's fingerprint, worked out once per route when the engine
+// starts (alertQueue.routeIDs): the one Route.ID gives, for whichever route matched, so
+// groups keep the route they always had.
+func TestRoutedAlertsCarryTheirRoutesFingerprint(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML))
+	routes := h.eng.cfg.Alerts.Routes
+	if len(routes) != 2 || routes[0].ID() == routes[1].ID() {
+		t.Fatalf("routes %+v: want two distinct", routes)
+	}
+	for _, c := range []struct {
+		severity int
+		route    int
+	}{{1, 0}, {3, 1}} {
+		r := h.eng.routeAlert(alert.Alert{Source: "siem", Key: "k", Summary: "s", Severity: c.severity, Status: alert.StatusFiring})
+		if !r.ok || r.routeID != routes[c.route].ID() || r.route.Action != routes[c.route].Action {
+			t.Errorf("severity %d: routed to %+v (%s), want route %d (%s)", c.severity, r.route, r.routeID, c.route, routes[c.route].ID())
+		}
+	}
+	if r := h.eng.routeAlert(alert.Alert{Source: "edr", Key: "k", Summary: "s", Status: alert.StatusFiring}); r.ok || r.routeID != "" {
+		t.Errorf("an alert no route matches: %+v", r)
+	}
+}

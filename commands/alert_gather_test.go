@@ -12,7 +12,7 @@ import (
 // has not run until the caller yields.
 func gatherOneOnItsWay(last int) int {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	q := newAlertQueue()
+	q := newAlertQueue(nil)
 	q.last = last
 	q.add(&alertJob{})
 	var wg sync.WaitGroup

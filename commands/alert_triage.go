@@ -18,7 +18,7 @@ const (
 )
 
 func registerAlerts(e *Engine) {
-	e.alertQ = newAlertQueue()
+	e.alertQ = newAlertQueue(e.cfg.Alerts.Routes)
 	e.buttons[actionAlertDeclare] = declareFromTriage
 	e.buttons[actionAlertDismiss] = dismissTriage
 }

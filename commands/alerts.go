@@ -44,9 +44,12 @@ type routedAlert struct {
 // same key.
 func (e *Engine) routeAlert(a alert.Alert) *routedAlert {
 	r := &routedAlert{a: e.maskAlert(a)}
-	r.route, r.ok = e.cfg.Alerts.Route(r.a)
+	i := e.cfg.Alerts.RouteIndex(r.a)
+	if r.ok = i >= 0; r.ok {
+		r.route = e.cfg.Alerts.Routes[i]
+	}
 	if r.ok && r.route.Action != alert.ActionDrop {
-		r.routeID, r.text = r.route.ID(), alertEntryText(r.a)
+		r.routeID, r.text = e.alertQ.routeIDs[i], alertEntryText(r.a)
 	}
 	return r
 }

@@ -100,12 +100,20 @@ func (c Config) SourceNames() []string {
 // Route finds the first route that matches a; ok is false when none does (the alert is
 // dropped).
 func (c Config) Route(a Alert) (Route, bool) {
-	for _, r := range c.Routes {
-		if r.Match.matches(a) {
-			return r, true
-		}
+	if i := c.RouteIndex(a); i >= 0 {
+		return c.Routes[i], true
 	}
 	return Route{}, false
+}
+
+// RouteIndex is the index in Routes of the first route that matches a; -1 when none does.
+func (c Config) RouteIndex(a Alert) int {
+	for i, r := range c.Routes {
+		if r.Match.matches(a) {
+			return i
+		}
+	}
+	return -1
 }
 
 // ID is the route's fingerprint: the SHA-256 of its settings, so it names the route across
