@@ -32,7 +32,7 @@ func outboxMetadata(key string) slack.MsgOption {
 // after a possibly-applied attempt only if the channel's history does not show it already.
 func (a *Adapter) postOnce(ctx context.Context, ch string, m bot.Message) (string, error) {
 	d := bot.DeliveryFrom(ctx)
-	opts := messageOptions(m, true)
+	opts, blocks := messageParts(m, true)
 	if d.Key != "" {
 		if d.MaybeDone {
 			ts, err := a.findPosted(ctx, ch, d.Key)
@@ -51,7 +51,7 @@ func (a *Adapter) postOnce(ctx context.Context, ch string, m bot.Message) (strin
 		}
 		opts = append(opts, outboxMetadata(d.Key))
 	}
-	_, ts, err := a.api.PostMessageContext(ctx, ch, opts...)
+	ts, err := a.postMessage(ctx, ch, blocks, opts...)
 	if err != nil {
 		return "", mapError(err)
 	}

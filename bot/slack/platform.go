@@ -267,15 +267,21 @@ func (a *Adapter) Archive(ctx context.Context, channelID string) error {
 // notification fallback. Unfurling is off: incident messages quote hostile URLs, and an
 // unfurl would make Slack fetch them.
 func messageOptions(m bot.Message, post bool) []slack.MsgOption {
-	text := slackText(m.Text)
-	opts := []slack.MsgOption{slack.MsgOptionText(truncate(text, maxMessageText), false)}
-	if blocks := messageBlocks(text, m.Buttons); len(blocks) > 0 {
+	opts, blocks := messageParts(m, post)
+	if len(blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(blocks...))
 	}
+	return opts
+}
+
+// messageParts is messageOptions with the blocks apart: postMessage marshals them itself.
+func messageParts(m bot.Message, post bool) ([]slack.MsgOption, []slack.Block) {
+	text := slackText(m.Text)
+	opts := []slack.MsgOption{slack.MsgOptionText(truncate(text, maxMessageText), false)}
 	if post {
 		opts = append(opts, slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
 	}
-	return opts
+	return opts, messageBlocks(text, m.Buttons)
 }
 
 // channelNames caches what the adapter looked up: "#name" → id (the announce channel may
