@@ -81,7 +81,8 @@ type Adapter struct {
 
 	connected atomic.Bool
 	names     channelNames
-	reads     readQueue // reactions waiting for their message, per channel (fetchbatch.go)
+	reads     readQueue  // reactions waiting for their message, per channel (fetchbatch.go)
+	replies   replyQueue // answers to reactions waiting for one in flight (replyjoin.go)
 	topics    freshTopics
 }
 

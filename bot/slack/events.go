@@ -115,7 +115,7 @@ func (a *Adapter) reaction(team, eventID string, ev *slackevents.ReactionAddedEv
 		}
 		reply := a.handler.HandleReaction(ctx, r)
 		if !reply.Text.Empty() {
-			a.ephemeralReply(ctx, channel, user, reply)
+			a.reactionReply(ctx, channel, user, reply)
 		}
 	}
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/slack-go/slack/slackevents"
 )
 
-// heldHistory holds the first conversations.history call until released, so the reactions
-// made meanwhile are known to be waiting for the next read.
-type heldHistory struct {
+// heldCall holds the first call to a Web API method until released, so the reactions made
+// meanwhile are known to be waiting behind it.
+type heldCall struct {
+	method  string
 	next    http.RoundTripper
 	first   atomic.Bool
 	entered chan struct{}
@@ -23,10 +24,10 @@ type heldHistory struct {
 	freed   sync.Once
 }
 
-func (h *heldHistory) free() { h.freed.Do(func() { close(h.release) }) }
+func (h *heldCall) free() { h.freed.Do(func() { close(h.release) }) }
 
-func (h *heldHistory) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Path, "/conversations.history") {
+func (h *heldCall) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/"+h.method) {
 		if h.first.CompareAndSwap(false, true) {
 			close(h.entered)
 			<-h.release
@@ -35,9 +36,9 @@ func (h *heldHistory) RoundTrip(r *http.Request) (*http.Response, error) {
 	return h.next.RoundTrip(r)
 }
 
-func heldAdapter(t *testing.T) (*testAdapter, *heldHistory) {
+func heldAdapter(t *testing.T, method string) (*testAdapter, *heldCall) {
 	t.Helper()
-	h := &heldHistory{next: apiTransport(), entered: make(chan struct{}), release: make(chan struct{})}
+	h := &heldCall{method: method, next: apiTransport(), entered: make(chan struct{}), release: make(chan struct{})}
 	ta := newTestAdapter(t, func(c *Config) { c.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: h} })
 	t.Cleanup(func() {
 		h.free()
@@ -49,8 +50,13 @@ func heldAdapter(t *testing.T) (*testAdapter, *heldHistory) {
 // react is alice's reaction to ts in ch as either transport hands it on: the work in a task.
 func (ta *testAdapter) react(t *testing.T, ch, ts, emoji string, n int) {
 	t.Helper()
+	ta.reactAs(t, "U0ALICE", ch, ts, emoji, n)
+}
+
+func (ta *testAdapter) reactAs(t *testing.T, user, ch, ts, emoji string, n int) {
+	t.Helper()
 	work := ta.reaction("T0TEAM", "Ev"+strconv.Itoa(n), &slackevents.ReactionAddedEvent{
-		Type: "reaction_added", User: "U0ALICE", Reaction: emoji,
+		Type: "reaction_added", User: user, Reaction: emoji,
 		Item: slackevents.Item{Type: "message", Channel: ch, Timestamp: ts}})
 	if work == nil || !ta.tasks.goAsync(work) {
 		t.Fatalf("reaction to %s not taken", ts)
@@ -110,7 +116,7 @@ func (ta *testAdapter) texts(t *testing.T, n int) map[string][]string {
 // reply among them is read from its thread; another channel is not held up. Before, every
 // reaction made its own history call (9 here for the channel).
 func TestReactionsInOneChannelShareTheirReads(t *testing.T) {
-	ta, held := heldAdapter(t)
+	ta, held := heldAdapter(t, "conversations.history")
 	ta.fake.AddUser("U0ALICE", "alice")
 	ch := ta.fake.AddChannel("inc-1-x", true, ta.fake.BotUserID(), "U0ALICE")
 	other := ta.fake.AddChannel("inc-2-y", true, ta.fake.BotUserID(), "U0ALICE")
@@ -162,7 +168,7 @@ func TestReactionsInOneChannelShareTheirReads(t *testing.T) {
 // gives) is continued below the oldest message it gave, so every reacted message is found
 // and none is read twice.
 func TestAWindowCutShortIsContinued(t *testing.T) {
-	ta, held := heldAdapter(t)
+	ta, held := heldAdapter(t, "conversations.history")
 	ta.fake.AddUser("U0ALICE", "alice")
 	ch := ta.fake.AddChannel("inc-1-x", true, ta.fake.BotUserID(), "U0ALICE")
 	var ts []string

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/internal/fakes/slackfake"
@@ -69,6 +71,7 @@ type slackPins struct {
 	ts   []string
 	next int
 	conn *sql.DB
+	seen int // the fake's ephemerals counted so far
 }
 
 func newSlackPins(sb *slackBot, n int) *slackPins {
@@ -76,6 +79,7 @@ func newSlackPins(sb *slackBot, n int) *slackPins {
 	for i := range p.ts {
 		p.ts[i] = sb.fake.PostAsUser(sb.incCh, alice, fmt.Sprintf("evidence line %d from the proxy log", i))
 	}
+	p.seen = len(sb.fake.EphemeralsFrom(0))
 	var err error
 	if p.conn, err = sql.Open("sqlite3", "file:"+sb.db+"?mode=ro&_busy_timeout=5000"); err != nil {
 		fatal(err)
@@ -96,7 +100,7 @@ func (p *slackPins) pins() int {
 func (p *slackPins) run(k int) time.Duration {
 	fake, ts := p.sb.fake, p.ts[p.next:p.next+k]
 	p.next += k
-	pinned, confirmed := p.pins(), fake.Calls("chat.postEphemeral")
+	pinned, confirmed := p.pins(), 0
 	start := time.Now()
 	_, _, failed := closedLoop(k, func(i int) (time.Duration, bool) {
 		t0 := time.Now()
@@ -107,12 +111,38 @@ func (p *slackPins) run(k int) time.Duration {
 		fatal(fmt.Errorf("%d reactions were not acknowledged", failed))
 	}
 	// The confirmation follows the commit, so once all have come every pin is recorded.
-	if !fake.WaitFor(func() bool { return fake.Calls("chat.postEphemeral")-confirmed >= k }, 120*time.Second) {
-		fatal(fmt.Errorf("%d of %d pins were confirmed", fake.Calls("chat.postEphemeral")-confirmed, k))
+	if !fake.WaitFor(func() bool {
+		for _, e := range fake.EphemeralsFrom(p.seen) {
+			p.seen++
+			confirmed += pinConfirmations(e.Text)
+		}
+		return confirmed >= k
+	}, 120*time.Second) {
+		fatal(fmt.Errorf("%d of %d pins were confirmed", confirmed, k))
 	}
 	took := time.Since(start)
 	if got := p.pins() - pinned; got != k {
 		fatal(fmt.Errorf("%d of %d confirmed pins reached the timeline", got, k))
 	}
 	return took
+}
+
+// pinConfirmations is how many pins an ephemeral confirms: a line "Added to the … timeline"
+// each, or the count a repeated line is written with once ("… (×12)"): answers queued behind
+// one in flight to the same person go together (bot/slack/replyjoin.go).
+func pinConfirmations(text string) int {
+	n := 0
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(line, "Added to the ") {
+			continue
+		}
+		c := 1
+		if i := strings.LastIndex(line, " (×"); i >= 0 && strings.HasSuffix(line, ")") {
+			if v, err := strconv.Atoi(line[i+len(" (×") : len(line)-1]); err == nil {
+				c = v
+			}
+		}
+		n += c
+	}
+	return n
 }

@@ -171,3 +171,20 @@ func (s *Server) SuccessfulCalls(method string) int {
 	}
 	return n
 }
+
+// EphemeralsFrom lists the chat.postEphemeral messages from the i-th on (0 is the first),
+// so a waiter that reads them as they come copies each once rather than all of them on
+// every change.
+func (s *Server) EphemeralsFrom(i int) []Ephemeral {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i >= len(s.ephems) {
+		return nil
+	}
+	out := make([]Ephemeral, 0, len(s.ephems)-i)
+	for _, e := range s.ephems[i:] {
+		e.Blocks = slices.Clone(e.Blocks)
+		out = append(out, e)
+	}
+	return out
+}
