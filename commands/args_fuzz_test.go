@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -11,12 +12,14 @@ import (
 )
 
 // The parser against every verb's real declaration. What it accepts holds only values of
-// each argument's kind, every required argument, and every word of the input in some
-// argument; and the same values given as typed options (Discord) read back the same, so the
-// text and the typed paths cannot disagree.
+// each argument's kind (for a OneOf, the kind of the alternative that took it; for a
+// Depends, the choices its earlier arguments leave), every required argument, and every
+// word of the input in some argument; and the same values given as typed options (Discord)
+// read back the same, so the text and the typed paths cannot disagree.
 func FuzzParseArgs(f *testing.F) {
 	for _, s := range []string{"Phishing wave sev2", "x @a due 2 hours", "next --force", "analyst @bob", "#3", "secops db down",
-		"@bob db down", "secops @carol 4h", "--tlp red saw it", "duplicate INC-3 same", "7 due", "a\nb  c", "me", "INC-0", "x due 400d"} {
+		"@bob db down", "secops @carol 4h", "--tlp red saw it", "duplicate INC-3 same", "7 due", "a\nb  c", "me", "INC-0", "x due 400d",
+		"01 00", "+7 why", "last x", "in 3d", "2026-03-10 14:00", "material yes r", "material possible r", "dpa 36.5 from 08:10", "2 hours"} {
 		for i := range allVerbs() {
 			f.Add(uint8(i), s)
 		}
@@ -44,6 +47,10 @@ func FuzzParseArgs(f *testing.F) {
 			}
 			val := a.Text(d.Name)
 			opts[d.Name] = val
+			d, err := asRead(d, a)
+			if err != nil {
+				t.Fatalf("%s %q: %v", v.Name, text, err)
+			}
 			if !kindHolds(d, a) {
 				t.Fatalf("%s %q: %s=%q is not a %s", v.Name, text, d.Name, val, argKindNames[d.Kind])
 			}
@@ -60,6 +67,22 @@ func FuzzParseArgs(f *testing.F) {
 			t.Fatalf("%s %q: text read %+v, typed %+v", v.Name, text, a.vals, b.vals)
 		}
 	})
+}
+
+// asRead is the argument as its value was read: the alternative of a OneOf that took it
+// (under the argument's name), with what Depends makes of it given the arguments before.
+func asRead(d Arg, a Args) (Arg, error) {
+	d = *argFor(&d, a)
+	if len(d.OneOf) == 0 {
+		return d, nil
+	}
+	i := slices.IndexFunc(d.OneOf, func(o Arg) bool { return o.Name == a.Which(d.Name) })
+	if i < 0 {
+		return d, fmt.Errorf("%s=%q was taken by no alternative (Which %q)", d.Name, a.Text(d.Name), a.Which(d.Name))
+	}
+	alt := d.OneOf[i]
+	alt.Name = d.Name
+	return alt, nil
 }
 
 func slotFilled(decl []Arg, d Arg, a Args) bool {
