@@ -207,8 +207,11 @@ func (c *call) postIn(inc *bot.Incident, m bot.Message) error {
 }
 
 // postTo queues a message in another channel (by id, or "#name" for adapters to resolve).
+// It carries the call's incident (the Target decides where it goes), so another
+// incident's redaction reaches it only where the redactor may redact in this one.
 func (c *call) postTo(platform, channel string, m bot.Message) error {
-	return c.tx.Enqueue(bot.Outbound{Lane: "ch:" + platform + ":" + channel, Platform: platform, Op: bot.OpPost, Target: channel, Payload: bot.Payload{Message: m}}, c.now)
+	return c.tx.Enqueue(bot.Outbound{Lane: "ch:" + platform + ":" + channel, Platform: platform, Op: bot.OpPost, Target: channel, Incident: c.number(),
+		Payload: bot.Payload{Message: m}}, c.now)
 }
 
 // dm queues a direct message to a person; people without an id on the platform are skipped

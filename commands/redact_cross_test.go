@@ -50,3 +50,22 @@ func TestARedactionDoesNotReachIntoAnotherIncident(t *testing.T) {
 		})
 	}
 }
+
+// The same for the announce channel's status lines: a stranger to INC-1 redacting a phrase
+// of their own incident edited INC-1's status line in #security-status that held it (a
+// vandal's edit of the shared channel). Status lines now carry their incident.
+func TestARedactionDoesNotReachAnotherIncidentsAnnouncement(t *testing.T) {
+	h := newHarness(t, withYAML(`channels: {announce: "#security-status"}`))
+	ch1 := h.declare("alice", "Vault leak")
+	h.mustSay("alice", ch1, "update Contained: vault sealed", "Status update posted on INC-1")
+	if !strings.Contains(channelLines(h.flush(), "security-status"), "phase identification") {
+		t.Fatal("INC-1's status line was not announced: the test would prove nothing")
+	}
+	ch2 := h.declare("carol", "Phishing wave")
+	h.mustSay("carol", ch2, "note phase identification", "as entry")
+	h.flush()
+	h.cmd("carol", ch2, "redact last testing")
+	if edited := channelLines(h.flush(), "security-status"); strings.Contains(edited, "[redacted by carol") {
+		t.Fatalf("carol's redaction in INC-2 edited INC-1's status line: %s", edited)
+	}
+}
