@@ -230,7 +230,7 @@ func (d *Deliverer) retry(ctx context.Context, log func() *slog.Logger, o bot.Ou
 func (d *Deliverer) tellChannelPending(ctx context.Context, log func() *slog.Logger, o bot.Outbound, cause error) {
 	msg := bot.Message{Text: bot.Textf("%s is recorded, but its channel #%s could not be created yet (%s). warroom keeps retrying; everything said meanwhile is queued.",
 		bot.FormatID(o.Incident), o.Payload.Name, cause.Error())}
-	if err := d.store.Enqueue(ctx, bot.Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: bot.OpDM,
+	if err := d.store.Enqueue(ctx, bot.Outbound{Lane: "dm:" + o.Payload.Notify, Platform: o.Platform, Op: bot.OpDM, Incident: o.Incident,
 		Payload: bot.Payload{User: o.Payload.Notify, Message: msg}}, d.clock.Now()); err != nil {
 		log().Error("outbox: queueing the channel-pending notice failed", "incident", bot.FormatID(o.Incident), "err", err)
 	}
