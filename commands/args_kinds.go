@@ -2,7 +2,7 @@ package commands
 
 import (
 	"fmt"
-	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -170,17 +170,22 @@ func readDuration(s string) (time.Duration, error) {
 	return d, err
 }
 
+// plainNumber is a number as people write one: digits, perhaps a decimal part. Go's
+// float syntax (1e2, 0x1p6, 1_0, +48, .5) is not, and is refused rather than guessed.
+var plainNumber = regexp.MustCompile(`^[0-9]{1,6}(\.[0-9]{1,6})?$`)
+
 // inUnit reads a bare number as that many units (48 hours, 36.5 hours); anything else is
-// read as any duration is (d, err).
+// read as any duration is (d, err). Either way a span under a minute is refused: no
+// deadline counted in units is that short, so it is a slip (0.0001, 1s).
 func inUnit(raw string, unit, d time.Duration, err error) (time.Duration, error) {
-	f, perr := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-	switch {
-	case perr != nil:
-		return d, err
-	case f > 0 && f*float64(unit) < float64(math.MaxInt64):
-		return time.Duration(f * float64(unit)), nil
+	if s := strings.TrimSpace(raw); plainNumber.MatchString(s) {
+		f, _ := strconv.ParseFloat(s, 64) // cannot fail: at most 6+6 digits
+		d, err = time.Duration(f*float64(unit)), nil
 	}
-	return 0, fmt.Errorf("%s is not a positive number", raw)
+	if err == nil && d < time.Minute {
+		return 0, fmt.Errorf("%s is under a minute", raw)
+	}
+	return d, err
 }
 
 // kindHint says what a value of the argument's kind looks like, for "needs a value".
