@@ -52,22 +52,13 @@ func (b *alertBatch) openGroup(c *call, source, route, key string, since time.Ti
 
 // arrived counts rec on its group g in memory, as AddAlert would in the database.
 func (b *alertBatch) arrived(g *alert.Group, rec *alert.Record) {
-	if !containsGroup(b.moved, g) {
+	if !slices.Contains(b.moved, g) {
 		b.moved = append(b.moved, g)
 	}
 	g.LastAt, g.Count, g.Status = rec.ReceivedAt, g.Count+1, rec.Alert.Status
 	if g.SourceURL == "" {
 		g.SourceURL = rec.Alert.SourceURL
 	}
-}
-
-func containsGroup(gs []*alert.Group, g *alert.Group) bool {
-	for _, x := range gs {
-		if x == g {
-			return true
-		}
-	}
-	return false
 }
 
 // incident loads incident n once per batch.

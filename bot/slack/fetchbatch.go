@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -249,9 +250,9 @@ func compareTS(a, b string) int {
 	bs, bm, bok := splitTS(b)
 	switch {
 	case aok && bok && as != bs:
-		return compareInt(as, bs)
+		return cmp.Compare(as, bs)
 	case aok && bok && am != bm:
-		return compareInt(am, bm)
+		return cmp.Compare(am, bm)
 	case aok && bok:
 		return strings.Compare(a, b)
 	case aok:
@@ -260,16 +261,6 @@ func compareTS(a, b string) int {
 		return 1
 	}
 	return strings.Compare(a, b)
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // splitTS reads "1700000000.000100" as seconds and microseconds.
