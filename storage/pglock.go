@@ -23,6 +23,7 @@ const pgRunLock int64 = 0x7761_7272_6f6f_6d03 // "warroom" 3
 // did — and Lost then says so, so the holder can stop before a second process takes over.
 type RunLock struct {
 	conn *pgx.Conn
+	key  int64
 	lost chan struct{}
 	stop chan struct{}
 	once sync.Once
@@ -60,7 +61,7 @@ func (db *DB) tryLock(ctx context.Context, key int64, what string) (*RunLock, er
 		conn.Close(ctx)
 		return nil, fmt.Errorf("database %s: %w", db.path, ErrRunLockHeld)
 	}
-	l := &RunLock{conn: conn, lost: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+	l := &RunLock{conn: conn, key: key, lost: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
 	go l.watch()
 	return l, nil
 }
@@ -89,13 +90,17 @@ func (l *RunLock) watch() {
 // Lost is closed when the lock's connection fails: the lock is no longer held.
 func (l *RunLock) Lost() <-chan struct{} { return l.lost }
 
-// Release gives the lock up (by ending its connection).
+// Release gives the lock up: unlocked first, then its connection ended. Closing alone
+// frees the lock only when the server's backend has exited, after Close returns, so a
+// process taking the lock at once could still be refused ("another warroom run holds this
+// database"); the unlock is answered once the lock is free.
 func (l *RunLock) Release() {
 	l.once.Do(func() {
 		close(l.stop)
 		<-l.done
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
 		_ = l.conn.Close(ctx)
 	})
 }
