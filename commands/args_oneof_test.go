@@ -71,7 +71,9 @@ func TestArgumentsThatDependOnAnotherAreDeclared(t *testing.T) {
 		want, also string
 	}{
 		{v: verbRedact, text: "0 reason", want: `"0" is not an entry number: entries count from 1.`, also: "Usage: /incident redact <seq|last|run N|message link> <reason>"},
-		{v: verbRedact, text: "-1 reason", want: `"-1" is not an entry number`, also: "Usage: /incident redact"},
+		{v: verbRedact, text: "-1 reason", want: `"-1" is not an entry number: entries count from 1.`, also: "Usage: /incident redact"},
+		// A number past the bound is too big, not too small.
+		{v: verbRedact, text: "3000000000 reason", want: `"3000000000" is not an entry number: a number from 1 to 2147483648.`, also: "Usage: /incident redact"},
 		{v: verbReview, text: "soon", want: `"soon" is not a time warroom can read: use a duration (3d, 4h) or a date and time (2026-03-10 14:00 in UTC, or RFC 3339).`, also: "Usage: /incident review <when|held>"},
 		{v: verbReview, opts: map[string]string{"when": "next week"}, want: `"next week" is not a time warroom can read`, also: "Usage: /incident review"},
 		{v: verbAssess, text: "material suspected", want: "Answer material with one of: yes, no.", also: "Usage: /incident assess"},

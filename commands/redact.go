@@ -42,6 +42,10 @@ var verbRedactRun = &Verb{
 // a word as typed (a link keeps its case: Slack channel ids). "run N" is verbRedactRun.
 var redactEntry = Arg{Name: "entry", Kind: ArgWord, Required: true, Placeholder: "<seq|last|run N|message link>", Help: "entry number, last, or a message link",
 	OneOf: []Arg{{Name: "seq", Kind: ArgInt, Label: "entry number", Match: isInteger, Refuse: func(raw string, _ []string) error {
+		// Match took raw as a whole number: it is below 1 or past the bound.
+		if n, _ := strconv.ParseInt(raw, 10, 64); n >= 1 {
+			return refuse("%q is not an entry number: a number from 1 to %d.", raw, maxArgInt)
+		}
 		return refuse("%q is not an entry number: entries count from 1.", raw)
 	}},
 		{Name: "last", Kind: ArgChoice, Choices: []string{"last"}, Match: func(w string) bool { return strings.EqualFold(w, "last") }},
