@@ -15,7 +15,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -184,7 +183,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.observe(s.name, res.Outcome())
-	answer(w, http.StatusAccepted, res)
+	answerAccepted(w, res)
 }
 
 // authenticate checks the request's signature or token; it returns the delivery id (for
@@ -207,19 +206,4 @@ func (s *source) authenticate(h http.Header, body []byte, now time.Time) (id, re
 		return "", "wrong bearer token"
 	}
 	return "", ""
-}
-
-func answer(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
-}
-
-func answerError(w http.ResponseWriter, status int, msg string) {
-	answer(w, status, map[string]string{"error": msg})
 }
