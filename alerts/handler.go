@@ -67,8 +67,8 @@ type Handler struct {
 type source struct {
 	name   string
 	format string
-	key    stdwebhook.Key // set for Standard Webhooks sources
-	token  [32]byte       // SHA-256 of the bearer token, for token sources
+	key    *stdwebhook.Verifier // set for Standard Webhooks sources
+	token  [32]byte             // SHA-256 of the bearer token, for token sources
 	bucket *bucket
 }
 
@@ -106,8 +106,11 @@ func New(o Options) (*Handler, error) {
 		case val == "":
 			problems = append(problems, fmt.Sprintf("%s: %s is not set in the environment", o.Where(path), env))
 		case cfg.SecretEnv != "":
-			if s.key, err = stdwebhook.ParseSecret(val); err != nil {
+			k, err := stdwebhook.ParseSecret(val)
+			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %s: %v", o.Where(path), env, err))
+			} else {
+				s.key = k.Verifier()
 			}
 		default:
 			if len(val) < 16 {
