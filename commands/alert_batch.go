@@ -242,10 +242,8 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob, grow bool) ([]*alertJob, 
 	if err := tx.WriteChainHeads(); err != nil {
 		return batch, err
 	}
-	for _, g := range b.moved {
-		if err := tx.SaveAlertGroupArrivals(g); err != nil {
-			return batch, err
-		}
+	if err := tx.SaveAlertGroupArrivals(b.moved...); err != nil {
+		return batch, err
 	}
 	if len(b.remember) == 0 {
 		return batch, nil

@@ -201,7 +201,7 @@ type AlertStore interface {
 	InsertAlert(r *alert.Record) error
 	NewAlertID() (int64, error)
 	ReserveAlertIDs(n int) error
-	SaveAlertGroupArrivals(g *alert.Group) error
+	SaveAlertGroupArrivals(gs ...*alert.Group) error
 	SetAlertSeq(id, seq int64) error
 	Alerts(group int64) ([]alert.Record, error)
 	AlertDeliveries(ds []alert.Delivery) (map[alert.Delivery]string, error)

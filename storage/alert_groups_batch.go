@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/warroom/warroom/alerts/alert"
@@ -81,4 +82,52 @@ func openGroupsQuery(pg bool) string {
 				OR (g.state IN ('triage', 'dismissed') AND g.last_at >= ?))
 			ORDER BY g.id DESC LIMIT 1)
 		FROM ` + elems + `)`
+}
+
+// saveArrivals is SaveAlertGroupArrivals for several groups in one statement, the groups a
+// JSON list (jsonlist.go); a group whose status or source link a JSON string would not give
+// back exactly (jsonCarries) is written alone.
+func (t *Tx) saveArrivals(gs []*alert.Group) error {
+	list := make([]byte, 0, 128*len(gs))
+	list = append(list, '[')
+	n := 0
+	for _, g := range gs {
+		if !jsonCarries(g.Status) || !jsonCarries(g.SourceURL) {
+			if err := t.saveArrival(g); err != nil {
+				return err
+			}
+			continue
+		}
+		if n > 0 {
+			list = append(list, ',')
+		}
+		n++
+		list = append(list, '[')
+		list = strconv.AppendInt(list, g.ID, 10)
+		list = append(list, ',')
+		list = appendJSONString(list, ts(g.LastAt))
+		list = append(list, ',')
+		list = strconv.AppendInt(list, int64(g.Count), 10)
+		list = append(list, ',')
+		list = appendJSONString(list, g.Status)
+		list = append(list, ',')
+		list = append(appendJSONString(list, g.SourceURL), ']')
+	}
+	if n == 0 {
+		return nil
+	}
+	_, err := t.exec(saveArrivalsQuery(t.pg), string(append(list, ']')))
+	return err
+}
+
+// saveArrivalsQuery sets each listed group's arrivals: on SQLite the list is the outer loop
+// and each group found by its primary key (TestSaveArrivalsPlan).
+func saveArrivalsQuery(pg bool) string {
+	if pg {
+		return `UPDATE alert_groups AS g SET last_at = j.value ->> 1, count = CAST(j.value ->> 2 AS bigint), status = j.value ->> 3,
+			source_url = j.value ->> 4
+		FROM jsonb_array_elements(CAST(? AS jsonb)) AS j(value) WHERE g.id = CAST(j.value ->> 0 AS bigint)`
+	}
+	return `UPDATE alert_groups SET last_at = j.value ->> 1, count = j.value ->> 2, status = j.value ->> 3, source_url = j.value ->> 4
+		FROM json_each(?) AS j WHERE alert_groups.id = j.value ->> 0`
 }

@@ -207,9 +207,22 @@ func (t *Tx) ReserveAlertIDs(n int) error {
 	return nil
 }
 
-// SaveAlertGroupArrivals writes a group's last arrival, count, status and source link as g
-// holds them: several alerts of one group that arrived together are counted with one write.
-func (t *Tx) SaveAlertGroupArrivals(g *alert.Group) error {
+// SaveAlertGroupArrivals writes each group's last arrival, count, status and source link
+// as gs hold them: several alerts of one group that arrived together are counted with one
+// write, and the groups of a batch are written with one statement (saveArrivals).
+func (t *Tx) SaveAlertGroupArrivals(gs ...*alert.Group) error {
+	if len(gs) > 1 {
+		return t.saveArrivals(gs)
+	}
+	for _, g := range gs {
+		if err := t.saveArrival(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Tx) saveArrival(g *alert.Group) error {
 	_, err := t.exec(`UPDATE alert_groups SET last_at = ?, count = ?, status = ?, source_url = ? WHERE id = ?`,
 		ts(g.LastAt), g.Count, g.Status, g.SourceURL, g.ID)
 	return err

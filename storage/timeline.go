@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -84,16 +85,53 @@ func (t *Tx) writeHead(n int64) error {
 // caller must call WriteChainHeads before the transaction commits.
 func (t *Tx) DeferChainHeads() { t.deferHeads = true }
 
-// WriteChainHeads writes the heads Appends moved since DeferChainHeads, one statement per
-// incident, and ends the deferral.
+// WriteChainHeads writes the heads Appends moved since DeferChainHeads, in one statement
+// (one per incident cost ~5 µs each of a batch's time, for a few bytes), and ends the
+// deferral.
 func (t *Tx) WriteChainHeads() error {
-	for _, n := range t.unwritten {
-		if err := t.writeHead(n); err != nil {
-			return err
-		}
+	if err := t.writeHeads(t.unwritten); err != nil {
+		return err
 	}
 	t.deferHeads, t.unwritten = false, nil
 	return nil
+}
+
+// writeHeads writes the heads of incidents ns, with one statement (the incidents' numbers
+// and heads a JSON list, jsonlist.go); one alone as writeHead does.
+func (t *Tx) writeHeads(ns []int64) error {
+	switch len(ns) {
+	case 0:
+		return nil
+	case 1:
+		return t.writeHead(ns[0])
+	}
+	list := make([]byte, 0, 96*len(ns))
+	list = append(list, '[')
+	for i, n := range ns {
+		h := t.heads[n]
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = append(list, '[')
+		list = strconv.AppendInt(list, n, 10)
+		list = append(list, ',')
+		list = strconv.AppendInt(list, h.seq, 10)
+		list = append(list, ',')
+		list = append(appendJSONString(list, h.hash), ']')
+	}
+	_, err := t.exec(writeHeadsQuery(t.pg), string(append(list, ']')))
+	return err
+}
+
+// writeHeadsQuery sets each listed incident's head: on SQLite the list is the outer loop
+// and each incident found by its primary key (TestWriteHeadsPlan).
+func writeHeadsQuery(pg bool) string {
+	if pg {
+		return `UPDATE incidents AS i SET head_seq = CAST(j.value ->> 1 AS bigint), head_hash = j.value ->> 2
+		FROM jsonb_array_elements(CAST(? AS jsonb)) AS j(value) WHERE i.number = CAST(j.value ->> 0 AS bigint)`
+	}
+	return `UPDATE incidents SET head_seq = j.value ->> 1, head_hash = j.value ->> 2
+		FROM json_each(?) AS j WHERE incidents.number = j.value ->> 0`
 }
 
 // ownHead gives inc the head this transaction moved it to, should its row not hold it yet
