@@ -124,9 +124,13 @@ func (t *Tx) AddAlert(r *alert.Record) error {
 // new one (then set).
 func (t *Tx) InsertAlert(r *alert.Record) error {
 	a := r.Alert
-	labels, err := json.Marshal(nonNilMap(a.Labels))
-	if err != nil {
-		return err
+	// Most alerts carry no labels: "{}" is what json.Marshal gives an empty map, without
+	// its reflection (~0.15 µs and 2 allocations an alert on the writer).
+	labels, err := []byte("{}"), error(nil)
+	if len(a.Labels) > 0 {
+		if labels, err = json.Marshal(a.Labels); err != nil {
+			return err
+		}
 	}
 	members := []byte("[]")
 	if len(a.Members) > 0 {
@@ -352,11 +356,4 @@ func (t *Tx) AlertFirstSeen() (map[int64]time.Time, error) {
 		out[n] = parseTS(at)
 	}
 	return out, rows.Err()
-}
-
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
 }
