@@ -69,7 +69,7 @@ type genericBody struct {
 // Unknown fields are refused, so a misspelt key is not silently ignored.
 func ParseGeneric(source string, body []byte) (alert.Alert, error) {
 	var g genericBody
-	if err := decodeStrict(body, &g); err != nil {
+	if err := decodeGeneric(body, &g); err != nil {
 		return alert.Alert{}, err
 	}
 	if g.Summary == nil || strings.TrimSpace(*g.Summary) == "" {
@@ -280,8 +280,8 @@ func parseSeverityJSON(raw json.RawMessage) (int, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return 0, nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, ok := severityText(raw)
+	if !ok && json.Unmarshal(raw, &s) != nil {
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
 			return 0, bad("severity must be critical, high, medium, low or 1–4")
@@ -296,6 +296,24 @@ func parseSeverityJSON(raw json.RawMessage) (int, error) {
 		return 0, bad("severity %q is not critical, high, medium, low or 1–4", clip(s))
 	}
 	return n, nil
+}
+
+// severityText is what parseSeverityJSON reads from raw (a JSON value as decoded) for the
+// two shapes senders use, without reflection: a string with nothing to unescape, as it is,
+// and a number, as its literal (json.Number's String). ok is false for anything else.
+func severityText(raw json.RawMessage) (string, bool) {
+	switch {
+	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"':
+		for _, c := range raw[1 : len(raw)-1] {
+			if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				return "", false
+			}
+		}
+		return string(raw[1 : len(raw)-1]), true
+	case len(raw) > 0 && (raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9'):
+		return string(raw), true
+	}
+	return "", false
 }
 
 // decodeStrict decodes one JSON object, refusing unknown fields and trailing data.
