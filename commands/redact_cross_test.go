@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"github.com/warroom/warroom/alerts/alert"
+	"github.com/warroom/warroom/bot/console"
 	"strings"
 	"testing"
 )
@@ -67,5 +69,73 @@ func TestARedactionDoesNotReachAnotherIncidentsAnnouncement(t *testing.T) {
 	h.cmd("carol", ch2, "redact last testing")
 	if edited := channelLines(h.flush(), "security-status"); strings.Contains(edited, "[redacted by carol") {
 		t.Fatalf("carol's redaction in INC-2 edited INC-1's status line: %s", edited)
+	}
+}
+
+// Operations of no incident — a page sent outside any incident (its post and the paged
+// person's direct message), an alert's triage post — were reached by every redaction:
+// carol, who can declare an incident of her own, noted a phrase there and redacted it, and
+// warroom rewrote bob's page DM holding it (the stored payload, and a post would have been
+// edited) and counted the DM in its reply (an oracle on what others were paged about). Now only a lead's
+// redaction reaches operations of no incident; dave, a lead, still does.
+func TestARedactionReachesOperationsOfNoIncidentOnlyForALead(t *testing.T) {
+	for _, c := range []struct {
+		redactor string
+		reaches  bool
+	}{{"carol", false}, {"dave", true}} {
+		t.Run(c.redactor, func(t *testing.T) {
+			h := newHarness(t)
+			const probe = "falcon-7 acquisition"
+			h.do(console.Name, "alice", "general", "/page @bob "+probe+" leaked")
+			if !strings.Contains(h.flush(), probe) {
+				t.Fatal("the page was not delivered: the test would prove nothing")
+			}
+			ch2 := h.declare(c.redactor, "Phishing wave")
+			h.mustSay(c.redactor, ch2, "note "+probe, "as entry")
+			h.flush()
+			reply := h.cmd(c.redactor, ch2, "redact last testing")
+			edited := 0
+			for _, line := range strings.Split(h.flush(), "\n") {
+				if strings.Contains(line, "[redacted by "+c.redactor) && !strings.Contains(line, ch2) {
+					edited++
+				}
+			}
+			if !c.reaches {
+				if edited != 0 {
+					t.Errorf("%s's redaction in %s edited %d messages of no incident (the page)", c.redactor, ch2, edited)
+				}
+				wantNot(t, "redact", reply, "direct message")
+				return
+			}
+			wantContains(t, "redact", reply, "1 direct message(s)")
+		})
+	}
+}
+
+// An alert's triage post is of no incident, but once its group is declared its alerts are
+// the incident's: the incident's steward's redaction reaches that post, and not the triage
+// post of another group that happens to hold the same text.
+func TestARedactionReachesTheTriagePostOfItsOwnAlertsOnly(t *testing.T) {
+	h := newHarness(t, withYAML(alertsYAML))
+	const summary = "Port scan from 198.51.100.4"
+	h.alert(alert.Alert{Key: "scan", Summary: summary, Severity: 3})
+	h.alert(alert.Alert{Key: "other-scan", Summary: summary, Severity: 3})
+	if posts := channelLines(h.flush(), "soc-triage"); strings.Count(posts, summary) != 2 {
+		t.Fatalf("want two triage posts holding the summary:\n%s", posts)
+	}
+	wantContains(t, "declare", h.press("bob", "soc-triage", actionAlertDeclare, "1"), "Declared INC-1 from TRI-1")
+	ch := h.incident(1).ChannelID
+	h.flush()
+	h.mustSay("bob", ch, "note "+summary, "as entry")
+	h.flush()
+	h.cmd("bob", ch, "redact last testing")
+	edits := 0
+	for _, line := range strings.Split(channelLines(h.flush(), "soc-triage"), "\n") {
+		if strings.Contains(line, "[redacted by bob") {
+			edits++
+		}
+	}
+	if edits != 1 {
+		t.Errorf("bob's redaction in INC-1 edited %d triage posts, want 1 (TRI-1's, declared as INC-1; not TRI-2's)", edits)
 	}
 }

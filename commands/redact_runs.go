@@ -160,8 +160,13 @@ func redactRunsSaid(runs []int64) string {
 // commander, acting commander or scribe, or a lead): a redaction reaches another
 // incident's messages that hold its text only then. Anyone may declare an incident and
 // redact a word of it; reaching every incident let them edit other, private incidents'
-// posts and count what those held.
+// posts and count what those held. Operations of no incident (m = 0: a page outside any
+// incident and its direct messages, a hand-off, a triage post) are reached only by a lead's
+// redaction, for the same reason: they are other people's messages.
 func (c *call) mayRedactIn(m int64) (bool, error) {
+	if m == 0 {
+		return c.e.cfg.IsLead(c.who), nil
+	}
 	inc, err := c.tx.Incident(m)
 	if isNotFound(err) {
 		return false, nil

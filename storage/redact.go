@@ -3,8 +3,10 @@ package storage
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -46,8 +48,10 @@ func (t *Tx) Scrub(n int64, secrets []string) (bot.Scrubbed, error) {
 // n's; another incident's operations hold it only by chance or by a link, and its timeline
 // keeps it: anyone may declare an incident and redact a word of it, and reaching every
 // incident edited other, private incidents' posts and counted them in the reply (an oracle
-// on incidents the redactor is not in). Operations of no incident (direct messages, the
-// announce channel's posts) are reached as before.
+// on incidents the redactor is not in). Operations of no incident (a page sent outside any
+// incident and its direct messages, a hand-off, an alert's triage post) hold incident n's
+// text only by chance too, and are reached where reach(0) says so — except a triage post
+// of a group declared as incident n, whose alerts are n's (reachesOp).
 func (t *Tx) ScrubReaching(n int64, secrets []string, reach func(incident int64) (bool, error)) (bot.Scrubbed, error) {
 	var out bot.Scrubbed
 	for _, s := range secrets {
@@ -84,7 +88,7 @@ func (t *Tx) ScrubReaching(n int64, secrets []string, reach func(incident int64)
 // rather than matched as text. A pending one is marked as scrubbed for incident n
 // (markScrubbed).
 func (t *Tx) scrubOutbox(n int64, secrets []string, reach func(int64) (bool, error), out *bot.Scrubbed) error {
-	rows, err := t.query(`SELECT id, lane, platform, op, incident, target, state, result, payload FROM outbox`)
+	rows, err := t.query(`SELECT id, lane, platform, op, incident, target, ref, state, result, payload FROM outbox`)
 	if err != nil {
 		return err
 	}
@@ -100,13 +104,15 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, reach func(int64) (bool, err
 	for rows.Next() {
 		var c change
 		var raw string
-		if err := rows.Scan(&c.o.ID, &c.o.Lane, &c.o.Platform, &c.o.Op, &c.o.Incident, &c.o.Target, &c.state, &c.result, &raw); err != nil {
+		var ref sql.NullString
+		if err := rows.Scan(&c.o.ID, &c.o.Lane, &c.o.Platform, &c.o.Op, &c.o.Incident, &c.o.Target, &ref, &c.state, &c.result, &raw); err != nil {
 			rows.Close()
 			return err
 		}
 		if err := json.Unmarshal([]byte(raw), &c.o.Payload); err != nil {
 			continue // not ours to judge here; it was written by Enqueue
 		}
+		c.o.Ref = ref.String
 		if scrubPayload(&c.o.Payload, secrets) {
 			changes = append(changes, c)
 		}
@@ -119,7 +125,7 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, reach func(int64) (bool, err
 	changed := map[int64]bool{}
 	for _, c := range changes {
 		// Asked once the rows are closed: reach may read (PostgreSQL runs one query at a time).
-		if ok, err := reach(c.o.Incident); err != nil || !ok {
+		if ok, err := t.reachesOp(n, c.o, reach); err != nil || !ok {
 			if err != nil {
 				return err
 			}
@@ -156,10 +162,31 @@ func (t *Tx) scrubOutbox(n int64, secrets []string, reach func(int64) (bool, err
 	return nil
 }
 
-// reachOf is the incidents a scrub of incident n reaches: n itself, no incident, and
-// those reach allows (asked once each).
+// reachesOp says whether a scrub of incident n rewrites operation o: o is of an incident
+// reach allows, or o is an alert's triage post (of no incident, Ref alert:<group>) whose
+// group was declared as incident n.
+func (t *Tx) reachesOp(n int64, o bot.Outbound, reach func(int64) (bool, error)) (bool, error) {
+	g, ok := strings.CutPrefix(o.Ref, "alert:")
+	if id, err := strconv.ParseInt(g, 10, 64); ok && err == nil && o.Incident == 0 {
+		var on sql.NullInt64
+		err := t.row(`SELECT incident FROM alert_groups WHERE id = ?`, id).Scan(&on)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+		if on.Valid && on.Int64 == n {
+			return true, nil
+		}
+	}
+	return reach(o.Incident)
+}
+
+// reachOf is the incidents a scrub of incident n reaches: n itself and those reach allows
+// (asked once each), no incident (0) among them; without reach, n and no incident.
 func reachOf(n int64, reach func(int64) (bool, error)) func(int64) (bool, error) {
-	asked := map[int64]bool{0: true, n: true}
+	asked := map[int64]bool{n: true}
+	if reach == nil {
+		asked[0] = true
+	}
 	return func(m int64) (bool, error) {
 		if ok, seen := asked[m]; seen || reach == nil {
 			return ok, nil
