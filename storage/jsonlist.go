@@ -8,8 +8,8 @@ import (
 // A batch's writes of many rows go as one statement whose rows are one JSON parameter
 // (json_each on SQLite, jsonb_array_elements on PostgreSQL): the statement's text stays
 // the same whatever the batch's size, so it stays one prepared statement, and it is bound
-// once. Each separate statement cost several µs of database/sql and the driver beyond
-// SQLite's own work.
+// once. On SQLite a separate statement costs about 1 µs beyond the row's own work (perf),
+// so this pays little there; on PostgreSQL it saves a round trip a row.
 
 // jsonCarries reports whether a JSON string gives s back byte for byte: valid UTF-8 (a
 // JSON text is UTF-8) without NUL (PostgreSQL's jsonb has no \u0000). A row with a string

@@ -86,8 +86,7 @@ func (t *Tx) writeHead(n int64) error {
 func (t *Tx) DeferChainHeads() { t.deferHeads = true }
 
 // WriteChainHeads writes the heads Appends moved since DeferChainHeads, in one statement
-// (one per incident cost ~5 µs each of a batch's time, for a few bytes), and ends the
-// deferral.
+// (jsonlist.go), and ends the deferral.
 func (t *Tx) WriteChainHeads() error {
 	if err := t.writeHeads(t.unwritten); err != nil {
 		return err
