@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/warroom/warroom/alerts/alert"
@@ -88,9 +87,7 @@ func openGroupsQuery(pg bool) string {
 // JSON list (jsonlist.go); a group whose status or source link a JSON string would not give
 // back exactly (jsonCarries) is written alone.
 func (t *Tx) saveArrivals(gs []*alert.Group) error {
-	list := make([]byte, 0, 128*len(gs))
-	list = append(list, '[')
-	n := 0
+	var rows [][5]any
 	for _, g := range gs {
 		if !jsonCarries(g.Status) || !jsonCarries(g.SourceURL) {
 			if err := t.saveArrival(g); err != nil {
@@ -98,25 +95,16 @@ func (t *Tx) saveArrivals(gs []*alert.Group) error {
 			}
 			continue
 		}
-		if n > 0 {
-			list = append(list, ',')
-		}
-		n++
-		list = append(list, '[')
-		list = strconv.AppendInt(list, g.ID, 10)
-		list = append(list, ',')
-		list = appendJSONString(list, ts(g.LastAt))
-		list = append(list, ',')
-		list = strconv.AppendInt(list, int64(g.Count), 10)
-		list = append(list, ',')
-		list = appendJSONString(list, g.Status)
-		list = append(list, ',')
-		list = append(appendJSONString(list, g.SourceURL), ']')
+		rows = append(rows, [5]any{g.ID, ts(g.LastAt), g.Count, g.Status, g.SourceURL})
 	}
-	if n == 0 {
+	if len(rows) == 0 {
 		return nil
 	}
-	_, err := t.exec(saveArrivalsQuery(t.pg), string(append(list, ']')))
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(saveArrivalsQuery(t.pg), string(list))
 	return err
 }
 

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/warroom/warroom/bot"
@@ -104,21 +103,16 @@ func (t *Tx) writeHeads(ns []int64) error {
 	case 1:
 		return t.writeHead(ns[0])
 	}
-	list := make([]byte, 0, 96*len(ns))
-	list = append(list, '[')
+	rows := make([][3]any, len(ns))
 	for i, n := range ns {
 		h := t.heads[n]
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = append(list, '[')
-		list = strconv.AppendInt(list, n, 10)
-		list = append(list, ',')
-		list = strconv.AppendInt(list, h.seq, 10)
-		list = append(list, ',')
-		list = append(appendJSONString(list, h.hash), ']')
+		rows[i] = [3]any{n, h.seq, h.hash}
 	}
-	_, err := t.exec(writeHeadsQuery(t.pg), string(append(list, ']')))
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(writeHeadsQuery(t.pg), string(list))
 	return err
 }
 
