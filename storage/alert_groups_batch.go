@@ -100,12 +100,7 @@ func (t *Tx) saveArrivals(gs []*alert.Group) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	list, err := json.Marshal(rows)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(saveArrivalsQuery(t.pg), string(list))
-	return err
+	return t.execList(saveArrivalsQuery(t.pg), rows)
 }
 
 // saveArrivalsQuery sets each listed group's arrivals: on SQLite the list is the outer loop

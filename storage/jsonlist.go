@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,4 +17,14 @@ import (
 // \u0000). A row with a string that it does not is written with its own statement.
 func jsonCarries(s string) bool {
 	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// execList runs q (a batched write above) with rows, JSON-encoded, as its one parameter.
+func (t *Tx) execList(q string, rows any) error {
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(q, string(list))
+	return err
 }

@@ -108,12 +108,7 @@ func (t *Tx) writeHeads(ns []int64) error {
 		h := t.heads[n]
 		rows[i] = [3]any{n, h.seq, h.hash}
 	}
-	list, err := json.Marshal(rows)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(writeHeadsQuery(t.pg), string(list))
-	return err
+	return t.execList(writeHeadsQuery(t.pg), rows)
 }
 
 // writeHeadsQuery sets each listed incident's head: on SQLite the list is the outer loop
