@@ -61,7 +61,8 @@ func (b *alertBatch) arrived(g *alert.Group, rec *alert.Record) {
 	}
 }
 
-// incident loads incident n once per batch.
+// incident loads incident n once per batch, for an alert that says something in its
+// channel (an alert only appended to it needs its number alone).
 func (b *alertBatch) incident(c *call, n int64) (*bot.Incident, error) {
 	if inc, ok := b.incidents[n]; ok {
 		return inc, nil
@@ -74,8 +75,8 @@ func (b *alertBatch) incident(c *call, n int64) (*bot.Incident, error) {
 	return inc, nil
 }
 
-// readGroups reads, in one look-up, the open groups (and their incidents) of the keys of
-// jobs the batch has not met yet, for openGroup and incident.
+// readGroups reads, in one look-up, the open groups of the keys of jobs the batch has not
+// met yet, for openGroup.
 func (b *alertBatch) readGroups(tx Tx, jobs []*alertJob, since time.Time) error {
 	var keys []alert.GroupKey
 	for _, j := range jobs {
@@ -91,18 +92,13 @@ func (b *alertBatch) readGroups(tx Tx, jobs []*alertJob, since time.Time) error 
 	if len(keys) == 0 {
 		return nil
 	}
-	groups, incidents, err := tx.OpenAlertGroups(keys, since)
+	groups, err := tx.OpenAlertGroups(keys, since)
 	if err != nil {
 		return err
 	}
 	for k, g := range groups {
 		if _, ok := b.groups[k]; !ok {
 			b.read[k] = g
-		}
-	}
-	for n, inc := range incidents {
-		if _, ok := b.incidents[n]; !ok {
-			b.incidents[n] = inc
 		}
 	}
 	return nil

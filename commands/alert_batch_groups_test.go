@@ -32,7 +32,7 @@ func (t lookupTx) OpenAlertGroup(source, route, key string, since time.Time) (*a
 	return t.Tx.OpenAlertGroup(source, route, key, since)
 }
 
-func (t lookupTx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, map[int64]*bot.Incident, error) {
+func (t lookupTx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, error) {
 	t.s.many.Add(1)
 	return t.Tx.OpenAlertGroups(keys, since)
 }
@@ -95,10 +95,10 @@ type clockTx struct {
 	by    time.Duration
 }
 
-func (t clockTx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, map[int64]*bot.Incident, error) {
-	groups, incs, err := t.Tx.OpenAlertGroups(keys, since)
+func (t clockTx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, error) {
+	groups, err := t.Tx.OpenAlertGroups(keys, since)
 	t.clock.Advance(t.by)
-	return groups, incs, err
+	return groups, err
 }
 
 type clockStore struct {

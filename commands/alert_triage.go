@@ -93,7 +93,7 @@ func declareFromTriage(c *call, value string) error {
 	inc, err := c.declare(declaration{title: g.Summary, severity: alertSeverity(c.e.cfg, route, g.Severity), typ: route.Type,
 		origin: origin, before: func(inc *bot.Incident) error {
 			for i := range recs {
-				if err := c.recordAlert(inc, &recs[i], alertEntryText(recs[i].Alert), nil); err != nil {
+				if err := c.recordAlert(inc.Number, &recs[i], alertEntryText(recs[i].Alert), nil); err != nil {
 					return err
 				}
 			}

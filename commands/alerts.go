@@ -105,22 +105,24 @@ func (c *call) joinGroup(g *alert.Group, a alert.Alert, text string, b *alertBat
 		}
 		return alert.Result{Triage: alert.TriageID(g.ID)}, nil
 	}
-	inc, err := b.incident(c, g.Incident)
-	if err != nil {
-		return alert.Result{}, err
-	}
-	c.inc = inc
-	if err := c.recordAlert(inc, rec, text, c.tx.InsertAlert); err != nil {
+	// The group's incident is open and no drill (OpenAlertGroup's conditions): the entry
+	// needs its number alone, and the incident itself is read only to post in its channel.
+	if err := c.recordAlert(g.Incident, rec, text, c.tx.InsertAlert); err != nil {
 		return alert.Result{}, err
 	}
 	b.arrived(g, rec)
 	// A repeat of the same state is on the timeline only; a change is said in the channel.
 	if changed {
+		inc, err := b.incident(c, g.Incident)
+		if err != nil {
+			return alert.Result{}, err
+		}
+		c.inc = inc
 		if err := c.post(bot.Message{Text: alertStatusText(a, g.Count)}); err != nil {
 			return alert.Result{}, err
 		}
 	}
-	return alert.Result{Incident: inc.ID()}, nil
+	return alert.Result{Incident: bot.FormatID(g.Incident)}, nil
 }
 
 // declareAlert opens an incident for a, exactly as /incident declare would, with the alert
@@ -133,7 +135,7 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route, routeID, text stri
 			if err := c.tx.CreateAlertGroup(g); err != nil {
 				return err
 			}
-			return c.recordAlert(inc, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}, text, c.tx.AddAlert)
+			return c.recordAlert(inc.Number, &alert.Record{Group: g.ID, Alert: a, ReceivedAt: c.now}, text, c.tx.AddAlert)
 		}})
 	if err != nil {
 		return alert.Result{}, err
@@ -147,12 +149,12 @@ func (c *call) declareAlert(a alert.Alert, route alert.Route, routeID, text stri
 	return alert.Result{Incident: inc.ID(), New: true}, nil
 }
 
-// recordAlert puts rec on inc's timeline — by its source, at its own time, with text
+// recordAlert puts rec on incident n's timeline — by its source, at its own time, with text
 // (alertEntryText), its ids and state as the entry's data — and stores it. A new alert (no
 // ID yet) is given its id first, so its row is written once, by store (AddAlert or
 // InsertAlert), with the entry's seq; an alert stored before (a triage post's, now
 // declared) has its seq set.
-func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record, text string, store func(*alert.Record) error) error {
+func (c *call) recordAlert(n int64, rec *alert.Record, text string, store func(*alert.Record) error) error {
 	stored := rec.ID != 0
 	if !stored {
 		id, err := c.tx.NewAlertID()
@@ -167,7 +169,7 @@ func (c *call) recordAlert(inc *bot.Incident, rec *alert.Record, text string, st
 	// a redaction, while the key is text (in the entry text and alert_groups) that a
 	// redaction must be able to remove.
 	d := bot.Data{"alert": rec.ID, "group": rec.Group, "source": a.Source, "status": a.Status, "severity": a.Severity}
-	if _, err := c.appendEntry(inc.Number, e, d, ""); err != nil {
+	if _, err := c.appendEntry(n, e, d, ""); err != nil {
 		return err
 	}
 	rec.Seq = e.Seq

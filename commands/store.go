@@ -190,9 +190,9 @@ type NudgeStore interface {
 // AlertStore: alert groups (dedup and grouping), alerts and their deliveries.
 type AlertStore interface {
 	OpenAlertGroup(source, route, key string, since time.Time) (*alert.Group, error)
-	// OpenAlertGroups is OpenAlertGroup for several keys at once, with the incidents of
-	// the groups found (keys without an open group are left out).
-	OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, map[int64]*bot.Incident, error)
+	// OpenAlertGroups is OpenAlertGroup for several keys at once (keys without an open
+	// group are left out).
+	OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, error)
 	CreateAlertGroup(g *alert.Group) error
 	AlertGroup(id int64) (*alert.Group, error)
 	AlertGroups(incident int64) ([]alert.Group, error)

@@ -5,18 +5,19 @@ import (
 	"time"
 
 	"github.com/warroom/warroom/alerts/alert"
-	"github.com/warroom/warroom/bot"
 )
 
-// OpenAlertGroups is OpenAlertGroup for several keys in one statement, and the incidents
-// of the groups found in a second: a batch of alerts looked each key's group and incident
-// up one statement at a time, ten keys costing twenty statements (~0.25 ms a batch, most
-// of it database/sql and the driver, not SQLite's index search). A key with no open group
-// is not in the answer. Each key's group is the one OpenAlertGroup would give at since.
-func (t *Tx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, map[int64]*bot.Incident, error) {
-	groups, incidents := map[alert.GroupKey]*alert.Group{}, map[int64]*bot.Incident{}
+// OpenAlertGroups is OpenAlertGroup for several keys in one statement: a batch of alerts
+// looked each key's group up one statement at a time, ten keys costing ten statements
+// (most of it database/sql and the driver, not SQLite's index search). A key with no open
+// group is not in the answer. Each key's group is the one OpenAlertGroup would give at
+// since. The groups' incidents are not read: the query has checked each is open and no
+// drill, and an alert appended to one needs its number alone (the batch reads an incident
+// when an alert has something to say in its channel).
+func (t *Tx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.GroupKey]*alert.Group, error) {
+	groups := map[alert.GroupKey]*alert.Group{}
 	if len(keys) == 0 {
-		return groups, incidents, nil
+		return groups, nil
 	}
 	list := make([][3]string, len(keys))
 	for i, k := range keys {
@@ -24,46 +25,21 @@ func (t *Tx) OpenAlertGroups(keys []alert.GroupKey, since time.Time) (map[alert.
 	}
 	arg, err := json.Marshal(list)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rows, err := t.query(openGroupsQuery(t.pg), ts(since), string(arg))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
-	var numbers []int64
 	for rows.Next() {
 		g, err := scanGroup(rows)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		groups[g.GroupKey()] = g
-		if g.State == alert.StateIncident {
-			numbers = append(numbers, g.Incident)
-		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	rows.Close()
-	if len(numbers) == 0 {
-		return groups, incidents, nil
-	}
-	if arg, err = json.Marshal(numbers); err != nil {
-		return nil, nil, err
-	}
-	q := `SELECT ` + incidentColumns + ` FROM incidents WHERE number IN (SELECT value FROM json_each(?))`
-	if t.pg {
-		q = `SELECT ` + incidentColumns + ` FROM incidents WHERE number IN (SELECT CAST(value AS bigint) FROM jsonb_array_elements_text(CAST(? AS jsonb)))`
-	}
-	list2, err := t.incidents(q, string(arg))
-	if err != nil {
-		return nil, nil, err
-	}
-	for i := range list2 {
-		incidents[list2[i].Number] = &list2[i]
-	}
-	return groups, incidents, nil
+	return groups, rows.Err()
 }
 
 // openGroupsQuery finds, for each key of a JSON list, the newest group OpenAlertGroup's
