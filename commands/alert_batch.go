@@ -140,19 +140,26 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 			// Once queued, the alert is recorded or refused whatever ctx does: its sender
 			// may retry, and the delivery id makes that a replay.
 			q.gather()
+			var answer func()
 			if batch := q.take(); len(batch) > 0 {
-				e.recordAlerts(batch, true)
+				answer = e.recordAlerts(batch, true)
 			}
+			// The batch is committed: the next may begin while this one is answered.
 			<-q.turn
+			if answer != nil {
+				answer()
+			}
 		}
 	}
 }
 
 // recordAlerts records a batch in one transaction, or each alone when the batch failed,
-// and answers every alert of it. With grow, alerts that arrive while the batch is being
+// and returns what answers every alert of it: the caller runs it once it has given up the
+// turn, so the next batch need not wait for this one's answers (a wake-up and the
+// metrics for each alert). With grow, alerts that arrive while the batch is being
 // recorded join it (ingestBatch).
-func (e *Engine) recordAlerts(batch []*alertJob, grow bool) {
-	err := e.store.Update(context.Background(), func(tx Tx) error {
+func (e *Engine) recordAlerts(batch []*alertJob, grow bool) (answer func()) {
+	err := e.store.Update(bot.Gathered(context.Background()), func(tx Tx) error {
 		var err error
 		batch, err = e.ingestBatch(tx, batch, grow)
 		return err
@@ -161,16 +168,23 @@ func (e *Engine) recordAlerts(batch []*alertJob, grow bool) {
 		e.alertQ.done(len(batch))
 	}
 	if err != nil && len(batch) > 1 {
-		for _, j := range batch {
-			e.recordAlerts([]*alertJob{j}, false)
+		answers := make([]func(), len(batch))
+		for i, j := range batch {
+			answers[i] = e.recordAlerts([]*alertJob{j}, false)
 		}
-		return
+		return func() {
+			for _, a := range answers {
+				a()
+			}
+		}
 	}
 	if err == nil {
 		e.kick()
 	}
-	for _, j := range batch {
-		e.answerAlert(j, err)
+	return func() {
+		for _, j := range batch {
+			e.answerAlert(j, err)
+		}
 	}
 }
 

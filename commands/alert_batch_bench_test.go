@@ -46,14 +46,14 @@ func benchAlertBatch(b *testing.B, size int) {
 		}
 		return jobs
 	}
-	e.recordAlerts(batch(), false) // the 10 incidents, declared
+	e.recordAlerts(batch(), false)() // the 10 incidents, declared
 	b.ReportAllocs()
 	b.ResetTimer()
 	var cpu float64
 	for range b.N {
 		jobs := batch()
 		c0 := cpuNow()
-		e.recordAlerts(jobs, false)
+		e.recordAlerts(jobs, false)()
 		cpu += cpuNow() - c0
 		for _, j := range jobs {
 			if j.err != nil || j.res.Incident == "" {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+
+	"github.com/warroom/warroom/bot"
 )
 
 // Group commit. Every write transaction goes through one goroutine that owns the single
@@ -82,8 +84,11 @@ func (db *DB) writeLoop(pending []*writeReq) {
 		// in runOne), paying BEGIN and a commit that writes the same pages again per
 		// command.
 		// With nothing else ready the yield returns at once, so an idle writer still
-		// commits a lone command straight away.
-		runtime.Gosched()
+		// commits a lone command straight away. A batch gathered already (an alert
+		// batch, bot.Gathered) is begun without it.
+		if !bot.IsGathered(first.ctx) {
+			runtime.Gosched()
+		}
 	gather:
 		for len(batch) < maxBatch {
 			select {
