@@ -92,12 +92,22 @@ func TestGoexitInAGroupCommitFailsOnlyItsWrite(t *testing.T) {
 			t.Fatal("the guilty write never shared a transaction with another in 20 attempts")
 		}
 		gate := make(chan struct{})
-		holder := make(chan error, 1)
-		go func() { holder <- db.Update(ctx, func(*Tx) error { <-gate; return nil }) }()
+		holder, holding, once := make(chan error, 1), make(chan struct{}), sync.Once{}
+		go func() { holder <- db.Update(ctx, func(*Tx) error { once.Do(func() { close(holding) }); <-gate; return nil }) }()
+		// The holder is in the writer before the others are sent: sent beside them, it
+		// was at times run after some of them, in their batch, and the guilty write then
+		// came alone after it.
+		<-holding
 		var runs [others]atomic.Int32
 		var wg sync.WaitGroup
 		results := make([]error, others+1)
 		for i := range others + 1 {
+			if i == others {
+				// The guilty write queues after the others, so that it runs after some of
+				// them in the batch. Started with them it was often first: the goroutine
+				// started last is the one its processor runs first.
+				time.Sleep(10 * time.Millisecond)
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
