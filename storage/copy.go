@@ -148,9 +148,18 @@ func (db *DB) copyOrder(ctx context.Context) ([]string, error) {
 	return order, nil
 }
 
-// copyTable copies one table's rows, in rowid order, in INSERTs of copyBatch rows.
+// keyedTables are the WITHOUT ROWID tables, with their keys: they have no rowid to be read
+// in the order of.
+var keyedTables = map[string]string{"alert_deliveries": "source, delivery_id"}
+
+// copyTable copies one table's rows, in rowid order (a keyed table's, in its key's), in
+// INSERTs of copyBatch rows.
 func copyTable(src, out *Tx, table string) (int64, error) {
-	rows, err := src.query(`SELECT * FROM ` + table + ` ORDER BY rowid`)
+	order := "rowid"
+	if key, ok := keyedTables[table]; ok {
+		order = key
+	}
+	rows, err := src.query(`SELECT * FROM ` + table + ` ORDER BY ` + order)
 	if err != nil {
 		return 0, err
 	}
