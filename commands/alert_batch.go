@@ -144,11 +144,15 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 			if batch := q.take(); len(batch) > 0 {
 				answer = e.recordAlerts(batch, true)
 			}
-			// The batch is committed: the next may begin while this one is answered.
-			<-q.turn
+			// The batch is committed: the next may begin while this one is answered. The
+			// answers go to a goroutine of their own, started before the turn is given
+			// up, so the sender woken for the turn is the one this processor runs next
+			// (the last made ready) and the answers run on the other processor meanwhile:
+			// answered here, each wake-up would push that sender back in the run queue.
 			if answer != nil {
-				answer()
+				go answer()
 			}
+			<-q.turn
 		}
 	}
 }
