@@ -17,9 +17,9 @@ import (
 // that arrive together are recorded in one transaction: the first waiting sender takes every
 // alert queued behind it (up to maxAlertBatch) and runs them one after the other in a single
 // store.Update, and alerts queued while it runs join it before it commits (ingestBatch,
-// up to maxAlertBatch in all). Within that transaction an open group, and the incident it is on, are read
-// once, not once per alert; a group's count and last arrival, and an incident's chain head,
-// are written once at the end. Alone, an alert is a batch of one: a quiet source waits for nobody.
+// up to maxAlertBatch in all). Within that transaction an open group is read once, not once
+// per alert (its incident only when an alert has something to say in its channel); a
+// group's count and last arrival, and an incident's chain head, are written once at the end. Alone, an alert is a batch of one: a quiet source waits for nobody.
 //
 // A batch is all or nothing. If any alert of it fails (a route naming a platform this
 // warroom is not connected to, a storage error), the whole transaction is rolled back and
@@ -39,6 +39,9 @@ type alertJob struct {
 	res   alert.Result
 	err   error
 	c     *call
+	// taken is set (under the queue's lock) once a batch has taken the alert: its sender
+	// then waits for its answer only, and does not contend for the turn.
+	taken bool
 	done  chan struct{}
 }
 
@@ -100,6 +103,13 @@ func (q *alertQueue) take() []*alertJob {
 	return q.takeLocked(n)
 }
 
+// isTaken reports whether a batch has taken j.
+func (q *alertQueue) isTaken(j *alertJob) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return j.taken
+}
+
 // join removes up to n waiting alerts, oldest first, for the batch being recorded (which
 // then holds more than take counted: its size is counted when it is done, done).
 func (q *alertQueue) join(n int) []*alertJob {
@@ -117,6 +127,9 @@ func (q *alertQueue) done(n int) {
 
 func (q *alertQueue) takeLocked(n int) []*alertJob {
 	batch := q.waiting[:n:n]
+	for _, j := range batch {
+		j.taken = true
+	}
 	q.waiting = q.waiting[n:]
 	if len(q.waiting) == 0 {
 		q.waiting = nil
@@ -133,10 +146,18 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 	q := e.alertQ
 	q.add(j)
 	for {
+		// Once a batch has taken this alert (it may be committed and its answer on its
+		// way), the sender waits for the answer alone: taking the turn then would only
+		// find an empty queue, after a yield (gather), or delay its own answer behind a
+		// batch of others.
+		turn := q.turn
+		if q.isTaken(j) {
+			turn = nil
+		}
 		select {
 		case <-j.done:
 			return j.res, j.err
-		case q.turn <- struct{}{}:
+		case turn <- struct{}{}:
 			// Once queued, the alert is recorded or refused whatever ctx does: its sender
 			// may retry, and the delivery id makes that a replay.
 			q.gather()
@@ -149,6 +170,7 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 			// up, so the sender woken for the turn is the one this processor runs next
 			// (the last made ready) and the answers run on the other processor meanwhile:
 			// answered here, each wake-up would push that sender back in the run queue.
+			// Consecutive batches' answers (and their hooks) may so run at the same time.
 			if answer != nil {
 				go answer()
 			}
@@ -158,10 +180,10 @@ func (e *Engine) IngestAlert(ctx context.Context, a alert.Alert) (alert.Result, 
 }
 
 // recordAlerts records a batch in one transaction, or each alone when the batch failed,
-// and returns what answers every alert of it: the caller runs it once it has given up the
-// turn, so the next batch need not wait for this one's answers (a wake-up and the
-// metrics for each alert). With grow, alerts that arrive while the batch is being
-// recorded join it (ingestBatch).
+// and returns what answers every alert of it: the caller runs it on a goroutine of its own
+// as it gives up the turn, so the next batch need not wait for this one's answers (a
+// wake-up and the metrics for each alert). With grow, alerts that arrive while the batch
+// is being recorded join it (ingestBatch).
 func (e *Engine) recordAlerts(batch []*alertJob, grow bool) (answer func()) {
 	err := e.store.Update(bot.Gathered(context.Background()), func(tx Tx) error {
 		var err error
@@ -187,9 +209,22 @@ func (e *Engine) recordAlerts(batch []*alertJob, grow bool) (answer func()) {
 	}
 	return func() {
 		for _, j := range batch {
-			e.answerAlert(j, err)
+			e.answerOne(j, err)
 		}
 	}
+}
+
+// answerOne is answerAlert for one alert of a batch, on the answers' own goroutine: should
+// a hook panic, the alert is still answered with what was committed (its sender would wait
+// forever otherwise), the panic is logged, and the batch's other alerts are answered.
+func (e *Engine) answerOne(j *alertJob, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("answering an alert panicked", "verb", "alert "+j.a.Source, "panic", p)
+			close(j.done)
+		}
+	}()
+	e.answerAlert(j, err)
 }
 
 // answerAlert runs what follows a commit for one alert, counts it and wakes its sender.
@@ -273,8 +308,8 @@ func (e *Engine) ingestBatch(tx Tx, batch []*alertJob, grow bool) ([]*alertJob, 
 }
 
 // prepare reads the answers given before to the delivery ids of jobs (alerts about to be
-// recorded in the batch), reserves their alert ids and reads their keys' open groups and
-// incidents (readGroups), since being the start of the group window now.
+// recorded in the batch), reserves their alert ids and reads their keys' open groups
+// (readGroups), since being the start of the group window now.
 func (b *alertBatch) prepare(tx Tx, jobs []*alertJob, since time.Time) error {
 	var ds []alert.Delivery
 	for _, j := range jobs {

@@ -42,8 +42,9 @@ func (t lookupTx) Incident(n int64) (*bot.Incident, error) {
 	return t.Tx.Incident(n)
 }
 
-// A batch's alerts of keys that already have open groups find their groups and incidents
-// in one look-up for each part of the batch (OpenAlertGroups), not two statements per key;
+// A batch's alerts of keys that already have open groups find their groups in one look-up
+// for each part of the batch (OpenAlertGroups), not a statement per key, and read no
+// incident one by one (an alert appended to one needs its number alone);
 // and each is still appended to its own key's incident. Here the batch has two parts: the
 // first alert, held at the gate, and the 19 queued meanwhile, which join it (the second
 // part's look-up leaves out the key the first already found). Both stores.
