@@ -148,16 +148,12 @@ func (db *DB) copyOrder(ctx context.Context) ([]string, error) {
 	return order, nil
 }
 
-// keyedTables are the WITHOUT ROWID tables, with their keys: they have no rowid to be read
-// in the order of.
-var keyedTables = map[string]string{"alert_deliveries": "source, delivery_id"}
-
-// copyTable copies one table's rows, in rowid order (a keyed table's, in its key's), in
-// INSERTs of copyBatch rows.
+// copyTable copies one table's rows, in rowid order (a WITHOUT ROWID table's, having no
+// rowid, in its key's: copyOrder), in INSERTs of copyBatch rows.
 func copyTable(src, out *Tx, table string) (int64, error) {
-	order := "rowid"
-	if key, ok := keyedTables[table]; ok {
-		order = key
+	order, err := copyOrder(src, table)
+	if err != nil {
+		return 0, err
 	}
 	rows, err := src.query(`SELECT * FROM ` + table + ` ORDER BY ` + order)
 	if err != nil {
@@ -218,4 +214,36 @@ func copyTable(src, out *Tx, table string) (int64, error) {
 		return n, err
 	}
 	return n, flush()
+}
+
+// copyOrder is the order copyTable reads table's rows in: rowid, or for a WITHOUT ROWID
+// table (SQLite's table list says which) its primary key's columns in the key's order.
+func copyOrder(src *Tx, table string) (string, error) {
+	var keyed int
+	if err := src.row(`SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`, table).Scan(&keyed); err != nil {
+		return "", err
+	}
+	if keyed == 0 {
+		return "rowid", nil
+	}
+	rows, err := src.query(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var key []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return "", err
+		}
+		key = append(key, `"`+c+`"`)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if len(key) == 0 {
+		return "", errors.New("copy " + table + ": a WITHOUT ROWID table without a primary key")
+	}
+	return strings.Join(key, ", "), nil
 }

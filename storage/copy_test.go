@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/warroom/warroom/alerts/alert"
 	"github.com/warroom/warroom/bot"
 )
 
@@ -44,6 +45,11 @@ func TestCopyToPostgresKeepsEveryRowAndChain(t *testing.T) {
 		if err := tx.SetTimer(bot.Timer{Key: "nudge:1", Kind: "nudge", Incident: incs[0].Number, Due: t0}); err != nil {
 			return err
 		}
+		// Deliveries: a WITHOUT ROWID table on SQLite, read in its key's order.
+		if err := tx.RememberAlertDeliveries(map[alert.Delivery]string{{Source: "siem", ID: "msg_2"}: `{"incident":"INC-1"}`,
+			{Source: "edr", ID: "msg_1"}: `{"triage":"TRI-1"}`}, t0); err != nil {
+			return err
+		}
 		_, err = tx.MarkSeen("slack:Ev1", t0)
 		return err
 	}); err != nil {
@@ -66,7 +72,8 @@ func TestCopyToPostgresKeepsEveryRowAndChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if copied["timeline"] != 150+151+152+3+1 || copied["checkpoints"] != 1 || copied["outbox"] != 2 || copied["outbox_file_parts"] != 1 {
+	if copied["timeline"] != 150+151+152+3+1 || copied["checkpoints"] != 1 || copied["outbox"] != 2 || copied["outbox_file_parts"] != 1 ||
+		copied["alert_deliveries"] != 2 {
 		t.Fatalf("copied %v", copied)
 	}
 	want, err := src.Dump(ctx)

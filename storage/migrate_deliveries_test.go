@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warroom/warroom/alerts/alert"
 )
@@ -74,6 +75,28 @@ func TestDeliveriesKeptAcrossTheirRekeying(t *testing.T) {
 	if len(got) != len(want) || got[alert.Delivery{Source: "siem", ID: "msg_1"}] != want[alert.Delivery{Source: "siem", ID: "msg_1"}] ||
 		got[alert.Delivery{Source: "edr", ID: "msg_1"}] != want[alert.Delivery{Source: "edr", ID: "msg_1"}] {
 		t.Errorf("deliveries after the upgrade: %v, want %v", got, want)
+	}
+	// The index the forgetting goes by is back, and the table takes and forgets as before.
+	var index int
+	if err := db.writer.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'alert_deliveries_by_at' AND tbl_name = 'alert_deliveries'`).Scan(&index); err != nil || index != 1 {
+		t.Errorf("alert_deliveries_by_at after the upgrade: %d (%v), want it", index, err)
+	}
+	late := t0.Add(DeliveryRetention + time.Hour)
+	err = db.Update(ctx, func(tx *Tx) error {
+		if err := tx.RememberAlertDeliveries(map[alert.Delivery]string{{Source: "siem", ID: "msg_3"}: `{"incident":"INC-2"}`}, late); err != nil {
+			return err
+		}
+		if err := tx.ForgetAlertDeliveries(late); err != nil {
+			return err
+		}
+		got, err = tx.AlertDeliveries([]alert.Delivery{{Source: "siem", ID: "msg_1"}, {Source: "siem", ID: "msg_3"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[alert.Delivery{Source: "siem", ID: "msg_3"}] != `{"incident":"INC-2"}` {
+		t.Errorf("after remembering msg_3 and forgetting what is older than the retention: %v, want msg_3 alone", got)
 	}
 	var v int
 	if err := db.writer.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil || v != SchemaVersion() {

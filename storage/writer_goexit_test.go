@@ -93,7 +93,9 @@ func TestGoexitInAGroupCommitFailsOnlyItsWrite(t *testing.T) {
 		}
 		gate := make(chan struct{})
 		holder, holding, once := make(chan error, 1), make(chan struct{}), sync.Once{}
-		go func() { holder <- db.Update(ctx, func(*Tx) error { once.Do(func() { close(holding) }); <-gate; return nil }) }()
+		go func() {
+			holder <- db.Update(ctx, func(*Tx) error { once.Do(func() { close(holding) }); <-gate; return nil })
+		}()
 		// The holder is in the writer before the others are sent: sent beside them, it
 		// was at times run after some of them, in their batch, and the guilty write then
 		// came alone after it.

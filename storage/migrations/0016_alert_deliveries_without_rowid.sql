@@ -1,7 +1,8 @@
--- A delivery is looked up and written by its key (source, delivery_id) alone, once for
--- every alert received. As a rowid table that was two B-trees to write (the rows and the
--- key's index) and two to search; keyed by the key itself (WITHOUT ROWID) it is one, and
--- one page less in the commit of most alert batches. The rows are copied as they are.
+-- A delivery is looked up and written by its key (source, delivery_id), once for every
+-- alert received. As a rowid table that was three B-trees to write (the rows, the key's
+-- index and alert_deliveries_by_at) and two to search; keyed by the key itself (WITHOUT
+-- ROWID) it is two to write and one to search, and a page less in the commit of most
+-- alert batches. The rows are copied as they are.
 CREATE TABLE alert_deliveries_keyed (
     source       TEXT NOT NULL,
     delivery_id  TEXT NOT NULL,
