@@ -19,7 +19,8 @@ import (
 // store.Update, and alerts queued while it runs join it before it commits (ingestBatch,
 // up to maxAlertBatch in all). Within that transaction an open group is read once, not once
 // per alert (its incident only when an alert has something to say in its channel); a
-// group's count and last arrival, and an incident's chain head, are written once at the end. Alone, an alert is a batch of one: a quiet source waits for nobody.
+// group's count and last arrival, and an incident's chain head, are written once at the
+// end. Alone, an alert is a batch of one: a quiet source waits for nobody.
 //
 // A batch is all or nothing. If any alert of it fails (a route naming a platform this
 // warroom is not connected to, a storage error), the whole transaction is rolled back and

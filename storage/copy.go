@@ -149,9 +149,9 @@ func (db *DB) copyOrder(ctx context.Context) ([]string, error) {
 }
 
 // copyTable copies one table's rows, in rowid order (a WITHOUT ROWID table's, having no
-// rowid, in its key's: copyOrder), in INSERTs of copyBatch rows.
+// rowid, in its key's: rowOrder), in INSERTs of copyBatch rows.
 func copyTable(src, out *Tx, table string) (int64, error) {
-	order, err := copyOrder(src, table)
+	order, err := rowOrder(src, table)
 	if err != nil {
 		return 0, err
 	}
@@ -216,9 +216,10 @@ func copyTable(src, out *Tx, table string) (int64, error) {
 	return n, flush()
 }
 
-// copyOrder is the order copyTable reads table's rows in: rowid, or for a WITHOUT ROWID
+// rowOrder is the order copyTable reads table's rows in: rowid, or for a WITHOUT ROWID
 // table (SQLite's table list says which) its primary key's columns in the key's order.
-func copyOrder(src *Tx, table string) (string, error) {
+// (copyOrder is the tables' order.)
+func rowOrder(src *Tx, table string) (string, error) {
 	var keyed int
 	if err := src.row(`SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`, table).Scan(&keyed); err != nil {
 		return "", err
