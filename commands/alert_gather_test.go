@@ -23,12 +23,12 @@ func gatherOneOnItsWay(last int) int {
 	return len(q.take())
 }
 
-// When the last batch was busy and only a few alerts wait, the sender about to take the
+// When the last batch was busy and only a few alerts wait, the recorder about to take the
 // next batch first lets the alerts on their way join it, instead of recording a batch of
-// one. The yield is runtime.Gosched, which puts the sender on the global run queue, and the
-// scheduler looks there first once every 61 of its turns: then the sender runs again before
-// the goroutine on its way (about one run in 61; make test met it once). So each case gets
-// three tries; without the yield every try takes 1.
+// one. The yield is runtime.Gosched, which puts the recorder on the global run queue, and
+// the scheduler looks there first once every 61 of its turns: then the recorder runs again
+// before the goroutine on its way (about one run in 61; make test met it once). So each
+// case gets three tries; without the yield every try takes 1.
 func TestAlertGatherLetsAlertsOnTheirWayJoin(t *testing.T) {
 	for _, last := range []int{3, 8, maxAlertBatch} {
 		got := 0
