@@ -90,6 +90,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Every command runs the same few statements; caching them per connection saves
 	// re-preparing each one on every transaction.
 	q.Set("_stmt_cache_size", "64")
+	// database/sql gives a connection to one goroutine at a time, so SQLite's own lock on
+	// each connection (go-sqlite3 opens them FULLMUTEX) is a pthread mutex taken and
+	// released around every call (each bind, step and reset) that can never be contended.
+	// NOMUTEX is SQLite's multi-thread mode: safe while no connection is used by two
+	// threads at once. sqlite3_interrupt, which a cancelled context calls from another
+	// goroutine, takes no lock.
+	q.Set("_mutex", "no")
 	wq := url.Values{}
 	for k, v := range q {
 		wq[k] = v

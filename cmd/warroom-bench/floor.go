@@ -10,10 +10,11 @@ import (
 
 // floorDB is the durable-insert floor: timeline-shaped rows, one committed transaction
 // each, on a bare SQLite database opened with the settings storage.Open gives warroom's
-// write connection — the same journal and sync (the same durability), and the same
-// statement cache, so the floor does not pay a prepare per insert that warroom does not
-// pay either. It stays open between runs, so a comparison that alternates with it
-// (benchAlerts) measures the same floor each time, its rows continuing one table.
+// write connection — the same journal and sync (the same durability), the same statement
+// cache and the same multi-thread mode (no lock per SQLite call), so the floor does not pay
+// a prepare or a lock that warroom does not pay either. It stays open between runs, so a
+// comparison that alternates with it (benchAlerts) measures the same floor each time, its
+// rows continuing one table.
 type floorDB struct {
 	raw  *sql.DB
 	at   time.Time
@@ -22,7 +23,7 @@ type floorDB struct {
 
 func openFloor(path string) *floorDB {
 	raw, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate&_busy_timeout=10000"+
-		"&_foreign_keys=on&_secure_delete=on&_stmt_cache_size=64")
+		"&_foreign_keys=on&_secure_delete=on&_stmt_cache_size=64&_mutex=no")
 	if err != nil {
 		fatal(err)
 	}
