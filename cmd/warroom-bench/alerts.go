@@ -90,17 +90,20 @@ func benchAlerts(dir string, n int) []figure {
 	var lat []time.Duration
 	var took [2][]time.Duration // the alerts' phases, the floor's
 	var cpu [2]float64
+	var stolen [2]cpuTicks // the machine's time, and the part stolen, in each side's phases
 	sent := 0
 	for i := range 2 * alertPhases {
-		cpu0, start := cpuSeconds(), time.Now()
+		cpu0, ticks0, start := cpuSeconds(), machineTicks(), time.Now()
 		if !turnA(i) {
 			took[1] = append(took[1], floor.run(per))
 			cpu[1] += cpuSeconds() - cpu0
+			stolen[1] = stolen[1].add(machineTicks().sub(ticks0))
 			continue
 		}
 		l, _, failed := closedLoop(per, send(flat[sent:sent+per]))
 		took[0] = append(took[0], time.Since(start))
 		cpu[0] += cpuSeconds() - cpu0
+		stolen[0] = stolen[0].add(machineTicks().sub(ticks0))
 		if failed > 0 {
 			fatal(fmt.Errorf("%d of %d alerts not accepted", failed, per))
 		}
@@ -144,6 +147,11 @@ func benchAlerts(dir string, n int) []figure {
 		// under 2 the two vCPUs slow each other (SMT siblings, a busy host), and each µs of
 		// CPU the alerts count does less work than a µs of the floor's, which runs alone.
 		{name: "alerts_machine_two_thread_speedup", value: speedup, unit: "x"},
+		// The share of the machine's processor time the hypervisor gave to other guests
+		// during each side's phases (steal.go); /proc/stat counts in 10 ms ticks, so a
+		// short run reads coarsely.
+		{name: "alerts_machine_steal_share", value: stolen[0].share(), unit: "of cpu"},
+		{name: "alerts_floor_machine_steal_share", value: stolen[1].share(), unit: "of cpu"},
 		// Both sides' rates over all their phases; the median of the rounds' ratios beside it.
 		{name: "alerts_ratio_to_floor", value: ratio, unit: "x", target: ">= 0.5", ok: check(ratio, false, 0.5)},
 		{name: "alerts_ratio_to_floor_median_round", value: median(rounds), unit: "x"},
