@@ -173,8 +173,8 @@ func (e *Engine) recordWaiting() {
 // recordAlerts records a batch in one transaction, or each alone when the batch failed,
 // and returns what answers every alert of it: the recorder runs it on a goroutine of its
 // own and begins the next batch, which need not wait for this one's answers (a wake-up and
-// the metrics for each alert). With grow, alerts that arrive while the batch
-// is being recorded join it (ingestBatch).
+// the metrics for each alert). With grow, alerts that arrive while the batch is being
+// recorded join it (ingestBatch).
 func (e *Engine) recordAlerts(batch []*alertJob, grow bool) (answer func()) {
 	err := e.store.Update(bot.Gathered(context.Background()), func(tx Tx) error {
 		var err error
